@@ -1,0 +1,5 @@
+"""Run the command-line tool as ``python -m kurskcli``."""
+
+from kurskcli.cli import main
+
+main()

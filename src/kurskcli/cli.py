@@ -1,0 +1,807 @@
+"""The command-line interface: arguments in, one of three output modes out. The only Typer importer."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from kurskcli import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kurskcli.model import Dataset, Record
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+EXIT_DATAERR, EXIT_NOINPUT, EXIT_CANTCREAT, EXIT_IOERR, EXIT_INTERRUPT = 65, 66, 73, 74, 130
+
+EPILOG = """\b
+Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
+65 invalid dataset, 66 dataset unreadable, 73/74 output cannot be created/written,
+130 interrupted.
+\b
+Environment: KURSKCLI_DATA (extra dataset files, ':'-separated), NO_COLOR,
+FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks), XDG_CACHE_HOME (search index cache)."""
+
+app = typer.Typer(
+    name="kurskcli",
+    help="Look up who said what, and when, about North Korean troops in the Kursk region (April 2025).",
+    epilog=EPILOG,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=False,
+)
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+# ----------------------------------------------------------------------------- shared options
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour on a terminal: auto, always or never.")]
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data", "-d", help="Load this dataset file too (repeatable; see also KURSKCLI_DATA).", metavar="PATH"
+    ),
+]
+NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")]
+
+
+@dataclass
+class Ctx:
+    """What every command needs: where output goes, and how to get the data."""
+
+    json: bool
+    jsonl: bool
+    color: Color
+    data: list[Path]
+    bundled: bool
+    _dataset: Dataset | None = None
+
+    @property
+    def mode(self) -> str:
+        if self.json:
+            return "json"
+        if self.jsonl:
+            return "jsonl"
+        if self.color is Color.always or (self.color is Color.auto and os.environ.get("FORCE_COLOR")):
+            return "rich"
+        return "rich" if stdout_is_terminal() else "plain"
+
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from kurskcli.dataset import data_paths_from_env, load_dataset
+
+            paths = [*data_paths_from_env(), *self.data]
+            self._dataset = load_dataset(paths, bundled=self.bundled)
+        return self._dataset
+
+    def console(self) -> Console:
+        from kurskcli.render import make_console
+
+        return make_console(sys.stdout, self.color.value)
+
+
+def _ctx(json: bool, jsonl: bool, color: Color, data: list[Path] | None, no_bundled: bool) -> Ctx:
+    if json and jsonl:
+        raise typer.BadParameter("choose one of --json and --jsonl")
+    if no_bundled and not data and not os.environ.get("KURSKCLI_DATA", "").strip():
+        raise typer.BadParameter("--no-bundled needs at least one --data file")
+    return Ctx(json, jsonl, color, list(data or []), not no_bundled)
+
+
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Fail(Exception):
+    """An error for the user: one line on stderr and an exit code."""
+
+    def __init__(self, message: str, code: int, extra: Sequence[str] = ()):
+        super().__init__(message)
+        self.code = code
+        self.extra = list(extra)
+
+
+def _emit_list(
+    c: Ctx,
+    records: Sequence[Any],
+    to_obj: Callable[[Any], Any],
+    to_plain: Callable[[Any], Sequence[object]],
+    to_rich: Callable[[Console], None],
+) -> None:
+    from kurskcli import output
+
+    if c.mode == "json":
+        output.write_json([to_obj(r) for r in records], sys.stdout)
+    elif c.mode == "jsonl":
+        output.write_jsonl((to_obj(r) for r in records), sys.stdout)
+    elif c.mode == "plain":
+        write = sys.stdout.write
+        for r in records:
+            write(output.plain_line(to_plain(r)) + "\n")
+    else:
+        to_rich(c.console())
+
+
+def _emit_one(c: Ctx, obj: Any, plain_lines: Sequence[Sequence[object]], to_rich: Callable[[Console], None]) -> None:
+    from kurskcli import output
+
+    if c.mode == "json":
+        output.write_json(obj, sys.stdout)
+    elif c.mode == "jsonl":
+        output.write_jsonl([obj], sys.stdout)
+    elif c.mode == "plain":
+        for fields in plain_lines:
+            sys.stdout.write(output.plain_line(fields) + "\n")
+    else:
+        to_rich(c.console())
+
+
+def _resolve(ds: Dataset, name: str) -> Any:
+    from kurskcli.query import AmbiguousName, UnknownName, resolve_actor
+    from kurskcli.text import safe
+
+    try:
+        return resolve_actor(ds, name)
+    except AmbiguousName as exc:
+        names = ", ".join(f"{a.id} ({a.name})" for a in exc.candidates[:8])
+        raise Fail(f"{safe(name)!r} could mean several actors: {names}; use an id", EXIT_USAGE) from None
+    except UnknownName as exc:
+        hint = ""
+        if exc.suggestions:
+            hint = "; did you mean " + " or ".join(a.id for a in exc.suggestions) + "?"
+        raise Fail(f"no actor matches {safe(name)!r}{hint} (try 'kurskcli actors')", EXIT_NOTHING) from None
+
+
+def _partial_date(value: str | None, *, end: bool, option: str) -> Any:
+    if value is None:
+        return None
+    from kurskcli.dates import DateError, parse_partial
+    from kurskcli.text import safe
+
+    try:
+        return parse_partial(value, end=end)
+    except DateError:
+        raise Fail(f"{option}: {safe(value)!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", EXIT_USAGE) from None
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", "-V", help="Print the tool and dataset versions.")] = False,
+) -> None:
+    """Look up who said what, and when, about North Korean troops in the Kursk region (April 2025).
+
+    \b
+    Try:
+      kurskcli timeline                  the events in date order
+      kurskcli quote putin               a speaker's quotes, verbatim
+      kurskcli search "monument"         ranked, typo-tolerant search
+      kurskcli check "we will never forget our friends"
+      kurskcli actor zakharova           one actor's summary
+      kurskcli show q-putin-tribute      a record with its source passage
+    Add --json (or --jsonl) to any command for scripts.
+    """
+    if version:
+        import json
+
+        from kurskcli.dataset import bundled_bytes
+
+        info = json.loads(bundled_bytes())
+        d = info["dataset"]
+        sys.stdout.write(
+            f"kurskcli {__version__} (dataset {d['id']} {d['version']}, schema {info['schema_version']})\n"
+        )
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        raise typer.Exit(0)
+
+
+@app.command()
+def timeline(
+    actor: Annotated[
+        str | None, typer.Option("--actor", "-a", help="Only items involving this actor (name, id or alias).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only items that may fall on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Only items that may fall on or before this date.")] = None,
+    quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Show events (and with --quotes, quotes) in date order.
+
+    Dates are as precise as the source: a range such as 2025-04-26/2025-04-30
+    means "some day in that range"; undated items come last.
+
+    \b
+    Examples:
+      kurskcli timeline
+      kurskcli timeline --quotes --since 2025-04-27
+      kurskcli timeline --actor putin --json | jq '.[].title'
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    lo = _partial_date(since, end=False, option="--since")
+    hi = _partial_date(until, end=True, option="--until")
+    if lo and hi and lo > hi:
+        raise Fail("--since is after --until", EXIT_USAGE)
+    ds = c.dataset()
+    actor_id = _resolve(ds, actor).id if actor else None
+    items = query.timeline(ds, actor=actor_id, since=lo, until=hi, quotes=quotes)
+    if not items:
+        raise Fail("nothing in the timeline matches", EXIT_NOTHING)
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_timeline
+
+        render_timeline(con, items, ds)
+
+    _emit_list(c, items, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+
+
+@app.command()
+def quote(
+    speaker: Annotated[
+        str | None, typer.Argument(help="Name, id or alias, in any script; typos are tolerated.")
+    ] = None,
+    random: Annotated[bool, typer.Option("--random", "-r", help="Pick one quote at random.")] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed for --random, for a repeatable pick.")] = None,
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Show a speaker's quotes, verbatim (no speaker: all quotes).
+
+    \b
+    Examples:
+      kurskcli quote putin
+      kurskcli quote Путин
+      kurskcli quote "state department" --json
+      kurskcli quote --random
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    ds = c.dataset()
+    who = _resolve(ds, speaker) if speaker else None
+    quotes = query.quotes_by(ds, who.id if who else None)
+    if random:
+        quotes = query.pick_random(quotes, seed)
+    if not quotes:
+        raise Fail(f"no quotes by {who.name} ({who.id}) in the data" if who else "no quotes in the data", EXIT_NOTHING)
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_quotes
+
+        render_quotes(con, quotes, ds)
+
+    _emit_list(c, quotes, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+
+
+def _types(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    allowed = ("quote", "claim", "event", "actor")
+    out = []
+    for v in values:
+        for part in v.split(","):
+            part = part.strip().lower().removesuffix("s")
+            if part not in allowed:
+                from kurskcli.text import safe
+
+                raise Fail(f"--type: {safe(part)!r} is not one of {', '.join(allowed)}", EXIT_USAGE)
+            out.append(part)
+    return out
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words or a phrase; case, accents and typos are forgiven.")],
+    type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type", "-t", help="Only these record types: quote, claim, event, actor (repeatable or comma-separated)."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="At most this many hits.")] = 20,
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Search quotes, claims, events and actors, best match first.
+
+    Exact phrases and whole words rank above prefixes and typos; each hit has
+    a score from 0 to 100.
+
+    \b
+    Examples:
+      kurskcli search monument
+      kurskcli search "shoulder to shoulder" --type quote
+      kurskcli search monumnet --json | jq -r '.[0].id'
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output
+    from kurskcli.search import QueryError
+    from kurskcli.search import search as run
+
+    types = _types(type)
+    ds = c.dataset()
+    try:
+        hits = run(ds, query, types=types, limit=limit)
+    except QueryError as exc:
+        raise Fail(f"cannot search: {exc}", EXIT_USAGE) from None
+    if not hits:
+        from kurskcli.text import safe
+
+        raise Fail(f"nothing matches {safe(query)[:80]!r}", EXIT_NOTHING)
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_hits
+
+        render_hits(con, hits, ds)
+
+    _emit_list(
+        c,
+        hits,
+        lambda h: output.hit_dict(h, ds),
+        lambda h: [h.score, h.record.type, *output.plain_record(h.record, ds)],
+        rich,
+    )
+
+
+@app.command()
+def actors(
+    kind: Annotated[
+        str | None, typer.Option(help="Only actors of this kind: person, organization, state, media.")
+    ] = None,
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """List the actors with how many quotes, claims and events involve each.
+
+    \b
+    Examples:
+      kurskcli actors
+      kurskcli actors --kind person --json | jq -r '.[].name'
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    ds = c.dataset()
+    counts = query.actor_counts(ds)
+    people = sorted((a for a in ds.actors.values() if kind is None or a.kind == kind), key=lambda a: a.id)
+    if kind is not None and kind not in ("person", "organization", "state", "media"):
+        raise Fail("--kind must be person, organization, state or media", EXIT_USAGE)
+    if not people:
+        raise Fail("no actors match", EXIT_NOTHING)
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_actors
+
+        render_actors(con, people, counts)
+
+    _emit_list(
+        c,
+        people,
+        lambda a: {**output.record_dict(a, ds), "counts": counts[a.id]},
+        lambda a: [*output.plain_record(a, ds), counts[a.id]["quotes"], counts[a.id]["claims"], counts[a.id]["events"]],
+        rich,
+    )
+
+
+@app.command()
+def actor(
+    name: Annotated[str, typer.Argument(help="Name, id or alias, in any script.")],
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Summarize one actor: role, affiliation, quotes, claims, events, dates.
+
+    \b
+    Examples:
+      kurskcli actor zakharova
+      kurskcli actor КНДР --json | jq '.counts'
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    ds = c.dataset()
+    s = query.summarize_actor(ds, _resolve(ds, name))
+    lines: list[list[object]] = [[*output.plain_record(s.actor, ds)]]
+    lines += [["quote", *output.plain_record(r, ds)] for r in s.quotes]
+    lines += [["claim", *output.plain_record(r, ds)] for r in s.claims]
+    lines += [["event", *output.plain_record(r, ds)] for r in s.events]
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_actor
+
+        render_actor(con, s, ds)
+
+    _emit_one(c, output.summary_dict(s, ds), lines, rich)
+
+
+def _passages(ds: Dataset, rec: Record, width: int = 240) -> list[tuple[str, int, int, str]]:
+    from kurskcli.model import Claim, Event, Quote
+
+    spans = []
+    if isinstance(rec, (Quote, Claim)):
+        spans = [rec.span]
+    elif isinstance(rec, Event):
+        spans = list(rec.spans)
+    out = []
+    for sp in spans:
+        text = ds.sources[sp.source].text
+        lo, hi = max(0, sp.start - width), min(len(text), sp.end + width)
+        before = " ".join(text[lo : sp.start].split())
+        inner = " ".join(text[sp.start : sp.end].split())
+        after = " ".join(text[sp.end : hi].split())
+        before = ("…" if lo > 0 else "") + before + (" " if text[lo : sp.start][-1:].isspace() else "")
+        after = (" " if text[sp.end : hi][:1].isspace() else "") + after + ("…" if hi < len(text) else "")
+        out.append((sp.source, sp.start, sp.end, f"{before}\x00{inner}\x00{after}"))
+    return out
+
+
+@app.command()
+def show(
+    id: Annotated[str, typer.Argument(help="A record id (see the ID column of other commands).")],
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Show one record in full, with its provenance and the source passage around it.
+
+    \b
+    Examples:
+      kurskcli show q-putin-tribute
+      kurskcli show c-contingent-size --json | jq '.passages[0].text'
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output
+    from kurskcli.text import safe
+
+    ds = c.dataset()
+    rec = ds.get(id.strip())
+    if rec is None:
+        from rapidfuzz import fuzz, process
+
+        ids = sorted([*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources])
+        near = [m[0] for m in process.extract(id, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        raise Fail(f"no record with id {safe(id)!r}{hint}", EXIT_NOTHING)
+    passages = _passages(ds, rec)
+    obj = output.record_dict(rec, ds)
+    obj["passages"] = []
+    for sid, start, end, window in passages:
+        before, inner, after = window.split("\x00")
+        obj["passages"].append(
+            {"source": sid, "start": start, "end": end, "before": before, "text": inner, "after": after}
+        )
+    lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
+    for sid, start, end, window in passages:
+        lines.append(["passage", sid, start, end, window.replace("\x00", "")])
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_record
+
+        render_record(con, rec, ds, passages)
+
+    _emit_one(c, obj, lines, rich)
+
+
+@app.command()
+def check(
+    text: Annotated[str, typer.Argument(help="The quotation to check, as you saw it.")],
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Check whether a quotation is real: verbatim, near (with the differences), or not in the data.
+
+    Exits 0 only for a verbatim match; a near match or no match exits 1.
+
+    \b
+    Examples:
+      kurskcli check "we will never forget our friends"
+      kurskcli check "We will always honor the Korean soldiers" --json | jq .verdict
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli import output
+    from kurskcli.check import check_quote
+    from kurskcli.search import QueryError
+
+    ds = c.dataset()
+    try:
+        result = check_quote(ds, text)
+    except QueryError as exc:
+        raise Fail(f"cannot check: {exc}", EXIT_USAGE) from None
+    lines: list[list[object]] = [
+        [
+            result.verdict,
+            result.score,
+            result.quote.id if result.quote else None,
+            result.quote.text if result.quote else None,
+        ]
+    ]
+    lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_check
+
+        render_check(con, result, ds)
+
+    _emit_one(c, output.check_dict(result, ds), lines, rich)
+    if result.verdict != "verbatim":
+        raise typer.Exit(EXIT_NOTHING)
+
+
+def _about(ds: Dataset) -> dict[str, Any]:
+    from kurskcli import output
+
+    return {
+        "type": "about",
+        "tool_version": __version__,
+        "datasets": [
+            {
+                "id": i.id,
+                "version": i.version,
+                "title": i.title,
+                "description": i.description,
+                "schema_version": i.schema_version,
+                "license": i.license,
+                "file": i.origin,
+            }
+            for i in ds.infos
+        ],
+        "sources": [output.source_dict(s) for s in ds.sources.values()],
+        "counts": ds.counts(),
+    }
+
+
+@app.command()
+def about(
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Show where the data comes from: datasets, sources, hashes and counts.
+
+    \b
+    Example:
+      kurskcli about --json | jq '.sources[0].sha256'
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    ds = c.dataset()
+    info = _about(ds)
+    lines: list[list[object]] = [
+        ["dataset", d["id"], d["version"], d["schema_version"], d["title"]] for d in info["datasets"]
+    ]
+    lines += [
+        ["source", s["id"], s["date"], s["author"], s["title"], s["publisher"], s["sha256"]] for s in info["sources"]
+    ]
+    lines += [["count", k, v] for k, v in info["counts"].items()]
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_kv
+
+        for d in info["datasets"]:
+            render_kv(
+                con,
+                f"dataset {d['id']}",
+                [
+                    ("Title", d["title"]),
+                    ("Version", d["version"]),
+                    ("Schema", d["schema_version"]),
+                    ("About", d["description"]),
+                    ("License", d["license"]),
+                ],
+            )
+        for s in info["sources"]:
+            render_kv(
+                con,
+                f"source {s['id']}",
+                [
+                    ("Title", s["title"]),
+                    ("Author", s["author"]),
+                    ("Date", s["date"]),
+                    ("Publisher", s["publisher"]),
+                    ("SHA-256", s["sha256"]),
+                    ("Characters", s["length"]),
+                ],
+            )
+        render_kv(con, "counts", list(info["counts"].items()), "green")
+        con.print(f"kurskcli {__version__}")
+
+    _emit_one(c, info, lines, rich)
+
+
+@app.command()
+def verify(
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Check the data against its sources: schema, ids, references, spans, quote text, hashes.
+
+    Exits 0 when everything holds, 65 when anything does not.
+
+    \b
+    Examples:
+      kurskcli verify
+      kurskcli verify --data mydata.json --no-bundled --json
+    """
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    from kurskcli.dataset import DatasetError
+
+    problems: list[str] = []
+    counts: dict[str, int] = {}
+    try:
+        ds = c.dataset()
+        counts = ds.counts()
+        for s in ds.sources.values():
+            if s.sha256 is None:
+                problems.append(f"{s.origin}: source {s.id!r}: no sha256 recorded, so its text cannot be verified")
+    except DatasetError as exc:
+        problems = [str(p) for p in exc.problems]
+    ok = not problems
+    report = {"type": "verify", "ok": ok, "verdict": "ok" if ok else "invalid", "counts": counts, "problems": problems}
+    lines: list[list[object]] = [["ok" if ok else "invalid", *(f"{k}={v}" for k, v in counts.items())]]
+    lines += [["problem", p] for p in problems]
+
+    def rich(con: Console) -> None:
+        from kurskcli.render import render_kv, render_lines
+
+        if ok:
+            render_kv(con, "✔ dataset verified", list(counts.items()), "green")
+        else:
+            render_lines(con, [f"✘ {len(problems)} problem{'s' if len(problems) != 1 else ''}"], "bold red")
+            render_lines(con, problems)
+
+    _emit_one(c, report, lines, rich)
+    if not ok:
+        raise typer.Exit(EXIT_DATAERR)
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+@contextmanager
+def _guard(debug: bool) -> Iterator[None]:
+    from kurskcli.text import safe
+
+    def die(message: str, code: int, extra: Sequence[str] = ()) -> NoReturn:
+        _stderr(f"kurskcli: {safe(message)}")
+        for line in extra:
+            _stderr(f"  {safe(line)}")
+        raise SystemExit(code)
+
+    try:
+        yield
+    except Fail as exc:
+        die(str(exc), exc.code, exc.extra)
+    except KeyboardInterrupt:
+        _stderr("kurskcli: interrupted")
+        raise SystemExit(EXIT_INTERRUPT) from None
+    except BrokenPipeError:
+        _quiet_pipe()
+        raise SystemExit(EXIT_OK) from None
+    except Exception as exc:
+        from kurskcli.dataset import DataFileError, DatasetError
+
+        if isinstance(exc, DatasetError):
+            lines = exc.lines()
+            die(
+                f"invalid dataset ({len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}):",
+                EXIT_DATAERR,
+                lines,
+            )
+        if isinstance(exc, DataFileError):
+            die(str(exc), EXIT_NOINPUT)
+        if isinstance(exc, OSError) and _is_stdout_error():
+            die(f"cannot write output: {exc.strerror or exc}", EXIT_IOERR)
+        if debug:
+            raise
+        die(f"internal error: {type(exc).__name__}: {exc} (run with KURSKCLI_DEBUG=1 for details)", 70)
+
+
+def _stderr(line: str) -> None:
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _is_stdout_error() -> bool:
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    except ValueError:
+        return True
+    return False
+
+
+def _quiet_pipe() -> None:
+    # The reader left: point stdout at /dev/null so the interpreter's final flush stays quiet.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _run(args: list[str]) -> int:
+    from typer._click.exceptions import ClickException, UsageError
+    from typer.exceptions import Abort
+
+    try:
+        rv = app(args=args, prog_name="kurskcli", standalone_mode=False)
+    except UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "kurskcli"
+        raise Fail(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE) from None
+    except ClickException as exc:
+        raise Fail(exc.format_message(), exc.exit_code) from None
+    except Abort:
+        raise KeyboardInterrupt from None
+    if rv == EXIT_INTERRUPT:
+        raise KeyboardInterrupt
+    return rv if isinstance(rv, int) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; every error becomes one line on stderr and an exit code from DESIGN.md."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0")
+    args = [a for a in args if a != "--debug"]
+    with _guard(debug):
+        code = _run(args)
+        sys.stdout.flush()
+    raise SystemExit(code)

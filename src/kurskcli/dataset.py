@@ -1,0 +1,574 @@
+"""Loading dataset files: reading JSON safely, validating it, and merging it into one Dataset."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from kurskcli.dates import DateError, DateRange, parse_edtf
+from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
+from kurskcli.text import fold_space
+
+BUNDLED_NAME = "kursk-2025.json"
+BUNDLED_ORIGIN = "<bundled>/" + BUNDLED_NAME
+SCHEMA_MAJOR = "1"
+MAX_FILE_BYTES = int(os.environ.get("KURSKCLI_MAX_DATA_BYTES", 256 * 1024 * 1024))
+MAX_PROBLEMS = 20
+
+ACTOR_KINDS = ("person", "organization", "state", "media")
+QUOTE_KINDS = ("direct", "fragment")
+CLAIM_KINDS = ("reported", "figure", "allegation", "assessment", "forecast")
+CLAIM_STATUSES = ("disputed", "unconfirmed", "confirmed", "retracted")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a dataset file, located by a JSON path."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}"
+
+
+class DatasetError(Exception):
+    """A dataset is invalid (exit 65)."""
+
+    exit_code = 65
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        n = len(self.problems)
+        first = self.problems[0]
+        more = f" (and {n - 1} more problem{'s' if n > 2 else ''})" if n > 1 else ""
+        return f"invalid dataset: {first}{more}"
+
+    def lines(self, limit: int = MAX_PROBLEMS) -> list[str]:
+        shown = [str(p) for p in self.problems[:limit]]
+        rest = len(self.problems) - limit
+        if rest > 0:
+            shown.append(f"... and {rest} more problem{'s' if rest != 1 else ''}")
+        return shown
+
+
+class DataFileError(Exception):
+    """A dataset file cannot be read (exit 66)."""
+
+    exit_code = 66
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > 18:
+        raise ValueError(f"number too large: {text[:20]}...")
+    return int(text)
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, col
+
+
+def decode_json(data: bytes, origin: str) -> Any:
+    """Parse dataset bytes strictly: UTF-8 (a BOM is fine), no duplicate keys, no NaN, no giant numbers."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
+        raise DatasetError([Problem(origin, "$", "the file looks like UTF-16; save it as UTF-8")])
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data[: exc.start].decode("utf-8", "replace"), exc.start)
+        raise DatasetError(
+            [Problem(origin, "$", f"invalid UTF-8 at line {line}, column {col} (byte {exc.start})")]
+        ) from None
+    if not text.strip():
+        raise DatasetError([Problem(origin, "$", "the file is empty")])
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(
+            [Problem(origin, "$", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+        ) from None
+    except RecursionError:
+        raise DatasetError([Problem(origin, "$", "JSON nested too deeply")]) from None
+    except ValueError as exc:
+        raise DatasetError([Problem(origin, "$", f"invalid JSON: {exc}")]) from None
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a regular file of at most ``limit`` bytes, or raise DataFileError."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DataFileError(f"{path}: is a directory, not a dataset file")
+    if not stat.S_ISREG(st.st_mode):
+        raise DataFileError(f"{path}: not a regular file")
+    if st.st_size > limit:
+        raise DataFileError(
+            f"{path}: {st.st_size:,} bytes is more than the {limit:,}-byte limit "
+            "(set KURSKCLI_MAX_DATA_BYTES to raise it)"
+        )
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise DataFileError(f"{path}: more than the {limit:,}-byte limit")
+    return data
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    """Collects problems for one file while walking its JSON document."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.origin, path, message))
+
+    def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]) -> bool:
+        if not isinstance(value, dict):
+            self.add(path, f"expected an object, got {_kind(value)}")
+            return False
+        req = tuple(required)
+        allowed = set(req) | set(optional)
+        for key in req:
+            if key not in value:
+                self.add(path, f"missing required field {key!r}")
+        for key in value:
+            if key not in allowed:
+                self.add(f"{path}.{key}", "unknown field")
+        return True
+
+    def string(
+        self,
+        d: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        nullable: bool = False,
+        choices: Sequence[str] | None = None,
+        empty: bool = False,
+    ) -> str | None:
+        value = d.get(key)
+        where = f"{path}.{key}"
+        if value is None:
+            if not nullable and key in d:
+                self.add(where, "must not be null")
+            return None
+        if not isinstance(value, str):
+            self.add(where, f"expected a string, got {_kind(value)}")
+            return None
+        if not _encodable(value):
+            self.add(where, "contains a lone surrogate (not valid Unicode text)")
+            return None
+        if not empty and not value.strip():
+            self.add(where, "must not be empty")
+            return None
+        if choices is not None and value not in choices:
+            self.add(where, f"{value!r} is not one of {', '.join(choices)}")
+            return None
+        return value
+
+    def ident(self, d: dict[str, Any], key: str, path: str, *, nullable: bool = False) -> str | None:
+        value = self.string(d, key, path, nullable=nullable)
+        if value is not None and not _ID.match(value):
+            self.add(f"{path}.{key}", f"{value!r} is not a valid id (letters, digits, . _ : -)")
+            return None
+        return value
+
+    def ids(self, d: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = d.get(key, [])
+        if not isinstance(value, list):
+            self.add(f"{path}.{key}", f"expected an array, got {_kind(value)}")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not _ID.match(item):
+                self.add(f"{path}.{key}[{i}]", "expected an id string")
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def date(self, d: dict[str, Any], path: str) -> tuple[str | None, DateRange]:
+        raw = d.get("date")
+        if raw is not None and not isinstance(raw, str):
+            self.add(f"{path}.date", f"expected an EDTF string or null, got {_kind(raw)}")
+            return None, DateRange(None, None)
+        try:
+            return raw, parse_edtf(raw)
+        except DateError as exc:
+            self.add(f"{path}.date", str(exc))
+            return None, DateRange(None, None)
+
+    def span(self, value: Any, path: str) -> Span | None:
+        if not self.obj(value, path, ("id", "start", "end"), ()):
+            return None
+        sid = self.ident(value, "id", path)
+        start, end = value.get("start"), value.get("end")
+        ok = True
+        for key, num in (("start", start), ("end", end)):
+            if not isinstance(num, int) or isinstance(num, bool) or num < 0:
+                self.add(f"{path}.{key}", "expected a whole number >= 0")
+                ok = False
+        if ok and start >= end:
+            self.add(path, f"empty or reversed span [{start}, {end})")
+            ok = False
+        return Span(sid, start, end) if ok and sid else None
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _items(ck: _Checker, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        ck.add(f"$.{key}", f"expected an array, got {_kind(value)}")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        path = f"$.{key}[{i}]"
+        if not isinstance(item, dict):
+            ck.add(path, f"expected an object, got {_kind(item)}")
+        else:
+            out.append((path, item))
+    return out
+
+
+# ----------------------------------------------------------------------------- building
+
+_SOURCE_FIELDS = ("id", "title", "author")
+_SOURCE_OPT = ("type", "author_actor", "date", "publisher", "language", "file", "text", "sha256", "length", "url")
+
+
+def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | None) -> str | None:
+    inline, file = d.get("text"), d.get("file")
+    if (inline is None) == (file is None):
+        ck.add(path, "a source needs exactly one of 'text' or 'file'")
+        return None
+    if inline is not None:
+        return ck.string(d, "text", path)
+    rel = ck.string(d, "file", path)
+    if rel is None:
+        return None
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in rel:
+        ck.add(f"{path}.file", "must be a relative path inside the dataset's folder")
+        return None
+    try:
+        if base is None:
+            data = resources.files("kurskcli.data").joinpath(rel).read_bytes()
+        else:
+            data = read_limited(base / rel)
+    except (OSError, DataFileError) as exc:
+        ck.add(f"{path}.file", f"cannot read source text: {exc}")
+        return None
+    sha = d.get("sha256")
+    if sha is not None:
+        if not isinstance(sha, str) or not _SHA.match(sha):
+            ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
+        elif hashlib.sha256(data).hexdigest() != sha:
+            ck.add(f"{path}.sha256", "the source text does not match its SHA-256")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        ck.add(f"{path}.file", "source text is not valid UTF-8")
+        return None
+
+
+def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, sources: dict[str, Source]) -> None:
+    src = sources.get(span.source)
+    if src is None:
+        return  # reported as a dangling reference
+    if span.end > len(src.text):
+        ck.add(
+            path, f"span [{span.start}, {span.end}) lies outside source {span.source!r} ({len(src.text)} characters)"
+        )
+        return
+    if text is not None and fold_space(src.text[span.start : span.end]) != fold_space(text):
+        excerpt = fold_space(src.text[span.start : span.end])
+        ck.add(path, f"text does not match the source at [{span.start}, {span.end}): source has {excerpt[:60]!r}")
+
+
+class _Build:
+    def __init__(self) -> None:
+        self.ds = Dataset()
+        self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
+        self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
+        self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
+
+    def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
+        if rid is None:
+            return False
+        if rid in self.owner:
+            f, p = self.owner[rid]
+            where = p if f == ck.origin else f"{f}: {p}"
+            ck.add(f"{path}.id", f"duplicate id {rid!r} (first defined at {where})")
+            return False
+        self.owner[rid] = (ck.origin, path)
+        return True
+
+    def ref(self, ck: _Checker, path: str, table: str, rid: str | None) -> None:
+        if rid is not None:
+            self.refs.append((ck, path, table, rid))
+
+    def add_document(self, doc: Any, origin: str, base: Path | None) -> _Checker:
+        ck = _Checker(origin)
+        if not ck.obj(
+            doc, "$", ("schema_version", "dataset"), ("$schema", "sources", "actors", "quotes", "claims", "events")
+        ):
+            return ck
+        version = ck.string(doc, "schema_version", "$")
+        if version is not None and version.split(".")[0] != SCHEMA_MAJOR:
+            ck.add("$.schema_version", f"unsupported schema version {version!r} (this tool reads {SCHEMA_MAJOR}.x)")
+            return ck
+        info = doc.get("dataset")
+        if ck.obj(info, "$.dataset", ("id", "version", "title"), ("description", "license")):
+            ident = ck.ident(info, "id", "$.dataset")
+            ver = ck.string(info, "version", "$.dataset")
+            title = ck.string(info, "title", "$.dataset")
+            desc = ck.string(info, "description", "$.dataset", nullable=True) or ""
+            lic = ck.string(info, "license", "$.dataset", nullable=True)
+            if ident and ver and title:
+                self.ds.infos.append(DatasetInfo(ident, ver, title, desc, version or "", origin, lic))
+        self._sources(ck, doc, base)
+        self._actors(ck, doc)
+        self._quotes(ck, doc)
+        self._claims(ck, doc)
+        self._events(ck, doc)
+        return ck
+
+    def _sources(self, ck: _Checker, doc: dict[str, Any], base: Path | None) -> None:
+        for path, d in _items(ck, doc, "sources"):
+            if not ck.obj(d, path, _SOURCE_FIELDS, _SOURCE_OPT):
+                continue
+            sid = ck.ident(d, "id", path)
+            title = ck.string(d, "title", path)
+            author = ck.string(d, "author", path)
+            date, dates = ck.date(d, path)
+            text = _read_source_text(ck, path, d, base)
+            author_actor = ck.ident(d, "author_actor", path, nullable=True)
+            self.ref(ck, f"{path}.author_actor", "actors", author_actor)
+            if "type" in d and d["type"] != "source":
+                ck.add(f"{path}.type", "must be 'source'")
+            if sid and title and author and text is not None and self.claim_id(ck, path, sid):
+                self.ds.sources[sid] = Source(
+                    id=sid,
+                    title=title,
+                    author=author,
+                    author_actor=author_actor,
+                    date=date,
+                    publisher=ck.string(d, "publisher", path, nullable=True),
+                    language=ck.string(d, "language", path, nullable=True),
+                    sha256=d.get("sha256") if isinstance(d.get("sha256"), str) else None,
+                    text=text,
+                    dates=dates,
+                    origin=ck.origin,
+                    url=ck.string(d, "url", path, nullable=True),
+                )
+
+    def _actors(self, ck: _Checker, doc: dict[str, Any]) -> None:
+        for path, d in _items(ck, doc, "actors"):
+            if not ck.obj(d, path, ("id", "name", "kind"), ("role", "affiliation", "aliases")):
+                continue
+            aid = ck.ident(d, "id", path)
+            name = ck.string(d, "name", path)
+            kind = ck.string(d, "kind", path, choices=ACTOR_KINDS)
+            role = ck.string(d, "role", path, nullable=True)
+            aff = ck.ident(d, "affiliation", path, nullable=True)
+            self.ref(ck, f"{path}.affiliation", "actors", aff)
+            aliases: list[str] = []
+            raw = d.get("aliases", [])
+            if not isinstance(raw, list):
+                ck.add(f"{path}.aliases", f"expected an array, got {_kind(raw)}")
+            else:
+                for i, _ in enumerate(raw):
+                    alias = ck.string({"a": raw[i]}, "a", f"{path}.aliases[{i}]")
+                    if alias:
+                        aliases.append(alias)
+            if aid and name and kind and self.claim_id(ck, path, aid):
+                self.ds.actors[aid] = Actor(aid, name, kind, role, aff, tuple(aliases), ck.origin)
+
+    def _quotes(self, ck: _Checker, doc: dict[str, Any]) -> None:
+        for path, d in _items(ck, doc, "quotes"):
+            if not ck.obj(
+                d, path, ("id", "speaker", "text", "kind", "source"), ("date", "via", "context", "language", "type")
+            ):
+                continue
+            qid = ck.ident(d, "id", path)
+            speaker = ck.ident(d, "speaker", path)
+            via = ck.ident(d, "via", path, nullable=True)
+            text = ck.string(d, "text", path)
+            kind = ck.string(d, "kind", path, choices=QUOTE_KINDS)
+            context = ck.string(d, "context", path, nullable=True) or ""
+            language = ck.string(d, "language", path, nullable=True)
+            date, dates = ck.date(d, path)
+            span = ck.span(d.get("source"), f"{path}.source")
+            self.ref(ck, f"{path}.speaker", "actors", speaker)
+            self.ref(ck, f"{path}.via", "actors", via)
+            if span:
+                self.ref(ck, f"{path}.source.id", "sources", span.source)
+                self.span_checks.append((ck, f"{path}.source", span, text))
+            if qid and speaker and text and kind and span and self.claim_id(ck, path, qid):
+                self.ds.quotes[qid] = Quote(
+                    qid, speaker, date, dates, fold_space(text), kind, via, context, language, span, ck.origin
+                )
+
+    def _claims(self, ck: _Checker, doc: dict[str, Any]) -> None:
+        for path, d in _items(ck, doc, "claims"):
+            if not ck.obj(
+                d,
+                path,
+                ("id", "kind", "text", "source"),
+                ("claimant", "date", "verbatim", "status", "disputed_by", "type"),
+            ):
+                continue
+            cid = ck.ident(d, "id", path)
+            claimant = ck.ident(d, "claimant", path, nullable=True)
+            kind = ck.string(d, "kind", path, choices=CLAIM_KINDS)
+            text = ck.string(d, "text", path)
+            status = ck.string(d, "status", path, nullable=True, choices=CLAIM_STATUSES)
+            verbatim = d.get("verbatim", False)
+            if not isinstance(verbatim, bool):
+                ck.add(f"{path}.verbatim", f"expected true or false, got {_kind(verbatim)}")
+                verbatim = False
+            disputed_by = ck.ids(d, "disputed_by", path)
+            date, dates = ck.date(d, path)
+            span = ck.span(d.get("source"), f"{path}.source")
+            self.ref(ck, f"{path}.claimant", "actors", claimant)
+            for i, who in enumerate(disputed_by):
+                self.ref(ck, f"{path}.disputed_by[{i}]", "actors", who)
+            if disputed_by and status != "disputed":
+                ck.add(f"{path}.status", "a claim with 'disputed_by' must have status 'disputed'")
+            if span:
+                self.ref(ck, f"{path}.source.id", "sources", span.source)
+                self.span_checks.append((ck, f"{path}.source", span, text if verbatim else None))
+            if cid and kind and text and span and self.claim_id(ck, path, cid):
+                self.ds.claims[cid] = Claim(
+                    cid, claimant, kind, date, dates, fold_space(text), verbatim, status, disputed_by, span, ck.origin
+                )
+
+    def _events(self, ck: _Checker, doc: dict[str, Any]) -> None:
+        for path, d in _items(ck, doc, "events"):
+            if not ck.obj(d, path, ("id", "title", "sources"), ("date", "summary", "actors", "type")):
+                continue
+            eid = ck.ident(d, "id", path)
+            title = ck.string(d, "title", path)
+            summary = ck.string(d, "summary", path, nullable=True) or ""
+            actors = ck.ids(d, "actors", path)
+            date, dates = ck.date(d, path)
+            for i, who in enumerate(actors):
+                self.ref(ck, f"{path}.actors[{i}]", "actors", who)
+            spans: list[Span] = []
+            raw = d.get("sources")
+            if not isinstance(raw, list) or not raw:
+                ck.add(f"{path}.sources", "expected a non-empty array of spans")
+            else:
+                for i, item in enumerate(raw):
+                    span = ck.span(item, f"{path}.sources[{i}]")
+                    if span:
+                        spans.append(span)
+                        self.ref(ck, f"{path}.sources[{i}].id", "sources", span.source)
+                        self.span_checks.append((ck, f"{path}.sources[{i}]", span, None))
+            if eid and title and spans and self.claim_id(ck, path, eid):
+                self.ds.events[eid] = Event(eid, date, dates, title, summary, actors, tuple(spans), ck.origin)
+
+    def finish(self) -> None:
+        for ck, path, table, rid in self.refs:
+            if rid not in getattr(self.ds, table):
+                kind = "actor" if table == "actors" else "source"
+                ck.add(path, f"unknown {kind} {rid!r}")
+        for ck, path, span, text in self.span_checks:
+            _check_span_text(ck, path, span, text, self.ds.sources)
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def bundled_bytes() -> bytes:
+    return resources.files("kurskcli.data").joinpath(BUNDLED_NAME).read_bytes()
+
+
+def data_paths_from_env() -> list[Path]:
+    """Dataset paths named by KURSKCLI_DATA (separated by ':'; empty parts ignored)."""
+    raw = os.environ.get("KURSKCLI_DATA", "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def load_dataset(paths: Sequence[str | os.PathLike[str]] = (), *, bundled: bool = True) -> Dataset:
+    """Load the bundled dataset (unless ``bundled=False``) and every file in ``paths``, validated.
+
+    Raises DatasetError (every problem, with file and JSON path) or DataFileError.
+    """
+    build = _Build()
+    checkers: list[_Checker] = []
+    if bundled:
+        checkers.append(build.add_document(decode_json(bundled_bytes(), BUNDLED_ORIGIN), BUNDLED_ORIGIN, None))
+    for p in paths:
+        path = Path(p)
+        doc = decode_json(read_limited(path), str(path))
+        checkers.append(build.add_document(doc, str(path), path.parent))
+    build.finish()
+    problems = [prob for ck in checkers for prob in ck.problems]
+    if problems:
+        raise DatasetError(problems)
+    return build.ds

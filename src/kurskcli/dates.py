@@ -1,0 +1,111 @@
+"""The subset of EDTF dates the datasets use, and partial dates typed on the command line."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?$")
+
+
+class DateError(ValueError):
+    """A date string outside the supported EDTF subset."""
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """The earliest and latest day a date can mean; ``None`` where the bound is open or unknown."""
+
+    earliest: dt.date | None
+    latest: dt.date | None
+    uncertain: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.earliest is not None or self.latest is not None
+
+
+UNDATED = DateRange(None, None)
+
+
+def _part(text: str) -> tuple[dt.date, dt.date, bool]:
+    m = _PART.match(text)
+    if not m:
+        raise DateError(f"not an EDTF date: {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    qualified = m.group(4) is not None
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31), qualified
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, 1), dt.date(year, month, last), qualified
+        d = dt.date(year, month, day)
+    except ValueError as exc:
+        raise DateError(f"not a real date: {text!r} ({exc})") from None
+    return d, d, qualified
+
+
+def parse_edtf(text: str | None) -> DateRange:
+    """Return the day range an EDTF string (level 0 and simple level 1 intervals) covers.
+
+    >>> parse_edtf("2025-04")
+    DateRange(earliest=datetime.date(2025, 4, 1), latest=datetime.date(2025, 4, 30), uncertain=False)
+    """
+    if text is None:
+        return UNDATED
+    if not isinstance(text, str) or not text or text != text.strip():
+        raise DateError(f"not an EDTF date: {text!r}")
+    if "/" not in text:
+        lo, hi, q = _part(text)
+        return DateRange(lo, hi, q)
+    left, _, right = text.partition("/")
+    if "/" in right:
+        raise DateError(f"not an EDTF interval: {text!r}")
+    earliest = latest = None
+    uncertain = False
+    if left not in ("..", ""):
+        earliest, _, q = _part(left)
+        uncertain |= q
+    if right not in ("..", ""):
+        _, latest, q = _part(right)
+        uncertain |= q
+    if earliest is None and latest is None:
+        raise DateError(f"an interval needs at least one end: {text!r}")
+    if earliest and latest and earliest > latest:
+        raise DateError(f"interval ends before it starts: {text!r}")
+    return DateRange(earliest, latest, uncertain)
+
+
+def parse_partial(text: str, *, end: bool) -> dt.date:
+    """Read a user's partial date (``2025``, ``2025-04``, ``2025-04-27``) as its first or last day."""
+    text = text.strip()
+    m = _PART.match(text)
+    if not m or m.group(4):
+        raise DateError(f"{text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    lo, hi, _ = _part(text)
+    return hi if end else lo
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def precision(text: str | None) -> str:
+    """The finest unit a date string names: ``day``, ``month``, ``year`` or ``none``."""
+    if not text:
+        return "none"
+    finest = "none"
+    order = {"none": 0, "year": 1, "month": 2, "day": 3}
+    for part in text.split("/"):
+        m = _PART.match(part)
+        if not m:
+            continue
+        p = "day" if m.group(3) else "month" if m.group(2) else "year"
+        if order[p] > order[finest]:
+            finest = p
+    return finest

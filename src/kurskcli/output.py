@@ -1,0 +1,181 @@
+"""Machine output: record objects for JSON and JSON Lines, and tab-separated plain lines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from kurskcli.check import CheckResult
+from kurskcli.dates import iso
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
+from kurskcli.query import ActorSummary
+from kurskcli.search import Hit
+from kurskcli.text import safe
+
+JSON_SCHEMA_VERSION = "1"
+
+
+def _name(ds: Dataset, actor_id: str | None) -> str | None:
+    if actor_id is None:
+        return None
+    actor = ds.actors.get(actor_id)
+    return actor.name if actor else actor_id
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {"id": span.source, "start": span.start, "end": span.end}
+
+
+def _dated(rec: Quote | Claim | Event) -> dict[str, Any]:
+    return {
+        "date": rec.date,
+        "date_earliest": iso(rec.dates.earliest),
+        "date_latest": iso(rec.dates.latest),
+    }
+
+
+def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
+    """The JSON object of one record (the shape is documented in docs/json.md)."""
+    if isinstance(rec, Quote):
+        return {
+            "id": rec.id,
+            "type": "quote",
+            **_dated(rec),
+            "speaker": rec.speaker,
+            "speaker_name": _name(ds, rec.speaker),
+            "text": rec.text,
+            "kind": rec.kind,
+            "via": rec.via,
+            "via_name": _name(ds, rec.via),
+            "context": rec.context,
+            "language": rec.language,
+            "source": _span(rec.span),
+        }
+    if isinstance(rec, Claim):
+        return {
+            "id": rec.id,
+            "type": "claim",
+            **_dated(rec),
+            "claimant": rec.claimant,
+            "claimant_name": _name(ds, rec.claimant),
+            "kind": rec.kind,
+            "text": rec.text,
+            "verbatim": rec.verbatim,
+            "status": rec.status,
+            "disputed_by": list(rec.disputed_by),
+            "source": _span(rec.span),
+        }
+    if isinstance(rec, Event):
+        return {
+            "id": rec.id,
+            "type": "event",
+            **_dated(rec),
+            "title": rec.title,
+            "summary": rec.summary,
+            "actors": list(rec.actors),
+            "sources": [_span(s) for s in rec.spans],
+        }
+    if isinstance(rec, Actor):
+        return {
+            "id": rec.id,
+            "type": "actor",
+            "name": rec.name,
+            "kind": rec.kind,
+            "role": rec.role,
+            "affiliation": rec.affiliation,
+            "aliases": list(rec.aliases),
+        }
+    return source_dict(rec)
+
+
+def source_dict(src: Source) -> dict[str, Any]:
+    return {
+        "id": src.id,
+        "type": "source",
+        "title": src.title,
+        "author": src.author,
+        "author_actor": src.author_actor,
+        "date": src.date,
+        "date_earliest": iso(src.dates.earliest),
+        "date_latest": iso(src.dates.latest),
+        "publisher": src.publisher,
+        "language": src.language,
+        "url": src.url,
+        "sha256": src.sha256,
+        "length": len(src.text),
+    }
+
+
+def hit_dict(hit: Hit, ds: Dataset) -> dict[str, Any]:
+    return {
+        **record_dict(hit.record, ds),
+        "score": hit.score,
+        "matched_field": hit.field,
+        "matched_terms": sorted(hit.matched),
+    }
+
+
+def summary_dict(s: ActorSummary, ds: Dataset) -> dict[str, Any]:
+    return {
+        **record_dict(s.actor, ds),
+        "affiliation_name": s.affiliation.name if s.affiliation else None,
+        "first_date": iso(s.first),
+        "last_date": iso(s.last),
+        "counts": {"quotes": len(s.quotes), "claims": len(s.claims), "events": len(s.events)},
+        "quotes": [record_dict(q, ds) for q in s.quotes],
+        "claims": [record_dict(c, ds) for c in s.claims],
+        "events": [record_dict(e, ds) for e in s.events],
+        "members": [m.id for m in s.members],
+    }
+
+
+def check_dict(r: CheckResult, ds: Dataset) -> dict[str, Any]:
+    return {
+        "type": "check",
+        "verdict": r.verdict,
+        "text": r.text,
+        "score": r.score,
+        "partial": r.partial,
+        "quote": record_dict(r.quote, ds) if r.quote else None,
+        "differences": [{"op": c.op, "said": c.said, "actual": c.actual} for c in r.changes],
+        "source": r.source.id if r.source else None,
+    }
+
+
+def write_json(obj: Any, out: IO[str]) -> None:
+    json.dump(obj, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
+    for item in items:
+        out.write(json.dumps(item, ensure_ascii=False))
+        out.write("\n")
+
+
+# ----------------------------------------------------------------------------- plain
+
+
+def cell(value: object) -> str:
+    """A tab-separated field: never empty-looking, never with tabs, newlines or control codes."""
+    if value is None or value == "":
+        return "-"
+    return safe(str(value))
+
+
+def plain_record(rec: Record, ds: Dataset) -> list[str | None]:
+    """The tab-separated fields of a record, most telling first."""
+    if isinstance(rec, Quote):
+        return [rec.id, rec.date, _name(ds, rec.speaker), rec.text]
+    if isinstance(rec, Claim):
+        return [rec.id, rec.date, _name(ds, rec.claimant) or "unattributed", rec.kind, rec.text]
+    if isinstance(rec, Event):
+        return [rec.id, rec.date, rec.title]
+    if isinstance(rec, Actor):
+        return [rec.id, rec.kind, rec.name, rec.role]
+    return [rec.id, rec.date, rec.author, rec.title]
+
+
+def plain_line(fields: Iterable[object]) -> str:
+    return "\t".join(cell(f) for f in fields)

@@ -1,0 +1,205 @@
+"""Questions asked of a loaded dataset: the timeline, who someone is, what they said."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kurskcli.dates import DateRange
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote
+from kurskcli.text import fold
+
+# A fuzzy name match must reach this score (0-100) to count at all ...
+NAME_CUTOFF = 78.0
+# ... and beat the runner-up (another actor) by this much to be "clearly best".
+NAME_MARGIN = 6.0
+
+
+class ResolveError(LookupError):
+    """Base for name resolution failures."""
+
+    exit_code = 1
+
+
+class UnknownName(ResolveError):
+    """No actor matches; ``suggestions`` holds the nearest names."""
+
+    exit_code = 1
+
+    def __init__(self, name: str, suggestions: list[Actor]):
+        self.name = name
+        self.suggestions = suggestions
+        super().__init__(name)
+
+
+class AmbiguousName(ResolveError):
+    """Several actors match about equally well."""
+
+    exit_code = 2
+
+    def __init__(self, name: str, candidates: list[Actor]):
+        self.name = name
+        self.candidates = candidates
+        super().__init__(name)
+
+
+def name_keys(actor: Actor) -> list[str]:
+    """Every folded form an actor can be looked up by: id, name, aliases."""
+    keys = [fold(actor.id), fold(actor.id.replace("-", " ")), fold(actor.name)]
+    keys.extend(fold(a) for a in actor.aliases)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def resolve_actor(dataset: Dataset, name: str) -> Actor:
+    """Find the one actor ``name`` means: exact id or alias first, then a clearly best fuzzy match."""
+    key = fold(name)
+    if not key:
+        raise UnknownName(name, [])
+    exact = [a for a in dataset.actors.values() if key in name_keys(a)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        id_match = [a for a in exact if fold(a.id) == key]
+        if len(id_match) == 1:
+            return id_match[0]
+        raise AmbiguousName(name, sorted(exact, key=lambda a: a.id))
+    ranked = rank_names(dataset.actors.values(), key)
+    close = [(s, a) for s, a in ranked if s >= NAME_CUTOFF]
+    if not close:
+        raise UnknownName(name, [a for s, a in ranked[:3] if s >= 60])
+    best_score = close[0][0]
+    rivals = [a for s, a in close if s >= best_score - NAME_MARGIN]
+    if len(rivals) == 1:
+        return rivals[0]
+    raise AmbiguousName(name, rivals)
+
+
+def rank_names(actors: Iterable[Actor], key: str) -> list[tuple[float, Actor]]:
+    """Actors by how well their best name matches the folded ``key``, best first, ties by id."""
+    from rapidfuzz import fuzz
+
+    scored = []
+    for actor in actors:
+        best = 0.0
+        for cand in name_keys(actor):
+            score = fuzz.ratio(key, cand)
+            # a typed surname or first word of a longer name ("gerasimv" for "valery gerasimov")
+            for part in cand.split():
+                if len(part) >= 3:
+                    score = max(score, fuzz.ratio(key, part) - 2)
+                # a prefix ("zakh", "rus") counts, more the more of the word it covers
+                if len(key) >= 3 and part.startswith(key):
+                    score = max(score, 80 + 10 * len(key) / len(part))
+            best = max(best, score)
+        scored.append((best, actor))
+    scored.sort(key=lambda sa: (-sa[0], sa[1].id))
+    return scored
+
+
+# ----------------------------------------------------------------------------- timeline
+
+Dated = Quote | Event | Claim
+
+
+def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, str]:
+    """Date order: dated records by earliest then latest day, undated ones last; ties by id."""
+    d = rec.dates
+    if not d.known:
+        return (1, dt.date.max, dt.date.max, rec.id)
+    return (0, d.earliest or dt.date.min, d.latest or dt.date.max, rec.id)
+
+
+def _overlaps(d: DateRange, since: dt.date | None, until: dt.date | None) -> bool:
+    if since is None and until is None:
+        return True
+    if not d.known:
+        return False
+    if since is not None and d.latest is not None and d.latest < since:
+        return False
+    return not (until is not None and d.earliest is not None and d.earliest > until)
+
+
+def involves(rec: Dated, actor_id: str) -> bool:
+    if isinstance(rec, Event):
+        return actor_id in rec.actors
+    if isinstance(rec, Quote):
+        return actor_id in (rec.speaker, rec.via)
+    return actor_id == rec.claimant or actor_id in rec.disputed_by
+
+
+def timeline(
+    dataset: Dataset,
+    *,
+    actor: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    quotes: bool = False,
+) -> list[Event | Quote]:
+    """Events (and quotes, if asked) in date order, filtered by actor id and overlapping dates."""
+    items: list[Event | Quote] = list(dataset.events.values())
+    if quotes:
+        items.extend(dataset.quotes.values())
+    out = [r for r in items if (actor is None or involves(r, actor)) and _overlaps(r.dates, since, until)]
+    out.sort(key=sort_key)
+    return out
+
+
+def quotes_by(dataset: Dataset, actor_id: str | None = None) -> list[Quote]:
+    """Quotes by one speaker (or all), in date order."""
+    out = [q for q in dataset.quotes.values() if actor_id is None or q.speaker == actor_id]
+    out.sort(key=sort_key)
+    return out
+
+
+def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
+    if not quotes:
+        return []
+    return [random.Random(seed).choice(quotes)]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSummary:
+    actor: Actor
+    affiliation: Actor | None
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    members: list[Actor] = field(default_factory=list)
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:
+    """Everything the dataset holds about one actor, with the first and last dated appearance."""
+    q = quotes_by(dataset, actor.id)
+    c = sorted((r for r in dataset.claims.values() if involves(r, actor.id)), key=sort_key)
+    e = sorted((r for r in dataset.events.values() if actor.id in r.actors), key=sort_key)
+    dated: list[Dated] = [*q, *c, *e]
+    days = [d for rec in dated for d in (rec.dates.earliest, rec.dates.latest) if d]
+    members = sorted((a for a in dataset.actors.values() if a.affiliation == actor.id), key=lambda a: a.id)
+    return ActorSummary(
+        actor=actor,
+        affiliation=dataset.actors.get(actor.affiliation) if actor.affiliation else None,
+        quotes=q,
+        claims=c,
+        events=e,
+        members=members,
+        first=min(days) if days else None,
+        last=max(days) if days else None,
+    )
+
+
+def actor_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
+    """Per actor id: how many quotes, claims and events involve it."""
+    counts = {aid: {"quotes": 0, "claims": 0, "events": 0} for aid in dataset.actors}
+    for qt in dataset.quotes.values():
+        counts[qt.speaker]["quotes"] += 1
+    for cl in dataset.claims.values():
+        for who in {cl.claimant, *cl.disputed_by} - {None}:
+            counts[who]["claims"] += 1  # type: ignore[index]  # None removed above
+    for ev in dataset.events.values():
+        for who in set(ev.actors):
+            counts[who]["events"] += 1
+    return counts

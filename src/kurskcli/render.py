@@ -1,0 +1,360 @@
+"""Terminal output with Rich: tables, panels and the timeline. The only module that imports Rich."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING
+
+from kurskcli.check import CheckResult
+from kurskcli.dates import iso
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
+from kurskcli.query import ActorSummary
+from kurskcli.search import Hit
+from kurskcli.text import fold, safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "magenta", "source": "blue"}
+_WORD = re.compile(r"\w+")
+
+
+def make_console(out: IO[str], color: str) -> Console:
+    """A Console for terminal output; ``color`` is auto, always or never.
+
+    With auto, NO_COLOR, TERM=dumb and FORCE_COLOR have their usual meaning.
+    """
+    from rich.console import Console
+
+    width = None
+    cols = os.environ.get("COLUMNS", "")
+    if cols:
+        width = max(int(cols), 20) if cols.isdigit() else 80
+    env = os.environ
+    no_color = color == "never" or (
+        color == "auto" and (bool(env.get("NO_COLOR")) or (env.get("TERM") == "dumb" and not env.get("FORCE_COLOR")))
+    )
+    return Console(
+        file=out,
+        width=width,
+        force_terminal=True,
+        no_color=no_color,
+        color_system=None
+        if no_color
+        else env.get("KURSKCLI_COLOR_SYSTEM", "auto")
+        if color != "always"
+        else "truecolor",
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+
+
+def t(value: object, style: str = "") -> Text:
+    """Untrusted text as an inert Rich Text: no markup, no emoji codes, no control sequences."""
+    from rich.text import Text
+
+    return Text("" if value is None else safe(str(value)), style=style)
+
+
+def highlight(text: str, terms: Iterable[str], style: str = "bold reverse") -> Text:
+    """Text with every word whose folded form is one of the matched index words highlighted."""
+    out = t(text)
+    wanted = set(terms)
+    if not wanted:
+        return out
+    for m in _WORD.finditer(out.plain):
+        if fold(m.group()) in wanted:
+            out.stylize(style, m.start(), m.end())
+    return out
+
+
+def _name(ds: Dataset, actor_id: str | None) -> str:
+    if actor_id is None:
+        return "unattributed"
+    a = ds.actors.get(actor_id)
+    return a.name if a else actor_id
+
+
+def _date(rec: Quote | Claim | Event | Source) -> Text:
+    from rich.text import Text
+
+    if rec.date is None:
+        return Text("undated", style="dim italic")
+    label = human_date(rec.date)
+    style = "bold"
+    if "/" in rec.date or rec.date.endswith(("?", "~", "%")):
+        style = "italic"
+    return Text(label, style=style)
+
+
+def human_date(edtf: str) -> str:
+    """A short reading of an EDTF date: '26 Apr 2025', 'Apr 2025', 'by 30 Apr 2025', '9 May 2025?'."""
+    import datetime as dt
+
+    def one(part: str) -> str:
+        q = part[-1] if part[-1:] in "?~%" else ""
+        core = part.rstrip("?~%")
+        bits = core.split("-")
+        try:
+            if len(bits) == 3:
+                s = dt.date(int(bits[0]), int(bits[1]), int(bits[2])).strftime("%-d %b %Y")
+            elif len(bits) == 2:
+                s = dt.date(int(bits[0]), int(bits[1]), 1).strftime("%b %Y")
+            else:
+                s = core
+        except ValueError:
+            s = core
+        return s + q
+
+    if "/" not in edtf:
+        return one(edtf)
+    left, right = edtf.split("/", 1)
+    if left in ("", ".."):
+        return f"by {one(right)}"
+    if right in ("", ".."):
+        return f"from {one(left)}"
+    a, b = one(left), one(right)
+    if a[-8:] == b[-8:] and a[:-8].strip().isdigit():  # same month: "26–30 Apr 2025"
+        return f"{a[:-9]}–{b}"
+    return f"{a} – {b}"
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    table.add_column("When", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("What", ratio=1, overflow="fold")
+    table.add_column("ID", style="dim", overflow="fold")
+    for rec in items:
+        if isinstance(rec, Event):
+            what = Text()
+            what.append_text(t(rec.title, "bold"))
+            what.append("\n")
+            what.append_text(t(rec.summary, ""))
+            who = ", ".join(_name(ds, a) for a in rec.actors)
+            if who:
+                what.append("\n")
+                what.append_text(t(who, "dim"))
+            marker = t("●", "cyan")
+        else:
+            what = Text()
+            what.append_text(t(_name(ds, rec.speaker) + ": ", "green bold"))
+            what.append_text(t(f"“{rec.text}”", "italic"))
+            marker = t("❝", "green")
+        table.add_row(_date(rec), marker, what, t(rec.id))
+    con.print(table)
+    con.print(t(f"{len(items)} item{'s' if len(items) != 1 else ''}; italic dates are ranges or uncertain", "dim"))
+
+
+def _quote_panel(con: Console, q: Quote, ds: Dataset, terms: Iterable[str] = ()) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text()
+    body.append_text(highlight(f"“{q.text}”", terms))
+    body.append("\n\n")
+    body.append("— ", style="dim")
+    body.append_text(t(_name(ds, q.speaker), "bold"))
+    body.append(", ")
+    body.append_text(_date(q))
+    if q.via:
+        body.append_text(t(f" (via {_name(ds, q.via)})", "dim"))
+    if q.context:
+        body.append("\n")
+        body.append_text(t(q.context, "dim"))
+    title = t(q.id, "green")
+    subtitle = t(q.kind, "dim")
+    con.print(
+        Panel(body, title=title, title_align="left", subtitle=subtitle, subtitle_align="right", border_style="green")
+    )
+
+
+def render_quotes(con: Console, quotes: Sequence[Quote], ds: Dataset) -> None:
+    for q in quotes:
+        _quote_panel(con, q, ds)
+
+
+def _summary_of(rec: Record, ds: Dataset) -> tuple[str, str]:
+    if isinstance(rec, Quote):
+        return f"“{rec.text}”", _name(ds, rec.speaker)
+    if isinstance(rec, Claim):
+        return rec.text, _name(ds, rec.claimant)
+    if isinstance(rec, Event):
+        return rec.title, rec.summary
+    if isinstance(rec, Actor):
+        return rec.name, rec.role or rec.kind
+    return rec.title, rec.author
+
+
+def render_hits(con: Console, hits: Sequence[Hit], ds: Dataset) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Type", no_wrap=True)
+    table.add_column("Match", ratio=1, overflow="fold")
+    table.add_column("ID", style="dim", overflow="fold")
+    for h in hits:
+        main, sub = _summary_of(h.record, ds)
+        cellv = highlight(main, h.matched)
+        cellv.append("\n")
+        cellv.append_text(highlight(sub, h.matched, "bold"))
+        table.add_row(t(str(h.score), "bold"), t(h.record.type, TYPE_STYLE[h.record.type]), cellv, t(h.record.id))
+    con.print(table)
+
+
+def render_actors(con: Console, actors: Sequence[Actor], counts: dict[str, dict[str, int]]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("ID", style="magenta", overflow="fold")
+    table.add_column("Name", overflow="fold")
+    table.add_column("Kind", style="dim")
+    for col in ("Quotes", "Claims", "Events"):
+        table.add_column(col, justify="right")
+    for a in actors:
+        c = counts[a.id]
+        table.add_row(t(a.id), t(a.name), t(a.kind), t(c["quotes"]), t(c["claims"]), t(c["events"]))
+    con.print(table)
+
+
+def render_actor(con: Console, s: ActorSummary, ds: Dataset) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    a = s.actor
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("ID", t(a.id))
+    grid.add_row("Kind", t(a.kind))
+    grid.add_row("Role", t(a.role or "—"))
+    grid.add_row("Affiliation", t(f"{s.affiliation.name} ({s.affiliation.id})" if s.affiliation else "—"))
+    grid.add_row("Also known as", t(", ".join(a.aliases) or "—"))
+    span = "—"
+    if s.first or s.last:
+        span = f"{iso(s.first) or '?'} to {iso(s.last) or '?'}"
+    grid.add_row("Appears", t(span))
+    if s.members:
+        grid.add_row("Members", t(", ".join(m.id for m in s.members)))
+    con.print(Panel(grid, title=t(a.name, "bold magenta"), title_align="left", border_style="magenta"))
+    for label, recs in (("Quotes", s.quotes), ("Claims", s.claims), ("Events", s.events)):
+        if not recs:
+            continue
+        con.print(Text(f"{label} ({len(recs)})", style="bold"))
+        for rec in recs:
+            line = Text("  ")
+            line.append_text(_date(rec))
+            line.append("  ")
+            main, _ = _summary_of(rec, ds)
+            line.append_text(t(main))
+            line.append_text(t(f"  [{rec.id}]", "dim"))
+            con.print(line)
+
+
+def render_record(con: Console, rec: Record, ds: Dataset, passages: list[tuple[str, int, int, str]]) -> None:
+    """One record in full, then each source passage with the record's own words highlighted."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from kurskcli.output import record_dict
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in record_dict(rec, ds).items():
+        if key in ("id", "type", "source", "sources"):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value) or "—"
+        grid.add_row(key.replace("_", " "), t("—" if value is None else value))
+    con.print(
+        Panel(
+            grid,
+            title=t(f"{rec.type} {rec.id}", TYPE_STYLE[rec.type] + " bold"),
+            title_align="left",
+            border_style=TYPE_STYLE[rec.type],
+        )
+    )
+    for src_id, start, end, window in passages:
+        src = ds.sources[src_id]
+        body = Text()
+        before, inner, after = window.split("\x00")
+        body.append_text(t(before, "dim"))
+        body.append_text(t(inner, "bold reverse"))
+        body.append_text(t(after, "dim"))
+        cite = f"{src.author}, “{src.title}”, {src.publisher or ''}, {src.date or 'n.d.'} · characters {start}–{end}"
+        con.print(
+            Panel(
+                body,
+                title=t(f"source {src_id}", "blue"),
+                title_align="left",
+                subtitle=t(cite, "dim"),
+                subtitle_align="left",
+                border_style="blue",
+            )
+        )
+
+
+def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:
+    from rich.text import Text
+
+    if r.verdict == "verbatim" and r.quote:
+        head = Text("✔ Verbatim", style="bold green")
+        head.append_text(t(" (part of a longer quote)" if r.partial else " (the whole quote)", "green"))
+        con.print(head)
+        _quote_panel(con, r.quote, ds)
+    elif r.verdict == "near" and r.quote:
+        con.print(Text(f"≈ Near match ({r.score}% similar): not verbatim", style="bold yellow"))
+        for c in r.changes:
+            line = Text("  ")
+            if c.op == "changed":
+                line.append_text(t(c.said, "red strike"))
+                line.append(" → ")
+                line.append_text(t(c.actual, "green bold"))
+            elif c.op == "added":
+                line.append("added: ", style="dim")
+                line.append_text(t(c.said, "red strike"))
+            else:
+                line.append("omitted: ", style="dim")
+                line.append_text(t(c.actual, "green"))
+            con.print(line)
+        con.print(Text("The quote as printed in the source:", style="dim"))
+        _quote_panel(con, r.quote, ds)
+    elif r.verdict == "in_source" and r.source:
+        con.print(Text("~ In the source, but not a quote attributed to anyone", style="bold yellow"))
+        con.print(t(f"  {r.source.author}, “{r.source.title}” ({r.source.id})"))
+    else:
+        con.print(Text("✘ Not in the data", style="bold red"))
+        con.print(t("  No quote in the loaded datasets matches this text closely.", "dim"))
+
+
+def render_kv(con: Console, title: str, rows: Sequence[tuple[str, object]], style: str = "blue") -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in rows:
+        grid.add_row(key, t("—" if value is None else value))
+    con.print(Panel(grid, title=t(title, f"bold {style}"), title_align="left", border_style=style))
+
+
+def render_lines(con: Console, lines: Sequence[str], style: str = "") -> None:
+    for line in lines:
+        con.print(t(line, style))

@@ -1,0 +1,197 @@
+"""Ranked, typo-tolerant search over quotes, claims, events and actors.
+
+How a hit is scored (0-100):
+
+* 100: the whole query appears in a field as a phrase on word boundaries;
+* otherwise each query word is matched against the index's vocabulary: the same word
+  counts 1.0, a word it is a prefix of 0.9, a typo of it (rapidfuzz ``ratio``) up to 0.85;
+  the record's score is 90 times the rarity-weighted mean of its query words' best matches,
+  blended for multi-word queries with ``partial_ratio`` of the phrase against the field.
+
+Field weights keep a word in a quote's own text above the same word in its context line.
+Ties break by record type (quote, claim, event, actor) and then by id, so output is stable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span
+from kurskcli.text import fold, words
+
+MAX_QUERY_CHARS = 256
+MAX_QUERY_WORDS = 16
+TYPE_ORDER = {"quote": 0, "claim": 1, "event": 2, "actor": 3}
+PREFIX_QUALITY = 0.9
+FUZZY_QUALITY = 0.85
+FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a vocabulary word needs to count as a typo of a query word
+MIN_SCORE = 40  # weaker hits are noise: a stray common word, a far-fetched typo
+RESCORE_POOL = 400  # candidates rescored in full, chosen by the cheap word score
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched (empty, or only punctuation)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the record, its score, and the folded words that matched."""
+
+    record: Record
+    score: int
+    matched: frozenset[str]
+    field: str
+
+
+def fields_of(rec: Record, passage: Callable[[Span], str] | None = None) -> list[tuple[str, str, float]]:
+    """The searchable (field name, text, weight) triples of a record.
+
+    With ``passage``, claims and events are also found by the source words they rest on.
+    """
+    if isinstance(rec, Quote):
+        return [("text", rec.text, 1.0), ("context", rec.context, 0.75)]
+    if isinstance(rec, Claim):
+        fields = [("text", rec.text, 1.0)]
+        if passage and not rec.verbatim:
+            fields.append(("source", passage(rec.span), 0.8))
+        return fields
+    if isinstance(rec, Event):
+        fields = [("title", rec.title, 1.0), ("summary", rec.summary, 0.95)]
+        if passage:
+            fields.extend(("source", passage(sp), 0.8) for sp in rec.spans)
+        return fields
+    if isinstance(rec, Actor):
+        fields = [("name", rec.name, 1.0)]
+        fields.extend(("aliases", a, 1.0) for a in rec.aliases)
+        if rec.role:
+            fields.append(("role", rec.role, 0.8))
+        return fields
+    return []
+
+
+def normalize_query(query: str) -> tuple[str, list[str]]:
+    """Fold and cap a query; raise QueryError if nothing searchable is left."""
+    folded = fold(query[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
+    terms = list(dict.fromkeys(words(folded)))[:MAX_QUERY_WORDS]
+    if not terms:
+        raise QueryError("the query has no letters or digits to search for")
+    return " ".join(words(folded)[: MAX_QUERY_WORDS * 2]), terms
+
+
+class SearchIndex:
+    """An inverted index from folded words to the records (and fields) that hold them."""
+
+    def __init__(self, records: Iterable[Record], passage: Callable[[Span], str] | None = None):
+        self.records: list[Record] = list(records)
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.fields: list[list[tuple[str, str, float]]] = []
+        for i, rec in enumerate(self.records):
+            flds = [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
+            self.fields.append(flds)
+            for _, text, weight in flds:
+                for word in set(re.findall(r"\w+", text)):
+                    post = self.postings[word]
+                    if post.get(i, 0.0) < weight:
+                        post[i] = weight
+        self.vocab: list[str] = sorted(self.postings)
+        self._sorted_vocab = self.vocab
+
+    def expand(self, term: str) -> dict[str, float]:
+        """Vocabulary words that ``term`` stands for, with match quality 0-1."""
+        out: dict[str, float] = {}
+        if term in self.postings:
+            out[term] = 1.0
+        if len(term) >= 3:
+            import bisect
+
+            i = bisect.bisect_left(self._sorted_vocab, term)
+            while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term):
+                word = self._sorted_vocab[i]
+                if word != term:
+                    out[word] = max(out.get(word, 0.0), PREFIX_QUALITY)
+                i += 1
+        if term not in self.postings and len(term) >= 3:
+            from rapidfuzz import fuzz, process
+
+            for word, score, _ in process.extract(
+                term, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
+            ):
+                q = FUZZY_QUALITY * score / 100.0
+                if q > out.get(word, 0.0):
+                    out[word] = q
+        return out
+
+    def search(self, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> list[Hit]:
+        phrase, terms = normalize_query(query)
+        n = max(len(self.records), 1)
+        allowed = set(types) if types else None
+        # per record: per term best quality (weighted by field)
+        best: dict[int, dict[str, float]] = defaultdict(dict)
+        matched: dict[int, set[str]] = defaultdict(set)
+        idf: dict[str, float] = {}
+        for term in terms:
+            expansions = self.expand(term)
+            df = sum(len(self.postings[w]) for w in expansions) or 1
+            idf[term] = math.log(1 + n / df)
+            for word, quality in expansions.items():
+                for rid, weight in self.postings[word].items():
+                    if allowed is not None and self.records[rid].type not in allowed:
+                        continue
+                    q = quality * weight
+                    per = best[rid]
+                    if q > per.get(term, 0.0):
+                        per[term] = q
+                    matched[rid].add(word)
+        total_idf = sum(idf.values()) or 1.0
+        cheap = {rid: sum(idf[t] * q for t, q in per.items()) / total_idf for rid, per in best.items()}
+        pool = sorted(cheap, key=lambda r: (-cheap[r], r))[:RESCORE_POOL]
+        hits = [self._rescore(rid, cheap[rid], phrase, terms, matched[rid]) for rid in pool]
+        hits = [h for h in hits if h.score >= MIN_SCORE]
+        hits.sort(key=hit_order)
+        return hits[:limit] if limit else hits
+
+    def _rescore(self, rid: int, word_score: float, phrase: str, terms: list[str], matched: set[str]) -> Hit:
+        rec = self.records[rid]
+        best_field, score = "", 90.0 * word_score
+        pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(t) for t in phrase.split()) + r"(?!\w)")
+        for name, text, weight in self.fields[rid]:
+            if pattern.search(text):
+                s = 100.0 * weight
+                if s > score or not best_field:
+                    best_field, score = name, max(score, s)
+        if len(terms) > 1 and score < 100.0:
+            from rapidfuzz import fuzz
+
+            for name, text, weight in self.fields[rid]:
+                pr = fuzz.partial_ratio(phrase, text) * weight
+                blended = 90.0 * (0.7 * word_score + 0.3 * pr / 100.0)
+                if blended > score:
+                    best_field, score = name, blended
+        if not best_field:
+            best_field = self.fields[rid][0][0] if self.fields[rid] else ""
+        return Hit(rec, min(100, round(score)), frozenset(matched), best_field)
+
+
+def hit_order(hit: Hit) -> tuple[int, int, str]:
+    return (-hit.score, TYPE_ORDER.get(hit.record.type, 9), hit.record.id)
+
+
+_INDEX_CACHE: dict[int, tuple[Dataset, SearchIndex]] = {}
+
+
+def index_for(dataset: Dataset) -> SearchIndex:
+    """The search index of a dataset, built once per dataset object."""
+    cached = _INDEX_CACHE.get(id(dataset))
+    if cached is None or cached[0] is not dataset:
+        cached = (dataset, SearchIndex(dataset.records(), dataset.passage))
+        _INDEX_CACHE[id(dataset)] = cached
+    return cached[1]
+
+
+def search(dataset: Dataset, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> list[Hit]:
+    """Search every record of ``dataset``; best first, at most ``limit`` hits (None: all)."""
+    return index_for(dataset).search(query, types=types, limit=limit)

@@ -1,0 +1,75 @@
+"""Text folding shared by search, name resolution and the quote checker."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Hangul syllables decompose under NFKD; they must be recomposed, not stripped.
+_COMBINING_KEEP = re.compile(r"[\u1100-\u11ff]")
+
+
+def fold_space(text: str) -> str:
+    """Collapse every run of white space into one space and trim the ends."""
+    return _WS.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Fold case, accents, curly quotes, dashes and white space for matching.
+
+    Hangul and Cyrillic letters survive (й and ё fold to и and е, as Russian
+    readers commonly type them).
+    """
+    text = text.translate(_PUNCT_MAP)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return fold_space(unicodedata.normalize("NFC", stripped).casefold())
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    return _WORD.findall(fold(text))
+
+
+def has_word(text: str) -> bool:
+    return _WORD.search(text) is not None
+
+
+def safe(text: str) -> str:
+    """Make untrusted text inert for a terminal: control and bidi characters become visible escapes."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in "\t":
+            out.append(" ")
+        elif cat in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and ch not in "\u200d":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
