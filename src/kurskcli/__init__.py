@@ -18,7 +18,7 @@ def __getattr__(name: str) -> object:
 
         return getattr(query, name)
     if name == "search":
-        from kurskcli.search import search
+        from kurskcli.searcher import search
 
         return search
     raise AttributeError(f"module 'kurskcli' has no attribute {name!r}")

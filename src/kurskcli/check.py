@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kurskcli.model import Dataset, Quote, Source
-from kurskcli.search import MAX_QUERY_CHARS, QueryError
+from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
 from kurskcli.text import fold, has_word
 
 NEAR_CUTOFF = 75.0  # partial_ratio (0-100) a passage needs to count as a near match

@@ -323,7 +323,9 @@ def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | N
         ck.add(f"{path}.file", f"cannot read source text: {exc}")
         return None
     sha = d.get("sha256")
-    if sha is not None:
+    if sha is None:
+        ck.add(path, "a source read from a file needs its 'sha256', so that its text can be verified")
+    else:
         if not isinstance(sha, str) or not _SHA.match(sha):
             ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
         elif hashlib.sha256(data).hexdigest() != sha:

@@ -10,7 +10,7 @@ from kurskcli.check import CheckResult
 from kurskcli.dates import iso
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
 from kurskcli.query import ActorSummary
-from kurskcli.search import Hit
+from kurskcli.searcher import Hit
 from kurskcli.text import safe
 
 JSON_SCHEMA_VERSION = "1"

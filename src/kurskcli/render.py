@@ -11,7 +11,7 @@ from kurskcli.check import CheckResult
 from kurskcli.dates import iso
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.query import ActorSummary
-from kurskcli.search import Hit
+from kurskcli.searcher import Hit
 from kurskcli.text import fold, safe
 
 if TYPE_CHECKING:
@@ -297,17 +297,10 @@ def render_record(con: Console, rec: Record, ds: Dataset, passages: list[tuple[s
         body.append_text(t(before, "dim"))
         body.append_text(t(inner, "bold reverse"))
         body.append_text(t(after, "dim"))
-        cite = f"{src.author}, “{src.title}”, {src.publisher or ''}, {src.date or 'n.d.'} · characters {start}–{end}"
-        con.print(
-            Panel(
-                body,
-                title=t(f"source {src_id}", "blue"),
-                title_align="left",
-                subtitle=t(cite, "dim"),
-                subtitle_align="left",
-                border_style="blue",
-            )
-        )
+        cite = f"{src.author}, “{src.title}”, {src.publisher or 'n.p.'}, {src.date or 'n.d.'}"
+        body.append("\n\n")
+        body.append_text(t(f"{cite} · characters {start}–{end}", "dim"))
+        con.print(Panel(body, title=t(f"source {src_id}", "blue"), title_align="left", border_style="blue"))
 
 
 def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:

@@ -1,0 +1,89 @@
+"""Shared fixtures: the bundled and the small hand-written dataset, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kurskcli import cli
+from kurskcli.dataset import load_dataset
+from kurskcli.model import Dataset
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini.json"
+SOURCE_COPY = Path(__file__).resolve().parents[2] / "shared" / "source" / "asmolov-2025-04-30.txt"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Dataset:
+    return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def mini() -> Dataset:
+    return load_dataset([MINI], bundled=False)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the CLI in-process; ``tty=True`` makes it believe stdout is a terminal."""
+    for var in ("NO_COLOR", "FORCE_COLOR", "KURSKCLI_DATA", "KURSKCLI_DEBUG", "COLUMNS"):
+        monkeypatch.delenv(var, raising=False)
+
+    def _run(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> Result:
+        with monkeypatch.context() as m:
+            m.setattr(cli, "stdout_is_terminal", lambda: tty)
+            for k, v in (env or {}).items():
+                m.setenv(k, v)
+            capsys.readouterr()
+            try:
+                cli.main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return _run
+
+
+def run_process(
+    *args: str, env: dict[str, str] | None = None, stdin: str = "", **kw: object
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kurskcli`` in a subprocess with a clean, predictable environment."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "KURSKCLI_DATA", "COLUMNS", "KURSKCLI_DEBUG")
+    }
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "kurskcli", *args],
+        capture_output=True,
+        text=True,
+        env=base,
+        input=stdin,
+        timeout=60,
+        **kw,
+    )  # type: ignore[call-overload]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden terminal snapshots.")

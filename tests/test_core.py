@@ -1,0 +1,92 @@
+"""The core API on the small fixture: name resolution, timeline, search, the quote checker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kurskcli import load_dataset, resolve_actor, search, timeline
+from kurskcli.check import check_quote
+from kurskcli.model import Dataset
+from kurskcli.query import AmbiguousName, UnknownName, summarize_actor
+from kurskcli.searcher import QueryError
+
+
+@pytest.mark.parametrize("name", ["petrov", "Ivan Petrov", "ПЕТРОВ", "Иван Петров", "petrv", "ivan petorv"])
+def test_resolve_any_script_and_typos(mini: Dataset, name: str) -> None:
+    assert resolve_actor(mini, name).id == "petrov"
+
+
+def test_resolve_hangul(mini: Dataset) -> None:
+    assert resolve_actor(mini, "김민지").id == "kim-min-ji"
+
+
+def test_ambiguous_and_unknown(mini: Dataset) -> None:
+    with pytest.raises(AmbiguousName) as amb:
+        resolve_actor(mini, "cit")
+    assert {a.id for a in amb.value.candidates} == {"city", "officials"}
+    with pytest.raises(UnknownName):
+        resolve_actor(mini, "zzzzzz")
+
+
+def test_timeline_order_ties_and_undated_last(mini: Dataset) -> None:
+    ids = [r.id for r in timeline(mini)]
+    assert ids == ["e-aaa-tie", "e-briefing", "e-added", "e-tunnel"]
+
+
+def test_timeline_filters(mini: Dataset) -> None:
+    assert [r.id for r in timeline(mini, actor="officials")] == ["e-added"]
+    assert [r.id for r in timeline(mini, since=dt.date(2024, 3, 4))] == ["e-added"]
+    assert [r.id for r in timeline(mini, until=dt.date(2024, 3, 2))] == []
+    with_quotes = [r.id for r in timeline(mini, quotes=True)]
+    assert with_quotes.index("q-open") < with_quotes.index("e-added") < with_quotes.index("e-tunnel")
+
+
+def test_search_exact_above_fuzzy_and_stable(mini: Dataset) -> None:
+    hits = search(mini, "bridge")
+    assert hits[0].score == 100
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    same = [h.record.id for h in hits if h.score == 100]
+    assert [h.record.id for h in search(mini, "bridge") if h.score == 100] == same
+    typo = search(mini, "brigde")
+    assert typo and typo[0].score < 100 and "bridge" in typo[0].matched
+
+
+def test_search_phrase_ranks_first(mini: Dataset) -> None:
+    hits = search(mini, "is not ready")
+    assert hits[0].record.id == "q-ready" and hits[0].score == 100
+
+
+def test_search_types_and_limit(mini: Dataset) -> None:
+    assert {h.record.type for h in search(mini, "bridge", types=["event"])} == {"event"}
+    assert len(search(mini, "bridge", limit=2)) == 2
+
+
+@pytest.mark.parametrize("q", ["", "   ", "?!...", "—"])
+def test_search_refuses_empty_queries(mini: Dataset, q: str) -> None:
+    with pytest.raises(QueryError):
+        search(mini, q)
+
+
+def test_check_verdicts(mini: Dataset) -> None:
+    assert check_quote(mini, "The bridge will open in spring").verdict == "verbatim"
+    near = check_quote(mini, "the bridge will open in summer")
+    assert near.verdict == "near" and near.quote and near.quote.id == "q-open"
+    assert [(c.op, c.said, c.actual) for c in near.changes] == [("changed", "summer", "spring")]
+    assert check_quote(mini, "a completely different sentence about cats").verdict == "not_found"
+
+
+def test_actor_summary(mini: Dataset) -> None:
+    s = summarize_actor(mini, mini.actors["petrov"])
+    assert [q.id for q in s.quotes] == ["q-open"]
+    assert [c.id for c in s.claims] == ["c-disputed"]
+    assert [e.id for e in s.events] == ["e-briefing"]
+    assert s.first == s.last == dt.date(2024, 3, 3)
+    assert s.affiliation and s.affiliation.id == "city"
+
+
+def test_api_is_importable_from_the_package() -> None:
+    ds = load_dataset()
+    assert resolve_actor(ds, "Путин").id == "putin"

@@ -1,0 +1,196 @@
+"""Loading user datasets: every problem is reported with its file and JSON path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kurskcli.dataset import DataFileError, DatasetError, load_dataset
+
+from .conftest import MINI
+
+
+def mini_doc() -> dict[str, Any]:
+    return copy.deepcopy(json.loads(MINI.read_text("utf-8")))
+
+
+def write(tmp_path: Path, doc: Any, name: str = "data.json") -> Path:
+    p = tmp_path / name
+    p.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return p
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(DatasetError) as info:
+        load_dataset([path], bundled=False)
+    return [str(p) for p in info.value.problems]
+
+
+def test_fixture_loads_cleanly(tmp_path: Path) -> None:
+    ds = load_dataset([write(tmp_path, mini_doc())], bundled=False)
+    assert ds.counts() == {"sources": 1, "actors": 5, "quotes": 3, "claims": 2, "events": 4}
+
+
+def test_bad_json_names_file_line_and_column(tmp_path: Path) -> None:
+    p = tmp_path / "broken.json"
+    p.write_text('{"schema_version": "1.0",\n  "dataset": {,}\n}', "utf-8")
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}: $: invalid JSON at line 2, column 15")
+
+
+def test_missing_field_is_located(tmp_path: Path) -> None:
+    doc = mini_doc()
+    del doc["quotes"][1]["speaker"]
+    p = write(tmp_path, doc)
+    assert f"{p}: $.quotes[1]: missing required field 'speaker'" in problems(p)
+
+
+def test_dangling_reference_is_located(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["events"][0]["actors"].append("nobody")
+    p = write(tmp_path, doc)
+    assert f"{p}: $.events[0].actors[2]: unknown actor 'nobody'" in problems(p)
+
+
+def test_span_that_does_not_match_its_text(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["quotes"][0]["text"] = "the bridge will close in spring"
+    p = write(tmp_path, doc)
+    (msg,) = problems(p)
+    assert msg.startswith(f"{p}: $.quotes[0].source: text does not match the source at [")
+
+
+def test_span_outside_the_source(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["claims"][0]["source"]["end"] = 10_000
+    p = write(tmp_path, doc)
+    (msg,) = problems(p)
+    assert "$.claims[0].source: span [" in msg and "lies outside source 'mini-src'" in msg
+
+
+def test_duplicate_ids_across_types(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["claims"][0]["id"] = "q-open"
+    p = write(tmp_path, doc)
+    assert f"{p}: $.claims[0].id: duplicate id 'q-open' (first defined at $.quotes[0])" in problems(p)
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["actors"][0]["kind"] = "robot"
+    doc["quotes"][0]["date"] = "2024-13"
+    doc["events"][0]["bogus"] = 1
+    p = write(tmp_path, doc)
+    found = problems(p)
+    assert any("$.actors[0].kind: 'robot' is not one of person" in m for m in found)
+    assert any("$.quotes[0].date: not a real date" in m for m in found)
+    assert any("$.events[0].bogus: unknown field" in m for m in found)
+
+
+def test_wrong_types(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["quotes"][0]["source"]["start"] = "12"
+    doc["actors"] = {}
+    p = write(tmp_path, doc)
+    found = problems(p)
+    assert any(m.endswith("$.quotes[0].source.start: expected a whole number >= 0") for m in found)
+    assert any(m.endswith("$.actors: expected an array, got an object") for m in found)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b'{"a": 1, "a": 2}', "duplicate key 'a'"),
+        (b'{"a": NaN}', "NaN is not valid JSON"),
+        (b'{"a": ' + b"9" * 40 + b"}", "number too large"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"a": "\xff"}', "invalid UTF-8 at line 1"),
+        ('{"a": 1}'.encode("utf-16"), "looks like UTF-16"),
+    ],
+)
+def test_hostile_json_is_refused_cleanly(tmp_path: Path, content: bytes, expected: str) -> None:
+    p = tmp_path / "x.json"
+    p.write_bytes(content)
+    (msg,) = problems(p)
+    assert expected in msg and msg.startswith(str(p))
+
+
+def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    p = tmp_path / "bom.json"
+    p.write_bytes(b"\xef\xbb\xbf" + MINI.read_bytes())
+    assert load_dataset([p], bundled=False).counts()["quotes"] == 3
+
+
+def test_lone_surrogates_are_refused(tmp_path: Path) -> None:
+    doc = mini_doc()
+    p = tmp_path / "s.json"
+    p.write_text(json.dumps(doc).replace('"Ivan Petrov"', '"Ivan \\ud800"'), "utf-8")
+    assert any("$.actors[0].name: contains a lone surrogate" in m for m in problems(p))
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "fifo", "devzero"])
+def test_unreadable_files(tmp_path: Path, kind: str) -> None:
+    import os
+
+    path = {
+        "missing": tmp_path / "nope.json",
+        "directory": tmp_path,
+        "devzero": Path("/dev/zero"),
+        "fifo": tmp_path / "fifo",
+    }[kind]
+    if kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(DataFileError):
+        load_dataset([path], bundled=False)
+
+
+def test_source_file_outside_the_dataset_folder_is_refused(tmp_path: Path) -> None:
+    doc = mini_doc()
+    del doc["sources"][0]["text"]
+    doc["sources"][0]["file"] = "../../etc/passwd"
+    p = write(tmp_path, doc)
+    assert any("$.sources[0].file: must be a relative path inside the dataset's folder" in m for m in problems(p))
+
+
+def test_source_file_hash_is_checked(tmp_path: Path) -> None:
+    doc = mini_doc()
+    text = doc["sources"][0].pop("text")
+    (tmp_path / "src.txt").write_text(text, "utf-8")
+    doc["sources"][0]["file"] = "src.txt"
+    doc["sources"][0]["sha256"] = "0" * 64
+    p = write(tmp_path, doc)
+    assert f"{p}: $.sources[0].sha256: the source text does not match its SHA-256" in problems(p)
+
+
+def test_user_data_may_refer_to_bundled_actors(tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["quotes"][0]["speaker"] = "putin"
+    ds = load_dataset([write(tmp_path, doc)])
+    assert ds.quotes["q-open"].speaker == "putin" and "q-putin-tribute" in ds.quotes
+
+
+def test_schema_file_agrees_with_the_loader(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib import resources
+
+    schema = json.loads(resources.files("kurskcli.data").joinpath("schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    bundled = json.loads(resources.files("kurskcli.data").joinpath("kursk-2025.json").read_text("utf-8"))
+    assert not list(validator.iter_errors(bundled))
+    assert not list(validator.iter_errors(mini_doc()))
+    for mutate in (
+        lambda d: d["quotes"][0].pop("speaker"),
+        lambda d: d["actors"][0].update(kind="robot"),
+        lambda d: d["events"][0].update(extra=1),
+        lambda d: d["quotes"][0].update(date="26 April"),
+    ):
+        doc = mini_doc()
+        mutate(doc)
+        assert list(validator.iter_errors(doc))
+        with pytest.raises(DatasetError):
+            load_dataset([write(tmp_path, doc)], bundled=False)
