@@ -37,6 +37,9 @@ def make_console(out: IO[str], color: str) -> Console:
     no_color = color == "never" or (
         color == "auto" and (bool(env.get("NO_COLOR")) or (env.get("TERM") == "dumb" and not env.get("FORCE_COLOR")))
     )
+    system: Any = None
+    if not no_color:
+        system = "truecolor" if color == "always" else env.get("KURSKCLI_COLOR_SYSTEM", "auto")
     return Console(
         file=out,
         width=width,
