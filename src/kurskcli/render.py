@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from kurskcli.check import CheckResult
 from kurskcli.dates import iso
@@ -45,11 +45,7 @@ def make_console(out: IO[str], color: str) -> Console:
         width=width,
         force_terminal=True,
         no_color=no_color,
-        color_system=None
-        if no_color
-        else env.get("KURSKCLI_COLOR_SYSTEM", "auto")
-        if color != "always"
-        else "truecolor",
+        color_system=system,
         highlight=False,
         emoji=False,
         markup=False,
