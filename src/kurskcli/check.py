@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kurskcli.model import Dataset, Quote, Source
 from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
@@ -15,8 +15,7 @@ MAX_CHECK_CHARS = MAX_QUERY_CHARS * 8
 _WORDS = re.compile(r"\S+")
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One word-level difference: what the text said against what the quote says."""
 
     op: str  # "changed"; "added": words the text adds; "omitted": words of the quote it leaves out
@@ -24,14 +23,13 @@ class Change:
     actual: str
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     verdict: str  # "verbatim", "near", "in_source" or "not_found"
     text: str
     quote: Quote | None = None
     score: int = 0
     partial: bool = False
-    changes: list[Change] = field(default_factory=list)
+    changes: tuple[Change, ...] = ()
     source: Source | None = None
     start: int | None = None
 
@@ -62,7 +60,7 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
     if best is not None and best[0] >= NEAR_CUTOFF:
         score, q = best
         changes, partial = diff_words(text, q.text)
-        return CheckResult("near", text, q, round(score), partial=partial, changes=changes)
+        return CheckResult("near", text, q, round(score), partial=partial, changes=tuple(changes))
     for src in sorted(dataset.sources.values(), key=lambda s: s.id):
         pos = " ".join(_wordfold(src.text)).find(said)
         if pos >= 0 and len(said) >= 12:

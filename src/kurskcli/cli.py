@@ -6,7 +6,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -31,15 +30,35 @@ Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
 Environment: KURSKCLI_DATA (extra dataset files, ':'-separated), NO_COLOR,
 FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks), XDG_CACHE_HOME (search index cache)."""
 
-app = typer.Typer(
-    name="kurskcli",
-    epilog=EPILOG,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    no_args_is_help=False,
-)
+_COMMANDS: dict[str, Callable[..., None]] = {}
+
+
+def command(func: Callable[..., None]) -> Callable[..., None]:
+    """Register a subcommand; the Typer app is assembled per invocation by ``build_app``."""
+    _COMMANDS[func.__name__] = func
+    return func
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with just ``only``.
+
+    Turning a command's signature into Click parameters costs Typer close to a millisecond
+    per command, so a run that names its command registers that one alone.
+    """
+    app = typer.Typer(
+        name="kurskcli",
+        epilog=EPILOG,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        no_args_is_help=False,
+    )
+    app.callback(invoke_without_command=True)(root)
+    for name, func in _COMMANDS.items():
+        if only is None or name == only:
+            app.command()(func)
+    return app
 
 
 class Color(str, Enum):
@@ -62,16 +81,12 @@ DataOpt = Annotated[
 NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")]
 
 
-@dataclass
 class Ctx:
     """What every command needs: where output goes, and how to get the data."""
 
-    json: bool
-    jsonl: bool
-    color: Color
-    data: list[Path]
-    bundled: bool
-    _dataset: Dataset | None = None
+    def __init__(self, json: bool, jsonl: bool, color: Color, data: list[Path], bundled: bool) -> None:
+        self.json, self.jsonl, self.color, self.data, self.bundled = json, jsonl, color, data, bundled
+        self._dataset: Dataset | None = None
 
     @property
     def mode(self) -> str:
@@ -83,12 +98,12 @@ class Ctx:
             return "rich"
         return "rich" if stdout_is_terminal() else "plain"
 
-    def dataset(self) -> Dataset:
+    def dataset(self, verify_hashes: bool = False) -> Dataset:
         if self._dataset is None:
             from kurskcli.dataset import data_paths_from_env, load_dataset
 
             paths = [*data_paths_from_env(), *self.data]
-            self._dataset = load_dataset(paths, bundled=self.bundled)
+            self._dataset = load_dataset(paths, bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
     def console(self) -> Console:
@@ -187,7 +202,6 @@ def _partial_date(value: str | None, *, end: bool, option: str) -> Any:
 # ----------------------------------------------------------------------------- commands
 
 
-@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", "-V", help="Print the tool and dataset versions.")] = False,
@@ -220,7 +234,7 @@ def root(
         raise typer.Exit(0)
 
 
-@app.command()
+@command
 def timeline(
     actor: Annotated[
         str | None, typer.Option("--actor", "-a", help="Only items involving this actor (name, id or alias).")
@@ -268,7 +282,7 @@ def timeline(
     _emit_list(c, items, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
 
 
-@app.command()
+@command
 def quote(
     speaker: Annotated[
         str | None, typer.Argument(help="Name, id or alias, in any script; typos are tolerated.")
@@ -325,7 +339,7 @@ def _types(values: list[str] | None) -> list[str] | None:
     return out
 
 
-@app.command()
+@command
 def search(
     query: Annotated[str, typer.Argument(help="Words or a phrase; case, accents and typos are forgiven.")],
     type: Annotated[
@@ -382,7 +396,7 @@ def search(
     )
 
 
-@app.command()
+@command
 def actors(
     kind: Annotated[
         str | None, typer.Option(help="Only actors of this kind: person, organization, state, media.")
@@ -425,7 +439,7 @@ def actors(
     )
 
 
-@app.command()
+@command
 def actor(
     name: Annotated[str, typer.Argument(help="Name, id or alias, in any script.")],
     json: JsonOpt = False,
@@ -480,7 +494,7 @@ def _passages(ds: Dataset, rec: Record, width: int = 240) -> list[tuple[str, int
     return out
 
 
-@app.command()
+@command
 def show(
     id: Annotated[str, typer.Argument(help="A record id (see the ID column of other commands).")],
     json: JsonOpt = False,
@@ -529,7 +543,7 @@ def show(
     _emit_one(c, obj, lines, rich)
 
 
-@app.command()
+@command
 def check(
     text: Annotated[str, typer.Argument(help="The quotation to check, as you saw it.")],
     json: JsonOpt = False,
@@ -600,7 +614,7 @@ def _about(ds: Dataset) -> dict[str, Any]:
     }
 
 
-@app.command()
+@command
 def about(
     json: JsonOpt = False,
     jsonl: JsonlOpt = False,
@@ -659,7 +673,7 @@ def about(
     _emit_one(c, info, lines, rich)
 
 
-@app.command()
+@command
 def verify(
     json: JsonOpt = False,
     jsonl: JsonlOpt = False,
@@ -682,7 +696,7 @@ def verify(
     problems: list[str] = []
     counts: dict[str, int] = {}
     try:
-        ds = c.dataset()
+        ds = c.dataset(verify_hashes=True)
         counts = ds.counts()
     except DatasetError as exc:
         problems = [str(p) for p in exc.problems]
@@ -779,6 +793,8 @@ def _run(args: list[str]) -> int:
     from typer.exceptions import Abort
 
     try:
+        first = next((a for a in args if not a.startswith("-")), None)
+        app = build_app(first if first in _COMMANDS else None)
         rv = app(args=args, prog_name="kurskcli", standalone_mode=False)
     except UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "kurskcli"

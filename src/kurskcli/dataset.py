@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from kurskcli.dates import DateError, DateRange, parse_edtf
 from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
@@ -31,8 +29,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a dataset file, located by a JSON path."""
 
     file: str
@@ -146,7 +143,9 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         )
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+            # read(n) allocates n bytes up front: ask for the size stat() gave, plus one byte
+            # to notice a file that grew past the limit since.
+            data = fh.read(min(st.st_size, limit) + 1)
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
@@ -300,7 +299,13 @@ _SOURCE_FIELDS = ("id", "title", "author")
 _SOURCE_OPT = ("type", "author_actor", "date", "publisher", "language", "file", "text", "sha256", "length", "url")
 
 
-def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | None) -> str | None:
+def _sha256(data: bytes) -> str:
+    import hashlib  # only `verify` and user files pay for it
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | None, verify_hashes: bool) -> str | None:
     inline, file = d.get("text"), d.get("file")
     if (inline is None) == (file is None):
         ck.add(path, "a source needs exactly one of 'text' or 'file'")
@@ -328,7 +333,7 @@ def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | N
     else:
         if not isinstance(sha, str) or not _SHA.match(sha):
             ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
-        elif hashlib.sha256(data).hexdigest() != sha:
+        elif verify_hashes and _sha256(data) != sha:
             ck.add(f"{path}.sha256", "the source text does not match its SHA-256")
     try:
         return data.decode("utf-8")
@@ -352,7 +357,8 @@ def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, sour
 
 
 class _Build:
-    def __init__(self) -> None:
+    def __init__(self, verify_hashes: bool) -> None:
+        self.verify_hashes = verify_hashes
         self.ds = Dataset()
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
         self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
@@ -407,7 +413,7 @@ class _Build:
             title = ck.string(d, "title", path)
             author = ck.string(d, "author", path)
             date, dates = ck.date(d, path)
-            text = _read_source_text(ck, path, d, base)
+            text = _read_source_text(ck, path, d, base, self.verify_hashes or base is not None)
             author_actor = ck.ident(d, "author_actor", path, nullable=True)
             self.ref(ck, f"{path}.author_actor", "actors", author_actor)
             if "type" in d and d["type"] != "source":
@@ -556,12 +562,17 @@ def data_paths_from_env() -> list[Path]:
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
 
 
-def load_dataset(paths: Sequence[str | os.PathLike[str]] = (), *, bundled: bool = True) -> Dataset:
+def load_dataset(
+    paths: Sequence[str | os.PathLike[str]] = (), *, bundled: bool = True, verify_hashes: bool = False
+) -> Dataset:
     """Load the bundled dataset (unless ``bundled=False``) and every file in ``paths``, validated.
 
+    Every check runs on every load; the SHA-256 of the bundled source text, which ships
+    inside the same package, is checked only with ``verify_hashes`` (as `kurskcli verify`
+    does). Source files beside user datasets are always hashed.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     """
-    build = _Build()
+    build = _Build(verify_hashes)
     checkers: list[_Checker] = []
     if bundled:
         checkers.append(build.add_document(decode_json(bundled_bytes(), BUNDLED_ORIGIN), BUNDLED_ORIGIN, None))

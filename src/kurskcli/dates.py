@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?$")
 
@@ -14,8 +14,7 @@ class DateError(ValueError):
     """A date string outside the supported EDTF subset."""
 
 
-@dataclass(frozen=True, slots=True)
-class DateRange:
+class DateRange(NamedTuple):
     """The earliest and latest day a date can mean; ``None`` where the bound is open or unknown."""
 
     earliest: dt.date | None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from kurskcli.check import CheckResult
 from kurskcli.dates import iso
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
-from kurskcli.query import ActorSummary
-from kurskcli.searcher import Hit
 from kurskcli.text import safe
+
+if TYPE_CHECKING:
+    from kurskcli.check import CheckResult
+    from kurskcli.query import ActorSummary
+    from kurskcli.searcher import Hit
 
 JSON_SCHEMA_VERSION = "1"
 

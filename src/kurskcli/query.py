@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kurskcli.dates import DateRange
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote
@@ -159,16 +159,15 @@ def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
     return [random.Random(seed).choice(quotes)]
 
 
-@dataclass(frozen=True, slots=True)
-class ActorSummary:
+class ActorSummary(NamedTuple):
     actor: Actor
     affiliation: Actor | None
-    quotes: list[Quote] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    members: list[Actor] = field(default_factory=list)
-    first: dt.date | None = None
-    last: dt.date | None = None
+    quotes: list[Quote]
+    claims: list[Claim]
+    events: list[Event]
+    members: list[Actor]
+    first: dt.date | None
+    last: dt.date | None
 
 
 def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:

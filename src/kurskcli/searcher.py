@@ -18,7 +18,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span
 from kurskcli.text import fold, words
@@ -37,8 +37,7 @@ class QueryError(ValueError):
     """A query that cannot be searched (empty, or only punctuation)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One search result: the record, its score, and the folded words that matched."""
 
     record: Record
