@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -754,11 +755,17 @@ def _guard(debug: bool) -> Iterator[None]:
             )
         if isinstance(exc, DataFileError):
             die(str(exc), EXIT_NOINPUT)
-        if isinstance(exc, OSError) and _is_stdout_error():
+        if isinstance(exc, OSError) and (exc.errno in _OUTPUT_ERRNOS or _is_stdout_error()):
+            _quiet_pipe()  # so that the interpreter's last flush of stdout does not fail again
             die(f"cannot write output: {exc.strerror or exc}", EXIT_IOERR)
         if debug:
             raise
         die(f"internal error: {type(exc).__name__}: {exc} (run with KURSKCLI_DEBUG=1 for details)", 70)
+
+
+# Dataset files are read through read_limited, which turns its OSErrors into DataFileError,
+# so an OSError like these that reaches the guard came from writing the output.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT}
 
 
 def _stderr(line: str) -> None:
@@ -788,6 +795,15 @@ def _quiet_pipe() -> None:
         pass
 
 
+def _degrade_encoding() -> None:
+    """On a stream that cannot carry all of Unicode (PYTHONIOENCODING=ascii), escape what it cannot."""
+    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if enc not in ("utf8", "utf16", "utf32", "utf8sig"):
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def _run(args: list[str]) -> int:
     from typer._click.exceptions import ClickException, UsageError
     from typer.exceptions import Abort
@@ -813,6 +829,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0")
     args = [a for a in args if a != "--debug"]
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        _stderr("kurskcli: cannot write output: standard output is closed")
+        raise SystemExit(EXIT_IOERR)
+    _degrade_encoding()
     with _guard(debug):
         code = _run(args)
         sys.stdout.flush()

@@ -32,7 +32,8 @@ def make_console(out: IO[str], color: str) -> Console:
     width = None
     cols = os.environ.get("COLUMNS", "")
     if cols:
-        width = max(int(cols), 20) if cols.isdigit() else 80
+        # a width too small to lay out a table (COLUMNS=0, 1) or not a number: assume 80
+        width = int(cols) if cols.isdigit() and int(cols) >= 40 else 80
     env = os.environ
     no_color = color == "never" or (
         color == "auto" and (bool(env.get("NO_COLOR")) or (env.get("TERM") == "dumb" and not env.get("FORCE_COLOR")))
@@ -135,7 +136,7 @@ def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -
     table.add_column("When", no_wrap=True)
     table.add_column("", no_wrap=True)
     table.add_column("What", ratio=1, overflow="fold")
-    table.add_column("ID", style="dim", overflow="fold")
+    table.add_column("ID", style="dim", no_wrap=True)
     for rec in items:
         if isinstance(rec, Event):
             what = Text()
@@ -204,7 +205,7 @@ def render_hits(con: Console, hits: Sequence[Hit], ds: Dataset) -> None:
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Type", no_wrap=True)
     table.add_column("Match", ratio=1, overflow="fold")
-    table.add_column("ID", style="dim", overflow="fold")
+    table.add_column("ID", style="dim", no_wrap=True)
     for h in hits:
         main, sub = _summary_of(h.record, ds)
         cellv = highlight(main, h.matched)
@@ -218,7 +219,7 @@ def render_actors(con: Console, actors: Sequence[Actor], counts: dict[str, dict[
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("ID", style="magenta", overflow="fold")
+    table.add_column("ID", style="magenta", no_wrap=True)
     table.add_column("Name", overflow="fold")
     table.add_column("Kind", style="dim")
     for col in ("Quotes", "Claims", "Events"):
