@@ -29,7 +29,7 @@ Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
 130 interrupted.
 \b
 Environment: KURSKCLI_DATA (extra dataset files, ':'-separated), NO_COLOR,
-FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks), XDG_CACHE_HOME (search index cache)."""
+FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks)."""
 
 _COMMANDS: dict[str, Callable[..., None]] = {}
 
@@ -797,8 +797,9 @@ def _quiet_pipe() -> None:
 
 def _degrade_encoding() -> None:
     """On a stream that cannot carry all of Unicode (PYTHONIOENCODING=ascii), escape what it cannot."""
-    enc = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if enc not in ("utf8", "utf16", "utf32", "utf8sig"):
+    from kurskcli.output import carries_unicode
+
+    if not carries_unicode(sys.stdout):
         reconfigure = getattr(sys.stdout, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")

@@ -145,19 +145,19 @@ def check_dict(r: CheckResult, ds: Dataset) -> dict[str, Any]:
     }
 
 
-def _ascii_only(out: IO[str]) -> bool:
-    """Whether ``out`` cannot carry all of Unicode, so JSON must use \\u escapes to stay valid."""
+def carries_unicode(out: IO[str]) -> bool:
+    """Whether ``out`` is encoded in a UTF (PYTHONIOENCODING=ascii makes it not)."""
     enc = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
-    return not enc.startswith("utf")
+    return enc.startswith("utf")
 
 
 def write_json(obj: Any, out: IO[str]) -> None:
-    json.dump(obj, out, ensure_ascii=_ascii_only(out), indent=2)
+    json.dump(obj, out, ensure_ascii=not carries_unicode(out), indent=2)
     out.write("\n")
 
 
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
-    ascii_only = _ascii_only(out)
+    ascii_only = not carries_unicode(out)
     for item in items:
         out.write(json.dumps(item, ensure_ascii=ascii_only))
         out.write("\n")
