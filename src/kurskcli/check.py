@@ -45,16 +45,15 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
     if not has_word(text):
         raise QueryError("the text has no letters or digits to check")
     said = " ".join(_wordfold(text))
-    quotes = sorted(dataset.quotes.values(), key=lambda q: q.id)
-    for q in quotes:
-        actual = " ".join(_wordfold(q.text))
+    quotes = [(q, " ".join(_wordfold(q.text))) for q in sorted(dataset.quotes.values(), key=lambda q: q.id)]
+    for q, actual in quotes:
         if re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", actual):
             return CheckResult("verbatim", text, q, 100, partial=said != actual)
     from rapidfuzz import fuzz
 
     best: tuple[float, Quote] | None = None
-    for q in quotes:
-        score = fuzz.partial_ratio(said, " ".join(_wordfold(q.text)))
+    for q, actual in quotes:
+        score = fuzz.partial_ratio(said, actual)
         if best is None or score > best[0]:
             best = (score, q)
     if best is not None and best[0] >= NEAR_CUTOFF:

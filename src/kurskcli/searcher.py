@@ -96,8 +96,7 @@ class SearchIndex:
                     post = self.postings[word]
                     if post.get(i, 0.0) < weight:
                         post[i] = weight
-        self.vocab: list[str] = sorted(self.postings)
-        self._sorted_vocab = self.vocab
+        self.vocab: list[str] = sorted(self.postings)  # sorted, for prefix look-ups by bisection
 
     def expand(self, term: str) -> dict[str, float]:
         """Vocabulary words that ``term`` stands for, with match quality 0-1."""
@@ -107,9 +106,9 @@ class SearchIndex:
         if len(term) >= 3:
             import bisect
 
-            i = bisect.bisect_left(self._sorted_vocab, term)
-            while i < len(self._sorted_vocab) and self._sorted_vocab[i].startswith(term):
-                word = self._sorted_vocab[i]
+            i = bisect.bisect_left(self.vocab, term)
+            while i < len(self.vocab) and self.vocab[i].startswith(term):
+                word = self.vocab[i]
                 if word != term:
                     out[word] = max(out.get(word, 0.0), PREFIX_QUALITY)
                 i += 1
