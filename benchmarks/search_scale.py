@@ -1,9 +1,13 @@
 """Search latency and memory as user datasets grow: 1,000, 10,000 and 100,000 quotes.
 
-Generates each dataset in the user-dataset format (quotes of 100 to 600 characters built
-from a fixed vocabulary, with a few planted known quotes), loads it with the real loader,
-builds the index, then times in-process searches for an exact word, a typo and a phrase,
-and checks that the planted quote comes back in the top 3 every time.
+Generates each dataset in the user-dataset format (quotes of 100 to 600 characters drawn
+from a 20,000-word vocabulary with natural (Zipf) word frequencies, and a few planted known
+quotes), loads it with the real loader, builds the index, then times in-process searches
+for an exact word, a typo and a phrase, and checks that the planted quote comes back in the
+top 3 every time. Each size is generated and measured in fresh processes, so that peak memory
+is the measuring process's own (a forked child starts with its parent's peak RSS on Linux).
+Last, for the largest size, it times `kurskcli --data FILE search monumnet --json` with its
+saved index against `python -c "import typer"`, alternating.
 
     python benchmarks/search_scale.py [--sizes 1000,10000,100000] [--repeat 30]
 """
@@ -11,99 +15,58 @@ and checks that the planted quote comes back in the top 3 every time.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 from kurskcli.dataset import load_dataset
 from kurskcli.searcher import SearchIndex
 
-WORDS = [
-    "army",
-    "border",
-    "troops",
-    "region",
-    "statement",
-    "minister",
-    "spokesperson",
-    "officials",
-    "training",
-    "exercise",
-    "report",
-    "cooperation",
-    "treaty",
-    "agreement",
-    "support",
-    "deployment",
-    "forces",
-    "soldiers",
-    "units",
-    "brigade",
-    "command",
-    "defence",
-    "security",
-    "council",
-    "resolution",
-    "sanctions",
-    "talks",
-    "summit",
-    "visit",
-    "delegation",
-    "capital",
-    "province",
-    "village",
-    "river",
-    "bridge",
-    "road",
-    "supply",
-    "ammunition",
-    "equipment",
-    "vehicles",
-    "drones",
-    "artillery",
-    "front",
-    "line",
-    "offensive",
-    "withdrawal",
-    "ceasefire",
-    "negotiation",
-    "partner",
-    "ally",
-    "government",
-    "parliament",
-    "president",
-    "premier",
-    "ministry",
-    "agency",
-    "press",
-    "conference",
-    "interview",
-    "briefing",
-    "announcement",
-    "comment",
-    "response",
-    "criticism",
-    "praise",
-]
+COMMON = """
+the of and to in a is that for on was with he it as his by at from are have not but this they be
+which or an their had were has been its who said troops army region border minister forces
+officials statement support soldiers government president ministry agency report talks security
+""".split()  # noqa: SIM905 - a paragraph of words reads better than a list literal
+SYLLABLES = [c + v for c in "bcdfghjklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
+
+
+def make_vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+    """Common words first, then pronounceable made-up words, so that the vocabulary is large."""
+    words = list(dict.fromkeys(COMMON))
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
 PLANTED = {
-    "planted-monument": "the committee said a granite monumentum to the volunteer engineers will rise by the harbour",
+    "planted-monument": "the committee said a granite monument to the volunteer engineers will rise by the harbour",
     "planted-lighthouse": "we will rebuild the old lighthouse on the northern cape before the winter storms",
     "planted-orchard": "nobody expected the apricot orchards to bloom twice in one unusually warm season",
 }
 QUERIES = [
     ("exact word", "lighthouse", "planted-lighthouse"),
-    ("typo", "monumentm", "planted-monument"),
+    ("typo", "monumnet", "planted-monument"),
     ("phrase", "apricot orchards to bloom", "planted-orchard"),
 ]
 
 
 def make_dataset(n: int, folder: Path, seed: int = 1) -> Path:
     rng = random.Random(seed)
+    vocabulary = make_vocabulary(rng)
+    # word frequencies fall off as in natural language (Zipf's law)
+    cumulative = list(itertools.accumulate(1.0 / rank for rank in range(1, len(vocabulary) + 1)))
     texts: list[tuple[str, str]] = []
     planted_at = {rng.randrange(n): pid for pid in PLANTED}
     for i in range(n):
@@ -113,8 +76,10 @@ def make_dataset(n: int, folder: Path, seed: int = 1) -> Path:
             continue
         target = rng.randint(100, 600)
         words: list[str] = []
-        while sum(len(w) + 1 for w in words) < target:
-            words.append(rng.choice(WORDS))
+        length = 0
+        while length < target:
+            words.extend(rng.choices(vocabulary, cum_weights=cumulative, k=8))
+            length = sum(len(w) + 1 for w in words)
         texts.append((f"q{i:06d}", " ".join(words)[:target].rstrip()))
     parts, quotes, pos = [], [], 0
     for qid, text in texts:
@@ -143,41 +108,101 @@ def make_dataset(n: int, folder: Path, seed: int = 1) -> Path:
     return path
 
 
+def measure(path: Path, repeat: int) -> dict[str, object]:
+    """Load, index and query one dataset in this process (run in a fresh child per size)."""
+    t0 = time.perf_counter()
+    ds = load_dataset([path], bundled=False)
+    t1 = time.perf_counter()
+    index = SearchIndex(ds.records())
+    t2 = time.perf_counter()
+    rows = []
+    for label, query, want in QUERIES:
+        index.search(query, limit=10)  # warm
+        times = []
+        for _ in range(repeat):
+            s = time.perf_counter()
+            hits = index.search(query, limit=10)
+            times.append((time.perf_counter() - s) * 1000)
+        ids = [h.record.id for h in hits]
+        rank = ids.index(want) + 1 if want in ids else None
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        rows.append([label, statistics.median(times), p95, rank])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"load": t1 - t0, "index": t2 - t1, "peak": peak, "rows": rows}
+
+
+def _peak_and_time(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall time (s), peak RSS (MiB) and exit code of one child, read with wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def cli_with_saved_index(path: Path, rounds: int) -> None:
+    """`kurskcli --data FILE search monumnet --json`: the first run, then runs with the saved index."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache}
+        cli = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "monumnet", "--json"]
+        base = [sys.executable, "-c", "import typer"]
+        first, first_rss, code = _peak_and_time(cli, env)
+        if code != 0:
+            sys.exit(f"the search failed (exit {code})")
+        out = subprocess.run(cli, capture_output=True, text=True, env=env, check=True).stdout
+        ids = [hit["id"] for hit in json.loads(out)][:3]
+        ratios, rss, base_times = [], [], []
+        for i in range(rounds):
+            pair = [(base, "b"), (cli, "c")] if i % 2 == 0 else [(cli, "c"), (base, "b")]
+            got = {}
+            for argv, tag in pair:
+                got[tag] = _peak_and_time(argv, env)
+            ratios.append(got["c"][0] / got["b"][0])
+            rss.append(got["c"][1])
+            base_times.append(got["b"][0])
+        print(
+            f"\nkurskcli --data {path.name} search monumnet --json  (T = python -c 'import typer', "
+            f"median {statistics.median(base_times) * 1000:.0f} ms; {rounds} alternating rounds)\n"
+            f"  first run, building the saved index: {first:.1f} s, peak RSS {first_rss:.0f} MiB\n"
+            f"  later runs: {statistics.median(ratios):.2f} T (budget 2.00), "
+            f"peak RSS {max(rss):.0f} MiB (budget 80); top 3: {', '.join(ids)}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--rounds", type=int, default=9, help="alternating rounds for the command-line figure")
+    ap.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--make", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--into", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.make:
+        print(make_dataset(args.make, args.into))
+        return
+    if args.one:
+        print(json.dumps(measure(args.one, args.repeat)))
+        return
     print(
         f"{'quotes':>8} {'file MB':>8} {'load s':>7} {'index s':>8} {'peak MiB':>9}  "
         f"{'query':<11} {'p50 ms':>7} {'p95 ms':>7}  planted rank"
     )
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp)
         for n in (int(s) for s in args.sizes.split(",")):
-            path = make_dataset(n, Path(tmp))
-            tracemalloc.start()
-            t0 = time.perf_counter()
-            ds = load_dataset([path], bundled=False)
-            t1 = time.perf_counter()
-            index = SearchIndex(ds.records())
-            t2 = time.perf_counter()
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            head = f"{n:>8} {path.stat().st_size / 1e6:>8.1f} {t1 - t0:>7.2f} {t2 - t1:>8.2f} {peak / 2**20:>9.1f}"
-            for label, query, want in QUERIES:
-                index.search(query, limit=10)  # warm
-                times = []
-                for _ in range(args.repeat):
-                    s = time.perf_counter()
-                    hits = index.search(query, limit=10)
-                    times.append((time.perf_counter() - s) * 1000)
-                ids = [h.record.id for h in hits]
-                rank = ids.index(want) + 1 if want in ids else None
+            make = [sys.executable, __file__, "--make", str(n), "--into", tmp]
+            path = Path(subprocess.run(make, capture_output=True, text=True, check=True).stdout.strip())
+            child = [sys.executable, __file__, "--one", str(path), "--repeat", str(args.repeat)]
+            m = json.loads(subprocess.run(child, capture_output=True, text=True, check=True).stdout)
+            head = f"{n:>8} {path.stat().st_size / 1e6:>8.1f} {m['load']:>7.2f} {m['index']:>8.2f} {m['peak']:>9.1f}"
+            for label, p50, p95, rank in m["rows"]:
                 failed |= rank is None or rank > 3
-                p95 = sorted(times)[int(0.95 * (len(times) - 1))]
-                print(f"{head}  {label:<11} {statistics.median(times):>7.2f} {p95:>7.2f}  {rank}")
+                print(f"{head}  {label:<11} {p50:>7.2f} {p95:>7.2f}  {rank}")
                 head = " " * len(head)
+        cli_with_saved_index(path, args.rounds)
     sys.exit(1 if failed else 0)
 
 

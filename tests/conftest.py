@@ -41,6 +41,15 @@ def mini() -> Dataset:
     return load_dataset([MINI], bundled=False)
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own, empty cache folder (XDG_CACHE_HOME), never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("KURSKCLI_CACHE", raising=False)
+    return folder / "kurskcli"
+
+
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Run the CLI in-process; ``tty=True`` makes it believe stdout is a terminal."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kurskcli.model import Dataset, Record
+    from kurskcli.searcher import Hit
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 EXIT_DATAERR, EXIT_NOINPUT, EXIT_CANTCREAT, EXIT_IOERR, EXIT_INTERRUPT = 65, 66, 73, 74, 130
@@ -99,12 +100,16 @@ class Ctx:
             return "rich"
         return "rich" if stdout_is_terminal() else "plain"
 
+    def paths(self) -> list[Path]:
+        from kurskcli.dataset import data_paths_from_env
+
+        return [*data_paths_from_env(), *self.data]
+
     def dataset(self, verify_hashes: bool = False) -> Dataset:
         if self._dataset is None:
-            from kurskcli.dataset import data_paths_from_env, load_dataset
+            from kurskcli.dataset import load_dataset
 
-            paths = [*data_paths_from_env(), *self.data]
-            self._dataset = load_dataset(paths, bundled=self.bundled, verify_hashes=verify_hashes)
+            self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
     def console(self) -> Console:
@@ -340,6 +345,60 @@ def _types(values: list[str] | None) -> list[str] | None:
     return out
 
 
+def _cache_enabled() -> bool:
+    from kurskcli.index import enabled
+
+    return enabled()
+
+
+class _LazyProgress:
+    """A progress bar that appears (and imports Rich) only if an index is actually built."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.bar is None:
+            from kurskcli.render import BuildProgress
+
+            self.bar = BuildProgress(sys.stderr, self.label)
+        self.bar.update(phase, done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _cached_search(
+    paths: list[Path], bundled: bool, query: str, types: list[str] | None, limit: int
+) -> tuple[list[Hit], Dataset]:
+    """Search user datasets through the saved index in the cache folder (see kurskcli.index)."""
+    from kurskcli import index
+
+    progress = _LazyProgress("building the search index") if _stderr_is_terminal() else None
+    try:
+        return index.search(
+            paths,
+            bundled,
+            query,
+            types=types,
+            limit=limit,
+            progress=progress,
+            warn=lambda message: _stderr(f"kurskcli: note: {message}"),
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+
+
 @command
 def search(
     query: Annotated[str, typer.Argument(help="Words or a phrase; case, accents and typos are forgiven.")],
@@ -373,9 +432,13 @@ def search(
     from kurskcli.searcher import search as run
 
     types = _types(type)
-    ds = c.dataset()
+    paths = c.paths()
     try:
-        hits = run(ds, query, types=types, limit=limit)
+        if paths and _cache_enabled():
+            hits, ds = _cached_search(paths, c.bundled, query, types, limit)
+        else:
+            ds = c.dataset()
+            hits = run(ds, query, types=types, limit=limit)
     except QueryError as exc:
         raise Fail(f"cannot search: {exc}", EXIT_USAGE) from None
     if not hits:
@@ -805,12 +868,38 @@ def _degrade_encoding() -> None:
             reconfigure(errors="backslashreplace")
 
 
+# Options every command takes, which may also come before the command name
+# (`kurskcli --data big.json search ...`, as with `gh` and `git -C`).
+_SHARED_VALUE_OPTIONS = ("--data", "-d", "--color")
+_SHARED_FLAGS = ("--json", "--jsonl", "--no-bundled")
+
+
+def _hoist_shared_options(args: list[str]) -> list[str]:
+    """Move shared options that precede the command name to just after it."""
+    lead: list[str] = []
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        name, has_value = args[i].split("=", 1)[0], "=" in args[i]
+        if name in _SHARED_VALUE_OPTIONS and not has_value and i + 1 < len(args):
+            lead += args[i : i + 2]
+            i += 2
+        elif name in _SHARED_VALUE_OPTIONS or (name in _SHARED_FLAGS and not has_value):
+            lead.append(args[i])
+            i += 1
+        else:
+            break
+    if lead and i < len(args) and args[i] in _COMMANDS:
+        return [args[i], *lead, *args[i + 1 :]]
+    return args
+
+
 def _run(args: list[str]) -> int:
     from typer._click.exceptions import ClickException, UsageError
     from typer.exceptions import Abort
 
     try:
-        first = next((a for a in args if not a.startswith("-")), None)
+        args = _hoist_shared_options(args)
+        first = args[0] if args and not args[0].startswith("-") else None
         app = build_app(first if first in _COMMANDS else None)
         rv = app(args=args, prog_name="kurskcli", standalone_mode=False)
     except UsageError as exc:

@@ -305,7 +305,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | None, verify_hashes: bool) -> str | None:
+def _read_source_text(
+    ck: _Checker, path: str, d: dict[str, Any], base: Path | None, verify_hashes: bool, ds_files: list[str]
+) -> str | None:
     inline, file = d.get("text"), d.get("file")
     if (inline is None) == (file is None):
         ck.add(path, "a source needs exactly one of 'text' or 'file'")
@@ -324,6 +326,7 @@ def _read_source_text(ck: _Checker, path: str, d: dict[str, Any], base: Path | N
             data = resources.files("kurskcli.data").joinpath(rel).read_bytes()
         else:
             data = read_limited(base / rel)
+            ds_files.append(str(base / rel))
     except (OSError, DataFileError) as exc:
         ck.add(f"{path}.file", f"cannot read source text: {exc}")
         return None
@@ -413,7 +416,7 @@ class _Build:
             title = ck.string(d, "title", path)
             author = ck.string(d, "author", path)
             date, dates = ck.date(d, path)
-            text = _read_source_text(ck, path, d, base, self.verify_hashes or base is not None)
+            text = _read_source_text(ck, path, d, base, self.verify_hashes or base is not None, self.ds.files)
             author_actor = ck.ident(d, "author_actor", path, nullable=True)
             self.ref(ck, f"{path}.author_actor", "actors", author_actor)
             if "type" in d and d["type"] != "source":
@@ -579,6 +582,7 @@ def load_dataset(
     for p in paths:
         path = Path(p)
         doc = decode_json(read_limited(path), str(path))
+        build.ds.files.append(str(path))
         checkers.append(build.add_document(doc, str(path), path.parent))
     build.finish()
     problems = [prob for ck in checkers for prob in ck.problems]

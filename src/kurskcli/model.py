@@ -106,10 +106,11 @@ class DatasetInfo(NamedTuple):
 class Dataset:
     """Every loaded record, merged from one or more dataset files, indexed by id."""
 
-    __slots__ = ("actors", "claims", "events", "infos", "quotes", "sources")
+    __slots__ = ("actors", "claims", "events", "files", "infos", "quotes", "sources")
 
     def __init__(self) -> None:
         self.infos: list[DatasetInfo] = []
+        self.files: list[str] = []  # every file read from disk: dataset files and source texts
         self.sources: dict[str, Source] = {}
         self.actors: dict[str, Actor] = {}
         self.quotes: dict[str, Quote] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from kurskcli.check import CheckResult
 from kurskcli.dates import iso
@@ -351,3 +351,38 @@ def render_kv(con: Console, title: str, rows: Sequence[tuple[str, object]], styl
 def render_lines(con: Console, lines: Sequence[str], style: str = "") -> None:
     for line in lines:
         con.print(t(line, style))
+
+
+class BuildProgress:
+    """A transient progress bar on a terminal (stderr) while a search index is built."""
+
+    PHASES: ClassVar[dict[str, str]] = {
+        "reading": "reading and checking the data",
+        "indexing": "indexing",
+        "saving": "saving the index",
+    }
+
+    def __init__(self, out: IO[str], label: str) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        console = Console(file=out, highlight=False, emoji=False, markup=False, stderr=True)
+        self.label = safe(label)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task(self.label, total=None)
+
+    def update(self, phase: str, done: int, total: int) -> None:
+        description = f"{self.label}: {self.PHASES.get(phase, phase)}"
+        self.progress.update(self.task, description=description, completed=done, total=total or None)
+
+    def close(self) -> None:
+        self.progress.stop()

@@ -8,12 +8,17 @@ How a hit is scored (0-100):
   the record's score is 90 times the rarity-weighted mean of its query words' best matches,
   blended for multi-word queries with ``partial_ratio`` of the phrase against the field.
 
+A word found in more than 5% of the records (and in over 1,000 of them), such as "the",
+only adds to the scores of records that the query's rarer words found, so that a phrase
+stays fast on large data; a query made only of such words still searches every record.
+
 Field weights keep a word in a quote's own text above the same word in its context line.
 Ties break by record type (quote, claim, event, actor) and then by id, so output is stable.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
@@ -29,8 +34,11 @@ TYPE_ORDER = {"quote": 0, "claim": 1, "event": 2, "actor": 3}
 PREFIX_QUALITY = 0.9
 FUZZY_QUALITY = 0.85
 FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a vocabulary word needs to count as a typo of a query word
+_WORD = re.compile(r"\w+")
 MIN_SCORE = 40  # weaker hits are noise: a stray common word, a far-fetched typo
 RESCORE_POOL = 400  # candidates rescored in full, chosen by the cheap word score
+COMMON_FRACTION = 0.05  # a word in more than this share of records is common...
+COMMON_MIN_DF = 1000  # ...once it is in more than this many
 
 
 class QueryError(ValueError):
@@ -81,38 +89,48 @@ def normalize_query(query: str) -> tuple[str, list[str]]:
     return " ".join(words(folded)[: MAX_QUERY_WORDS * 2]), terms
 
 
-class SearchIndex:
-    """An inverted index from folded words to the records (and fields) that hold them."""
+class IndexBase:
+    """The search algorithm, over any store of postings, fields and records.
 
-    def __init__(self, records: Iterable[Record], passage: Callable[[Span], str] | None = None):
-        self.records: list[Record] = list(records)
-        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self.fields: list[list[tuple[str, str, float]]] = []
-        for i, rec in enumerate(self.records):
-            flds = [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
-            self.fields.append(flds)
-            for _, text, weight in flds:
-                for word in set(re.findall(r"\w+", text)):
-                    post = self.postings[word]
-                    if post.get(i, 0.0) < weight:
-                        post[i] = weight
-        self.vocab: list[str] = sorted(self.postings)  # sorted, for prefix look-ups by bisection
+    A store provides ``size`` (record count), ``vocab`` (every indexed word, sorted) and the
+    four look-ups below, so the in-memory index and the on-disk cache answer identically.
+    """
+
+    size: int
+    vocab: list[str]
+
+    def has_word(self, word: str) -> bool:
+        i = bisect.bisect_left(self.vocab, word)
+        return i < len(self.vocab) and self.vocab[i] == word
+
+    def postings_of(self, word: str) -> dict[int, float]:
+        """Record number -> best field weight, for the records holding ``word``."""
+        raise NotImplementedError
+
+    def type_of(self, rid: int) -> str:
+        raise NotImplementedError
+
+    def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
+        """The folded (field name, text, weight) triples of record ``rid``."""
+        raise NotImplementedError
+
+    def record_at(self, rid: int) -> Record:
+        raise NotImplementedError
 
     def expand(self, term: str) -> dict[str, float]:
         """Vocabulary words that ``term`` stands for, with match quality 0-1."""
         out: dict[str, float] = {}
-        if term in self.postings:
+        known = self.has_word(term)
+        if known:
             out[term] = 1.0
         if len(term) >= 3:
-            import bisect
-
             i = bisect.bisect_left(self.vocab, term)
             while i < len(self.vocab) and self.vocab[i].startswith(term):
                 word = self.vocab[i]
                 if word != term:
                     out[word] = max(out.get(word, 0.0), PREFIX_QUALITY)
                 i += 1
-        if term not in self.postings and len(term) >= 3:
+        if not known and len(term) >= 3:
             from rapidfuzz import fuzz, process
 
             for word, score, _ in process.extract(
@@ -125,19 +143,26 @@ class SearchIndex:
 
     def search(self, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> list[Hit]:
         phrase, terms = normalize_query(query)
-        n = max(len(self.records), 1)
+        n = max(self.size, 1)
         allowed = set(types) if types else None
         # per record: per term best quality (weighted by field)
         best: dict[int, dict[str, float]] = defaultdict(dict)
         matched: dict[int, set[str]] = defaultdict(set)
         idf: dict[str, float] = {}
+        expanded = []
         for term in terms:
-            expansions = self.expand(term)
-            df = sum(len(self.postings[w]) for w in expansions) or 1
+            expansions = {word: (quality, self.postings_of(word)) for word, quality in self.expand(term).items()}
+            df = sum(len(post) for _, post in expansions.values()) or 1
             idf[term] = math.log(1 + n / df)
-            for word, quality in expansions.items():
-                for rid, weight in self.postings[word].items():
-                    if allowed is not None and self.records[rid].type not in allowed:
+            expanded.append((df, term, expansions))
+        common = max(COMMON_MIN_DF, int(n * COMMON_FRACTION))
+        for df, term, expansions in sorted(expanded, key=lambda e: e[0]):  # rarest first
+            # A very common word ("the", "to") only adds to the records the rarer words found.
+            only_known = bool(best) and df > common
+            for word, (quality, post) in expansions.items():
+                pairs = ((rid, post[rid]) for rid in list(best) if rid in post) if only_known else post.items()
+                for rid, weight in pairs:
+                    if allowed is not None and self.type_of(rid) not in allowed:
                         continue
                     q = quality * weight
                     per = best[rid]
@@ -153,10 +178,10 @@ class SearchIndex:
         return hits[:limit] if limit else hits
 
     def _rescore(self, rid: int, word_score: float, phrase: str, terms: list[str], matched: set[str]) -> Hit:
-        rec = self.records[rid]
+        fields = self.fields_at(rid)
         best_field, score = "", 90.0 * word_score
         pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(t) for t in phrase.split()) + r"(?!\w)")
-        for name, text, weight in self.fields[rid]:
+        for name, text, weight in fields:
             if pattern.search(text):
                 s = 100.0 * weight
                 if s > score or not best_field:
@@ -164,14 +189,55 @@ class SearchIndex:
         if len(terms) > 1 and score < 100.0:
             from rapidfuzz import fuzz
 
-            for name, text, weight in self.fields[rid]:
+            for name, text, weight in fields:
                 pr = fuzz.partial_ratio(phrase, text) * weight
                 blended = 90.0 * (0.7 * word_score + 0.3 * pr / 100.0)
                 if blended > score:
                     best_field, score = name, blended
         if not best_field:
-            best_field = self.fields[rid][0][0] if self.fields[rid] else ""
-        return Hit(rec, min(100, round(score)), frozenset(matched), best_field)
+            best_field = fields[0][0] if fields else ""
+        return Hit(self.record_at(rid), min(100, round(score)), frozenset(matched), best_field)
+
+
+class SearchIndex(IndexBase):
+    """An in-memory inverted index from folded words to the records (and fields) that hold them."""
+
+    def __init__(
+        self,
+        records: Iterable[Record],
+        passage: Callable[[Span], str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.records: list[Record] = list(records)
+        self.size = len(self.records)
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.fields: list[list[tuple[str, str, float]]] = []
+        for i, rec in enumerate(self.records):
+            if progress is not None and i % 1000 == 0:
+                progress(i, self.size)
+            flds = [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
+            self.fields.append(flds)
+            for _, text, weight in flds:
+                for word in set(_WORD.findall(text)):
+                    post = self.postings[word]
+                    if post.get(i, 0.0) < weight:
+                        post[i] = weight
+        self.vocab = sorted(self.postings)  # sorted, for prefix look-ups by bisection
+
+    def has_word(self, word: str) -> bool:
+        return word in self.postings
+
+    def postings_of(self, word: str) -> dict[int, float]:
+        return self.postings.get(word, {})
+
+    def type_of(self, rid: int) -> str:
+        return self.records[rid].type
+
+    def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
+        return self.fields[rid]
+
+    def record_at(self, rid: int) -> Record:
+        return self.records[rid]
 
 
 def hit_order(hit: Hit) -> tuple[int, int, str]:
