@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -18,13 +19,16 @@ try:
 except SystemExit:
     pass
 sys.stdout.flush()
-mods = sorted({m.split('.')[0] for m in sys.modules})
+mods = sorted({m.split('.')[0] for m in sys.modules} | {m for m in sys.modules if m.startswith('importlib.')})
 sys.stderr.write('\\nMODULES=' + json.dumps(mods) + '\\n')
 """
 NEVER = {"pydantic", "numpy", "pandas", "click", "jsonschema", "sqlite3", "hypothesis"}
+# Standard modules that cost start-up time and that the bundled-data paths do without
+# (importlib.resources alone pulls in zipfile, tempfile and random).
+NOT_AT_START = {"zipfile", "tempfile", "random", "calendar", "importlib.resources", "hashlib"}
 
 
-def loaded(*args: str, tty: bool = False) -> set[str]:
+def loaded(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> set[str]:
     code = PROBE
     if tty:
         code = "import kurskcli.cli as c; c.stdout_is_terminal = lambda: True\n" + PROBE
@@ -33,7 +37,7 @@ def loaded(*args: str, tty: bool = False) -> set[str]:
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "100"},
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "100", **(env or {})},
     )
     line = r.stderr.rsplit("MODULES=", 1)[1]
     return set(json.loads(line))
@@ -60,12 +64,23 @@ def test_piped_and_json_paths_stay_light(args: tuple[str, ...], rich: bool, rapi
     assert ("rich" in mods) is rich
     assert ("rapidfuzz" in mods) is rapidfuzz
     assert not mods & NEVER
+    if args[0] in ("quote", "search", "timeline"):
+        assert not mods & NOT_AT_START
 
 
 @pytest.mark.parametrize("args", [("timeline",), ("quote", "putin"), ("search", "monument")])
 def test_terminal_paths_load_rich(args: tuple[str, ...]) -> None:
     mods = loaded(*args, tty=True)
     assert "rich" in mods and not mods & NEVER
+
+
+def test_search_with_a_saved_index_loads_sqlite_but_not_rich(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    for _ in range(2):  # the first run builds the index, the second reads it
+        mods = loaded("search", "bridge", "--json", "--data", str(MINI), env=env)
+        assert "sqlite3" in mods and "rich" not in mods
+        assert not mods & (NEVER - {"sqlite3"})
+    assert list(tmp_path.glob("kurskcli/*.sqlite"))
 
 
 def test_user_data_path_stays_light() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import NamedTuple
@@ -41,8 +40,9 @@ def _part(text: str) -> tuple[dt.date, dt.date, bool]:
         if month is None:
             return dt.date(year, 1, 1), dt.date(year, 12, 31), qualified
         if day is None:
-            last = calendar.monthrange(year, month)[1]
-            return dt.date(year, month, 1), dt.date(year, month, last), qualified
+            first = dt.date(year, month, 1)
+            following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+            return first, following - dt.timedelta(days=1), qualified
         d = dt.date(year, month, day)
     except ValueError as exc:
         raise DateError(f"not a real date: {text!r} ({exc})") from None

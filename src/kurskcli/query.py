@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -156,6 +155,8 @@ def quotes_by(dataset: Dataset, actor_id: str | None = None) -> list[Quote]:
 def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
     if not quotes:
         return []
+    import random  # only --random needs it
+
     return [random.Random(seed).choice(quotes)]
 
 
