@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -74,14 +75,11 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def run_process(
-    *args: str, env: dict[str, str] | None = None, stdin: str = "", **kw: object
+    *args: str, env: dict[str, str] | None = None, stdin: str = "", unset: tuple[str, ...] = (), **kw: object
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m kurskcli`` in a subprocess with a clean, predictable environment."""
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("NO_COLOR", "FORCE_COLOR", "KURSKCLI_DATA", "COLUMNS", "KURSKCLI_DEBUG")
-    }
+    drop = {"NO_COLOR", "FORCE_COLOR", "KURSKCLI_DATA", "COLUMNS", "KURSKCLI_DEBUG", *unset}
+    base = {k: v for k, v in os.environ.items() if k not in drop}
     base.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "kurskcli", *args],
@@ -92,6 +90,23 @@ def run_process(
         timeout=60,
         **kw,
     )  # type: ignore[call-overload]
+
+
+def in_terminal(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI on a real pseudo-terminal through script(1); stdout holds what the terminal got."""
+    import shlex
+
+    command = shlex.join([sys.executable, "-m", "kurskcli", *args])
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "KURSKCLI_DATA")}
+    base.update({"COLUMNS": "100", "TERM": "xterm-256color", **(env or {})})
+    return subprocess.run(
+        ["script", "-qfec", command, "/dev/null"], capture_output=True, text=True, env=base, timeout=120
+    )
+
+
+needs_script = pytest.mark.skipif(
+    shutil.which("script") is None, reason="needs script(1) from util-linux for a real terminal"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

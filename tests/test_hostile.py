@@ -17,7 +17,7 @@ from kurskcli.model import Dataset
 from kurskcli.query import ResolveError, resolve_actor
 from kurskcli.searcher import QueryError, search
 
-from .conftest import MINI, run_process
+from .conftest import MINI, in_terminal, needs_script, run_process
 
 ESC = "\x1b"
 
@@ -161,3 +161,84 @@ def test_search_results_do_not_depend_on_record_order(order: list[int]) -> None:
     a = [(h.record.id, h.score) for h in SearchIndex(records).search("bridge", limit=None)]
     b = [(h.record.id, h.score) for h in SearchIndex(shuffled).search("bridge", limit=None)]
     assert a == b
+
+
+# ----------------------------------------------------------------------------- files, folders, environment
+
+
+def test_a_dataset_over_the_size_limit_is_refused_before_reading() -> None:
+    r = run_process("timeline", "--data", str(MINI), env={"KURSKCLI_MAX_DATA_BYTES": "1000"})
+    assert r.returncode == 66 and r.stdout == ""
+    assert r.stderr.count("\n") == 1
+    assert "more than the 1,000-byte limit (set KURSKCLI_MAX_DATA_BYTES to raise it)" in r.stderr
+
+
+def test_many_problems_are_listed_up_to_twenty_then_counted(tmp_path: Path) -> None:
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["actors"] = [{"id": f"a{i}", "name": f"Actor {i}", "kind": "robot"} for i in range(30)]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    r = run_process("actors", "--data", str(path), "--no-bundled")
+    assert r.returncode == 65 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("kurskcli: invalid dataset (") and "problems):" in lines[0]
+    listed = [line for line in lines[1:] if "$." in line]
+    assert len(listed) == 20
+    total = int(lines[0].split("(")[1].split()[0])
+    assert lines[-1] == f"  ... and {total - 20} more problems"
+    assert "Traceback" not in r.stderr
+
+
+def test_no_home_folder() -> None:
+    r = run_process("timeline", "--json", unset=("HOME", "XDG_CACHE_HOME"))
+    assert r.returncode == 0 and json.loads(r.stdout)
+    s = run_process("search", "bridge", "--data", str(MINI), "--json", unset=("HOME", "XDG_CACHE_HOME"))
+    assert s.returncode == 0 and json.loads(s.stdout)
+    assert "Traceback" not in s.stderr
+
+
+def test_a_read_only_working_folder_is_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        for args in (("timeline",), ("search", "monument", "--json"), ("search", "bridge", "--data", str(MINI))):
+            r = run_process(*args, cwd=folder)
+            assert r.returncode == 0, r.stderr
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_no_color_on_a_terminal(value: str) -> None:
+    r = run_process("timeline", "--color", "auto", env={"NO_COLOR": value, "FORCE_COLOR": ""})
+    assert ESC not in r.stdout
+
+
+# ----------------------------------------------------------------------------- a real terminal
+
+
+@needs_script
+def test_a_real_terminal_gets_tables_and_colour() -> None:
+    r = in_terminal("timeline")
+    assert r.returncode == 0
+    for rid in ("e-gerasimov-report", "e-kcna-cmc-statement", "e-putin-tribute", "e-kpa-arrival"):
+        assert rid in r.stdout
+    assert f"{ESC}[1mWhen" in r.stdout  # styled, because it is a terminal
+    assert "\t" not in r.stdout  # and laid out as a table, not tab-separated lines
+
+
+@needs_script
+def test_no_color_is_obeyed_on_a_real_terminal() -> None:
+    r = in_terminal("quote", "putin", env={"NO_COLOR": "1"})
+    assert r.returncode == 0 and "q-putin-tribute" in r.stdout
+    assert f"{ESC}[3" not in r.stdout and f"{ESC}[1m" not in r.stdout
+
+
+@needs_script
+def test_control_sequences_in_data_stay_inert_on_a_real_terminal(tmp_path: Path) -> None:
+    r = in_terminal("timeline", "--data", str(hostile_dataset(tmp_path)), "--no-bundled", env={"COLUMNS": "200"})
+    assert r.returncode == 0
+    assert f"{ESC}]8" not in r.stdout and "\x9b" not in r.stdout and "\u202e" not in r.stdout
+    assert "\\x1b]8;;http://x" in r.stdout and "[bold]x[/] :warning:" in r.stdout
