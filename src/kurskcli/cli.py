@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -193,6 +194,14 @@ def _resolve(ds: Dataset, name: str) -> Any:
         raise Fail(f"no actor matches {safe(name)!r}{hint} (try 'kurskcli actors')", EXIT_NOTHING) from None
 
 
+def _did_you_mean(ds: Dataset, record_id: str) -> str:
+    from rapidfuzz import fuzz, process
+
+    ids = sorted([*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources])
+    near = [m[0] for m in process.extract(record_id, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+    return f"; did you mean {' or '.join(near)}?" if near else ""
+
+
 def _partial_date(value: str | None, *, end: bool, option: str) -> Any:
     if value is None:
         return None
@@ -250,6 +259,13 @@ def timeline(
     ] = None,
     until: Annotated[str | None, typer.Option(help="Only items that may fall on or before this date.")] = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", metavar="FILE", help="Write the timeline as an SVG picture instead.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Write the timeline as an HTML page instead.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --svg or --html file.")] = False,
     json: JsonOpt = False,
     jsonl: JsonlOpt = False,
     color: ColorOpt = Color.auto,
@@ -266,6 +282,7 @@ def timeline(
       kurskcli timeline
       kurskcli timeline --quotes --since 2025-04-27
       kurskcli timeline --actor putin --json | jq '.[].title'
+      kurskcli timeline --quotes --svg timeline.svg
     """
     c = _ctx(json, jsonl, color, data, no_bundled)
     from kurskcli import output, query
@@ -285,7 +302,38 @@ def timeline(
 
         render_timeline(con, items, ds)
 
+    if svg or html:
+        _write_pictures(rich, svg, html, force)
+        return
     _emit_list(c, items, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_pictures(draw: Callable[[Console], None], svg: Path | None, html: Path | None, force: bool) -> None:
+    """Draw once on a recording console, then save what it drew as SVG and/or HTML."""
+    import io
+
+    from kurskcli.render import make_console
+    from kurskcli.text import safe
+
+    if svg and html and svg.resolve() == html.resolve():
+        raise Fail("--svg and --html name the same file", EXIT_USAGE)
+    if "COLUMNS" not in os.environ:
+        os.environ["COLUMNS"] = "100"  # a picture has no terminal to take its width from
+    con = make_console(io.StringIO(), "always", record=True)
+    draw(con)
+    for target, kind in ((svg, "SVG"), (html, "HTML")):
+        if target is None:
+            continue
+        if kind == "SVG":
+            page = con.export_svg(title="kurskcli timeline", clear=False)
+        else:
+            page = con.export_html(clear=False)
+        _write_file(target, functools.partial(_write_text, text=page), force)
+        _stderr(f"kurskcli: wrote the timeline to {safe(str(target))} ({kind})")
 
 
 @command
@@ -329,10 +377,9 @@ def quote(
     _emit_list(c, quotes, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
 
 
-def _types(values: list[str] | None) -> list[str] | None:
+def _types(values: list[str] | None, allowed: Sequence[str] = ("quote", "claim", "event", "actor")) -> list[str] | None:
     if not values:
         return None
-    allowed = ("quote", "claim", "event", "actor")
     out = []
     for v in values:
         for part in v.split(","):
@@ -581,12 +628,7 @@ def show(
     ds = c.dataset()
     rec = ds.get(id.strip())
     if rec is None:
-        from rapidfuzz import fuzz, process
-
-        ids = sorted([*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources])
-        near = [m[0] for m in process.extract(id, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
-        hint = f"; did you mean {' or '.join(near)}?" if near else ""
-        raise Fail(f"no record with id {safe(id)!r}{hint}", EXIT_NOTHING)
+        raise Fail(f"no record with id {safe(id)!r}{_did_you_mean(ds, id)}", EXIT_NOTHING)
     passages = _passages(ds, rec)
     obj = output.record_dict(rec, ds)
     obj["passages"] = []
@@ -781,6 +823,127 @@ def verify(
     _emit_one(c, report, lines, rich)
     if not ok:
         raise typer.Exit(EXIT_DATAERR)
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    json = "json"
+    sqlite = "sqlite"
+    markdown = "markdown"
+
+
+@command
+def export(
+    out: Annotated[str, typer.Argument(metavar="OUT", help="The file to write, or - for standard output.")],
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="csv, jsonl, json, sqlite or markdown (default: from OUT's suffix)."),
+    ] = None,
+    type: Annotated[
+        list[str] | None,
+        typer.Option("--type", "-t", help="Only these record types: source, actor, quote, claim, event."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Write the whole dataset (or some record types) as CSV, JSON, JSON Lines, SQLite or Markdown.
+
+    The file is written beside OUT and renamed into place when complete, so
+    a failure never leaves half a file; an existing OUT is kept unless you
+    add --force. CSV cells that a spreadsheet would run as a formula (=, +,
+    -, @) start with a ' instead. SQLite has one table per record type with
+    foreign keys and a full-text index, "search", over quotes and claims.
+
+    \b
+    Examples:
+      kurskcli export quotes.csv --type quote
+      kurskcli export kursk.sqlite
+      kurskcli export - --format jsonl | jq -r 'select(.type=="quote") | .text'
+    """
+    from kurskcli import export as ex
+    from kurskcli.text import safe
+
+    c = _ctx(False, False, Color.auto, data, no_bundled)
+    chosen = format.value if format else ex.format_for(out)
+    if chosen is None:
+        raise Fail(f"cannot tell the format from {safe(out)!r}; add --format ({', '.join(ex.FORMATS)})", EXIT_USAGE)
+    types = _types(type, allowed=ex.EXPORT_TYPES)
+    if chosen == "sqlite" and out == "-":
+        raise Fail("a SQLite database cannot go to standard output; name a file", EXIT_USAGE)
+    ds = c.dataset()
+    records = ex.selected(ds, types)
+    writers = {"csv": ex.write_csv, "jsonl": ex.write_jsonl, "json": ex.write_json, "markdown": ex.write_markdown}
+    if out == "-":
+        writers[chosen](records, ds, sys.stdout)
+        return
+
+    def fill(tmp: Path) -> None:
+        if chosen == "sqlite":
+            ex.write_sqlite(records, ds, tmp)
+            return
+        newline = "" if chosen == "csv" else "\n"
+        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
+            writers[chosen](records, ds, fh)
+
+    _write_file(Path(out), fill, force)
+    _stderr(f"kurskcli: wrote {len(records)} records to {safe(out)} ({chosen})")
+
+
+def _write_file(target: Path, fill: Callable[[Path], None], force: bool) -> None:
+    from kurskcli.files import OutputFileError, write_atomically
+    from kurskcli.text import safe
+
+    try:
+        write_atomically(target, fill, force=force)
+    except OutputFileError as exc:
+        raise Fail(safe(str(exc)), exc.code) from None
+
+
+@command
+def cite(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A quote or claim id (see search or quote).")],
+    style: Annotated[
+        str, typer.Option("--style", "-s", help="plain, markdown, apa, mla, chicago or bibtex.")
+    ] = "plain",
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.never,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Print a ready citation of a quote or claim and the article it is quoted in.
+
+    The words are cited as found in the source article: APA's "as cited in",
+    MLA's "qtd. in", Chicago's "quoted in". A claim in the dataset's own words
+    is never put in quotation marks.
+
+    \b
+    Examples:
+      kurskcli cite q-putin-tribute --style apa
+      kurskcli cite q-cmc-monument --style bibtex >> refs.bib
+    """
+    from kurskcli import cite as citing
+    from kurskcli.text import safe
+
+    c = _ctx(json, jsonl, color, data, no_bundled)
+    if style not in citing.STYLES:
+        raise Fail(f"--style: {safe(style)!r} is not one of {', '.join(citing.STYLES)}", EXIT_USAGE)
+    ds = c.dataset()
+    if ds.get(record_id) is None:
+        raise Fail(f"no record with id {safe(record_id)!r}{_did_you_mean(ds, record_id)}", EXIT_NOTHING)
+    try:
+        text = citing.cite(ds, record_id, style)
+    except citing.CiteError as exc:
+        raise Fail(safe(str(exc)), EXIT_USAGE) from None
+    if c.mode in ("json", "jsonl"):
+        from kurskcli import output
+
+        obj = {"type": "citation", "id": record_id, "style": style, "text": text}
+        (output.write_json if c.mode == "json" else lambda o, out: output.write_jsonl([o], out))(obj, sys.stdout)
+        return
+    sys.stdout.write(text + "\n")
 
 
 # ----------------------------------------------------------------------------- entry point

@@ -22,7 +22,7 @@ TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "ma
 _WORD = re.compile(r"\w+")
 
 
-def make_console(out: IO[str], color: str) -> Console:
+def make_console(out: IO[str], color: str, *, record: bool = False) -> Console:
     """A Console for terminal output; ``color`` is auto, always or never.
 
     With auto, NO_COLOR, TERM=dumb and FORCE_COLOR have their usual meaning.
@@ -52,6 +52,7 @@ def make_console(out: IO[str], color: str) -> Console:
         markup=False,
         soft_wrap=False,
         legacy_windows=False,
+        record=record,
     )
 
 

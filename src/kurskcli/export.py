@@ -1,0 +1,266 @@
+"""Whole-dataset exports: CSV, JSON, JSON Lines, Markdown and SQLite."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
+from kurskcli.output import record_dict
+
+FORMATS = ("csv", "jsonl", "json", "sqlite", "markdown")
+SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".md": "markdown"}
+SUFFIXES.update({".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite", ".markdown": "markdown"})
+EXPORT_TYPES = ("source", "actor", "quote", "claim", "event")
+
+
+def format_for(path: str) -> str | None:
+    """The format a file name asks for by its suffix, if any."""
+    return SUFFIXES.get(Path(path).suffix.lower())
+
+
+def selected(ds: Dataset, types: Sequence[str] | None) -> list[Record]:
+    """The records to export, by type (sources, actors, quotes, claims, events), each table in id order."""
+    tables: dict[str, Iterable[Record]] = {
+        "source": ds.sources.values(),
+        "actor": ds.actors.values(),
+        "quote": ds.quotes.values(),
+        "claim": ds.claims.values(),
+        "event": ds.events.values(),
+    }
+    chosen = [t for t in EXPORT_TYPES if not types or t in types]
+    return [rec for t in chosen for rec in sorted(tables[t], key=lambda r: r.id)]
+
+
+# ----------------------------------------------------------------------------- JSON, JSON Lines
+
+
+def write_json(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+    json.dump([record_dict(r, ds) for r in records], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_jsonl(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+    for rec in records:
+        out.write(json.dumps(record_dict(rec, ds), ensure_ascii=False))
+        out.write("\n")
+
+
+# ----------------------------------------------------------------------------- CSV
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (OWASP): prefix a quote mark."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _flat(obj: dict[str, Any]) -> dict[str, str]:
+    row: dict[str, str] = {}
+    for key, value in obj.items():
+        if key == "source" and isinstance(value, dict):
+            row["source_id"], row["source_start"], row["source_end"] = (
+                value["id"],
+                str(value["start"]),
+                str(value["end"]),
+            )
+        elif key == "sources" and isinstance(value, list):
+            row["source_spans"] = "; ".join(f"{s['id']}:{s['start']}-{s['end']}" for s in value)
+        elif isinstance(value, list):
+            row[key] = "; ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            row[key] = "true" if value else "false"
+        elif value is None:
+            row[key] = ""
+        else:
+            row[key] = neutralize(str(value))
+    return row
+
+
+def write_csv(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+    """One table with a ``type`` column; its columns are those the chosen record types have."""
+    import csv
+
+    rows = [_flat(record_dict(r, ds)) for r in records]
+    header: dict[str, None] = {"type": None, "id": None}
+    for row in rows:
+        header.update(dict.fromkeys(row))
+    writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+# ----------------------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as it is: no emphasis, links, HTML or tables from the data."""
+    return " ".join(text.split()).translate(_MD_SPECIAL)
+
+
+def _when(date: str | None) -> str:
+    from kurskcli.render import human_date
+
+    return human_date(date) if date else "undated"
+
+
+def write_markdown(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+    def name(actor_id: str | None) -> str:
+        if actor_id is None:
+            return "unattributed"
+        actor = ds.actors.get(actor_id)
+        return md(actor.name if actor else actor_id)
+
+    titles = "; ".join(md(i.title) for i in ds.infos) or "kurskcli export"
+    out.write(f"# {titles}\n")
+    sections = {"source": "Sources", "actor": "Actors", "quote": "Quotes", "claim": "Claims", "event": "Events"}
+    current = ""
+    for rec in records:
+        if rec.type != current:
+            current = rec.type
+            out.write(f"\n## {sections[current]}\n\n")
+        if isinstance(rec, Quote):
+            via = f", via {name(rec.via)}" if rec.via else ""
+            out.write(f"> {md(rec.text)}\n>\n> — **{name(rec.speaker)}**, {_when(rec.date)}{via} (`{rec.id}`)\n\n")
+        elif isinstance(rec, Claim):
+            text = f"“{md(rec.text)}”" if rec.verbatim else md(rec.text)
+            status = f", {rec.status}" if rec.status else ""
+            disputed = f"; disputed by {', '.join(name(a) for a in rec.disputed_by)}" if rec.disputed_by else ""
+            out.write(
+                f"- **{name(rec.claimant)}** ({rec.kind}{status}, {_when(rec.date)}{disputed}): {text} (`{rec.id}`)\n"
+            )
+        elif isinstance(rec, Event):
+            summary = f" {md(rec.summary)}" if rec.summary else ""
+            out.write(f"- **{_when(rec.date)}**: {md(rec.title)}.{summary} (`{rec.id}`)\n")
+        elif isinstance(rec, Actor):
+            role = f"; {md(rec.role)}" if rec.role else ""
+            aliases = f"; also {', '.join(md(a) for a in rec.aliases)}" if rec.aliases else ""
+            out.write(f"- **{md(rec.name)}** ({rec.kind}{role}{aliases}) (`{rec.id}`)\n")
+        elif isinstance(rec, Source):
+            publisher = f", {md(rec.publisher)}" if rec.publisher else ""
+            out.write(f"- {md(rec.author)}, “{md(rec.title)}”{publisher}, {_when(rec.date)} (`{rec.id}`)\n")
+
+
+# ----------------------------------------------------------------------------- SQLite
+
+SCHEMA = """
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL,
+    author_actor TEXT REFERENCES actors(id), date TEXT, date_earliest TEXT, date_latest TEXT,
+    publisher TEXT, language TEXT, url TEXT, sha256 TEXT, text TEXT NOT NULL
+);
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, role TEXT,
+    affiliation TEXT REFERENCES actors(id)
+);
+CREATE TABLE actor_aliases (
+    actor_id TEXT NOT NULL REFERENCES actors(id), alias TEXT NOT NULL, PRIMARY KEY (actor_id, alias)
+);
+CREATE TABLE quotes (
+    id TEXT PRIMARY KEY, speaker TEXT NOT NULL REFERENCES actors(id), via TEXT REFERENCES actors(id),
+    date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, kind TEXT NOT NULL,
+    context TEXT, language TEXT,
+    source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL
+);
+CREATE TABLE claims (
+    id TEXT PRIMARY KEY, claimant TEXT REFERENCES actors(id), kind TEXT NOT NULL,
+    date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, verbatim INTEGER NOT NULL,
+    status TEXT,
+    source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL
+);
+CREATE TABLE claim_disputed_by (
+    claim_id TEXT NOT NULL REFERENCES claims(id), actor_id TEXT NOT NULL REFERENCES actors(id),
+    PRIMARY KEY (claim_id, actor_id)
+);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY, date TEXT, date_earliest TEXT, date_latest TEXT, title TEXT NOT NULL, summary TEXT
+);
+CREATE TABLE event_actors (
+    event_id TEXT NOT NULL REFERENCES events(id), actor_id TEXT NOT NULL REFERENCES actors(id),
+    position INTEGER NOT NULL, PRIMARY KEY (event_id, actor_id)
+);
+CREATE TABLE event_sources (
+    event_id TEXT NOT NULL REFERENCES events(id), source_id TEXT NOT NULL REFERENCES sources(id),
+    source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL,
+    PRIMARY KEY (event_id, position)
+);
+CREATE INDEX quotes_speaker ON quotes(speaker);
+CREATE INDEX claims_claimant ON claims(claimant);
+CREATE VIRTUAL TABLE search USING fts5(
+    id UNINDEXED, type UNINDEXED, who, text, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+
+def _dates(rec: Quote | Claim | Event | Source) -> tuple[str | None, str | None, str | None]:
+    from kurskcli.dates import iso
+
+    return rec.date, iso(rec.dates.earliest), iso(rec.dates.latest)
+
+
+def write_sqlite(records: Sequence[Record], ds: Dataset, path: Path) -> None:
+    """A database with one table per record type, foreign keys, and an FTS5 index ``search``.
+
+    Sources and actors are always included, since the other tables refer to them.
+    """
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        con.executescript(SCHEMA)
+        with con:
+            con.execute("PRAGMA defer_foreign_keys = ON")  # actors may name an affiliation defined later
+            for src in sorted(ds.sources.values(), key=lambda s: s.id):
+                tail = (src.url, src.sha256, src.text)
+                con.execute(
+                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (src.id, src.title, src.author, src.author_actor, *_dates(src), src.publisher, src.language, *tail),
+                )
+            for actor in sorted(ds.actors.values(), key=lambda a: a.id):
+                con.execute(
+                    "INSERT INTO actors VALUES (?, ?, ?, ?, ?)",
+                    (actor.id, actor.name, actor.kind, actor.role, actor.affiliation),
+                )
+                con.executemany(
+                    "INSERT OR IGNORE INTO actor_aliases VALUES (?, ?)", [(actor.id, a) for a in actor.aliases]
+                )
+            for rec in records:
+                _insert(con, rec, ds)
+        problems = con.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"the export broke its own foreign keys: {problems[:3]}")
+    finally:
+        con.close()
+
+
+def _insert(con: Any, rec: Record, ds: Dataset) -> None:
+    def who(actor_id: str | None) -> str:
+        actor = ds.actors.get(actor_id) if actor_id else None
+        return actor.name if actor else ""
+
+    if isinstance(rec, Quote):
+        con.execute(
+            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context, rec.language, *rec.span),
+        )
+        con.execute("INSERT INTO search VALUES (?, 'quote', ?, ?)", (rec.id, who(rec.speaker), rec.text))
+    elif isinstance(rec, Claim):
+        con.execute(
+            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (rec.id, rec.claimant, rec.kind, *_dates(rec), rec.text, int(rec.verbatim), rec.status, *rec.span),
+        )
+        con.executemany("INSERT INTO claim_disputed_by VALUES (?, ?)", [(rec.id, a) for a in rec.disputed_by])
+        con.execute("INSERT INTO search VALUES (?, 'claim', ?, ?)", (rec.id, who(rec.claimant), rec.text))
+    elif isinstance(rec, Event):
+        con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", (rec.id, *_dates(rec), rec.title, rec.summary))
+        con.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", [(rec.id, a, i) for i, a in enumerate(rec.actors)])
+        con.executemany(
+            "INSERT INTO event_sources VALUES (?, ?, ?, ?, ?)",
+            [(rec.id, s.source, s.start, s.end, i) for i, s in enumerate(rec.spans)],
+        )
