@@ -946,6 +946,27 @@ def cite(
     sys.stdout.write(text + "\n")
 
 
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+@command
+def completion(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")]) -> None:
+    """Print a shell completion script: commands, options, actor names and record ids.
+
+    \b
+    Set it up:
+      bash:  echo 'eval "$(kurskcli completion bash)"' >> ~/.bashrc
+      zsh:   echo 'eval "$(kurskcli completion zsh)"' >> ~/.zshrc
+      fish:  kurskcli completion fish > ~/.config/fish/completions/kurskcli.fish
+    """
+    from kurskcli.complete import SCRIPTS
+
+    sys.stdout.write(SCRIPTS[shell.value])
+
+
 # ----------------------------------------------------------------------------- entry point
 
 

@@ -1,0 +1,234 @@
+"""Shell completion for bash, zsh and fish, answered without importing Typer or Rich.
+
+The scripts printed by ``kurskcli completion SHELL`` call ``kurskcli __complete SHELL WORD...``
+with the words typed after ``kurskcli`` (the last one being the word under the cursor, perhaps
+empty). The answer is one candidate per line; ``__files__`` asks the shell to complete a path.
+Actor ids and record ids come from the data the command would load (the bundled dataset,
+``KURSKCLI_DATA`` and any ``--data`` already typed), read without validation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+
+FILES = "__files__"
+SHARED = ("--json", "--jsonl", "--color", "--data", "-d", "--no-bundled", "--help", "-h")
+# The commands, a line of help for each, and their options; tests check these against the CLI.
+COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "timeline": ("events in date order", ("--actor", "-a", "--since", "--until", "--quotes", "-q", "--svg", "--html")),
+    "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed")),
+    "search": ("ranked, typo-tolerant search", ("--type", "-t", "--limit", "-n")),
+    "actors": ("the actors, with counts", ("--kind",)),
+    "actor": ("one actor's summary", ()),
+    "show": ("one record with its source passage", ()),
+    "check": ("is this quote real?", ()),
+    "about": ("where the data comes from", ()),
+    "verify": ("check the data against its sources", ()),
+    "export": ("write the data as CSV, JSON, SQLite, Markdown", ("--format", "-f", "--type", "-t")),
+    "cite": ("a citation of a quote or claim", ("--style", "-s")),
+    "completion": ("print a shell completion script", ()),
+}
+FORCE = ("timeline", "export")  # commands with --force
+NO_OUTPUT_MODE = ("export", "completion")  # commands without --json, --jsonl and --color
+ROOT_OPTIONS = ("--version", "-V", "--help", "-h")
+CHOICES = {
+    "--color": ("auto", "always", "never"),
+    "--format": ("csv", "jsonl", "json", "sqlite", "markdown"),
+    "-f": ("csv", "jsonl", "json", "sqlite", "markdown"),
+    "--style": ("plain", "markdown", "apa", "mla", "chicago", "bibtex"),
+    "-s": ("plain", "markdown", "apa", "mla", "chicago", "bibtex"),
+    "--kind": ("person", "organization", "state", "media"),
+}
+TYPES = {"search": ("quote", "claim", "event", "actor"), "export": ("source", "actor", "quote", "claim", "event")}
+PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
+VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
+VALUE_OPTIONS += ("--seed",)
+SHELLS = ("bash", "zsh", "fish")
+
+
+def options_of(command: str) -> tuple[str, ...]:
+    own = COMMANDS[command][1]
+    shared: tuple[str, ...] = SHARED
+    if command in NO_OUTPUT_MODE:
+        shared = tuple(o for o in SHARED if o not in ("--json", "--jsonl", "--color"))
+    if command == "completion":
+        shared = ("--help", "-h")
+    return own + (("--force",) if command in FORCE else ()) + shared
+
+
+def _data_files(words: Sequence[str]) -> tuple[list[str], bool]:
+    paths = [p for p in os.environ.get("KURSKCLI_DATA", "").split(os.pathsep) if p.strip()]
+    bundled = True
+    for i, word in enumerate(words):
+        if word in ("--data", "-d") and i + 1 < len(words):
+            paths.append(words[i + 1])
+        elif word.startswith("--data="):
+            paths.append(word.split("=", 1)[1])
+        elif word == "--no-bundled":
+            bundled = False
+    return paths, bundled
+
+
+def _documents(words: Sequence[str]) -> Iterable[dict[str, object]]:
+    paths, bundled = _data_files(words)
+    if bundled:
+        from kurskcli.dataset import bundled_bytes
+
+        yield json.loads(bundled_bytes())
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                doc = json.loads(fh.read(64 * 1024 * 1024))
+        except (OSError, ValueError, RecursionError):
+            continue
+        if isinstance(doc, dict):
+            yield doc
+
+
+def _records(words: Sequence[str], tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(id, description) of the records in ``tables`` of every dataset the command would load."""
+    out: list[tuple[str, str]] = []
+    for doc in _documents(words):
+        for table in tables:
+            items = doc.get(table)
+            if not isinstance(items, list):
+                continue
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    label = item.get("name") or item.get("title") or item.get("text") or ""
+                    out.append((item["id"], " ".join(str(label).split())[:60]))
+    return out
+
+
+def _actor_matches(words: Sequence[str], prefix: str) -> list[tuple[str, str]]:
+    """Actors whose id, name or alias starts with ``prefix`` (case and accents folded)."""
+    from kurskcli.text import fold
+
+    want = fold(prefix)
+    out = []
+    for doc in _documents(words):
+        actors = doc.get("actors")
+        for item in actors if isinstance(actors, list) else []:
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                continue
+            names = [item["id"], str(item.get("name", "")), *[str(a) for a in item.get("aliases") or []]]
+            if any(fold(n).startswith(want) for n in names):
+                out.append((item["id"], " ".join(str(item.get("name", "")).split())[:60]))
+    return out
+
+
+def candidates(words: Sequence[str]) -> list[tuple[str, str]]:
+    """What may come next: (value, description) pairs, or [(FILES, "")] for a path."""
+    *before, current = words or [""]
+    command = next((w for w in before if w in COMMANDS), None)
+    previous = before[-1] if before else ""
+    if previous in PATH_OPTIONS:
+        return [(FILES, "")]
+    if previous in CHOICES:
+        return [(c, "") for c in CHOICES[previous] if c.startswith(current)]
+    if previous in ("--type", "-t"):
+        return [(t, "") for t in TYPES.get(command or "", TYPES["search"]) if t.startswith(current)]
+    if previous in ("--actor", "-a"):
+        return _actor_matches(before, current)
+    if previous in VALUE_OPTIONS:
+        return []  # a date or a number: nothing to suggest
+    if command is None:
+        if current.startswith("-"):
+            return [(o, "") for o in (*ROOT_OPTIONS, *SHARED) if o.startswith(current)]
+        return [(name, help_) for name, (help_, _) in COMMANDS.items() if name.startswith(current)]
+    if current.startswith("-"):
+        return [(o, "") for o in options_of(command) if o.startswith(current)]
+    positional = [w for i, w in enumerate(before) if _is_positional(before, i) and w != command]
+    if positional:
+        return []  # every command takes one argument at most
+    if command in ("quote", "actor"):
+        return _actor_matches(before, current)
+    if command == "show":
+        tables = ("quotes", "claims", "events", "actors", "sources")
+        return [(i, d) for i, d in _records(before, tables) if i.startswith(current)]
+    if command == "cite":
+        return [(i, d) for i, d in _records(before, ("quotes", "claims")) if i.startswith(current)]
+    if command == "export":
+        return [(FILES, "")]
+    if command == "completion":
+        return [(s, "") for s in SHELLS if s.startswith(current)]
+    return []
+
+
+def _is_positional(words: Sequence[str], i: int) -> bool:
+    word = words[i]
+    if word.startswith("-"):
+        return False
+    return not (i > 0 and words[i - 1] in VALUE_OPTIONS)
+
+
+def answer(shell: str, words: Sequence[str]) -> str:
+    lines = []
+    for value, help_ in candidates(words):
+        if shell == "fish" and help_:
+            lines.append(f"{value}\t{help_}")
+        elif shell == "zsh" and help_:
+            lines.append(f"{value.replace(':', chr(92) + ':')}:{help_}")
+        else:
+            lines.append(value)
+    return "".join(line + "\n" for line in lines)
+
+
+def main(args: Sequence[str]) -> int:
+    """``kurskcli __complete SHELL WORD...``: print the candidates; never fail loudly."""
+    if not args or args[0] not in SHELLS:
+        return 2
+    try:
+        sys.stdout.write(answer(args[0], args[1:]))
+    except Exception:  # a completion must never spill a traceback into the user's prompt
+        return 1
+    return 0
+
+
+BASH = r"""# kurskcli completion for bash: eval "$(kurskcli completion bash)"
+_kurskcli() {
+    local cur="${COMP_WORDS[COMP_CWORD]}"
+    local IFS=$'\n'
+    local out
+    out=$(kurskcli __complete bash "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    if [[ "$out" == "__files__" ]]; then
+        COMPREPLY=($(compgen -f -- "$cur"))
+        compopt -o filenames 2>/dev/null
+    else
+        COMPREPLY=($out)
+    fi
+}
+complete -F _kurskcli kurskcli
+"""
+
+ZSH = r"""#compdef kurskcli
+# kurskcli completion for zsh: eval "$(kurskcli completion zsh)", or save as _kurskcli in your $fpath
+_kurskcli() {
+    local -a lines
+    lines=("${(@f)$(kurskcli __complete zsh "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+    if [[ "${lines[1]}" == "__files__" ]]; then
+        _files
+    elif (( ${#lines} )) && [[ -n "${lines[1]}" ]]; then
+        _describe 'kurskcli' lines
+    fi
+}
+if [[ "$funcstack[1]" == "_kurskcli" ]]; then _kurskcli "$@"; else compdef _kurskcli kurskcli; fi
+"""
+
+FISH = r"""# kurskcli completion for fish: kurskcli completion fish > ~/.config/fish/completions/kurskcli.fish
+function __kurskcli_complete
+    set -l words (commandline -opc)[2..-1] (commandline -ct)
+    set -l out (kurskcli __complete fish $words 2>/dev/null)
+    if test "$out" = "__files__"
+        __fish_complete_path (commandline -ct)
+    else
+        printf '%s\n' $out
+    end
+end
+complete -c kurskcli -f -a '(__kurskcli_complete)'
+"""
+
+SCRIPTS = {"bash": BASH, "zsh": ZSH, "fish": FISH}

@@ -1,0 +1,134 @@
+"""Shell completion: commands, options, actor names and record ids, without heavy imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kurskcli import complete
+
+from .conftest import MINI
+
+
+def values(*words: str) -> list[str]:
+    return [value for value, _ in complete.candidates(list(words))]
+
+
+def test_commands_and_their_options() -> None:
+    assert values("") == list(complete.COMMANDS)
+    assert values("ex") == ["export"]
+    assert values("--v") == ["--version"]
+    assert values("search", "--t") == ["--type"]
+    assert "--svg" in values("timeline", "--") and "--svg" not in values("quote", "--")
+    assert "--json" not in values("export", "--") and "--force" in values("export", "--")
+
+
+def test_actor_names_for_a_prefix_in_any_script() -> None:
+    assert values("quote", "pu") == ["putin"]
+    assert values("quote", "Vlad") == ["putin"]  # by name
+    assert values("actor", "Пут") == ["putin"]  # by alias, in Cyrillic
+    assert values("actor", "김정") == ["kim-jong-un"]
+    assert set(values("quote", "ki")) >= {"kim-jong-un"}
+    assert values("timeline", "--actor", "gera") == ["gerasimov"]
+
+
+def test_record_ids_and_option_values() -> None:
+    assert values("show", "q-putin") == ["q-putin-tribute"]
+    assert "e-putin-tribute" in values("show", "e-p")
+    cite = values("cite", "")
+    assert "q-cmc-monument" in cite and not any(v.startswith("e-") for v in cite)
+    assert values("cite", "q-putin-tribute", "--style", "c") == ["chicago"]
+    assert values("search", "--type", "") == ["quote", "claim", "event", "actor"]
+    assert values("export", "--type", "s") == ["source"]
+    assert values("timeline", "--color", "a") == ["auto", "always"]
+    assert values("--data", "") == [complete.FILES]
+    assert values("export", "") == [complete.FILES]
+    assert values("search", "x", "") == []  # one argument only
+    assert values("timeline", "--since", "") == []
+
+
+def test_user_data_is_offered_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert values("quote", "--data", str(MINI), "pet") == ["petrov"]
+    assert values("quote", "--data", str(MINI), "--no-bundled", "pu") == []
+    monkeypatch.setenv("KURSKCLI_DATA", str(MINI))
+    assert values("show", "q-ope") == ["q-open"]
+    assert values("quote", "--data", "/nonexistent.json", "pu") == ["putin"]  # a bad file is skipped
+
+
+def test_descriptions_per_shell() -> None:
+    assert complete.answer("fish", ["quote", "putin"]) == "putin\tVladimir Putin\n"
+    assert complete.answer("zsh", ["quote", "putin"]) == "putin:Vladimir Putin\n"
+    assert complete.answer("bash", ["quote", "putin"]) == "putin\n"
+
+
+def test_the_static_tables_match_the_real_commands() -> None:
+    import typer.main
+
+    from kurskcli import cli
+
+    group = typer.main.get_command(cli.build_app(None))
+    assert set(group.commands) == set(complete.COMMANDS)  # type: ignore[attr-defined]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        real = {opt for p in command.params if p.param_type_name == "option" for opt in p.opts}
+        assert real | {"--help", "-h"} == set(complete.options_of(name)), name
+    root = {opt for p in group.params for opt in p.opts}
+    assert root | {"--help", "-h"} == set(complete.ROOT_OPTIONS)
+
+
+def _kurskcli_on_path() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def test_completion_answers_without_typer_or_rich() -> None:
+    probe = (
+        "import sys, json\n"
+        "sys.argv = ['kurskcli', '__complete', 'bash', 'quote', 'pu']\n"
+        "from kurskcli.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert r.stdout == "putin\n"
+    mods = set(json.loads(r.stderr))
+    assert not mods & {"typer", "rich", "rapidfuzz", "click", "sqlite3"}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_the_bash_script_completes_in_a_real_bash() -> None:
+    script = subprocess.run(
+        [sys.executable, "-m", "kurskcli", "completion", "bash"], capture_output=True, text=True, timeout=60
+    ).stdout
+    if shutil.which("kurskcli", path=_kurskcli_on_path()["PATH"]) is None:
+        pytest.skip("the kurskcli command is not installed")
+    driver = script + (
+        'COMP_WORDS=(kurskcli quote pu); COMP_CWORD=2; _kurskcli; echo "${COMPREPLY[*]}"\n'
+        'COMP_WORDS=(kurskcli sh); COMP_CWORD=1; _kurskcli; echo "${COMPREPLY[*]}"\n'
+    )
+    r = subprocess.run(["bash", "-c", driver], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
+    assert r.stdout.splitlines() == ["putin", "show"], r.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_each_script_is_valid_syntax_for_its_shell(shell: str) -> None:
+    script = subprocess.run(
+        [sys.executable, "-m", "kurskcli", "completion", shell], capture_output=True, text=True, timeout=60
+    )
+    assert script.returncode == 0 and "__complete" in script.stdout
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    check = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}[shell]
+    r = subprocess.run([*check, "/dev/stdin"], input=script.stdout, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def test_a_bad_shell_is_a_usage_error() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "kurskcli", "completion", "powershell"], capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 2 and r.stdout == ""

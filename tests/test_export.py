@@ -1,0 +1,286 @@
+"""Exports, citations, timeline pictures: what users take elsewhere, each written safely."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import sqlite3
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kurskcli.model import Dataset
+
+from .conftest import MINI, Result
+
+Run = Callable[..., Result]
+W = (
+    "We pay tribute to the heroism, the high level of special training, and the selflessness of the Korean "
+    "warriors, who defended our Motherland as their own, fighting shoulder to shoulder with Russian soldiers. "
+    "We will always honor the Korean heroes who gave their lives for Russia, for our shared freedom, equally "
+    "with their Russian brothers-in-arms"
+)
+TITLE = "Recognizing the assistance of the Korean military in the liberation of the occupied areas of Kursk Oblast"
+TITLE_CASE = "Recognizing the Assistance of the Korean Military in the Liberation of the Occupied Areas of Kursk Oblast"
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+def test_sqlite_export_is_a_real_database_with_full_text_search(run: Run, tmp_path: Path, bundled: Dataset) -> None:
+    out = tmp_path / "kursk.sqlite"
+    r = run("export", str(out))
+    assert r.code == 0 and r.out == "" and "wrote" in r.err
+    con = sqlite3.connect(out)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    hits = [row[0] for row in con.execute("SELECT id FROM search WHERE search MATCH 'monument' ORDER BY rank")]
+    assert hits[0] == "q-cmc-monument"
+    assert con.execute("SELECT count(*) FROM quotes").fetchone() == (len(bundled.quotes),)
+    assert con.execute("SELECT count(*) FROM claims").fetchone() == (len(bundled.claims),)
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (len(bundled.events),)
+    name, text = con.execute(
+        "SELECT actors.name, quotes.text FROM quotes JOIN actors ON actors.id = quotes.speaker WHERE quotes.id = ?",
+        ("q-putin-tribute",),
+    ).fetchone()
+    assert name == "Vladimir Putin" and text == bundled.quotes["q-putin-tribute"].text
+    # spans count characters, as SQLite's substr does
+    (passage,) = con.execute(
+        "SELECT substr(s.text, q.source_start + 1, q.source_end - q.source_start) "
+        "FROM quotes q JOIN sources s ON s.id = q.source_id WHERE q.id = 'q-putin-tribute'"
+    ).fetchone()
+    assert " ".join(passage.split()) == bundled.quotes["q-putin-tribute"].text
+    fks = {row[2] for row in con.execute("PRAGMA foreign_key_list(quotes)")}
+    assert fks == {"actors", "sources"}
+    con.close()
+
+
+def test_csv_round_trips_and_neutralizes_formulas(run: Run, tmp_path: Path) -> None:
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["actors"][0]["role"] = '=HYPERLINK("http://evil","click")'
+    doc["actors"][1]["role"] = "@SUM(A1)"
+    doc["actors"][2]["role"] = "+1"
+    doc["actors"][3]["role"] = "-2"
+    data = tmp_path / "mini.json"
+    data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), "--data", str(data), "--no-bundled").code == 0
+    raw = out.read_text("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["type", "id"]
+    assert all(len(row) == len(header) for row in body)
+    by_id = {row[1]: dict(zip(header, row, strict=True)) for row in body}
+    assert by_id["petrov"]["role"] == '\'=HYPERLINK("http://evil","click")'
+    assert by_id["kim-min-ji"]["role"] == "'@SUM(A1)"
+    assert by_id["city"]["role"] == "'+1" and by_id["alpha-news"]["role"] == "'-2"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in body for cell in row)
+    assert by_id["q-open"]["text"] == "the bridge will open in spring"
+    assert by_id["q-open"]["source_id"] == "mini-src" and by_id["q-open"]["speaker_name"] == "Ivan Petrov"
+    assert by_id["petrov"]["aliases"] == "Петров; Иван Петров"
+
+
+def test_csv_of_one_type_has_only_its_columns(run: Run, tmp_path: Path, bundled: Dataset) -> None:
+    out = tmp_path / "quotes.csv"
+    assert run("export", str(out), "--type", "quote").code == 0
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(bundled.quotes) and {r["type"] for r in rows} == {"quote"}
+    assert "claimant" not in rows[0] and "speaker" in rows[0]
+
+
+def test_jsonl_and_json_exports(run: Run, tmp_path: Path, bundled: Dataset) -> None:
+    r = run("export", "-", "--format", "jsonl")
+    lines = [json.loads(line) for line in r.out.splitlines()]
+    total = sum(len(t) for t in (bundled.sources, bundled.actors, bundled.quotes, bundled.claims, bundled.events))
+    assert r.code == 0 and len(lines) == total
+    assert {obj["type"] for obj in lines} == {"source", "actor", "quote", "claim", "event"}
+    out = tmp_path / "claims.json"
+    assert run("export", str(out), "--type", "claim").code == 0
+    claims = json.loads(out.read_text("utf-8"))
+    assert [c["id"] for c in claims] == sorted(bundled.claims)
+
+
+def test_markdown_is_ready_to_paste(run: Run, tmp_path: Path) -> None:
+    r = run("export", "-", "--format", "markdown", "--type", "quote")
+    assert r.code == 0
+    assert f"> {W}.\n>\n> — **Vladimir Putin**, 28 Apr 2025 (`q-putin-tribute`)\n" in r.out
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["events"][0]["title"] = "A *bold* [link](http://x) <b>tag</b>"
+    data = tmp_path / "md.json"
+    data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    md = run("export", "-", "-f", "markdown", "--data", str(data), "--no-bundled", "--type", "event").out
+    assert r"A \*bold\* \[link\](http://x) \<b\>tag\</b\>" in md
+
+
+# ----------------------------------------------------------------------------- safe writing
+
+
+def test_an_existing_file_survives_without_force(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "keep.csv"
+    out.write_bytes(b"precious\x00bytes")
+    r = run("export", str(out))
+    assert r.code == 73 and r.out == "" and "--force" in r.err
+    assert out.read_bytes() == b"precious\x00bytes"
+    assert leftovers(tmp_path) == []
+    assert run("export", str(out), "--force").code == 0
+    assert out.read_text("utf-8").startswith("type,id,")
+
+
+def test_a_failing_export_leaves_the_old_file_and_no_temporary_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskcli import export
+
+    def half_then_fail(records: object, ds: object, out: io.TextIOBase) -> None:
+        out.write("type,id\r\nquote,q-half")
+        out.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export, "write_csv", half_then_fail)
+    old = tmp_path / "old.csv"
+    old.write_text("the old export\n", "utf-8")
+    r = run("export", str(old), "--force")
+    assert r.code == 74 and "No space left on device" in r.err and r.out == ""
+    assert old.read_text("utf-8") == "the old export\n"
+    new = tmp_path / "new.csv"
+    assert run("export", str(new)).code == 74
+    assert not new.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_export_usage_errors(run: Run, tmp_path: Path) -> None:
+    assert run("export", "-", "--format", "sqlite").code == 2
+    unknown = run("export", str(tmp_path / "out.txt"))
+    assert unknown.code == 2 and "--format" in unknown.err
+    assert run("export", str(tmp_path / "x.csv"), "--type", "robot").code == 2
+    assert run("export", str(tmp_path / "missing" / "x.csv")).code == 73
+    assert run("export", str(tmp_path), "--format", "csv").code == 73  # a folder
+    assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- citations
+
+EXPECTED = {
+    "plain": (
+        f"Vladimir Putin, 28 April 2025: “{W}.” (quoted in Konstantin Asmolov, “{TITLE}”, www.afgazad.com, "
+        "30 April 2025)"
+    ),
+    "markdown": (
+        f"> {W}.\n>\n> — Vladimir Putin, 28 April 2025, quoted in Konstantin Asmolov, *{TITLE}*, www.afgazad.com, "
+        "30 April 2025."
+    ),
+    "apa": (
+        f"Vladimir Putin said, “{W}” (as cited in Asmolov, 2025).\n\n"
+        f"Asmolov, K. (2025, April 30). {TITLE}. www.afgazad.com."
+    ),
+    "mla": (
+        f"Vladimir Putin said, “{W}” (qtd. in Asmolov).\n\n"
+        f"Asmolov, Konstantin. “{TITLE_CASE}.” www.afgazad.com, 30 Apr. 2025."
+    ),
+    "chicago": (
+        f"Vladimir Putin, 28 April 2025, “{W},” quoted in Konstantin Asmolov, “{TITLE_CASE},” www.afgazad.com, "
+        f"April 30, 2025.\n\nAsmolov, Konstantin. “{TITLE_CASE}.” www.afgazad.com, April 30, 2025."
+    ),
+    "bibtex": (
+        "@misc{asmolov2025:q-putin-tribute,\n"
+        "  author = {Asmolov, Konstantin},\n"
+        f"  title = {{{TITLE}}},\n"
+        "  howpublished = {www.afgazad.com},\n"
+        "  year = {2025},\n"
+        "  month = apr,\n"
+        f"  note = {{Vladimir Putin, 28 April 2025: ``{W}.''}}\n"
+        "}"
+    ),
+}
+
+
+@pytest.mark.parametrize("style", sorted(EXPECTED))
+def test_each_citation_style(run: Run, style: str) -> None:
+    r = run("cite", "q-putin-tribute", "--style", style)
+    assert r.code == 0 and r.err == ""
+    assert r.out == EXPECTED[style] + "\n"
+
+
+def test_a_paraphrased_claim_is_never_put_in_quotation_marks(run: Run, bundled: Dataset) -> None:
+    claim = bundled.claims["c-putin-gratitude"]
+    assert not claim.verbatim
+    for style in EXPECTED:
+        out = run("cite", claim.id, "--style", style).out
+        assert f"“{claim.text}" not in out and f"``{claim.text}" not in out
+        assert "quoted in" not in out
+    assert "as reported in Konstantin Asmolov" in run("cite", claim.id).out
+
+
+def test_citation_errors_and_json(run: Run) -> None:
+    event = run("cite", "e-putin-tribute")
+    assert event.code == 2 and "only quotes and claims" in event.err
+    typo = run("cite", "q-putin-tribut")
+    assert typo.code == 1 and "did you mean q-putin-tribute" in typo.err
+    assert run("cite", "q-putin-tribute", "--style", "harvard").code == 2
+    obj = run("cite", "q-cmc-monument", "--style", "apa", "--json").json()
+    assert obj["type"] == "citation" and obj["style"] == "apa" and "(as cited in Asmolov, 2025)" in obj["text"]  # type: ignore[index]
+
+
+def test_bibtex_escapes_special_characters(tmp_path: Path) -> None:
+    from kurskcli.cite import _bib
+
+    assert _bib("50% of R&D_costs {x} #1 $") == r"50\% of R\&D\_costs \{x\} \#1 \$"
+
+
+# ----------------------------------------------------------------------------- pictures
+
+
+def nasty_data(tmp_path: Path) -> Path:
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["events"][0]["title"] = '<script>alert("x")</script> & ]]> \x1b[31mred'
+    path = tmp_path / "nasty.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_timeline_as_svg_and_html(run: Run, tmp_path: Path) -> None:
+    svg, page = tmp_path / "t.svg", tmp_path / "t.html"
+    r = run("timeline", "--quotes", "--svg", str(svg), "--html", str(page), "--data", str(nasty_data(tmp_path)))
+    assert r.code == 0 and r.out == ""
+    root = ET.fromstring(svg.read_text("utf-8"))
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = "".join(root.itertext())
+    assert "e-briefing" in text.replace("\xa0", " ") and "<script>" in text.replace("\xa0", " ")
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.data: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.data.append(data)
+
+    html = page.read_text("utf-8")
+    parser = Collect()
+    parser.feed(html)
+    assert "script" not in parser.tags and "\x1b" not in html
+    assert '<script>alert("x")</script>' in "".join(parser.data)
+    assert "q-putin-tribute" in "".join(parser.data)
+
+
+def test_pictures_are_not_written_over_existing_files(run: Run, tmp_path: Path) -> None:
+    svg = tmp_path / "t.svg"
+    svg.write_text("mine")
+    assert run("timeline", "--svg", str(svg)).code == 73
+    assert svg.read_text() == "mine"
+    assert run("timeline", "--svg", str(svg), "--force").code == 0
+    assert svg.read_text("utf-8").startswith("<svg")
