@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kurskcli import cli
+
 from .conftest import MINI, Result
 
 Run = Callable[..., Result]
@@ -267,3 +269,13 @@ def test_terminal_colour_follows_the_flags(run: Run) -> None:
 def test_search_highlights_matched_words_on_a_terminal(run: Run) -> None:
     out = run("search", "monument", "--color", "always").out
     assert re.search(r"\x1b\[[0-9;]*7[0-9;]*mmonument", out)
+
+
+def test_root_help_lists_every_command_with_its_summary(run: Run) -> None:
+    r = run("--help")
+    assert r.code == 0
+    listed = r.out.split("Commands:", 1)[1]
+    for name, func in cli._COMMANDS.items():
+        summary = (func.__doc__ or "").strip().splitlines()[0]
+        line = next(line for line in listed.splitlines() if line.split()[:1] == [name])
+        assert summary[:30] in " ".join(line.split()), name

@@ -42,11 +42,13 @@ def command(func: Callable[..., None]) -> Callable[..., None]:
     return func
 
 
-def build_app(only: str | None = None) -> typer.Typer:
+def build_app(only: str | None = None, *, listing: bool = False) -> typer.Typer:
     """The Typer app with every command, or with just ``only``.
 
     Turning a command's signature into Click parameters costs Typer close to a millisecond
-    per command, so a run that names its command registers that one alone.
+    per command, so a run that names its command registers that one alone, and a run that
+    names none (``kurskcli --help``) gets, with ``listing``, stand-ins that carry each
+    command's name and help but no parameters: enough to list them.
     """
     app = typer.Typer(
         name="kurskcli",
@@ -59,9 +61,15 @@ def build_app(only: str | None = None) -> typer.Typer:
     )
     app.callback(invoke_without_command=True)(root)
     for name, func in _COMMANDS.items():
-        if only is None or name == only:
+        if listing:
+            app.command(name=name, help=func.__doc__)(_stand_in)
+        elif only is None or name == only:
             app.command()(func)
     return app
+
+
+def _stand_in() -> None:
+    """Listed in the root help only; never invoked (a named command gets its real function)."""
 
 
 class Color(str, Enum):
@@ -127,11 +135,15 @@ def _ctx(json: bool, jsonl: bool, color: Color, data: list[Path] | None, no_bund
     return Ctx(json, jsonl, color, list(data or []), not no_bundled)
 
 
-def stdout_is_terminal() -> bool:
+def _is_terminal(stream: Any) -> bool:
     try:
-        return sys.stdout.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def stdout_is_terminal() -> bool:
+    return _is_terminal(sys.stdout)
 
 
 class Fail(Exception):
@@ -231,6 +243,8 @@ def root(
       kurskcli check "we will never forget our friends"
       kurskcli actor zakharova           one actor's summary
       kurskcli show q-putin-tribute      a record with its source passage
+      kurskcli cite q-putin-tribute --style apa
+      kurskcli export kursk.sqlite       the data as SQLite (or CSV, JSON, Markdown)
     Add --json (or --jsonl) to any command for scripts.
     """
     if version:
@@ -417,20 +431,13 @@ class _LazyProgress:
             self.bar.close()
 
 
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _cached_search(
     paths: list[Path], bundled: bool, query: str, types: list[str] | None, limit: int
 ) -> tuple[list[Hit], Dataset]:
     """Search user datasets through the saved index in the cache folder (see kurskcli.index)."""
     from kurskcli import index
 
-    progress = _LazyProgress("building the search index") if _stderr_is_terminal() else None
+    progress = _LazyProgress("building the search index") if _is_terminal(sys.stderr) else None
     try:
         return index.search(
             paths,
@@ -1084,7 +1091,7 @@ def _run(args: list[str]) -> int:
     try:
         args = _hoist_shared_options(args)
         first = args[0] if args and not args[0].startswith("-") else None
-        app = build_app(first if first in _COMMANDS else None)
+        app = build_app(first, listing=False) if first in _COMMANDS else build_app(None, listing=True)
         rv = app(args=args, prog_name="kurskcli", standalone_mode=False)
     except UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "kurskcli"

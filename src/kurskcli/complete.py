@@ -10,7 +10,6 @@ Actor ids and record ids come from the data the command would load (the bundled 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable, Sequence
 
@@ -60,7 +59,9 @@ def options_of(command: str) -> tuple[str, ...]:
 
 
 def _data_files(words: Sequence[str]) -> tuple[list[str], bool]:
-    paths = [p for p in os.environ.get("KURSKCLI_DATA", "").split(os.pathsep) if p.strip()]
+    from kurskcli.dataset import data_paths_from_env
+
+    paths = [str(p) for p in data_paths_from_env()]
     bundled = True
     for i, word in enumerate(words):
         if word in ("--data", "-d") and i + 1 < len(words):

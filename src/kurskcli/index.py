@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 FORMAT = "kurskcli-search-index/1"
 SAMPLE_BYTES = 64 * 1024
-_TYPE_CODES = {name: code for name, code in TYPE_ORDER.items()}
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
 _CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor}
 
@@ -197,7 +196,7 @@ class DiskIndex(IndexBase):
     def actors(self) -> Dataset:
         """A dataset holding the actors only: what hits need to name speakers."""
         ds = Dataset()
-        first = self.types.find(bytes([_TYPE_CODES["actor"]]))
+        first = self.types.find(bytes([TYPE_ORDER["actor"]]))
         if first >= 0:
             for rid, data in self.con.execute("SELECT rid, data FROM records WHERE rid >= ?", (first,)):
                 rec = unpack(self.type_of(rid), json.loads(data))
@@ -259,7 +258,7 @@ def write(index: SearchIndex, target: Path, what: str, deps: Sequence[str], prog
                     yield word, array("I", post).tobytes(), bytes(round(w * 100) for w in post.values())
 
             con.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings())
-            types = bytes(_TYPE_CODES[rec.type] for rec in index.records)
+            types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
             dep_fps = [[d, fingerprint(d)] for d in deps]
             con.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -329,7 +328,8 @@ def search(
         import sqlite3
 
         try:
-            write(index, target, what, [f for f in ds.files if f not in {str(p) for p in paths}], progress)
+            given = {str(p) for p in paths}
+            write(index, target, what, [f for f in ds.files if f not in given], progress)
         except (OSError, sqlite3.Error) as exc:
             if warn is not None:
                 reason = getattr(exc, "strerror", None) or str(exc)
