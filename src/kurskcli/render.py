@@ -7,16 +7,17 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from kurskcli.check import CheckResult
 from kurskcli.dates import iso
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
-from kurskcli.query import ActorSummary
-from kurskcli.searcher import Hit
 from kurskcli.text import fold, safe
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from kurskcli.check import CheckResult
+    from kurskcli.query import ActorSummary
+    from kurskcli.searcher import Hit
 
 TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "magenta", "source": "blue"}
 _WORD = re.compile(r"\w+")
