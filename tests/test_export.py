@@ -284,3 +284,14 @@ def test_pictures_are_not_written_over_existing_files(run: Run, tmp_path: Path) 
     assert svg.read_text() == "mine"
     assert run("timeline", "--svg", str(svg), "--force").code == 0
     assert svg.read_text("utf-8").startswith("<svg")
+
+
+def test_dates_and_titles_as_the_styles_write_them() -> None:
+    from kurskcli.cite import _written_date, title_case
+
+    assert _written_date("2025-09-03", abbreviate=True) == "3 Sept. 2025"
+    assert _written_date("2025-06-01", abbreviate=True) == "1 June 2025"
+    assert _written_date("2025-03", abbreviate=True) == "Mar. 2025"
+    assert _written_date("2025-04-30", us=True) == "April 30, 2025"
+    assert _written_date("2025-04-26/2025-04-30") is None  # a range is not one day
+    assert title_case("a tale of two cities in the north") == "A Tale of Two Cities in the North"

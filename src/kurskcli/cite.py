@@ -70,7 +70,9 @@ def _date_parts(edtf: str | None) -> tuple[int, int | None, int | None] | None:
     return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
 
 
-def _day_month_year(edtf: str | None, abbreviate: bool = False) -> str | None:
+def _written_date(edtf: str | None, *, us: bool = False, abbreviate: bool = False) -> str | None:
+    """'30 April 2025', or with ``us`` 'April 30, 2025'; with ``abbreviate``, MLA's months
+    ('30 Apr. 2025': names longer than four letters shortened, September to 'Sept.')."""
     parts = _date_parts(edtf)
     if parts is None:
         return None
@@ -79,20 +81,10 @@ def _day_month_year(edtf: str | None, abbreviate: bool = False) -> str | None:
         return str(year)
     name = _MONTHS[month - 1]
     if abbreviate and len(name) > 4:
-        name = name[:3] + "."  # MLA: Jan., Feb., ... Sept. is common but Sep. also accepted; June, July, May in full
-        if name == "Sep.":
-            name = "Sept."
-    return f"{day} {name} {year}" if day else f"{name} {year}"
-
-
-def _month_day_year(edtf: str | None) -> str | None:
-    parts = _date_parts(edtf)
-    if parts is None:
-        return None
-    year, month, day = parts
-    if month is None:
-        return str(year)
-    return f"{_MONTHS[month - 1]} {day}, {year}" if day else f"{_MONTHS[month - 1]} {year}"
+        name = "Sept." if name == "September" else name[:3] + "."
+    if not day:
+        return f"{name} {year}"
+    return f"{name} {day}, {year}" if us else f"{day} {name} {year}"
 
 
 def _statement_date(edtf: str | None) -> str | None:
@@ -100,7 +92,7 @@ def _statement_date(edtf: str | None) -> str | None:
         return None
     from kurskcli.render import human_date
 
-    return _day_month_year(edtf) or human_date(edtf)
+    return _written_date(edtf) or human_date(edtf)
 
 
 def _author_inverted(author: str) -> str:
@@ -148,7 +140,7 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
     src = p.source
     pub = src.publisher or ""
     when = f", {p.when}" if p.when else ""
-    day = _day_month_year(src.date) or "undated"
+    day = _written_date(src.date) or "undated"
     how = "quoted in" if p.verbatim else "as reported in"
     if style == "plain":
         words = f"“{p.words}”" if p.verbatim else p.words
@@ -181,11 +173,11 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
             body = f"{_inner(p)} ({p.who}, {qtd})."
         container = f" {pub}," if pub else ""
         url = f" {src.url}." if src.url else ""
-        published = _day_month_year(src.date, abbreviate=True) or "n.d."
+        published = _written_date(src.date, abbreviate=True) or "n.d."
         return f"{body}\n\n{_author_inverted(src.author)}. “{title_case(src.title)}.”{container} {published}.{url}"
     if style == "chicago":
         container = f" {pub}," if pub else ""
-        published = _month_day_year(src.date) or "n.d."
+        published = _written_date(src.date, us=True) or "n.d."
         url = f" {src.url}." if src.url else ""
         said = f"“{_inner(p)},” " if p.verbatim else f"{_inner(p)}, "
         title = title_case(src.title)
