@@ -335,9 +335,8 @@ def _write_pictures(draw: Callable[[Console], None], svg: Path | None, html: Pat
 
     if svg and html and svg.resolve() == html.resolve():
         raise Fail("--svg and --html name the same file", EXIT_USAGE)
-    if "COLUMNS" not in os.environ:
-        os.environ["COLUMNS"] = "100"  # a picture has no terminal to take its width from
-    con = make_console(io.StringIO(), "always", record=True)
+    # a picture has no terminal to take its width from: COLUMNS, else 100
+    con = make_console(io.StringIO(), "always", record=True, default_width=100)
     draw(con)
     for target, kind in ((svg, "SVG"), (html, "HTML")):
         if target is None:

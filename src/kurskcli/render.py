@@ -23,14 +23,14 @@ TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "ma
 _WORD = re.compile(r"\w+")
 
 
-def make_console(out: IO[str], color: str, *, record: bool = False) -> Console:
+def make_console(out: IO[str], color: str, *, record: bool = False, default_width: int | None = None) -> Console:
     """A Console for terminal output; ``color`` is auto, always or never.
 
     With auto, NO_COLOR, TERM=dumb and FORCE_COLOR have their usual meaning.
     """
     from rich.console import Console
 
-    width = None
+    width = default_width
     cols = os.environ.get("COLUMNS", "")
     if cols:
         # a width too small to lay out a table (COLUMNS=0, 1) or not a number: assume 80
