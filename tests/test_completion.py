@@ -132,3 +132,27 @@ def test_a_bad_shell_is_a_usage_error() -> None:
         [sys.executable, "-m", "kurskcli", "completion", "powershell"], capture_output=True, text=True, timeout=60
     )
     assert r.returncode == 2 and r.stdout == ""
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
+def test_the_fish_script_completes_in_a_real_fish() -> None:
+    if shutil.which("kurskcli", path=_kurskcli_on_path()["PATH"]) is None:
+        pytest.skip("the kurskcli command is not installed")
+    driver = 'kurskcli completion fish | source; complete -C "kurskcli quote pu"; complete -C "kurskcli sh"'
+    r = subprocess.run(["fish", "-c", driver], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
+    assert r.stdout.splitlines() == ["putin\tVladimir Putin", "show\tone record with its source passage"], r.stderr
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="needs zsh")
+def test_the_zsh_function_offers_candidates_in_a_real_zsh() -> None:
+    if shutil.which("kurskcli", path=_kurskcli_on_path()["PATH"]) is None:
+        pytest.skip("the kurskcli command is not installed")
+    # compdef, _describe and _files belong to zsh's completion system; stand-ins record what they get
+    driver = (
+        'compdef() { : }; eval "$(kurskcli completion zsh)"\n'
+        '_describe() { print -l -- "${(@P)2}" }; _files() { print FILES }\n'
+        "words=(kurskcli quote pu); CURRENT=3; _kurskcli\n"
+        "words=(kurskcli --data x); CURRENT=3; _kurskcli\n"
+    )
+    r = subprocess.run(["zsh", "-c", driver], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
+    assert r.stdout.splitlines() == ["putin:Vladimir Putin", "FILES"], r.stderr

@@ -242,3 +242,38 @@ def test_control_sequences_in_data_stay_inert_on_a_real_terminal(tmp_path: Path)
     assert r.returncode == 0
     assert f"{ESC}]8" not in r.stdout and "\x9b" not in r.stdout and "\u202e" not in r.stdout
     assert "\\x1b]8;;http://x" in r.stdout and "[bold]x[/] :warning:" in r.stdout
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    table=st.sampled_from(["actors", "quotes", "claims", "events", "sources"]),
+    index=st.integers(0, 10),
+    field=st.sampled_from(["id", "name", "text", "date", "speaker", "kind", "source", "aliases", "actors", "bogus"]),
+    value=JSON_VALUES,
+)
+def test_any_value_anywhere_loads_or_fails_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, table: str, index: int, field: str, value: object
+) -> None:
+    from kurskcli.dataset import DataFileError, DatasetError, load_dataset
+
+    doc = json.loads(MINI.read_text("utf-8"))
+    items = doc.get(table) or []
+    if items:
+        items[index % len(items)][field] = value
+    path = tmp_path_factory.mktemp("prop") / "data.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8", errors="surrogatepass")
+    try:
+        ds = load_dataset([path], bundled=False)
+    except DatasetError as exc:
+        assert exc.problems and all(str(p).startswith(str(path)) for p in exc.problems)
+    except DataFileError:
+        pass
+    else:
+        assert ds.records()  # what loads is usable
