@@ -22,7 +22,6 @@ Both paths run the same algorithm (``searcher.IndexBase``), so they return the s
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import zlib
@@ -50,6 +49,10 @@ Progress = Callable[[str, int, int], None]
 
 class CacheUnusable(Exception):
     """The cached index cannot be trusted (stale, corrupt, or another format)."""
+
+
+# What reading a damaged cache can raise besides sqlite3.Error (imported only when needed).
+_DAMAGE = (CacheUnusable, KeyError, ValueError, TypeError, IndexError, UnicodeError)
 
 
 # ----------------------------------------------------------------------------- where and what
@@ -217,7 +220,7 @@ def _open(path: Path, what: str) -> DiskIndex:
         for dep, fp in json.loads(index.meta["deps"]):
             if fingerprint(dep) != fp:
                 raise CacheUnusable(f"{dep} changed")
-    except (sqlite3.Error, KeyError, ValueError, TypeError, IndexError, UnicodeError) as exc:
+    except (sqlite3.Error, *_DAMAGE) as exc:
         raise CacheUnusable(str(exc)) from None
     return index
 
@@ -227,57 +230,54 @@ def _open(path: Path, what: str) -> DiskIndex:
 
 def write(index: SearchIndex, target: Path, what: str, deps: Sequence[str], progress: Progress | None = None) -> None:
     """Write ``index`` to ``target`` atomically: a temporary file beside it, then a rename."""
-    import sqlite3
-    import tempfile
+    from kurskcli.files import write_atomically
 
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".search-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    write_atomically(target, lambda tmp: _fill(index, tmp, what, deps, progress), force=True)
+
+
+def _fill(index: SearchIndex, path: Path, what: str, deps: Sequence[str], progress: Progress | None) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
     try:
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA journal_mode = OFF")
-            con.execute("PRAGMA synchronous = OFF")
-            con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID")
-            con.execute("CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB) WITHOUT ROWID")
-            con.execute("CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT)")
-            total = len(index.records)
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID")
+        con.execute("CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB) WITHOUT ROWID")
+        con.execute("CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT)")
+        total = len(index.records)
 
-            def rows() -> Any:
-                for rid, rec in enumerate(index.records):
-                    if progress is not None and rid % 1000 == 0:
-                        progress("saving", rid, total)
-                    fields = json.dumps(index.fields[rid], ensure_ascii=False)
-                    yield rid, rec.id, json.dumps(pack(rec), ensure_ascii=False), fields
+        def rows() -> Any:
+            for rid, rec in enumerate(index.records):
+                if progress is not None and rid % 1000 == 0:
+                    progress("saving", rid, total)
+                fields = json.dumps(index.fields[rid], ensure_ascii=False)
+                yield rid, rec.id, json.dumps(pack(rec), ensure_ascii=False), fields
 
-            con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows())
+        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows())
 
-            def postings() -> Any:
-                for word in index.vocab:
-                    post = index.postings[word]
-                    yield word, array("I", post).tobytes(), bytes(round(w * 100) for w in post.values())
+        def postings() -> Any:
+            for word in index.vocab:
+                post = index.postings[word]
+                yield word, array("I", post).tobytes(), bytes(round(w * 100) for w in post.values())
 
-            con.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings())
-            types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
-            dep_fps = [[d, fingerprint(d)] for d in deps]
-            con.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [
-                    ("format", FORMAT),
-                    ("key", what),
-                    ("deps", json.dumps(dep_fps)),
-                    ("vocab", "\n".join(index.vocab)),
-                    ("types", types),
-                ],
-            )
-            con.commit()
-        finally:
-            con.close()
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        con.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings())
+        types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
+        dep_fps = [[d, fingerprint(d)] for d in deps]
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [
+                ("format", FORMAT),
+                ("key", what),
+                ("deps", json.dumps(dep_fps)),
+                ("vocab", "\n".join(index.vocab)),
+                ("types", types),
+            ],
+        )
+        con.commit()
+    finally:
+        con.close()
 
 
 # ----------------------------------------------------------------------------- the entry point
@@ -311,7 +311,7 @@ def search(
                 return disk.search(query, types=types, limit=limit), disk.actors()
             finally:
                 disk.con.close()
-        except (CacheUnusable, sqlite3.Error, KeyError, ValueError, TypeError, IndexError, UnicodeError):
+        except (sqlite3.Error, *_DAMAGE):
             pass  # rebuilt below
     from kurskcli.dataset import load_dataset
 
@@ -327,11 +327,13 @@ def search(
     else:
         import sqlite3
 
+        from kurskcli.files import OutputFileError
+
         try:
             given = {str(p) for p in paths}
             write(index, target, what, [f for f in ds.files if f not in given], progress)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, OutputFileError, sqlite3.Error) as exc:
             if warn is not None:
-                reason = getattr(exc, "strerror", None) or str(exc)
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                 warn(f"cannot save the search index in {target.parent}: {reason}; searching without it")
     return index.search(query, types=types, limit=limit), ds
