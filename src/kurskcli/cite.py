@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from kurskcli.dates import components
 from kurskcli.model import Claim, Dataset, Quote, Source
 
 STYLES = ("plain", "markdown", "apa", "mla", "chicago", "bibtex")
@@ -60,20 +61,10 @@ def title_case(title: str) -> str:
     return " ".join(out)
 
 
-def _date_parts(edtf: str | None) -> tuple[int, int | None, int | None] | None:
-    """Year, month and day of a single EDTF date; None for ranges, open or unknown dates."""
-    if not edtf or "/" in edtf:
-        return None
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", edtf.rstrip("?~%"))
-    if not m:
-        return None
-    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
-
-
 def _written_date(edtf: str | None, *, us: bool = False, abbreviate: bool = False) -> str | None:
     """'30 April 2025', or with ``us`` 'April 30, 2025'; with ``abbreviate``, MLA's months
     ('30 Apr. 2025': names longer than four letters shortened, September to 'Sept.')."""
-    parts = _date_parts(edtf)
+    parts = components(edtf)
     if parts is None:
         return None
     year, month, day = parts
@@ -153,7 +144,7 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
             return f"> {md(p.words)}\n>\n> — {credit}"
         return f"{md(p.words)} — {credit}"
     if style == "apa":
-        date = _date_parts(src.date)
+        date = components(src.date)
         year = str(date[0]) if date else "n.d."
         stamp = year
         if date and date[1]:
@@ -199,7 +190,7 @@ def _bib(text: str) -> str:
 
 def _bibtex(record_id: str, p: Parts) -> str:
     src = p.source
-    date = _date_parts(src.date)
+    date = components(src.date)
     key = re.sub(r"[^A-Za-z0-9:-]", "", f"{_surname(src.author).lower()}{date[0] if date else ''}:{record_id}")
     said = f"``{_bib(p.words)}''" if p.verbatim else _bib(p.words)
     stated = f"{_bib(p.who)}{', ' + _bib(p.when) if p.when else ''}"

@@ -90,6 +90,14 @@ def parse_partial(text: str, *, end: bool) -> dt.date:
     return hi if end else lo
 
 
+def components(text: str | None) -> tuple[int, int | None, int | None] | None:
+    """Year, month and day that a single EDTF date names (its qualifier aside); None for an interval."""
+    m = _PART.match(text) if text and "/" not in text else None
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+
+
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
