@@ -1,7 +1,5 @@
 """The command-line interface: arguments in, one of three output modes out. The only Typer importer."""
 
-from __future__ import annotations
-
 import errno
 import functools
 import os
@@ -114,14 +112,14 @@ class Ctx:
 
         return [*data_paths_from_env(), *self.data]
 
-    def dataset(self, verify_hashes: bool = False) -> Dataset:
+    def dataset(self, verify_hashes: bool = False) -> "Dataset":
         if self._dataset is None:
             from kurskcli.dataset import load_dataset
 
             self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
-    def console(self) -> Console:
+    def console(self) -> "Console":
         from kurskcli.render import make_console
 
         return make_console(sys.stdout, self.color.value)
@@ -160,7 +158,7 @@ def _emit_list(
     records: Sequence[Any],
     to_obj: Callable[[Any], Any],
     to_plain: Callable[[Any], Sequence[object]],
-    to_rich: Callable[[Console], None],
+    to_rich: Callable[["Console"], None],
 ) -> None:
     from kurskcli import output
 
@@ -176,7 +174,7 @@ def _emit_list(
         to_rich(c.console())
 
 
-def _emit_one(c: Ctx, obj: Any, plain_lines: Sequence[Sequence[object]], to_rich: Callable[[Console], None]) -> None:
+def _emit_one(c: Ctx, obj: Any, plain_lines: Sequence[Sequence[object]], to_rich: Callable[["Console"], None]) -> None:
     from kurskcli import output
 
     if c.mode == "json":
@@ -190,7 +188,7 @@ def _emit_one(c: Ctx, obj: Any, plain_lines: Sequence[Sequence[object]], to_rich
         to_rich(c.console())
 
 
-def _resolve(ds: Dataset, name: str) -> Any:
+def _resolve(ds: "Dataset", name: str) -> Any:
     from kurskcli.query import AmbiguousName, UnknownName, resolve_actor
     from kurskcli.text import safe
 
@@ -206,7 +204,7 @@ def _resolve(ds: Dataset, name: str) -> Any:
         raise Fail(f"no actor matches {safe(name)!r}{hint} (try 'kurskcli actors')", EXIT_NOTHING) from None
 
 
-def _did_you_mean(ds: Dataset, record_id: str) -> str:
+def _did_you_mean(ds: "Dataset", record_id: str) -> str:
     from rapidfuzz import fuzz, process
 
     ids = sorted([*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources])
@@ -311,7 +309,7 @@ def timeline(
     if not items:
         raise Fail("nothing in the timeline matches", EXIT_NOTHING)
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_timeline
 
         render_timeline(con, items, ds)
@@ -326,7 +324,7 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _write_pictures(draw: Callable[[Console], None], svg: Path | None, html: Path | None, force: bool) -> None:
+def _write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Path | None, force: bool) -> None:
     """Draw once on a recording console, then save what it drew as SVG and/or HTML."""
     import io
 
@@ -382,7 +380,7 @@ def quote(
     if not quotes:
         raise Fail(f"no quotes by {who.name} ({who.id}) in the data" if who else "no quotes in the data", EXIT_NOTHING)
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_quotes
 
         render_quotes(con, quotes, ds)
@@ -432,7 +430,7 @@ class _LazyProgress:
 
 def _cached_search(
     paths: list[Path], bundled: bool, query: str, types: list[str] | None, limit: int
-) -> tuple[list[Hit], Dataset]:
+) -> "tuple[list[Hit], Dataset]":
     """Search user datasets through the saved index in the cache folder (see kurskcli.index)."""
     from kurskcli import index
 
@@ -499,7 +497,7 @@ def search(
 
         raise Fail(f"nothing matches {safe(query)[:80]!r}", EXIT_NOTHING)
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_hits
 
         render_hits(con, hits, ds)
@@ -542,7 +540,7 @@ def actors(
     if not people:
         raise Fail("no actors match", EXIT_NOTHING)
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_actors
 
         render_actors(con, people, counts)
@@ -582,7 +580,7 @@ def actor(
     lines += [["claim", *output.plain_record(r, ds)] for r in s.claims]
     lines += [["event", *output.plain_record(r, ds)] for r in s.events]
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_actor
 
         render_actor(con, s, ds)
@@ -590,7 +588,7 @@ def actor(
     _emit_one(c, output.summary_dict(s, ds), lines, rich)
 
 
-def _passages(ds: Dataset, rec: Record, width: int = 240) -> list[tuple[str, int, int, str]]:
+def _passages(ds: "Dataset", rec: "Record", width: int = 240) -> list[tuple[str, int, int, str]]:
     from kurskcli.model import Claim, Event, Quote
 
     spans = []
@@ -647,7 +645,7 @@ def show(
     for sid, start, end, window in passages:
         lines.append(["passage", sid, start, end, window.replace("\x00", "")])
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_record
 
         render_record(con, rec, ds, passages)
@@ -693,7 +691,7 @@ def check(
     ]
     lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_check
 
         render_check(con, result, ds)
@@ -703,7 +701,7 @@ def check(
         raise typer.Exit(EXIT_NOTHING)
 
 
-def _about(ds: Dataset) -> dict[str, Any]:
+def _about(ds: "Dataset") -> dict[str, Any]:
     from kurskcli import output
 
     return {
@@ -751,7 +749,7 @@ def about(
     ]
     lines += [["count", k, v] for k, v in info["counts"].items()]
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_kv
 
         for d in info["datasets"]:
@@ -817,7 +815,7 @@ def verify(
     lines: list[list[object]] = [["ok" if ok else "invalid", *(f"{k}={v}" for k, v in counts.items())]]
     lines += [["problem", p] for p in problems]
 
-    def rich(con: Console) -> None:
+    def rich(con: "Console") -> None:
         from kurskcli.render import render_kv, render_lines
 
         if ok:

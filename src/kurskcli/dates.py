@@ -1,7 +1,5 @@
 """The subset of EDTF dates the datasets use, and partial dates typed on the command line."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import NamedTuple
