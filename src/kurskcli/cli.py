@@ -404,7 +404,7 @@ def _types(values: list[str] | None, allowed: Sequence[str] = ("quote", "claim",
 
 
 def _cache_enabled() -> bool:
-    from kurskcli.index import enabled
+    from kurskcli.cache import enabled
 
     return enabled()
 

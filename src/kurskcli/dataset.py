@@ -322,7 +322,7 @@ def _read_source_text(
         return None
     try:
         if base is None:
-            data = package_data(rel)
+            data = package_data(rel, ds_files)
         else:
             data = read_limited(base / rel)
             ds_files.append(str(base / rel))
@@ -365,6 +365,7 @@ class _Build:
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
         self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
         self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
+        self.package_files: list[str] = []  # names of the packaged files read
 
     def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
         if rid is None:
@@ -415,7 +416,14 @@ class _Build:
             title = ck.string(d, "title", path)
             author = ck.string(d, "author", path)
             date, dates = ck.date(d, path)
-            text = _read_source_text(ck, path, d, base, self.verify_hashes or base is not None, self.ds.files)
+            text = _read_source_text(
+                ck,
+                path,
+                d,
+                base,
+                self.verify_hashes or base is not None,
+                self.ds.files if base is not None else self.package_files,
+            )
             author_actor = ck.ident(d, "author_actor", path, nullable=True)
             self.ref(ck, f"{path}.author_actor", "actors", author_actor)
             if "type" in d and d["type"] != "source":
@@ -554,15 +562,18 @@ class _Build:
 # ----------------------------------------------------------------------------- public API
 
 
-def package_data(name: str) -> bytes:
+def package_data(name: str, read: list[str] | None = None) -> bytes:
     """A file shipped in ``kurskcli.data``, read through the package's own loader.
 
     This is what ``importlib.resources`` does underneath, without the ~3 ms of imports
     (zipfile, tempfile, random) that module costs every command at start-up; it works for
-    a package installed in a folder or in a zip file alike.
+    a package installed in a folder or in a zip file alike. ``read``, if given, gets the
+    name appended.
     """
     import kurskcli.data as package
 
+    if read is not None:
+        read.append(name)
     spec = package.__spec__
     loader = spec.loader if spec is not None else None
     if package.__file__ is not None and loader is not None and hasattr(loader, "get_data"):
@@ -588,15 +599,25 @@ def load_dataset(
 ) -> Dataset:
     """Load the bundled dataset (unless ``bundled=False``) and every file in ``paths``, validated.
 
-    Every check runs on every load; the SHA-256 of the bundled source text, which ships
-    inside the same package, is checked only with ``verify_hashes`` (as `kurskcli verify`
-    does). Source files beside user datasets are always hashed.
+    Every check runs on every load of a user dataset. The bundled dataset alone is read
+    from the checked copy in the cache folder when its packaged files are unchanged
+    (``cache.py``), and saved there after a full load. The SHA-256 of the bundled source
+    text, which ships inside the same package, is checked only with ``verify_hashes`` (as
+    `kurskcli verify` does, always in full). Source files beside user datasets are always hashed.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     """
+    cached = bundled and not paths and not verify_hashes
+    if cached:
+        from kurskcli.cache import load_bundled
+
+        ds = load_bundled()
+        if ds is not None:
+            return ds
     build = _Build(verify_hashes)
     checkers: list[_Checker] = []
     if bundled:
-        checkers.append(build.add_document(decode_json(bundled_bytes(), BUNDLED_ORIGIN), BUNDLED_ORIGIN, None))
+        doc = decode_json(package_data(BUNDLED_NAME, build.package_files), BUNDLED_ORIGIN)
+        checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))
     for p in paths:
         path = Path(p)
         doc = decode_json(read_limited(path), str(path))
@@ -606,4 +627,8 @@ def load_dataset(
     problems = [prob for ck in checkers for prob in ck.problems]
     if problems:
         raise DatasetError(problems)
+    if cached:
+        from kurskcli.cache import checksum, save_bundled
+
+        save_bundled(build.ds, [(name, checksum(package_data(name))) for name in build.package_files])
     return build.ds

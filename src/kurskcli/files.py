@@ -26,6 +26,26 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~mask
 
 
+def _create_temporary(folder: Path, name: str) -> Path:
+    """A new, empty, private file in ``folder``, as ``tempfile.mkstemp`` makes one.
+
+    Written out because importing ``tempfile`` (which imports ``random``) costs a few
+    milliseconds, and the saved copy of the bundled dataset is written at start-up.
+    O_EXCL means an existing file or symbolic link of the same name is never opened.
+    """
+    for _ in range(100):
+        tmp = folder / f".{name}.{os.urandom(6).hex()}.tmp"
+        try:
+            fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputFileError(f"{folder / name}: cannot create: {exc.strerror or exc}") from None
+        os.close(fd)
+        return tmp
+    raise OutputFileError(f"{folder / name}: cannot create a temporary file beside it")
+
+
 def write_atomically(target: Path, fill: Callable[[Path], None], *, force: bool = False) -> None:
     """Have ``fill`` write a temporary file beside ``target``, then move it into place.
 
@@ -40,14 +60,7 @@ def write_atomically(target: Path, fill: Callable[[Path], None], *, force: bool 
     folder = target.parent
     if not folder.is_dir():
         raise OutputFileError(f"{target}: no such folder {str(folder)!r}")
-    import tempfile
-
-    try:
-        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputFileError(f"{target}: cannot create: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _create_temporary(folder, target.name)
     try:
         try:
             fill(tmp)

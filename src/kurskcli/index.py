@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
-from kurskcli.dates import DateRange, iso
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span
+from kurskcli.cache import cache_dir, pack, unpack
+from kurskcli.model import Actor, Dataset, Record
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 FORMAT = "kurskcli-search-index/1"
 SAMPLE_BYTES = 64 * 1024
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
-_CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor}
 
 Progress = Callable[[str, int, int], None]
 """Called with (phase, done, total) while an index is built; total 0 means unknown."""
@@ -56,21 +55,6 @@ _DAMAGE = (CacheUnusable, KeyError, ValueError, TypeError, IndexError, UnicodeEr
 
 
 # ----------------------------------------------------------------------------- where and what
-
-
-def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``; None when neither can be known."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if base and os.path.isabs(base):  # the XDG spec says to ignore a relative path
-        return Path(base) / "kurskcli"
-    home = os.environ.get("HOME", "")
-    if home and os.path.isabs(home):
-        return Path(home) / ".cache" / "kurskcli"
-    return None
-
-
-def enabled() -> bool:
-    return os.environ.get("KURSKCLI_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
 def fingerprint(path: str | os.PathLike[str]) -> list[Any] | None:
@@ -105,50 +89,6 @@ def _key(paths: Sequence[Path], bundled: bool) -> tuple[str, str]:
     files += [fingerprint(p) for p in paths]
     what = json.dumps([FORMAT, __version__, files])
     return f"search-{zlib.crc32(where.encode('utf-8', 'surrogateescape')):08x}.sqlite", what
-
-
-# ----------------------------------------------------------------------------- records as JSON
-
-
-def pack(rec: Record) -> list[Any]:
-    """A record as plain JSON values (the inverse of ``unpack``)."""
-    values: list[Any] = []
-    value: Any
-    for name, value in zip(rec._fields, rec, strict=True):
-        if name == "dates":
-            value = [iso(value.earliest), iso(value.latest), value.uncertain]
-        elif name == "spans":
-            value = [list(s) for s in value]
-        elif name == "span":
-            value = list(value)
-        values.append(value)
-    return values
-
-
-def unpack(kind: str, values: list[Any]) -> Record:
-    import datetime as dt
-
-    cls = _CLASSES[kind]
-    args: dict[str, Any] = {}
-    for name, value in zip(cls._fields, values, strict=True):
-        if name == "dates":
-            earliest, latest, uncertain = value
-            value = DateRange(
-                dt.date.fromisoformat(earliest) if earliest else None,
-                dt.date.fromisoformat(latest) if latest else None,
-                bool(uncertain),
-            )
-        elif name == "spans":
-            value = tuple(Span(*s) for s in value)
-        elif name == "span":
-            value = Span(*value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        args[name] = value
-    rec: Record = cls(**args)
-    if rec.type != kind:
-        raise ValueError(f"record of type {rec.type!r} stored as {kind!r}")
-    return rec
 
 
 # ----------------------------------------------------------------------------- reading
