@@ -59,8 +59,16 @@ def loaded(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> 
         (("--version",), False, False),
     ],
 )
-def test_piped_and_json_paths_stay_light(args: tuple[str, ...], rich: bool, rapidfuzz: bool) -> None:
-    mods = loaded(*args)
+@pytest.mark.parametrize("cache", ["none", "first run", "saved copy"])
+def test_piped_and_json_paths_stay_light(
+    args: tuple[str, ...], rich: bool, rapidfuzz: bool, cache: str, tmp_path: Path
+) -> None:
+    env = {} if cache == "none" else {"XDG_CACHE_HOME": str(tmp_path)}
+    if cache == "saved copy":
+        loaded(*args, env=env)
+        saved = list(tmp_path.glob("kurskcli/bundled-*.marshal"))
+        assert bool(saved) is (args[0] in ("quote", "timeline", "search", "about"))  # verify always reads in full
+    mods = loaded(*args, env=env)
     assert ("rich" in mods) is rich
     assert ("rapidfuzz" in mods) is rapidfuzz
     assert not mods & NEVER
