@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from kurskcli import __version__, cache, dataset
+from kurskcli import __version__, cache
+from kurskcli import data as package
 from kurskcli.dataset import BUNDLED_NAME, load_dataset
 from kurskcli.model import Dataset
 
@@ -87,10 +88,10 @@ def test_a_changed_package_file_is_noticed(
     run: Callable[..., Result], private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = putin_quote(run)
-    original = dataset.package_data
+    original = package.read
 
-    def edited(name: str, read: list[str] | None = None) -> bytes:
-        data = original(name, read)
+    def edited(name: str) -> bytes:
+        data = original(name)
         if name == BUNDLED_NAME:
             doc = json.loads(data)
             for q in doc["quotes"]:
@@ -99,7 +100,7 @@ def test_a_changed_package_file_is_noticed(
             data = json.dumps(doc).encode()
         return data
 
-    monkeypatch.setattr(dataset, "package_data", edited)
+    monkeypatch.setattr(package, "read", edited)
     assert cache.load_bundled() is None
     r = run("show", "q-putin-tribute", "--json")
     assert r.json()["context"] == "Edited after the copy was saved."  # type: ignore[index]

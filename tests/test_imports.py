@@ -12,14 +12,16 @@ import pytest
 from .conftest import MINI
 
 PROBE = """
-import json, sys
+import sys
 from kurskcli import cli
 try:
     cli.main(sys.argv[1:])
 except SystemExit:
     pass
 sys.stdout.flush()
-mods = sorted({m.split('.')[0] for m in sys.modules} | {m for m in sys.modules if m.startswith('importlib.')})
+mods = sorted({m.split('.')[0] for m in sys.modules}
+              | {m for m in sys.modules if m.startswith(('importlib.', 'kurskcli.'))})
+import json  # only now, so that what the command imported is what is listed
 sys.stderr.write('\\nMODULES=' + json.dumps(mods) + '\\n')
 """
 NEVER = {"pydantic", "numpy", "pandas", "click", "jsonschema", "sqlite3", "hypothesis"}
@@ -74,6 +76,19 @@ def test_piped_and_json_paths_stay_light(
     assert not mods & NEVER
     if args[0] in ("quote", "search", "timeline"):
         assert not mods & NOT_AT_START
+
+
+@pytest.mark.parametrize(
+    ("args", "tty"), [(("timeline",), False), (("quote", "putin"), False), (("search", "monument"), True)]
+)
+def test_with_the_saved_copy_plain_and_terminal_output_need_neither_json_nor_the_loader(
+    args: tuple[str, ...], tty: bool, tmp_path: Path
+) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    first = loaded(*args, tty=tty, env=env)
+    assert "kurskcli.dataset" in first  # the first run loads in full and saves the copy
+    mods = loaded(*args, tty=tty, env=env)
+    assert "json" not in mods and "kurskcli.dataset" not in mods
 
 
 @pytest.mark.parametrize("args", [("timeline",), ("quote", "putin"), ("search", "monument")])

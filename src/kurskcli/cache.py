@@ -1,4 +1,4 @@
-"""What kurskcli keeps in the user's cache folder, and a checked copy of the bundled dataset.
+"""Records as plain values, and a checked copy of the bundled dataset.
 
 Every command reads the bundled dataset, and parsing and checking its JSON is the largest
 part of what a command adds to starting Python and Typer. So the first full load saves the
@@ -17,7 +17,6 @@ The search index of user datasets (``index.py``) lives in the same folder.
 
 import datetime as dt
 import marshal
-import os
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 from kurskcli import __version__
 from kurskcli.dates import DateRange, iso
+from kurskcli.env import cache_dir, cache_enabled
 from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span
 
 FORMAT = "kurskcli-bundled/1"
@@ -33,21 +33,6 @@ _TABLES = (("sources", "source"), ("actors", "actor"), ("quotes", "quote"), ("cl
 
 # What reading a damaged copy can raise (marshal: EOFError, ValueError, TypeError).
 DAMAGE = (EOFError, KeyError, ValueError, TypeError, IndexError, UnicodeError, AttributeError)
-
-
-def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``; None when neither can be known."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if base and os.path.isabs(base):  # the XDG spec says to ignore a relative path
-        return Path(base) / "kurskcli"
-    home = os.environ.get("HOME", "")
-    if home and os.path.isabs(home):
-        return Path(home) / ".cache" / "kurskcli"
-    return None
-
-
-def enabled() -> bool:
-    return os.environ.get("KURSKCLI_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
 # ----------------------------------------------------------------------------- records as plain values
@@ -98,7 +83,7 @@ def unpack(kind: str, values: Sequence[Any]) -> Record:
 
 def _copy_path() -> Path | None:
     folder = cache_dir()
-    return folder / f"bundled-{__version__}.marshal" if folder is not None and enabled() else None
+    return folder / f"bundled-{__version__}.marshal" if folder is not None and cache_enabled() else None
 
 
 def checksum(data: bytes) -> list[int]:
@@ -110,14 +95,14 @@ def load_bundled() -> Dataset | None:
     path = _copy_path()
     if path is None:
         return None
-    from kurskcli.dataset import package_data
+    from kurskcli import data
 
     try:
         fmt, version, deps, infos, tables = marshal.loads(path.read_bytes())
         if fmt != FORMAT or version != __version__:
             return None
         for name, sums in deps:
-            if checksum(package_data(name)) != sums:
+            if checksum(data.read(name)) != sums:
                 return None
         ds = Dataset()
         ds.infos = [DatasetInfo(*info) for info in infos]

@@ -108,15 +108,21 @@ class Ctx:
         return "rich" if stdout_is_terminal() else "plain"
 
     def paths(self) -> list[Path]:
-        from kurskcli.dataset import data_paths_from_env
+        from kurskcli.env import data_paths
 
-        return [*data_paths_from_env(), *self.data]
+        return [*data_paths(), *self.data]
 
     def dataset(self, verify_hashes: bool = False) -> "Dataset":
         if self._dataset is None:
-            from kurskcli.dataset import load_dataset
+            paths = self.paths()
+            if self.bundled and not paths and not verify_hashes:
+                from kurskcli.cache import load_bundled  # before importing the loader at all
 
-            self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
+                self._dataset = load_bundled()
+            if self._dataset is None:
+                from kurskcli.dataset import load_dataset
+
+                self._dataset = load_dataset(paths, bundled=self.bundled, verify_hashes=verify_hashes, try_copy=False)
         return self._dataset
 
     def console(self) -> "Console":
@@ -403,12 +409,6 @@ def _types(values: list[str] | None, allowed: Sequence[str] = ("quote", "claim",
     return out
 
 
-def _cache_enabled() -> bool:
-    from kurskcli.cache import enabled
-
-    return enabled()
-
-
 class _LazyProgress:
     """A progress bar that appears (and imports Rich) only if an index is actually built."""
 
@@ -485,7 +485,9 @@ def search(
     types = _types(type)
     paths = c.paths()
     try:
-        if paths and _cache_enabled():
+        from kurskcli.env import cache_enabled
+
+        if paths and cache_enabled():
             hits, ds = _cached_search(paths, c.bundled, query, types, limit)
         else:
             ds = c.dataset()

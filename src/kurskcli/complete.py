@@ -59,9 +59,9 @@ def options_of(command: str) -> tuple[str, ...]:
 
 
 def _data_files(words: Sequence[str]) -> tuple[list[str], bool]:
-    from kurskcli.dataset import data_paths_from_env
+    from kurskcli.env import data_paths
 
-    paths = [str(p) for p in data_paths_from_env()]
+    paths = [str(p) for p in data_paths()]
     bundled = True
     for i, word in enumerate(words):
         if word in ("--data", "-d") and i + 1 < len(words):

@@ -563,39 +563,24 @@ class _Build:
 
 
 def package_data(name: str, read: list[str] | None = None) -> bytes:
-    """A file shipped in ``kurskcli.data``, read through the package's own loader.
-
-    This is what ``importlib.resources`` does underneath, without the ~3 ms of imports
-    (zipfile, tempfile, random) that module costs every command at start-up; it works for
-    a package installed in a folder or in a zip file alike. ``read``, if given, gets the
-    name appended.
-    """
-    import kurskcli.data as package
+    """A file shipped in ``kurskcli.data``; ``read``, if given, gets its name appended."""
+    from kurskcli import data
 
     if read is not None:
         read.append(name)
-    spec = package.__spec__
-    loader = spec.loader if spec is not None else None
-    if package.__file__ is not None and loader is not None and hasattr(loader, "get_data"):
-        data: bytes = loader.get_data(os.path.join(os.path.dirname(package.__file__), name))
-        return data
-    from importlib import resources
-
-    return resources.files(package).joinpath(name).read_bytes()
+    return data.read(name)
 
 
 def bundled_bytes() -> bytes:
     return package_data(BUNDLED_NAME)
 
 
-def data_paths_from_env() -> list[Path]:
-    """Dataset paths named by KURSKCLI_DATA (separated by ':'; empty parts ignored)."""
-    raw = os.environ.get("KURSKCLI_DATA", "")
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
-
-
 def load_dataset(
-    paths: Sequence[str | os.PathLike[str]] = (), *, bundled: bool = True, verify_hashes: bool = False
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    verify_hashes: bool = False,
+    try_copy: bool = True,
 ) -> Dataset:
     """Load the bundled dataset (unless ``bundled=False``) and every file in ``paths``, validated.
 
@@ -604,10 +589,12 @@ def load_dataset(
     (``cache.py``), and saved there after a full load. The SHA-256 of the bundled source
     text, which ships inside the same package, is checked only with ``verify_hashes`` (as
     `kurskcli verify` does, always in full). Source files beside user datasets are always hashed.
+    ``try_copy=False`` skips reading the copy (for a caller that has just tried); a full
+    load of the bundled dataset alone still saves one.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     """
     cached = bundled and not paths and not verify_hashes
-    if cached:
+    if cached and try_copy:
         from kurskcli.cache import load_bundled
 
         ds = load_bundled()

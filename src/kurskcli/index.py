@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
-from kurskcli.cache import cache_dir, pack, unpack
+from kurskcli.cache import pack, unpack
+from kurskcli.env import cache_dir
 from kurskcli.model import Actor, Dataset, Record
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
@@ -152,11 +151,15 @@ def carries_unicode(out: IO[str]) -> bool:
 
 
 def write_json(obj: Any, out: IO[str]) -> None:
+    import json  # here, not at the top: plain and terminal output do without it
+
     json.dump(obj, out, ensure_ascii=not carries_unicode(out), indent=2)
     out.write("\n")
 
 
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
+    import json
+
     ascii_only = not carries_unicode(out)
     for item in items:
         out.write(json.dumps(item, ensure_ascii=ascii_only))
