@@ -6,10 +6,11 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+import kurskcli.data
 from kurskcli.dates import DateError, DateRange, parse_edtf
 from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
 from kurskcli.text import fold_space
@@ -305,7 +306,7 @@ def _sha256(data: bytes) -> str:
 
 
 def _read_source_text(
-    ck: _Checker, path: str, d: dict[str, Any], base: Path | None, verify_hashes: bool, ds_files: list[str]
+    ck: _Checker, path: str, d: dict[str, Any], verify_hashes: bool, read: Callable[[str], bytes]
 ) -> str | None:
     inline, file = d.get("text"), d.get("file")
     if (inline is None) == (file is None):
@@ -321,11 +322,7 @@ def _read_source_text(
         ck.add(f"{path}.file", "must be a relative path inside the dataset's folder")
         return None
     try:
-        if base is None:
-            data = package_data(rel, ds_files)
-        else:
-            data = read_limited(base / rel)
-            ds_files.append(str(base / rel))
+        data = read(rel)
     except (OSError, DataFileError) as exc:
         ck.add(f"{path}.file", f"cannot read source text: {exc}")
         return None
@@ -365,7 +362,30 @@ class _Build:
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
         self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
         self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
-        self.package_files: list[str] = []  # names of the packaged files read
+        self.package_files: list[tuple[str, bytes]] = []  # the packaged files read: name, content
+
+    def reader(self, base: Path | None) -> Callable[[str], bytes]:
+        """How a document's files are read: from the package (``base`` None) or from ``base``.
+
+        Either way, what was read is noted: for the saved copy of the bundled dataset, and
+        for the search index of user datasets.
+        """
+
+        def from_package(name: str) -> bytes:
+            data = kurskcli.data.read(name)
+            self.package_files.append((name, data))
+            return data
+
+        if base is None:
+            return from_package
+        folder = base
+
+        def from_folder(name: str) -> bytes:
+            data = read_limited(folder / name)
+            self.ds.files.append(str(folder / name))
+            return data
+
+        return from_folder
 
     def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
         if rid is None:
@@ -416,14 +436,7 @@ class _Build:
             title = ck.string(d, "title", path)
             author = ck.string(d, "author", path)
             date, dates = ck.date(d, path)
-            text = _read_source_text(
-                ck,
-                path,
-                d,
-                base,
-                self.verify_hashes or base is not None,
-                self.ds.files if base is not None else self.package_files,
-            )
+            text = _read_source_text(ck, path, d, self.verify_hashes or base is not None, self.reader(base))
             author_actor = ck.ident(d, "author_actor", path, nullable=True)
             self.ref(ck, f"{path}.author_actor", "actors", author_actor)
             if "type" in d and d["type"] != "source":
@@ -562,17 +575,8 @@ class _Build:
 # ----------------------------------------------------------------------------- public API
 
 
-def package_data(name: str, read: list[str] | None = None) -> bytes:
-    """A file shipped in ``kurskcli.data``; ``read``, if given, gets its name appended."""
-    from kurskcli import data
-
-    if read is not None:
-        read.append(name)
-    return data.read(name)
-
-
 def bundled_bytes() -> bytes:
-    return package_data(BUNDLED_NAME)
+    return kurskcli.data.read(BUNDLED_NAME)
 
 
 def load_dataset(
@@ -603,7 +607,7 @@ def load_dataset(
     build = _Build(verify_hashes)
     checkers: list[_Checker] = []
     if bundled:
-        doc = decode_json(package_data(BUNDLED_NAME, build.package_files), BUNDLED_ORIGIN)
+        doc = decode_json(build.reader(None)(BUNDLED_NAME), BUNDLED_ORIGIN)
         checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))
     for p in paths:
         path = Path(p)
@@ -617,5 +621,5 @@ def load_dataset(
     if cached:
         from kurskcli.cache import checksum, save_bundled
 
-        save_bundled(build.ds, [(name, checksum(package_data(name))) for name in build.package_files])
+        save_bundled(build.ds, [(name, checksum(data)) for name, data in build.package_files])
     return build.ds
