@@ -31,7 +31,7 @@ FORMAT = "kurskcli-bundled/1"
 _CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor, "source": Source}
 _TABLES = (("sources", "source"), ("actors", "actor"), ("quotes", "quote"), ("claims", "claim"), ("events", "event"))
 
-# What reading a damaged copy can raise (marshal: EOFError, ValueError, TypeError).
+# What reading a damaged copy or record can raise (marshal: EOFError, ValueError, TypeError).
 DAMAGE = (EOFError, KeyError, ValueError, TypeError, IndexError, UnicodeError, AttributeError)
 
 

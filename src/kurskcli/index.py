@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
-from kurskcli.cache import pack, unpack
+from kurskcli.cache import DAMAGE, pack, unpack
 from kurskcli.env import cache_dir
 from kurskcli.model import Actor, Dataset, Record
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
@@ -52,7 +52,7 @@ class CacheUnusable(Exception):
 
 
 # What reading a damaged cache can raise besides sqlite3.Error (imported only when needed).
-_DAMAGE = (CacheUnusable, KeyError, ValueError, TypeError, IndexError, UnicodeError)
+_DAMAGE = (CacheUnusable, *DAMAGE)
 
 
 # ----------------------------------------------------------------------------- where and what
