@@ -114,11 +114,11 @@ class Ctx:
 
     def dataset(self, verify_hashes: bool = False) -> "Dataset":
         if self._dataset is None:
-            paths = self.paths()
-            if self.bundled and not paths and not verify_hashes:
-                from kurskcli.cache import load_bundled  # before importing the loader at all
+            from kurskcli import cache  # tried before the loader is imported at all
 
-                self._dataset = load_bundled()
+            paths = self.paths()
+            if cache.covers(paths, self.bundled, verify_hashes):
+                self._dataset = cache.load_bundled()
             if self._dataset is None:
                 from kurskcli.dataset import load_dataset
 

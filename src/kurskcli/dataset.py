@@ -597,11 +597,11 @@ def load_dataset(
     load of the bundled dataset alone still saves one.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     """
-    cached = bundled and not paths and not verify_hashes
-    if cached and try_copy:
-        from kurskcli.cache import load_bundled
+    from kurskcli import cache
 
-        ds = load_bundled()
+    cached = cache.covers(paths, bundled, verify_hashes)
+    if cached and try_copy:
+        ds = cache.load_bundled()
         if ds is not None:
             return ds
     build = _Build(verify_hashes)
@@ -619,7 +619,5 @@ def load_dataset(
     if problems:
         raise DatasetError(problems)
     if cached:
-        from kurskcli.cache import checksum, save_bundled
-
-        save_bundled(build.ds, [(name, checksum(data)) for name, data in build.package_files])
+        cache.save_bundled(build.ds, [(name, cache.checksum(data)) for name, data in build.package_files])
     return build.ds
