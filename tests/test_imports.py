@@ -61,34 +61,18 @@ def loaded(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> 
         (("--version",), False, False),
     ],
 )
-@pytest.mark.parametrize("cache", ["none", "first run", "saved copy"])
+@pytest.mark.parametrize("cache", ["none", "a cache folder"])
 def test_piped_and_json_paths_stay_light(
     args: tuple[str, ...], rich: bool, rapidfuzz: bool, cache: str, tmp_path: Path
 ) -> None:
     env = {} if cache == "none" else {"XDG_CACHE_HOME": str(tmp_path)}
-    if cache == "saved copy":
-        loaded(*args, env=env)
-        saved = list(tmp_path.glob("kurskcli/bundled-*.marshal"))
-        assert bool(saved) is (args[0] in ("quote", "timeline", "search", "about"))  # verify always reads in full
     mods = loaded(*args, env=env)
     assert ("rich" in mods) is rich
     assert ("rapidfuzz" in mods) is rapidfuzz
     assert not mods & NEVER
     if args[0] in ("quote", "search", "timeline"):
         assert not mods & NOT_AT_START
-
-
-@pytest.mark.parametrize(
-    ("args", "tty"), [(("timeline",), False), (("quote", "putin"), False), (("search", "monument"), True)]
-)
-def test_with_the_saved_copy_plain_and_terminal_output_need_neither_json_nor_the_loader(
-    args: tuple[str, ...], tty: bool, tmp_path: Path
-) -> None:
-    env = {"XDG_CACHE_HOME": str(tmp_path)}
-    first = loaded(*args, tty=tty, env=env)
-    assert "kurskcli.dataset" in first  # the first run loads in full and saves the copy
-    mods = loaded(*args, tty=tty, env=env)
-    assert "json" not in mods and "kurskcli.dataset" not in mods
+    assert not (tmp_path / "kurskcli").exists()  # the bundled data is read from the package, never a copy
 
 
 @pytest.mark.parametrize("args", [("timeline",), ("quote", "putin"), ("search", "monument")])

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurskcli import cache, index
+from kurskcli import index
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 from kurskcli.searcher import SearchIndex
@@ -216,7 +216,7 @@ def test_no_home_and_no_xdg_still_searches(
 
 def test_records_survive_the_trip_through_the_index(bundled: Dataset) -> None:
     for rec in bundled.records():
-        assert cache.unpack(rec.type, json.loads(json.dumps(cache.pack(rec)))) == rec
+        assert index.unpack(rec.type, json.loads(json.dumps(index.pack(rec)))) == rec
 
 
 @pytest.fixture(scope="module")

@@ -114,15 +114,9 @@ class Ctx:
 
     def dataset(self, verify_hashes: bool = False) -> "Dataset":
         if self._dataset is None:
-            from kurskcli import cache  # tried before the loader is imported at all
+            from kurskcli.dataset import load_dataset
 
-            paths = self.paths()
-            if cache.covers(paths, self.bundled, verify_hashes):
-                self._dataset = cache.load_bundled()
-            if self._dataset is None:
-                from kurskcli.dataset import load_dataset
-
-                self._dataset = load_dataset(paths, bundled=self.bundled, verify_hashes=verify_hashes, try_copy=False)
+            self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
     def console(self) -> "Console":

@@ -362,22 +362,14 @@ class _Build:
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
         self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
         self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
-        self.package_files: list[tuple[str, bytes]] = []  # the packaged files read: name, content
 
     def reader(self, base: Path | None) -> Callable[[str], bytes]:
         """How a document's files are read: from the package (``base`` None) or from ``base``.
 
-        Either way, what was read is noted: for the saved copy of the bundled dataset, and
-        for the search index of user datasets.
+        Files read from a user's folder are noted, for the search index of user datasets.
         """
-
-        def from_package(name: str) -> bytes:
-            data = kurskcli.data.read(name)
-            self.package_files.append((name, data))
-            return data
-
         if base is None:
-            return from_package
+            return kurskcli.data.read
         folder = base
 
         def from_folder(name: str) -> bytes:
@@ -584,26 +576,14 @@ def load_dataset(
     *,
     bundled: bool = True,
     verify_hashes: bool = False,
-    try_copy: bool = True,
 ) -> Dataset:
     """Load the bundled dataset (unless ``bundled=False``) and every file in ``paths``, validated.
 
-    Every check runs on every load of a user dataset. The bundled dataset alone is read
-    from the checked copy in the cache folder when its packaged files are unchanged
-    (``cache.py``), and saved there after a full load. The SHA-256 of the bundled source
-    text, which ships inside the same package, is checked only with ``verify_hashes`` (as
-    `kurskcli verify` does, always in full). Source files beside user datasets are always hashed.
-    ``try_copy=False`` skips reading the copy (for a caller that has just tried); a full
-    load of the bundled dataset alone still saves one.
+    Every check runs on every load. The SHA-256 of the bundled source text, which ships
+    inside the same package as the dataset, is checked only with ``verify_hashes`` (as
+    `kurskcli verify` does); source files beside user datasets are always hashed.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     """
-    from kurskcli import cache
-
-    cached = cache.covers(paths, bundled, verify_hashes)
-    if cached and try_copy:
-        ds = cache.load_bundled()
-        if ds is not None:
-            return ds
     build = _Build(verify_hashes)
     checkers: list[_Checker] = []
     if bundled:
@@ -618,6 +598,4 @@ def load_dataset(
     problems = [prob for ck in checkers for prob in ck.problems]
     if problems:
         raise DatasetError(problems)
-    if cached:
-        cache.save_bundled(build.ds, [(name, cache.checksum(data)) for name, data in build.package_files])
     return build.ds

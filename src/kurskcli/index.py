@@ -22,6 +22,7 @@ Both paths run the same algorithm (``searcher.IndexBase``), so they return the s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import zlib
@@ -31,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
-from kurskcli.cache import DAMAGE, pack, unpack
 from kurskcli.env import cache_dir
-from kurskcli.model import Actor, Dataset, Record
+from kurskcli.dates import DateRange, iso
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
 
 if TYPE_CHECKING:
@@ -52,7 +53,51 @@ class CacheUnusable(Exception):
 
 
 # What reading a damaged cache can raise besides sqlite3.Error (imported only when needed).
-_DAMAGE = (CacheUnusable, *DAMAGE)
+_DAMAGE = (CacheUnusable, EOFError, KeyError, ValueError, TypeError, IndexError, UnicodeError, AttributeError)
+_CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor, "source": Source}
+
+
+# ----------------------------------------------------------------------------- records as plain values
+
+
+def pack(rec: Record) -> list[Any]:
+    """A record as plain JSON and marshal values: strings, numbers, booleans, None, lists."""
+    values: list[Any] = []
+    value: Any
+    for name, value in zip(rec._fields, rec, strict=True):
+        if name == "dates":
+            value = [iso(value.earliest), iso(value.latest), value.uncertain]
+        elif name == "spans":
+            value = [list(s) for s in value]
+        elif name == "span":
+            value = list(value)
+        values.append(value)
+    return values
+
+
+def unpack(kind: str, values: Sequence[Any]) -> Record:
+    """The record ``pack`` made ``values`` from; raises ValueError or TypeError on the wrong shape."""
+    cls = _CLASSES[kind]
+    args: dict[str, Any] = {}
+    for name, value in zip(cls._fields, values, strict=True):
+        if name == "dates":
+            earliest, latest, uncertain = value
+            value = DateRange(
+                dt.date.fromisoformat(earliest) if earliest else None,
+                dt.date.fromisoformat(latest) if latest else None,
+                bool(uncertain),
+            )
+        elif name == "spans":
+            value = tuple(Span(*s) for s in value)
+        elif name == "span":
+            value = Span(*value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        args[name] = value
+    rec: Record = cls(**args)
+    if rec.type != kind:
+        raise ValueError(f"record of type {rec.type!r} stored as {kind!r}")
+    return rec
 
 
 # ----------------------------------------------------------------------------- where and what
