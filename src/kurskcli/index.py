@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
-from kurskcli.env import cache_dir
 from kurskcli.dates import DateRange, iso
+from kurskcli.env import cache_dir
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
 
