@@ -283,7 +283,19 @@ def big_dataset(folder: Path, n: int) -> Path:
 
 
 @pytest.mark.slow
-def test_ctrl_c_while_the_index_is_saved_leaves_no_half_written_cache(tmp_path: Path, private_cache: Path) -> None:
+@pytest.mark.parametrize(
+    ("signals", "code", "said"),
+    [
+        ((signal.SIGINT,), 130, "interrupted"),
+        ((signal.SIGINT, signal.SIGINT), 130, "interrupted"),
+        ((signal.SIGTERM,), 143, "terminated"),
+        ((signal.SIGHUP,), 129, "hung up"),
+    ],
+    ids=["ctrl-c", "ctrl-c twice", "sigterm", "sighup"],
+)
+def test_a_signal_while_the_index_is_saved_leaves_no_half_written_cache(
+    tmp_path: Path, private_cache: Path, signals: tuple[int, ...], code: int, said: str
+) -> None:
     path = big_dataset(tmp_path, 60_000)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--json"],
@@ -292,15 +304,16 @@ def test_ctrl_c_while_the_index_is_saved_leaves_no_half_written_cache(tmp_path: 
         text=True,
     )
     deadline = time.monotonic() + 120
-    while not list(private_cache.glob(".search-*.tmp")):
+    while not list(private_cache.glob(".kurskcli-*.tmp/part")):
         assert proc.poll() is None, "the index was saved before the test could interrupt it"
         assert time.monotonic() < deadline
         time.sleep(0.005)
-    proc.send_signal(signal.SIGINT)
+    for sig in signals:
+        proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert out == "" and err == "kurskcli: interrupted\n"
-    assert caches(private_cache) == []
+    assert proc.returncode == code
+    assert out == "" and err == f"kurskcli: {said}\n"
+    assert caches(private_cache) == [private_cache / "search.lock"] or caches(private_cache) == []
 
 
 @pytest.mark.slow

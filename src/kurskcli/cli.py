@@ -3,6 +3,7 @@
 import errno
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -62,8 +63,29 @@ def build_app(only: str | None = None, *, listing: bool = False) -> typer.Typer:
         if listing:
             app.command(name=name, help=func.__doc__)(_stand_in)
         elif only is None or name == only:
-            app.command()(func)
+            app.command()(_pipe_aware(func))
     return app
+
+
+class PipeClosed(Exception):
+    """The reader of stdout has gone: not an OSError, so that Typer lets it through untouched."""
+
+
+def _pipe_aware(func: Callable[..., None]) -> Callable[..., None]:
+    """``func``, with a closed pipe on stdout raised as PipeClosed.
+
+    Typer turns a BrokenPipeError into exit 1, which here means "nothing found"; a reader
+    that leaves early (``| head -1``) is no failure of the command.
+    """
+
+    @functools.wraps(func)
+    def run(*args: Any, **kw: Any) -> None:
+        try:
+            func(*args, **kw)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    return run
 
 
 def _stand_in() -> None:
@@ -320,10 +342,6 @@ def timeline(
     _emit_list(c, items, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
 
 
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
 def _write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Path | None, force: bool) -> None:
     """Draw once on a recording console, then save what it drew as SVG and/or HTML."""
     import io
@@ -343,7 +361,7 @@ def _write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: P
             page = con.export_svg(title="kurskcli timeline", clear=False)
         else:
             page = con.export_html(clear=False)
-        _write_file(target, functools.partial(_write_text, text=page), force)
+        _write_file(target, lambda fh, page=page: fh.write(page), force)
         _stderr(f"kurskcli: wrote the timeline to {safe(str(target))} ({kind})")
 
 
@@ -879,24 +897,26 @@ def export(
         writers[chosen](records, ds, sys.stdout)
         return
 
-    def fill(tmp: Path) -> None:
-        if chosen == "sqlite":
-            ex.write_sqlite(records, ds, tmp)
-            return
-        newline = "" if chosen == "csv" else "\n"
-        with open(tmp, "w", encoding="utf-8", newline=newline) as fh:
-            writers[chosen](records, ds, fh)
-
-    _write_file(Path(out), fill, force)
+    if chosen == "sqlite":
+        _write_file(Path(out), lambda path, _fd: ex.write_sqlite(records, ds, path), force, binary=True)
+    else:
+        write = functools.partial(writers[chosen], records, ds)
+        _write_file(Path(out), write, force, newline="" if chosen == "csv" else "\n")
     _stderr(f"kurskcli: wrote {len(records)} records to {safe(out)} ({chosen})")
 
 
-def _write_file(target: Path, fill: Callable[[Path], None], force: bool) -> None:
-    from kurskcli.files import OutputFileError, write_atomically
+def _write_file(
+    target: Path, fill: Callable[..., Any], force: bool, *, binary: bool = False, newline: str = "\n"
+) -> None:
+    """Write ``target`` atomically: ``fill(path, fd)`` with ``binary``, else ``fill(text_stream)``."""
+    from kurskcli.files import OutputFileError, write_atomically, write_text_atomically
     from kurskcli.text import safe
 
     try:
-        write_atomically(target, fill, force=force)
+        if binary:
+            write_atomically(target, fill, force=force)
+        else:
+            write_text_atomically(target, fill, force=force, newline=newline)
     except OutputFileError as exc:
         raise Fail(safe(str(exc)), exc.code) from None
 
@@ -985,9 +1005,9 @@ def _guard(debug: bool) -> Iterator[None]:
     except Fail as exc:
         die(str(exc), exc.code, exc.extra)
     except KeyboardInterrupt:
-        _stderr("kurskcli: interrupted")
-        raise SystemExit(EXIT_INTERRUPT) from None
-    except BrokenPipeError:
+        _stderr(f"kurskcli: {_SIGNAL_WORDS.get(_caught[0], 'interrupted')}")
+        raise SystemExit(128 + _caught[0]) from None
+    except (BrokenPipeError, PipeClosed):
         _quiet_pipe()
         raise SystemExit(EXIT_OK) from None
     except Exception as exc:
@@ -1098,16 +1118,56 @@ def _run(args: list[str]) -> int:
     return rv if isinstance(rv, int) else EXIT_OK
 
 
+_SIGNAL_WORDS = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+_caught = [signal.SIGINT]  # the signal that stopped the command
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Ctrl-C, SIGTERM and SIGHUP all stop a command the same way: cleanly, files removed.
+
+    Further signals are ignored from here on, so that a second Ctrl-C cannot cut short the
+    clean-up (removing temporary files) that the first one started.
+    """
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    _caught[0] = signum
+    raise KeyboardInterrupt
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextmanager
+def _stoppable() -> Iterator[None]:
+    """Handle the stop signals for the duration of a command (and restore what was there before)."""
+    _caught[0] = signal.SIGINT
+    try:
+        saved = [(sig, signal.signal(sig, _stop)) for sig in _STOP_SIGNALS]
+    except ValueError:  # not the main thread: signals stay as they are
+        saved = []
+    try:
+        yield
+    finally:
+        for sig, handler in saved:
+            signal.signal(sig, handler)
+
+
+def _split_debug(args: list[str]) -> tuple[bool, list[str]]:
+    """Take ``--debug`` out of the options (not out of the arguments after ``--``)."""
+    end = args.index("--") if "--" in args else len(args)
+    debug = "--debug" in args[:end]
+    return debug, [a for a in args[:end] if a != "--debug"] + args[end:]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; every error becomes one line on stderr and an exit code from DESIGN.md."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0")
-    args = [a for a in args if a != "--debug"]
+    debug, args = _split_debug(list(sys.argv[1:] if argv is None else argv))
+    debug = debug or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0")
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         _stderr("kurskcli: cannot write output: standard output is closed")
         raise SystemExit(EXIT_IOERR)
     _degrade_encoding()
-    with _guard(debug):
+    with _stoppable(), _guard(debug):
         code = _run(args)
         sys.stdout.flush()
     raise SystemExit(code)

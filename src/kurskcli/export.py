@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -210,7 +211,13 @@ def write_sqlite(records: Sequence[Record], ds: Dataset, path: Path) -> None:
     """
     import sqlite3
 
-    con = sqlite3.connect(path)
+    try:
+        _fill_sqlite(sqlite3.connect(path), records, ds)
+    except sqlite3.Error as exc:  # a full disk, a file size limit: the file cannot be written
+        raise OSError(errno.EIO, f"SQLite: {exc}") from None
+
+
+def _fill_sqlite(con: Any, records: Sequence[Record], ds: Dataset) -> None:
     try:
         con.execute("PRAGMA foreign_keys = ON")
         con.executescript(SCHEMA)

@@ -219,7 +219,7 @@ def write(index: SearchIndex, target: Path, what: str, deps: Sequence[str], prog
     from kurskcli.files import write_atomically
 
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomically(target, lambda tmp: _fill(index, tmp, what, deps, progress), force=True)
+    write_atomically(target, lambda tmp, _fd: _fill(index, tmp, what, deps, progress), force=True, mode=0o600)
 
 
 def _fill(index: SearchIndex, path: Path, what: str, deps: Sequence[str], progress: Progress | None) -> None:
