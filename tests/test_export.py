@@ -158,6 +158,103 @@ def test_a_failing_export_leaves_the_old_file_and_no_temporary_file(
     assert leftovers(tmp_path) == []
 
 
+def test_a_link_planted_while_the_export_is_written_is_never_written_through(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskcli import export
+
+    victim = tmp_path / "victim"
+    victim.write_text("the victim's own file\n", "utf-8")
+    victim.chmod(0o600)
+    real = export.write_csv
+
+    def swap_then_write(records: object, ds: object, out: io.TextIOBase) -> None:
+        # what another user could do in a shared folder: put a link where the new file is
+        [part] = tmp_path.glob(".kurskcli-*.tmp/part")
+        part.unlink()
+        part.symlink_to(victim)
+        real(records, ds, out)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "write_csv", swap_then_write)
+    r = run("export", str(tmp_path / "out.csv"))
+    assert r.code == 74 and "replaced while it was being written" in r.err
+    assert victim.read_text("utf-8") == "the victim's own file\n" and victim.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "out.csv").exists() and leftovers(tmp_path) == []
+
+
+def test_a_link_in_the_way_of_the_temporary_folder_is_stepped_around(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep\n", "utf-8")
+    names = iter([b"\x00" * 6, b"\x01" * 6])
+    monkeypatch.setattr("kurskcli.files.os.urandom", lambda n: next(names))
+    import os
+
+    (tmp_path / f".kurskcli-{os.getpid()}-000000000000.tmp").symlink_to(tmp_path)
+    assert run("export", str(tmp_path / "out.csv")).code == 0
+    assert victim.read_text("utf-8") == "keep\n"
+    assert (tmp_path / "out.csv").read_text("utf-8").startswith("type,id,")
+
+
+def test_replacing_a_file_keeps_its_permission_bits_but_never_setuid(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    out.write_text("old\n", "utf-8")
+    out.chmod(0o4750)
+    assert run("export", str(out), "--force").code == 0
+    assert out.stat().st_mode & 0o7777 == 0o750
+
+
+def test_a_long_file_name_that_the_file_system_takes_is_written(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / ("q" * 250 + ".csv")
+    r = run("export", str(out))
+    assert r.code == 0, r.err
+    assert out.read_text("utf-8").startswith("type,id,") and leftovers(tmp_path) == []
+
+
+def test_the_file_and_its_folder_reach_the_disk_before_and_after_the_rename(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import stat
+
+    events: list[str] = []
+    real_fsync, real_link = os.fsync, os.link
+
+    def fsync(fd: int) -> None:
+        events.append("fsync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "fsync file")
+        real_fsync(fd)
+
+    def link(*args: object, **kw: object) -> None:
+        events.append("link")
+        real_link(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
+    assert run("export", str(tmp_path / "out.json")).code == 0
+    assert events == ["fsync file", "link", "fsync folder"]
+
+
+def test_a_full_disk_during_a_sqlite_export_is_exit_74(run: Run, tmp_path: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    out = tmp_path / "small.sqlite"
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))\n"
+        "from kurskcli.cli import main\n"
+        f"main(['export', {str(out)!r}])\n"
+    )
+    assert resource.getrlimit(resource.RLIMIT_FSIZE)[0] != 0
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 74, r.stderr
+    assert r.stderr.startswith("kurskcli: ") and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
 def test_export_usage_errors(run: Run, tmp_path: Path) -> None:
     assert run("export", "-", "--format", "sqlite").code == 2
     unknown = run("export", str(tmp_path / "out.txt"))

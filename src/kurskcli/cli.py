@@ -445,6 +445,7 @@ def _cached_search(
 ) -> "tuple[list[Hit], Dataset]":
     """Search user datasets through the saved index in the cache folder (see kurskcli.index)."""
     from kurskcli import index
+    from kurskcli.text import safe
 
     progress = _LazyProgress("building the search index") if _is_terminal(sys.stderr) else None
     try:
@@ -455,7 +456,8 @@ def _cached_search(
             types=types,
             limit=limit,
             progress=progress,
-            warn=lambda message: _stderr(f"kurskcli: note: {message}"),
+            warn=lambda message: _stderr(f"kurskcli: note: {safe(message)}"),
+            debug=_debug_note,
         )
     finally:
         if progress is not None:
@@ -1022,6 +1024,10 @@ def _guard(debug: bool) -> Iterator[None]:
             )
         if isinstance(exc, DataFileError):
             die(str(exc), EXIT_NOINPUT)
+        from kurskcli.env import SettingError
+
+        if isinstance(exc, SettingError):
+            die(str(exc), EXIT_USAGE)
         if isinstance(exc, OSError) and (exc.errno in _OUTPUT_ERRNOS or _is_stdout_error()):
             _quiet_pipe()  # so that the interpreter's last flush of stdout does not fail again
             die(f"cannot write output: {exc.strerror or exc}", EXIT_IOERR)
@@ -1033,6 +1039,13 @@ def _guard(debug: bool) -> Iterator[None]:
 # Dataset files are read through read_limited, which turns its OSErrors into DataFileError,
 # so an OSError like these that reaches the guard came from writing the output.
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT}
+
+
+def _debug_note(message: str) -> None:
+    if os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0"):
+        from kurskcli.text import safe
+
+        _stderr(f"kurskcli: debug: {safe(message)}")
 
 
 def _stderr(line: str) -> None:
@@ -1118,8 +1131,8 @@ def _run(args: list[str]) -> int:
     return rv if isinstance(rv, int) else EXIT_OK
 
 
-_SIGNAL_WORDS = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
-_caught = [signal.SIGINT]  # the signal that stopped the command
+_SIGNAL_WORDS: dict[int, str] = {signal.SIGTERM: "terminated", signal.SIGHUP: "hung up"}
+_caught: list[int] = [signal.SIGINT]  # the signal that stopped the command
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -6,19 +6,20 @@ import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, parse_edtf
+from kurskcli.env import max_data_bytes
 from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
 from kurskcli.text import fold_space
 
 BUNDLED_NAME = "kursk-2025.json"
 BUNDLED_ORIGIN = "<bundled>/" + BUNDLED_NAME
 SCHEMA_MAJOR = "1"
-MAX_FILE_BYTES = int(os.environ.get("KURSKCLI_MAX_DATA_BYTES", 256 * 1024 * 1024))
 MAX_PROBLEMS = 20
 
 ACTOR_KINDS = ("person", "organization", "state", "media")
@@ -67,6 +68,7 @@ class DataFileError(Exception):
     """A dataset file cannot be read (exit 66)."""
 
     exit_code = 66
+
 
 
 # ----------------------------------------------------------------------------- reading
@@ -124,8 +126,42 @@ def decode_json(data: bytes, origin: str) -> Any:
         raise DatasetError([Problem(origin, "$", f"invalid JSON: {exc}")]) from None
 
 
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a regular file of at most ``limit`` bytes, or raise DataFileError."""
+SAMPLE_BYTES = 64 * 1024
+
+
+def fingerprint_of(path: str | os.PathLike[str], st: os.stat_result, data: bytes) -> list[Any]:
+    """What identifies a file's content: where it is, its status before it was read, and a
+    CRC-32 of the first and last 64 KiB of what was read. ``fingerprint`` gives the same list
+    for the same file as long as it has not changed."""
+    head = data[:SAMPLE_BYTES]
+    tail = data[-SAMPLE_BYTES:] if len(data) > 2 * SAMPLE_BYTES else data[SAMPLE_BYTES : 2 * SAMPLE_BYTES]
+    crc = zlib.crc32(tail, zlib.crc32(head))
+    return [os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, crc]
+
+
+def fingerprint(path: str | os.PathLike[str]) -> list[Any] | None:
+    """A file's current fingerprint, reading only its first and last 64 KiB; None if it cannot be read."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+            if st.st_size > 2 * SAMPLE_BYTES:
+                fh.seek(-SAMPLE_BYTES, os.SEEK_END)
+            tail = fh.read(SAMPLE_BYTES)
+    except OSError:
+        return None
+    return fingerprint_of(path, st, head + tail)
+
+
+def read_limited(path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None) -> bytes:
+    """Read a regular file of at most ``limit`` bytes (default: the setting), or raise DataFileError.
+
+    With ``seen``, the file's fingerprint (its status taken before reading) is added to it.
+    """
+    if limit is None:
+        limit = max_data_bytes()
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -143,6 +179,9 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         )
     try:
         with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())  # the file actually opened, before a byte of it is read
+            if not stat.S_ISREG(st.st_mode):
+                raise DataFileError(f"{path}: not a regular file")
             # read(n) allocates n bytes up front: ask for the size stat() gave, plus one byte
             # to notice a file that grew past the limit since.
             data = fh.read(min(st.st_size, limit) + 1)
@@ -150,6 +189,8 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
         raise DataFileError(f"{path}: more than the {limit:,}-byte limit")
+    if seen is not None:
+        seen.append(fingerprint_of(path, st, data))
     return data
 
 
@@ -373,9 +414,7 @@ class _Build:
         folder = base
 
         def from_folder(name: str) -> bytes:
-            data = read_limited(folder / name)
-            self.ds.files.append(str(folder / name))
-            return data
+            return read_limited(folder / name, seen=self.ds.files)
 
         return from_folder
 
@@ -591,8 +630,7 @@ def load_dataset(
         checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))
     for p in paths:
         path = Path(p)
-        doc = decode_json(read_limited(path), str(path))
-        build.ds.files.append(str(path))
+        doc = decode_json(read_limited(path, seen=build.ds.files), str(path))
         checkers.append(build.add_document(doc, str(path), path.parent))
     build.finish()
     problems = [prob for ck in checkers for prob in ck.problems]

@@ -1,17 +1,54 @@
-"""What kurskcli reads from the environment about where things are.
+"""What kurskcli reads from the environment: where things are, and the settings.
 
 KURSKCLI_DATA names extra dataset files; XDG_CACHE_HOME (else HOME) places the cache folder;
-KURSKCLI_CACHE=off turns the cache off. Standard library only, cheap to import.
+KURSKCLI_CACHE=off turns the cache off; KURSKCLI_MAX_DATA_BYTES bounds a dataset file. Each
+is read when it is needed, and a value that cannot be used is a SettingError (exit 2) that
+names the variable. Standard library only, cheap to import.
 """
 
+import contextlib
 import os
+import stat
 from pathlib import Path
+
+DEFAULT_MAX_DATA_BYTES = 256 * 1024 * 1024
+_ON = ("", "1", "on", "yes", "true")
+_OFF = ("0", "off", "no", "false")
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value kurskcli cannot use (exit 2)."""
 
 
 def data_paths() -> list[Path]:
     """Dataset paths named by KURSKCLI_DATA (separated by ':'; empty parts ignored)."""
     raw = os.environ.get("KURSKCLI_DATA", "")
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def max_data_bytes() -> int:
+    """The largest dataset or source file to read (KURSKCLI_MAX_DATA_BYTES, else 256 MiB)."""
+    raw = os.environ.get("KURSKCLI_MAX_DATA_BYTES")
+    if raw is None:
+        return DEFAULT_MAX_DATA_BYTES
+    text = raw.strip().replace("_", "")
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise SettingError(
+            f"KURSKCLI_MAX_DATA_BYTES={raw!r} is not a whole number of bytes above 0 "
+            f"(unset it for the default, {DEFAULT_MAX_DATA_BYTES})"
+        )
+    return int(text)
+
+
+def cache_enabled() -> bool:
+    """KURSKCLI_CACHE: on (the default) or off."""
+    raw = os.environ.get("KURSKCLI_CACHE", "")
+    value = raw.strip().lower()
+    if value in _ON:
+        return True
+    if value in _OFF:
+        return False
+    raise SettingError(f"KURSKCLI_CACHE={raw!r} is neither on nor off (use 1/on/yes or 0/off/no)")
 
 
 def cache_dir() -> Path | None:
@@ -25,5 +62,31 @@ def cache_dir() -> Path | None:
     return None
 
 
-def cache_enabled() -> bool:
-    return os.environ.get("KURSKCLI_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
+def private_cache_dir() -> tuple[Path | None, str]:
+    """The cache folder, made (mode 0700) if missing, when it is safe to use; else None and why.
+
+    Safe means a real folder (not a symbolic link), owned by this user, that nobody else can
+    write to: otherwise another user could plant files or links that kurskcli would read or
+    write through.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return None, "no cache folder (set XDG_CACHE_HOME or HOME)"
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+        st = os.lstat(folder)
+    except FileExistsError:
+        return None, f"cannot make the cache folder {folder}: a file is in the way"
+    except OSError as exc:
+        return None, f"cannot make the cache folder {folder}: {exc.strerror or exc}"
+    if stat.S_ISLNK(st.st_mode):
+        return None, f"the cache folder {folder} is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return None, f"the cache folder {folder} is not a folder"
+    if st.st_uid != os.geteuid():
+        return None, f"the cache folder {folder} belongs to another user"
+    if st.st_mode & 0o022:
+        return None, f"others can write to the cache folder {folder}"
+    return folder, ""

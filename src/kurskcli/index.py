@@ -10,12 +10,17 @@ The cache is a copy, never the truth:
 
 * it is keyed by the tool and format version and by every file the data came from (the
   dataset files and any source texts they name): path, device, inode, size, modification and
-  change times, and a checksum of the first and last 64 KiB; any difference means a rebuild;
+  change times as they were before the file was read, and a checksum of its first and last
+  64 KiB; any difference means a rebuild;
+* every row carries a BLAKE2 digest of its content, and the table layout must be exactly the
+  one written; a row or layout that does not match means a rebuild, and so does a query that
+  runs longer than a few seconds (a hostile file cannot make a search hang);
 * it is only written after the data loaded without a problem, so it never hides an error;
-* it is written to a temporary file in the cache folder and renamed into place, so an
-  interrupted build leaves nothing behind and readers never see half a file;
-* a cache that cannot be read (corrupt, truncated, wrong shape) is ignored and rebuilt;
-* if the cache folder cannot be written, the search runs without it (and says so).
+* it is written in a private temporary folder and renamed into place, so an interrupted
+  build leaves nothing behind and readers never see half a file; a lock makes concurrent
+  first searches build it once;
+* it lives only in a cache folder that is this user's alone (``env.private_cache_dir``);
+  otherwise, or if the folder cannot be written, the search runs without it and says so.
 
 Both paths run the same algorithm (``searcher.IndexBase``), so they return the same hits.
 """
@@ -25,15 +30,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import stat
+import time
 import zlib
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
 from kurskcli.dates import DateRange, iso
-from kurskcli.env import cache_dir
+from kurskcli.env import private_cache_dir
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
 
@@ -41,7 +49,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 FORMAT = "kurskcli-search-index/1"
-SAMPLE_BYTES = 64 * 1024
+QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
 
 Progress = Callable[[str, int, int], None]
@@ -103,51 +111,85 @@ def unpack(kind: str, values: Sequence[Any]) -> Record:
 # ----------------------------------------------------------------------------- where and what
 
 
-def fingerprint(path: str | os.PathLike[str]) -> list[Any] | None:
-    """What identifies a file's current content without reading all of it; None if it is gone."""
-    try:
-        real = os.path.realpath(path)
-        st = os.stat(real)
-        with open(real, "rb") as fh:
-            head = fh.read(SAMPLE_BYTES)
-            if st.st_size > 2 * SAMPLE_BYTES:
-                fh.seek(-SAMPLE_BYTES, os.SEEK_END)
-            tail = fh.read(SAMPLE_BYTES)
-    except OSError:
-        return None
-    crc = zlib.crc32(tail, zlib.crc32(head))
-    return [real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, crc]
-
-
 def _bundled_fingerprint() -> list[Any]:
     import kurskcli.data
-    from kurskcli.dataset import BUNDLED_NAME
+    from kurskcli.dataset import BUNDLED_NAME, fingerprint
 
     here = getattr(kurskcli.data, "__file__", None)
     fp = fingerprint(Path(here).parent / BUNDLED_NAME) if here else None
     return ["bundled", __version__, fp]
 
 
-def _key(paths: Sequence[Path], bundled: bool) -> tuple[str, str]:
-    """The cache file's name (from where the data lives) and its content key (from what it holds)."""
+def _name(paths: Sequence[Path], bundled: bool) -> str:
+    """The cache file's name, from where the data lives."""
     where = json.dumps([FORMAT, __version__, bundled, [os.path.realpath(p) for p in paths]])
-    files: list[list[Any] | None] = [_bundled_fingerprint()] if bundled else []
-    files += [fingerprint(p) for p in paths]
-    what = json.dumps([FORMAT, __version__, files])
-    return f"search-{zlib.crc32(where.encode('utf-8', 'surrogateescape')):08x}.sqlite", what
+    return f"search-{zlib.crc32(where.encode('utf-8', 'surrogateescape')):08x}.sqlite"
+
+
+def _key(bundled_fp: list[Any] | None, dataset_fps: Sequence[list[Any] | None]) -> str:
+    """The content key: what the data files were when they were read."""
+    return json.dumps([FORMAT, __version__, bundled_fp, list(dataset_fps)])
+
+
+def _current_key(paths: Sequence[Path], bundled: bool) -> str:
+    from kurskcli.dataset import fingerprint
+
+    return _key(_bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
+
+
+def _digest(*parts: bytes | str | int) -> bytes:
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        raw = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        raw = str(raw).encode() if isinstance(raw, int) else raw
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+    return h.digest()
+
+
+_META_KEYS = ("format", "key", "deps", "vocab", "types")
+SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
+    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT, digest BLOB)",
+)
+_LAYOUT: list[tuple[Any, ...]] = []
+
+
+def _layout(con: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+
+
+def _expected_layout() -> list[tuple[Any, ...]]:
+    """What sqlite_master holds in an index that ``write`` made: nothing more, nothing less."""
+    if not _LAYOUT:
+        import sqlite3
+
+        con = sqlite3.connect(":memory:")
+        for statement in SCHEMA:
+            con.execute(statement)
+        _LAYOUT.extend(_layout(con))
+        con.close()
+    return _LAYOUT
 
 
 # ----------------------------------------------------------------------------- reading
 
 
 class DiskIndex(IndexBase):
-    """A search index read on demand from a cache file written by ``write``."""
+    """A search index read on demand from a cache file written by ``write``; every row is checked."""
 
     def __init__(self, con: sqlite3.Connection):
         self.con = con
+        if _layout(con) != _expected_layout():
+            raise CacheUnusable("not the layout this version writes")
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("format") != FORMAT:
             raise CacheUnusable("another format")
+        if meta.get("digest") != _digest(*(meta[k] for k in _META_KEYS)):
+            raise CacheUnusable("the index's description does not match its digest")
         self.meta = meta
         self.vocab = meta["vocab"].split("\n") if meta["vocab"] else []
         self.types: bytes = meta["types"]
@@ -155,12 +197,14 @@ class DiskIndex(IndexBase):
         self._records: dict[int, Record] = {}
 
     def postings_of(self, word: str) -> dict[int, float]:
-        row = self.con.execute("SELECT rids, weights FROM postings WHERE word = ?", (word,)).fetchone()
+        row = self.con.execute("SELECT rids, weights, digest FROM postings WHERE word = ?", (word,)).fetchone()
         if row is None:
-            return {}
+            raise CacheUnusable(f"no postings for {word!r}")  # only words of the vocabulary are asked for
+        raw, weights, digest = row
+        if digest != _digest(word, raw, weights):
+            raise CacheUnusable(f"the postings of {word!r} do not match their digest")
         rids = array("I")
-        rids.frombytes(row[0])
-        weights = row[1]
+        rids.frombytes(raw)
         if len(rids) != len(weights) or (rids and max(rids) >= self.size):
             raise CacheUnusable("postings out of range")
         return {rid: w / 100 for rid, w in zip(rids, weights, strict=True)}
@@ -169,12 +213,17 @@ class DiskIndex(IndexBase):
         return _TYPE_NAMES[self.types[rid]]
 
     def _row(self, rid: int) -> tuple[Record, list[tuple[str, str, float]]]:
-        row = self.con.execute("SELECT data, fields FROM records WHERE rid = ?", (rid,)).fetchone()
+        row = self.con.execute("SELECT id, data, fields, digest FROM records WHERE rid = ?", (rid,)).fetchone()
         if row is None:
             raise CacheUnusable(f"record {rid} missing")
-        rec = unpack(self.type_of(rid), json.loads(row[0]))
+        rec_id, data, fields, digest = row
+        if digest != _digest(rid, rec_id, data, fields):
+            raise CacheUnusable(f"record {rid} does not match its digest")
+        rec = unpack(self.type_of(rid), json.loads(data))
+        if rec.id != rec_id:
+            raise CacheUnusable(f"record {rid} holds another id")
         self._records[rid] = rec
-        return rec, [(name, text, float(weight)) for name, text, weight in json.loads(row[1])]
+        return rec, [(name, text, float(weight)) for name, text, weight in json.loads(fields)]
 
     def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
         return self._row(rid)[1]
@@ -186,27 +235,39 @@ class DiskIndex(IndexBase):
         """A dataset holding the actors only: what hits need to name speakers."""
         ds = Dataset()
         first = self.types.find(bytes([TYPE_ORDER["actor"]]))
-        if first >= 0:
-            for rid, data in self.con.execute("SELECT rid, data FROM records WHERE rid >= ?", (first,)):
-                rec = unpack(self.type_of(rid), json.loads(data))
-                if isinstance(rec, Actor):
-                    ds.actors[rec.id] = rec
+        for rid in range(first, self.size) if first >= 0 else ():
+            rec = self.record_at(rid)
+            if isinstance(rec, Actor):
+                ds.actors[rec.id] = rec
         return ds
 
 
-def _open(path: Path, what: str) -> DiskIndex:
+def _open(path: Path, key: str) -> DiskIndex:
+    """The saved index at ``path`` if it is ours, intact and current; else CacheUnusable."""
     import sqlite3
 
     try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            raise CacheUnusable("not a regular file of this user's")
         con = sqlite3.connect(path, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise CacheUnusable(str(exc)) from None
+    try:
+        deadline = time.monotonic() + QUERY_SECONDS
+        con.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)  # every query ends, one way or another
         con.execute("PRAGMA query_only = 1")
+        con.execute("PRAGMA trusted_schema = 0")
         index = DiskIndex(con)
-        if index.meta.get("key") != what:
+        if index.meta.get("key") != key:
             raise CacheUnusable("stale")
-        for dep, fp in json.loads(index.meta["deps"]):
-            if fingerprint(dep) != fp:
-                raise CacheUnusable(f"{dep} changed")
+        from kurskcli.dataset import fingerprint
+
+        for fp in json.loads(index.meta["deps"]):
+            if fingerprint(fp[0]) != fp:
+                raise CacheUnusable(f"{fp[0]} changed")
     except (sqlite3.Error, *_DAMAGE) as exc:
+        con.close()
         raise CacheUnusable(str(exc)) from None
     return index
 
@@ -214,24 +275,24 @@ def _open(path: Path, what: str) -> DiskIndex:
 # ----------------------------------------------------------------------------- writing
 
 
-def write(index: SearchIndex, target: Path, what: str, deps: Sequence[str], progress: Progress | None = None) -> None:
-    """Write ``index`` to ``target`` atomically: a temporary file beside it, then a rename."""
+def write(
+    index: SearchIndex, target: Path, key: str, deps: Sequence[list[Any]], progress: Progress | None = None
+) -> None:
+    """Write ``index`` to ``target`` (mode 0600) atomically: a private temporary file, then a rename."""
     from kurskcli.files import write_atomically
 
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_atomically(target, lambda tmp, _fd: _fill(index, tmp, what, deps, progress), force=True, mode=0o600)
+    write_atomically(target, lambda tmp, _fd: _fill(index, tmp, key, deps, progress), force=True, mode=0o600)
 
 
-def _fill(index: SearchIndex, path: Path, what: str, deps: Sequence[str], progress: Progress | None) -> None:
+def _fill(index: SearchIndex, path: Path, key: str, deps: Sequence[list[Any]], progress: Progress | None) -> None:
     import sqlite3
 
     con = sqlite3.connect(path)
     try:
         con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID")
-        con.execute("CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB) WITHOUT ROWID")
-        con.execute("CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT)")
+        con.execute("PRAGMA synchronous = OFF")  # the finished file is synced before it is put in place
+        for statement in SCHEMA:
+            con.execute(statement)
         total = len(index.records)
 
         def rows() -> Any:
@@ -239,31 +300,51 @@ def _fill(index: SearchIndex, path: Path, what: str, deps: Sequence[str], progre
                 if progress is not None and rid % 1000 == 0:
                     progress("saving", rid, total)
                 fields = json.dumps(index.fields[rid], ensure_ascii=False)
-                yield rid, rec.id, json.dumps(pack(rec), ensure_ascii=False), fields
+                data = json.dumps(pack(rec), ensure_ascii=False)
+                yield rid, rec.id, data, fields, _digest(rid, rec.id, data, fields)
 
-        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows())
+        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows())
 
         def postings() -> Any:
             for word in index.vocab:
                 post = index.postings[word]
-                yield word, array("I", post).tobytes(), bytes(round(w * 100) for w in post.values())
+                rids, weights = array("I", post).tobytes(), bytes(round(w * 100) for w in post.values())
+                yield word, rids, weights, _digest(word, rids, weights)
 
-        con.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings())
-        types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
-        dep_fps = [[d, fingerprint(d)] for d in deps]
-        con.executemany(
-            "INSERT INTO meta VALUES (?, ?)",
-            [
-                ("format", FORMAT),
-                ("key", what),
-                ("deps", json.dumps(dep_fps)),
-                ("vocab", "\n".join(index.vocab)),
-                ("types", types),
-            ],
-        )
+        con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
+        meta: dict[str, Any] = {
+            "format": FORMAT,
+            "key": key,
+            "deps": json.dumps(list(deps)),
+            "vocab": "\n".join(index.vocab),
+            "types": bytes(TYPE_ORDER[rec.type] for rec in index.records),
+        }
+        meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
+        con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         con.commit()
     finally:
         con.close()
+
+
+@contextmanager
+def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterator[None]:
+    """Hold ``name``'s lock in ``folder`` while its index is built, so that it is built once."""
+    import fcntl
+
+    try:
+        fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError:
+        yield  # no lock to be had: build without one, as before
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            warn("waiting for another kurskcli that is building this search index")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 # ----------------------------------------------------------------------------- the entry point
@@ -277,7 +358,8 @@ def search(
     types: Sequence[str] | None = None,
     limit: int | None = 20,
     progress: Progress | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+    debug: Callable[[str], None] = lambda message: None,
 ) -> tuple[list[Hit], Dataset]:
     """Search the bundled data (if ``bundled``) and ``paths`` through the on-disk cache.
 
@@ -285,41 +367,64 @@ def search(
     raises when the cache has to be (re)built from data that is invalid or unreadable.
     """
     normalize_query(query)  # a bad query fails before any work
-    folder = cache_dir()
-    name, what = _key(paths, bundled)
-    target = folder / name if folder is not None else None
-    if target is not None and target.is_file():
+    folder, why = private_cache_dir()
+    if folder is None:
+        warn(f"{why}; searching without a saved index")
+        ds = _load(paths, bundled, progress)
+        return SearchIndex(ds.records(), ds.passage).search(query, types=types, limit=limit), ds
+    name = _name(paths, bundled)
+    target = folder / name
+
+    def saved() -> tuple[list[Hit], Dataset] | None:
+        if not os.path.lexists(target):
+            return None
         import sqlite3
 
         try:
-            disk = _open(target, what)
+            disk = _open(target, _current_key(paths, bundled))
             try:
                 return disk.search(query, types=types, limit=limit), disk.actors()
             finally:
                 disk.con.close()
-        except (sqlite3.Error, *_DAMAGE):
-            pass  # rebuilt below
-    from kurskcli.dataset import load_dataset
+        except (sqlite3.Error, *_DAMAGE) as exc:
+            debug(f"not using the saved search index: {exc}")
+            return None
 
-    if progress is not None:
-        progress("reading", 0, 0)
-    ds = load_dataset(paths, bundled=bundled)
-    index = SearchIndex(
-        ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
-    )
-    if target is None:
-        if warn is not None:
-            warn("no cache folder (set XDG_CACHE_HOME or HOME); searching without a saved index")
-    else:
+    answer = saved()
+    if answer is not None:
+        return answer
+    with _build_lock(folder, name, warn):
+        answer = saved()  # built by another kurskcli while this one waited
+        if answer is not None:
+            return answer
+        from kurskcli.files import sweep_stale
+
+        sweep_stale(folder)
+        debug(f"building the search index {target}")
+        bundled_fp = _bundled_fingerprint() if bundled else None
+        ds = _load(paths, bundled, progress)
+        index = SearchIndex(
+            ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
+        )
+        read = {fp[0]: fp for fp in ds.files}
+        key = _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths])
+        mains = {os.path.realpath(p) for p in paths}
+        deps = [fp for real, fp in read.items() if real not in mains]
         import sqlite3
 
         from kurskcli.files import OutputFileError
 
         try:
-            given = {str(p) for p in paths}
-            write(index, target, what, [f for f in ds.files if f not in given], progress)
+            write(index, target, key, deps, progress)
         except (OSError, OutputFileError, sqlite3.Error) as exc:
-            if warn is not None:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                warn(f"cannot save the search index in {target.parent}: {reason}; searching without it")
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            warn(f"cannot save the search index in {folder}: {reason}; searching without it")
     return index.search(query, types=types, limit=limit), ds
+
+
+def _load(paths: Sequence[Path], bundled: bool, progress: Progress | None) -> Dataset:
+    from kurskcli.dataset import load_dataset
+
+    if progress is not None:
+        progress("reading", 0, 0)
+    return load_dataset(paths, bundled=bundled)

@@ -6,7 +6,7 @@ The annotations are evaluated (no ``from __future__ import annotations``): given
 NamedTuple compiles a ForwardRef for every field, which cost another 0.7 ms.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
 
@@ -110,7 +110,8 @@ class Dataset:
 
     def __init__(self) -> None:
         self.infos: list[DatasetInfo] = []
-        self.files: list[str] = []  # every file read from disk: dataset files and source texts
+        # the fingerprint of every file read from disk (dataset files and source texts), in order
+        self.files: list[list[Any]] = []
         self.sources: dict[str, Source] = {}
         self.actors: dict[str, Actor] = {}
         self.quotes: dict[str, Quote] = {}
