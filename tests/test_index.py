@@ -141,6 +141,137 @@ def test_a_damaged_index_is_ignored_and_rebuilt(
     assert cache.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
+def _sql(path: Path, *statements: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    for statement in statements:
+        con.execute(statement)
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE records SET data = replace(data, 'bridge', 'tunnel')",
+        "UPDATE records SET fields = replace(fields, 'bridge', 'tunnel')",
+        "UPDATE postings SET weights = zeroblob(length(weights))",
+        "DELETE FROM postings WHERE word = 'bridge'",
+        "UPDATE meta SET value = value || char(10) || 'zzz' WHERE key = 'vocab'",
+        "UPDATE records SET rid = rid + 1000 WHERE rid = 0",
+    ],
+)
+def test_an_edited_index_never_changes_an_answer(
+    run: Callable[..., Result], data: Path, private_cache: Path, edit: str
+) -> None:
+    expected = search_json(run, "the bridge", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    assert search_json(run, "the bridge", "--data", str(data)) == expected
+    [saved] = caches(private_cache)
+    _sql(saved, edit)
+    r = run("search", "the bridge", "--data", str(data), "--json", "--limit", "50")
+    assert (r.code, r.err) == (0, "") and r.json() == expected
+    assert search_json(run, "the bridge", "--data", str(data)) == expected
+
+
+def test_a_hostile_view_in_the_index_cannot_make_search_hang(
+    run: Callable[..., Result], data: Path, private_cache: Path
+) -> None:
+    expected = search_json(run, "bridge", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    search_json(run, "bridge", "--data", str(data))
+    [saved] = caches(private_cache)
+    _sql(
+        saved,
+        "ALTER TABLE meta RENAME TO meta_real",
+        "CREATE VIEW meta AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+        "SELECT 'format' AS key, x AS value FROM c",
+    )
+    started = time.monotonic()
+    assert search_json(run, "bridge", "--data", str(data)) == expected
+    assert time.monotonic() - started < 60
+
+
+def test_every_query_on_a_saved_index_is_bounded(
+    data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    index.search([data], True, "bridge")
+    [saved] = caches(private_cache)
+    monkeypatch.setattr(index, "QUERY_SECONDS", 0.5)
+    con = index.connect_bounded(saved)
+    started = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        con.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+    assert time.monotonic() - started < 30
+    con.close()
+
+
+def test_a_source_edited_while_the_index_is_saved_is_noticed(
+    run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "text.txt"
+    source.write_bytes(b"the bridge will open in spring")
+    doc = {
+        "schema_version": "1.0",
+        "dataset": {"id": "t", "version": "1", "title": "T"},
+        "sources": [{"id": "s", "title": "T", "author": "A", "file": "text.txt", "sha256": sha256(source)}],
+        "actors": [{"id": "a", "name": "A", "kind": "person"}],
+        "quotes": [
+            {
+                "id": "q",
+                "speaker": "a",
+                "text": "the bridge",
+                "kind": "fragment",
+                "source": {"id": "s", "start": 0, "end": 10},
+            }
+        ],
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    real_write = index.write
+
+    def edit_then_write(*args: object, **kw: object) -> None:
+        source.write_bytes(b"the tunnel will open in spring")  # after the load, before the save
+        real_write(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "write", edit_then_write)
+    assert run("search", "bridge", "--data", str(path), "--no-bundled").code == 0
+    monkeypatch.setattr(index, "write", real_write)
+    r = run("search", "bridge", "--data", str(path), "--no-bundled")
+    assert r.code == 65 and "sha256" in r.err.lower(), "the index answered from a text that has changed"
+    assert run("quote", "--data", str(path), "--no-bundled").code == 65
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.binary(max_size=4096), st.tuples(st.integers(0, 10**9), st.integers(0, 7))))
+def test_any_bytes_as_the_saved_index_never_change_an_answer(
+    tmp_path_factory: pytest.TempPathFactory, damage: bytes | tuple[int, int]
+) -> None:
+    folder = tmp_path_factory.mktemp("hyp")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    try:
+        expected = [(h.record, h.score) for h in index.search([MINI], True, "the bridge", limit=None)[0]]
+        [saved] = [p for p in (folder / "kurskcli").glob("*.sqlite")]
+        if isinstance(damage, bytes):
+            saved.write_bytes(damage)
+        else:  # one flipped bit in a real index
+            raw = bytearray(saved.read_bytes())
+            at, bit = damage
+            raw[at % len(raw)] ^= 1 << bit
+            saved.write_bytes(bytes(raw))
+        hits, _ = index.search([MINI], True, "the bridge", limit=None)
+        assert [(h.record, h.score) for h in hits] == expected
+    finally:
+        del os.environ["XDG_CACHE_HOME"]
+
+
 def test_results_are_the_same_with_and_without_the_index(
     run: Callable[..., Result], data: Path, private_cache: Path
 ) -> None:
@@ -354,3 +485,109 @@ def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: P
     )
     assert "building the search index" not in again.stdout
     assert "q5" in again.stdout and first_build
+
+
+# ----------------------------------------------------------------------------- the cache folder
+
+
+def test_the_cache_folder_and_the_index_are_private(
+    run: Callable[..., Result], data: Path, private_cache: Path
+) -> None:
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    assert private_cache.stat().st_mode & 0o777 == 0o700
+    [saved] = caches(private_cache)
+    assert saved.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("how", ["writable by others", "a symbolic link", "another user's"])
+def test_a_cache_folder_that_is_not_private_is_not_used(
+    run: Callable[..., Result], data: Path, private_cache: Path, tmp_path: Path, how: str
+) -> None:
+    expected = search_json(run, "bridge", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    if how == "writable by others":
+        private_cache.mkdir(mode=0o700)
+        private_cache.chmod(0o777)
+        said = "others can write to the cache folder"
+    elif how == "a symbolic link":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir(mode=0o700)
+        private_cache.symlink_to(elsewhere)
+        said = "is a symbolic link"
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("giving a folder to another user needs root")
+        private_cache.mkdir(mode=0o700)
+        os.chown(private_cache, 65534, 65534)
+        said = "belongs to another user"
+    for _ in range(2):
+        r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50")
+        assert r.code == 0 and r.json() == expected
+        assert (
+            r.err
+            == f"kurskcli: note: the cache folder {private_cache} {said}; searching without a saved index\n".replace(
+                f"the cache folder {private_cache} others can write to the cache folder",
+                "others can write to the cache folder",
+            )
+            or said in r.err
+        )
+        assert r.err.count("\n") == 1
+    target = private_cache.resolve() if how == "a symbolic link" else private_cache
+    assert list(target.iterdir()) == []
+
+
+def test_temporary_folders_left_by_a_killed_kurskcli_are_swept(
+    run: Callable[..., Result], data: Path, private_cache: Path
+) -> None:
+    private_cache.mkdir(mode=0o700)
+    dead = private_cache / ".kurskcli-999999999-0123456789ab.tmp"  # no such process
+    dead.mkdir()
+    (dead / "part").write_bytes(b"x" * 1000)
+    (dead / "part-journal").write_bytes(b"x")
+    alive = private_cache / f".kurskcli-{os.getppid()}-0123456789ab.tmp"  # a process that is running
+    alive.mkdir()
+    other = private_cache / "notes.tmp"
+    other.write_text("not ours")
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    assert not dead.exists() and alive.exists() and other.exists()
+
+
+def test_concurrent_first_searches_build_the_index_once(tmp_path: Path, private_cache: Path) -> None:
+    path = big_dataset(tmp_path, 20_000)
+    env = {**os.environ, "KURSKCLI_DEBUG": "1"}
+    argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--json"]
+    procs = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert results[0][0] == results[1][0] and json.loads(results[0][0])
+    builds = sum("debug: building the search index" in err for _, err in results)
+    assert builds == 1, [err for _, err in results]
+
+
+def test_a_search_waits_for_the_lock_of_a_build_under_way(tmp_path: Path, data: Path, private_cache: Path) -> None:
+    import fcntl
+
+    first = subprocess.run(
+        [sys.executable, "-m", "kurskcli", "--data", str(data), "search", "bridge", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    [saved] = caches(private_cache)
+    saved.unlink()
+    [lock] = private_cache.glob("*.lock")
+    fd = os.open(lock, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as another kurskcli building this index would
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kurskcli", "--data", str(data), "search", "bridge", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    assert proc.poll() is None, "the search did not wait for the build under way"
+    os.close(fd)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and out == first.stdout
+    assert err == "kurskcli: note: waiting for another kurskcli that is building this search index\n"

@@ -242,6 +242,18 @@ class DiskIndex(IndexBase):
         return ds
 
 
+def connect_bounded(path: Path) -> sqlite3.Connection:
+    """A read-only connection on which every statement is interrupted after QUERY_SECONDS in all."""
+    import sqlite3
+
+    con = sqlite3.connect(path, check_same_thread=False)
+    deadline = time.monotonic() + QUERY_SECONDS
+    con.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+    con.execute("PRAGMA query_only = 1")
+    con.execute("PRAGMA trusted_schema = 0")
+    return con
+
+
 def _open(path: Path, key: str) -> DiskIndex:
     """The saved index at ``path`` if it is ours, intact and current; else CacheUnusable."""
     import sqlite3
@@ -250,14 +262,10 @@ def _open(path: Path, key: str) -> DiskIndex:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
             raise CacheUnusable("not a regular file of this user's")
-        con = sqlite3.connect(path, check_same_thread=False)
+        con = connect_bounded(path)
     except (OSError, sqlite3.Error) as exc:
         raise CacheUnusable(str(exc)) from None
     try:
-        deadline = time.monotonic() + QUERY_SECONDS
-        con.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)  # every query ends, one way or another
-        con.execute("PRAGMA query_only = 1")
-        con.execute("PRAGMA trusted_schema = 0")
         index = DiskIndex(con)
         if index.meta.get("key") != key:
             raise CacheUnusable("stale")
