@@ -522,14 +522,8 @@ def test_a_cache_folder_that_is_not_private_is_not_used(
     for _ in range(2):
         r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50")
         assert r.code == 0 and r.json() == expected
-        assert (
-            r.err
-            == f"kurskcli: note: the cache folder {private_cache} {said}; searching without a saved index\n".replace(
-                f"the cache folder {private_cache} others can write to the cache folder",
-                "others can write to the cache folder",
-            )
-            or said in r.err
-        )
+        assert r.err.startswith("kurskcli: note: ") and said in r.err and str(private_cache) in r.err
+        assert r.err.endswith("; searching without a saved index\n")
         assert r.err.count("\n") == 1
     target = private_cache.resolve() if how == "a symbolic link" else private_cache
     assert list(target.iterdir()) == []
