@@ -156,3 +156,67 @@ def test_the_zsh_function_offers_candidates_in_a_real_zsh() -> None:
     )
     r = subprocess.run(["zsh", "-c", driver], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
     assert r.stdout.splitlines() == ["putin:Vladimir Putin", "FILES"], r.stderr
+
+
+# ----------------------------------------------------------------------------- hostile data and shells
+
+
+def evil_dataset(tmp_path: Path) -> Path:
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["quotes"][0]["id"] = "qa;touch /tmp/PWNED;#"
+    doc["quotes"][1]["id"] = "/*/*/*/*/*/*/*"
+    doc["quotes"][2]["id"] = "qb\n"
+    doc["actors"][0]["name"] = "Evil \x1b]0;title\x07\x1b[2J name"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_ids_that_break_the_id_rule_are_never_offered(tmp_path: Path) -> None:
+    evil = str(evil_dataset(tmp_path))
+    offered = values("show", "--data", evil, "--no-bundled", "")
+    assert offered and all(complete.ID.fullmatch(v) for v in offered)
+    assert not any(v.startswith(("qa", "/", "qb")) for v in offered)
+
+
+def test_descriptions_carry_no_escape_sequences(tmp_path: Path) -> None:
+    evil = str(evil_dataset(tmp_path))
+    for shell in ("zsh", "fish"):
+        out = complete.answer(shell, ["quote", "--data", evil, "--no-bundled", "pet"])
+        assert "\x1b" not in out and "\x07" not in out
+        assert "Evil \\x1b]0;title\\x07\\x1b[2J name" in out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "/dev/zero"])
+def test_a_data_path_that_is_not_a_regular_file_never_hangs_completion(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "data"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to("/dev/zero")
+    for env in ({"KURSKCLI_DATA": str(path)}, {}):
+        r = subprocess.run(
+            [sys.executable, "-m", "kurskcli", "__complete", "bash", "--data", str(path), "quote", "pu"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env={**os.environ, **env},
+        )
+        assert (r.returncode, r.stdout) == (0, "putin\n")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_bash_inserts_every_candidate_quoted_and_never_globs_or_runs_it(tmp_path: Path) -> None:
+    # a stand-in kurskcli that answers what a hostile dataset could have made it answer
+    fake = tmp_path / "bin" / "kurskcli"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nprintf '%s\\n' '/*' 'x;touch PWNED;#' '$(touch PWNED2)' 'plain'\n")
+    fake.chmod(0o755)
+    script = complete.BASH
+    driver = script + 'COMP_WORDS=(kurskcli show ""); COMP_CWORD=2; _kurskcli; printf "<%s>\\n" "${COMPREPLY[@]}"\n'
+    env = {**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    r = subprocess.run(["bash", "-c", driver], capture_output=True, text=True, timeout=20, env=env, cwd=tmp_path)
+    assert r.stdout.splitlines() == ["</\\*>", "<x\\;touch\\ PWNED\\;#>", "<\\$\\(touch\\ PWNED2\\)>", "<plain>"]
+    assert not (tmp_path / "PWNED").exists() and not (tmp_path / "PWNED2").exists()

@@ -194,3 +194,45 @@ def test_schema_file_agrees_with_the_loader(tmp_path: Path) -> None:
         assert list(validator.iter_errors(doc))
         with pytest.raises(DatasetError):
             load_dataset([write(tmp_path, doc)], bundled=False)
+
+
+@pytest.mark.parametrize("bad", ["q-open\n", "q-open\r\n", "\nq-open", "q open", "q-open\u0660"])
+def test_an_id_with_a_line_break_or_other_stray_character_is_refused(tmp_path: Path, bad: str) -> None:
+    doc = mini_doc()
+    doc["quotes"].append({**doc["quotes"][0], "id": bad})
+    found = problems(write(tmp_path, doc))
+    assert any("$.quotes[3].id" in p and "is not a valid id" in p for p in found), found
+
+
+def test_a_user_actor_id_with_a_trailing_newline_cannot_shadow_a_bundled_one(tmp_path: Path) -> None:
+    from .conftest import run_process
+
+    doc = {"schema_version": "1.0", "dataset": {"id": "x", "version": "1", "title": "X"}}
+    doc["actors"] = [{"id": "putin\n", "name": "Someone Else", "kind": "person"}]  # type: ignore[assignment]
+    r = run_process("quote", "putin", "--data", str(write(tmp_path, doc)))
+    assert r.returncode == 65 and "$.actors[0].id" in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e9", "-1", "0", "12abc", "٣"])
+def test_a_bad_size_limit_setting_is_a_usage_error_naming_it(value: str) -> None:
+    from .conftest import run_process
+
+    r = run_process("quote", "putin", "--data", str(MINI), env={"KURSKCLI_MAX_DATA_BYTES": value})
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("kurskcli: KURSKCLI_MAX_DATA_BYTES=") and r.stderr.count("\n") == 1
+
+
+def test_the_size_limit_setting_is_honoured(tmp_path: Path) -> None:
+    from .conftest import run_process
+
+    data = write(tmp_path, mini_doc())
+    r = run_process("quote", "--data", str(data), env={"KURSKCLI_MAX_DATA_BYTES": "100"})
+    assert r.returncode == 66 and "100-byte limit" in r.stderr
+    assert run_process("quote", "--data", str(data), env={"KURSKCLI_MAX_DATA_BYTES": "10_000_000"}).returncode == 0
+
+
+def test_a_bad_cache_setting_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    from .conftest import run_process
+
+    r = run_process("search", "bridge", "--data", str(MINI), env={"KURSKCLI_CACHE": "maybe"})
+    assert r.returncode == 2 and r.stderr.startswith("kurskcli: KURSKCLI_CACHE=") and r.stderr.count("\n") == 1

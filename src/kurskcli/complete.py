@@ -10,10 +10,15 @@ Actor ids and record ids come from the data the command would load (the bundled 
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 
+from kurskcli.model import ID
+
 FILES = "__files__"
+MAX_BYTES = 64 * 1024 * 1024
 SHARED = ("--json", "--jsonl", "--color", "--data", "-d", "--no-bundled", "--help", "-h")
 # The commands, a line of help for each, and their options; tests check these against the CLI.
 COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -80,13 +85,43 @@ def _documents(words: Sequence[str]) -> Iterable[dict[str, object]]:
 
         yield json.loads(bundled_bytes())
     for path in paths:
-        try:
-            with open(path, "rb") as fh:
-                doc = json.loads(fh.read(64 * 1024 * 1024))
-        except (OSError, ValueError, RecursionError):
-            continue
+        doc = _read_document(path)
         if isinstance(doc, dict):
             yield doc
+
+
+def _read_document(path: str) -> object:
+    """A dataset file's JSON, or None for anything that is not a readable regular file of JSON.
+
+    Opened without blocking and checked to be a regular file before a byte is read: a FIFO
+    or a device named by --data must not hang the shell's Tab key.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return json.loads(fh.read(MAX_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def _is_id(value: object) -> bool:
+    """Only an id that the loader would accept is offered: a shell must never see anything else."""
+    return isinstance(value, str) and ID.fullmatch(value) is not None
+
+
+def _label(value: object) -> str:
+    """A one-line description, inert on a terminal (zsh and fish print descriptions as they are)."""
+    from kurskcli.text import safe
+
+    return safe(" ".join(str(value).split())[:60])
 
 
 def _records(words: Sequence[str], tables: Sequence[str]) -> list[tuple[str, str]]:
@@ -98,9 +133,9 @@ def _records(words: Sequence[str], tables: Sequence[str]) -> list[tuple[str, str
             if not isinstance(items, list):
                 continue
             for item in items:
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                if isinstance(item, dict) and _is_id(item.get("id")):
                     label = item.get("name") or item.get("title") or item.get("text") or ""
-                    out.append((item["id"], " ".join(str(label).split())[:60]))
+                    out.append((item["id"], _label(label)))
     return out
 
 
@@ -113,11 +148,12 @@ def _actor_matches(words: Sequence[str], prefix: str) -> list[tuple[str, str]]:
     for doc in _documents(words):
         actors = doc.get("actors")
         for item in actors if isinstance(actors, list) else []:
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            if not isinstance(item, dict) or not _is_id(item.get("id")):
                 continue
-            names = [item["id"], str(item.get("name", "")), *[str(a) for a in item.get("aliases") or []]]
+            aliases = item.get("aliases")
+            names = [item["id"], str(item.get("name", "")), *[str(a) for a in aliases or [] if isinstance(a, str)]]
             if any(fold(n).startswith(want) for n in names):
-                out.append((item["id"], " ".join(str(item.get("name", "")).split())[:60]))
+                out.append((item["id"], _label(item.get("name", ""))))
     return out
 
 
@@ -192,15 +228,22 @@ def main(args: Sequence[str]) -> int:
 BASH = r"""# kurskcli completion for bash: eval "$(kurskcli completion bash)"
 _kurskcli() {
     local cur="${COMP_WORDS[COMP_CWORD]}"
-    local IFS=$'\n'
-    local out
-    out=$(kurskcli __complete bash "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    local out line
+    COMPREPLY=()
+    out=$(kurskcli __complete bash "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null) || return 0
     if [[ "$out" == "__files__" ]]; then
-        COMPREPLY=($(compgen -f -- "$cur"))
         compopt -o filenames 2>/dev/null
-    else
-        COMPREPLY=($out)
+        while IFS= read -r line; do
+            COMPREPLY+=("$line")
+        done < <(compgen -f -- "$cur")
+        return 0
     fi
+    # one candidate a line, each quoted for the shell: nothing in it is globbed or run
+    while IFS= read -r line; do
+        [[ -n "$line" ]] || continue
+        printf -v line '%q' "$line"
+        COMPREPLY+=("$line")
+    done <<< "$out"
 }
 complete -F _kurskcli kurskcli
 """

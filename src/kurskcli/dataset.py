@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, parse_edtf
 from kurskcli.env import max_data_bytes
-from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
+from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
 from kurskcli.text import fold_space
 
 BUNDLED_NAME = "kursk-2025.json"
@@ -26,8 +26,7 @@ ACTOR_KINDS = ("person", "organization", "state", "media")
 QUOTE_KINDS = ("direct", "fragment")
 CLAIM_KINDS = ("reported", "figure", "allegation", "assessment", "forecast")
 CLAIM_STATUSES = ("disputed", "unconfirmed", "confirmed", "retracted")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
 class Problem(NamedTuple):
@@ -253,7 +252,7 @@ class _Checker:
 
     def ident(self, d: dict[str, Any], key: str, path: str, *, nullable: bool = False) -> str | None:
         value = self.string(d, key, path, nullable=nullable)
-        if value is not None and not _ID.match(value):
+        if value is not None and not ID.fullmatch(value):
             self.add(f"{path}.{key}", f"{value!r} is not a valid id (letters, digits, . _ : -)")
             return None
         return value
@@ -265,7 +264,7 @@ class _Checker:
             return ()
         out = []
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not _ID.match(item):
+            if not isinstance(item, str) or not ID.fullmatch(item):
                 self.add(f"{path}.{key}[{i}]", "expected an id string")
             else:
                 out.append(item)
@@ -371,7 +370,7 @@ def _read_source_text(
     if sha is None:
         ck.add(path, "a source read from a file needs its 'sha256', so that its text can be verified")
     else:
-        if not isinstance(sha, str) or not _SHA.match(sha):
+        if not isinstance(sha, str) or not _SHA.fullmatch(sha):
             ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
         elif verify_hashes and _sha256(data) != sha:
             ck.add(f"{path}.sha256", "the source text does not match its SHA-256")

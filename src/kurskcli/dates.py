@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?$")
+_PART = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?", re.ASCII)  # used with fullmatch
 
 
 class DateError(ValueError):
@@ -27,7 +27,7 @@ UNDATED = DateRange(None, None)
 
 
 def _part(text: str) -> tuple[dt.date, dt.date, bool]:
-    m = _PART.match(text)
+    m = _PART.fullmatch(text)
     if not m:
         raise DateError(f"not an EDTF date: {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     year = int(m.group(1))
@@ -81,7 +81,7 @@ def parse_edtf(text: str | None) -> DateRange:
 def parse_partial(text: str, *, end: bool) -> dt.date:
     """Read a user's partial date (``2025``, ``2025-04``, ``2025-04-27``) as its first or last day."""
     text = text.strip()
-    m = _PART.match(text)
+    m = _PART.fullmatch(text)
     if not m or m.group(4):
         raise DateError(f"{text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     lo, hi, _ = _part(text)
@@ -90,7 +90,7 @@ def parse_partial(text: str, *, end: bool) -> dt.date:
 
 def components(text: str | None) -> tuple[int, int | None, int | None] | None:
     """Year, month and day that a single EDTF date names (its qualifier aside); None for an interval."""
-    m = _PART.match(text) if text and "/" not in text else None
+    m = _PART.fullmatch(text) if text and "/" not in text else None
     if not m:
         return None
     return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
@@ -107,7 +107,7 @@ def precision(text: str | None) -> str:
     finest = "none"
     order = {"none": 0, "year": 1, "month": 2, "day": 3}
     for part in text.split("/"):
-        m = _PART.match(part)
+        m = _PART.fullmatch(part)
         if not m:
             continue
         p = "day" if m.group(3) else "month" if m.group(2) else "year"

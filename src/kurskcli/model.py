@@ -6,9 +6,14 @@ The annotations are evaluated (no ``from __future__ import annotations``): given
 NamedTuple compiles a ForwardRef for every field, which cost another 0.7 ms.
 """
 
+import re
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
+
+# What an id may be: letters, digits and . _ : -, starting with a letter or digit. Use fullmatch
+# (a "$" would also match before a trailing newline).
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 RECORD_TYPES = ("quote", "claim", "event", "actor", "source")
 
