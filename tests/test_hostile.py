@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -277,3 +278,109 @@ def test_any_value_anywhere_loads_or_fails_cleanly(
         pass
     else:
         assert ds.records()  # what loads is usable
+
+
+# ----------------------------------------------------------------------------- every way out is inert
+
+STYLES = ["plain", "markdown", "apa", "mla", "chicago", "bibtex"]
+
+
+def nasty_everywhere(tmp_path: Path) -> Path:
+    """The mini dataset with escape sequences in every text a citation or a message may print."""
+    doc = json.loads(MINI.read_text("utf-8"))
+    nasty = f"X{ESC}]8;;http://evil{ESC}\\link{ESC}]0;title\x07{ESC}[2J\u202e\u200d\u200b"
+    doc["actors"][0]["name"] = nasty
+    src = doc["sources"][0]
+    src["title"], src["author"], src["publisher"] = nasty, "Ann " + nasty, nasty
+    src["url"] = "http://x/}, note = {injected} \\o"
+    p = tmp_path / "nasty.json"
+    p.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return p
+
+
+@needs_script
+@pytest.mark.slow
+@pytest.mark.parametrize("style", STYLES)
+def test_citations_reach_a_real_terminal_inert(tmp_path: Path, style: str) -> None:
+    r = in_terminal("cite", "q-open", "--style", style, "--data", str(nasty_everywhere(tmp_path)), "--no-bundled")
+    assert r.returncode == 0, r.stdout
+    assert "the bridge will open in spring" in r.stdout
+    for bad in (ESC, "\x07", "\u202e", "\u200d", "\u200b"):
+        assert bad not in r.stdout, (style, bad)
+    assert "x1b" in r.stdout and "u202e" in r.stdout  # shown as visible escapes
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_citations_are_inert_when_piped_too(tmp_path: Path, style: str) -> None:
+    r = run_process("cite", "q-open", "--style", style, "--data", str(nasty_everywhere(tmp_path)), "--no-bundled")
+    assert r.returncode == 0 and not any(bad in r.stdout for bad in (ESC, "\x07", "\u202e", "\u200d"))
+
+
+def test_a_bibtex_url_cannot_close_its_field(tmp_path: Path) -> None:
+    r = run_process("cite", "q-open", "--style", "bibtex", "--data", str(nasty_everywhere(tmp_path)), "--no-bundled")
+    [url] = [line for line in r.stdout.splitlines() if line.strip().startswith("url")]
+    assert url.strip() == "url = {http://x/%7D,%20note%20=%20%7Binjected%7D%20%5Co},"
+    assert r.stdout.count("{") == r.stdout.count("}") and "\n  note = {injected}" not in r.stdout
+
+
+def test_markdown_export_escapes_control_and_invisible_characters(tmp_path: Path) -> None:
+    r = run_process("export", "-", "--format", "markdown", "--data", str(nasty_everywhere(tmp_path)), "--no-bundled")
+    assert r.returncode == 0
+    for bad in (ESC, "\x07", "\x9b", "\u202e", "\u200d", "\u200b"):
+        assert bad not in r.stdout
+    assert "\\\\x1b" in r.stdout  # shown, and its backslash escaped for Markdown
+
+
+def test_messages_and_notes_on_stderr_are_inert(tmp_path: Path) -> None:
+    r = run_process("show", f"nope{ESC}]0;t\x07", "--data", str(nasty_everywhere(tmp_path)))
+    assert r.returncode == 1 and ESC not in r.stderr and "\x07" not in r.stderr
+
+
+def test_the_zero_width_joiner_is_made_visible_too() -> None:
+    from kurskcli.text import safe
+
+    assert safe("a\u200db") == "a\\u200db"
+    assert safe("line\nnext", keep_newlines=True) == "line\nnext" and safe("line\nnext") == "line\\x0anext"
+
+
+@pytest.mark.parametrize("columns", ["10000000", "٣٠٠"])
+def test_a_huge_or_odd_terminal_width_is_bounded(columns: str) -> None:
+    r = run_process("timeline", "--color", "always", env={"COLUMNS": columns})
+    assert r.returncode == 0
+    assert max(len(line) for line in r.stdout.splitlines()) < 2000
+
+
+COMMANDS = [
+    ("timeline",),
+    ("timeline", "--quotes", "--json"),
+    ("quote",),
+    ("quote", "--jsonl"),
+    ("search", "the"),
+    ("actors",),
+    ("actor", "putin"),
+    ("show", "q-putin-tribute"),
+    ("check", "we will never forget our friends"),
+    ("about",),
+    ("verify",),
+    ("export", "-", "--format", "csv"),
+    ("cite", "q-putin-tribute"),
+    ("completion", "bash"),
+    ("--help",),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
+def test_a_reader_that_leaves_early_is_exit_0_and_silent(args: tuple[str, ...], unbuffered: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "KURSKCLI_DATA")}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kurskcli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    with proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the first write
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 0 and err == b""

@@ -188,6 +188,15 @@ def _bib(text: str) -> str:
     return "".join(_BIB_SPECIAL.get(ch, ch) for ch in text)
 
 
+def _bib_url(url: str) -> str:
+    """A URL that cannot leave its field: braces, backslashes, spaces, controls and non-ASCII
+    percent-encoded, as a URL may always be written (``%``, ``#`` and ``~`` are fine in a url field)."""
+    return "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in "{}\\ \"" else "".join(f"%{b:02X}" for b in ch.encode())
+        for ch in url
+    )
+
+
 def _bibtex(record_id: str, p: Parts) -> str:
     src = p.source
     date = components(src.date)
@@ -202,7 +211,7 @@ def _bibtex(record_id: str, p: Parts) -> str:
         ("month", ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][date[1] - 1])
         if date and date[1]
         else ("month", ""),
-        ("url", src.url or ""),
+        ("url", _bib_url(src.url or "")),
         ("note", f"{stated}: {said}"),
     ]
     lines = []

@@ -63,29 +63,24 @@ def build_app(only: str | None = None, *, listing: bool = False) -> typer.Typer:
         if listing:
             app.command(name=name, help=func.__doc__)(_stand_in)
         elif only is None or name == only:
-            app.command()(_pipe_aware(func))
+            app.command()(func)
     return app
 
 
 class PipeClosed(Exception):
-    """The reader of stdout has gone: not an OSError, so that Typer lets it through untouched."""
+    """The reader of stdout has gone (``| head -1``): no failure of the command, exit 0."""
 
 
-def _pipe_aware(func: Callable[..., None]) -> Callable[..., None]:
-    """``func``, with a closed pipe on stdout raised as PipeClosed.
+def _reader_gone() -> bool:
+    """Whether stdout is a pipe whose reading end is closed (poll reports an error on it)."""
+    import select
 
-    Typer turns a BrokenPipeError into exit 1, which here means "nothing found"; a reader
-    that leaves early (``| head -1``) is no failure of the command.
-    """
-
-    @functools.wraps(func)
-    def run(*args: Any, **kw: Any) -> None:
-        try:
-            func(*args, **kw)
-        except BrokenPipeError:
-            raise PipeClosed from None
-
-    return run
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's capture)
+        return False
 
 
 def _stand_in() -> None:
@@ -274,12 +269,10 @@ def root(
 
         info = json.loads(bundled_bytes())
         d = info["dataset"]
-        sys.stdout.write(
-            f"kurskcli {__version__} (dataset {d['id']} {d['version']}, schema {info['schema_version']})\n"
-        )
+        _print(f"kurskcli {__version__} (dataset {d['id']} {d['version']}, schema {info['schema_version']})")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        sys.stdout.write(ctx.get_help() + "\n")
+        _print(ctx.get_help())
         raise typer.Exit(0)
 
 
@@ -445,7 +438,6 @@ def _cached_search(
 ) -> "tuple[list[Hit], Dataset]":
     """Search user datasets through the saved index in the cache folder (see kurskcli.index)."""
     from kurskcli import index
-    from kurskcli.text import safe
 
     progress = _LazyProgress("building the search index") if _is_terminal(sys.stderr) else None
     try:
@@ -456,7 +448,7 @@ def _cached_search(
             types=types,
             limit=limit,
             progress=progress,
-            warn=lambda message: _stderr(f"kurskcli: note: {safe(message)}"),
+            warn=lambda message: _stderr(f"kurskcli: note: {message}"),
             debug=_debug_note,
         )
     finally:
@@ -965,7 +957,7 @@ def cite(
         obj = {"type": "citation", "id": record_id, "style": style, "text": text}
         (output.write_json if c.mode == "json" else lambda o, out: output.write_jsonl([o], out))(obj, sys.stdout)
         return
-    sys.stdout.write(text + "\n")
+    _print(text)
 
 
 class Shell(str, Enum):
@@ -994,12 +986,11 @@ def completion(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")
 
 @contextmanager
 def _guard(debug: bool) -> Iterator[None]:
-    from kurskcli.text import safe
 
     def die(message: str, code: int, extra: Sequence[str] = ()) -> NoReturn:
-        _stderr(f"kurskcli: {safe(message)}")
+        _stderr(f"kurskcli: {message}")
         for line in extra:
-            _stderr(f"  {safe(line)}")
+            _stderr(f"  {line}")
         raise SystemExit(code)
 
     try:
@@ -1043,14 +1034,22 @@ _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUO
 
 def _debug_note(message: str) -> None:
     if os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0"):
-        from kurskcli.text import safe
+        _stderr(f"kurskcli: debug: {message}")
 
-        _stderr(f"kurskcli: debug: {safe(message)}")
+
+def _print(text: str) -> None:
+    """Text for stdout outside the record renderers (citations, the version): inert on a terminal."""
+    from kurskcli.text import safe
+
+    sys.stdout.write(safe(text, keep_newlines=True) + "\n")
 
 
 def _stderr(line: str) -> None:
+    """One line on stderr, made inert: the one way a message reaches the user's terminal."""
+    from kurskcli.text import safe
+
     try:
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(safe(line) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -1119,6 +1118,12 @@ def _run(args: list[str]) -> int:
         first = args[0] if args and not args[0].startswith("-") else None
         app = build_app(first, listing=False) if first in _COMMANDS else build_app(None, listing=True)
         rv = app(args=args, prog_name="kurskcli", standalone_mode=False)
+    except SystemExit as exc:
+        # Typer answers a BrokenPipeError (from a command or its own help) with exit 1,
+        # which here means "nothing found"; a reader that left early is no failure.
+        if exc.code == 1 and _reader_gone():
+            raise PipeClosed from None
+        raise
     except UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "kurskcli"
         raise Fail(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE) from None

@@ -77,8 +77,8 @@ def _flat(obj: dict[str, Any]) -> dict[str, str]:
         elif value is None:
             row[key] = ""
         else:
-            row[key] = neutralize(str(value))
-    return row
+            row[key] = str(value)
+    return {key: neutralize(cell) for key, cell in row.items()}  # list cells too: "=x; y" is a formula
 
 
 def write_csv(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
@@ -101,7 +101,9 @@ _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
 
 def md(text: str) -> str:
     """Text that Markdown shows as it is: no emphasis, links, HTML or tables from the data."""
-    return " ".join(text.split()).translate(_MD_SPECIAL)
+    from kurskcli.text import safe
+
+    return safe(" ".join(text.split())).translate(_MD_SPECIAL)
 
 
 def _when(date: str | None) -> str:

@@ -23,6 +23,9 @@ TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "ma
 _WORD = re.compile(r"\w+")
 
 
+MAX_WIDTH = 500
+
+
 def make_console(out: IO[str], color: str, *, record: bool = False, default_width: int | None = None) -> Console:
     """A Console for terminal output; ``color`` is auto, always or never.
 
@@ -33,8 +36,9 @@ def make_console(out: IO[str], color: str, *, record: bool = False, default_widt
     width = default_width
     cols = os.environ.get("COLUMNS", "")
     if cols:
-        # a width too small to lay out a table (COLUMNS=0, 1) or not a number: assume 80
-        width = int(cols) if cols.isdigit() and int(cols) >= 40 else 80
+        # a width too small to lay out a table (COLUMNS=0, 1) or not a number: assume 80;
+        # one too large to be a screen (COLUMNS=10000000 would pad every line): at most MAX_WIDTH
+        width = min(int(cols), MAX_WIDTH) if cols.isascii() and cols.isdigit() and int(cols) >= 40 else 80
     env = os.environ
     no_color = color == "never" or (
         color == "auto" and (bool(env.get("NO_COLOR")) or (env.get("TERM") == "dumb" and not env.get("FORCE_COLOR")))

@@ -63,14 +63,21 @@ def has_word(text: str) -> bool:
     return _WORD.search(text) is not None
 
 
-def safe(text: str) -> str:
-    """Make untrusted text inert for a terminal: control and bidi characters become visible escapes."""
+def safe(text: str, *, keep_newlines: bool = False) -> str:
+    """Make untrusted text inert for a terminal: control, format and bidi characters become visible escapes.
+
+    Every piece of text kurskcli prints outside JSON passes through here (plain cells, the
+    terminal renderer, citations, messages on stderr, completion descriptions). With
+    ``keep_newlines``, line feeds stay line feeds (a citation has several lines); a tab is
+    always a space.
+    """
     out = []
     for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "\t":
+        if ch == "\t":
             out.append(" ")
-        elif cat in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and ch not in "\u200d":
+        elif ch == "\n" and keep_newlines:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
             out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
         else:
             out.append(ch)
