@@ -279,3 +279,29 @@ def test_root_help_lists_every_command_with_its_summary(run: Run) -> None:
         summary = (func.__doc__ or "").strip().splitlines()[0]
         line = next(line for line in listed.splitlines() if line.split()[:1] == [name])
         assert summary[:30] in " ".join(line.split()), name
+
+
+EMPTY_LISTS = [
+    ("search", "qqqzzzxx"),
+    ("quote", "kim-jong-un"),
+    ("timeline", "--actor", "ukraine"),
+    ("actors", "--kind", "state", "--no-bundled", "--data", str(MINI)),
+]
+
+
+@pytest.mark.parametrize("args", EMPTY_LISTS)
+def test_an_empty_list_is_an_empty_json_array_and_exit_1(run: Callable[..., Result], args: tuple[str, ...]) -> None:
+    r = run(*args, "--json")
+    assert (r.code, r.out) == (1, "[]\n") and r.err.startswith("kurskcli: ") and r.err.count("\n") == 1
+    assert (run(*args, "--jsonl").code, run(*args, "--jsonl").out) == (1, "")
+    assert (run(*args).code, run(*args).out) == (1, "")
+
+
+def test_an_unknown_name_is_not_an_empty_list(run: Callable[..., Result]) -> None:
+    r = run("quote", "nobody-at-all-zzz", "--json")
+    assert r.code == 1 and r.out == "" and "no actor matches" in r.err
+
+
+def test_words_after_a_double_dash_are_arguments_even_debug(run: Callable[..., Result]) -> None:
+    r = run("search", "--", "--debug")
+    assert r.code == 1 and r.err == "kurskcli: nothing matches '--debug'\n"

@@ -191,6 +191,13 @@ def _emit_list(
         to_rich(c.console())
 
 
+def _none_found(c: Ctx, message: str) -> NoReturn:
+    """An empty list: exit 1 like grep, and for --json still the empty array a script expects."""
+    if c.mode == "json":
+        sys.stdout.write("[]\n")
+    raise Fail(message, EXIT_NOTHING)
+
+
 def _emit_one(c: Ctx, obj: Any, plain_lines: Sequence[Sequence[object]], to_rich: Callable[["Console"], None]) -> None:
     from kurskcli import output
 
@@ -322,7 +329,7 @@ def timeline(
     actor_id = _resolve(ds, actor).id if actor else None
     items = query.timeline(ds, actor=actor_id, since=lo, until=hi, quotes=quotes)
     if not items:
-        raise Fail("nothing in the timeline matches", EXIT_NOTHING)
+        _none_found(c, "nothing in the timeline matches")
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_timeline
@@ -389,7 +396,7 @@ def quote(
     if random:
         quotes = query.pick_random(quotes, seed)
     if not quotes:
-        raise Fail(f"no quotes by {who.name} ({who.id}) in the data" if who else "no quotes in the data", EXIT_NOTHING)
+        _none_found(c, f"no quotes by {who.name} ({who.id}) in the data" if who else "no quotes in the data")
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_quotes
@@ -503,7 +510,7 @@ def search(
     if not hits:
         from kurskcli.text import safe
 
-        raise Fail(f"nothing matches {safe(query)[:80]!r}", EXIT_NOTHING)
+        _none_found(c, f"nothing matches {safe(query)[:80]!r}")
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_hits
@@ -546,7 +553,7 @@ def actors(
     if kind is not None and kind not in ("person", "organization", "state", "media"):
         raise Fail("--kind must be person, organization, state or media", EXIT_USAGE)
     if not people:
-        raise Fail("no actors match", EXIT_NOTHING)
+        _none_found(c, "no actors match")
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_actors
