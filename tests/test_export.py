@@ -392,3 +392,34 @@ def test_dates_and_titles_as_the_styles_write_them() -> None:
     assert _written_date("2025-04-30", us=True) == "April 30, 2025"
     assert _written_date("2025-04-26/2025-04-30") is None  # a range is not one day
     assert title_case("a tale of two cities in the north") == "A Tale of Two Cities in the North"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_a_signal_during_a_sqlite_export_leaves_nothing_behind(tmp_path: Path, sig: str) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .test_index import big_dataset
+
+    data = big_dataset(tmp_path, 30_000)
+    out = tmp_path / "out" / "big.sqlite"
+    out.parent.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kurskcli", "export", str(out), "--data", str(data), "--no-bundled"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.parent.glob(".kurskcli-*.tmp/part")):
+        assert proc.poll() is None, "the export finished before the test could stop it"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(getattr(signal, sig))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + getattr(signal, sig)
+    assert err == {"SIGTERM": "kurskcli: terminated\n", "SIGHUP": "kurskcli: hung up\n"}[sig]
+    assert list(out.parent.iterdir()) == []
