@@ -42,11 +42,33 @@ class CiteError(ValueError):
 
 
 class Parts(NamedTuple):
-    who: str  # the speaker or claimant, or the article's author
+    who: str | None  # the speaker or claimant; None for an unattributed claim
+    via: str | None  # who relayed a quote, where the source says so
     when: str | None  # the statement's date in words, or None
     words: str
     verbatim: bool
     source: Source
+    kind: str  # a quote's kind (direct, fragment, phrase) or a claim's (allegation, assessment, ...)
+    disputed_by: tuple[str, ...] = ()  # names
+
+    @property
+    def sentence(self) -> bool:
+        """Whether the words are a whole statement, which a citation may introduce with "said"."""
+        return self.kind == "direct"
+
+    @property
+    def lead(self) -> str:
+        """Who, for the start of a citation: 'X', 'X (via Y)', or 'An unattributed allegation'."""
+        if self.who is None:
+            return f"An unattributed {self.kind}" if self.kind else "Unattributed"
+        return self.who + (f" (via {self.via})" if self.via else "")
+
+    @property
+    def dispute(self) -> str:
+        """' (disputed by A and B)', or nothing."""
+        from kurskcli.output import join_names
+
+        return f" (disputed by {join_names(self.disputed_by)})" if self.disputed_by else ""
 
 
 def title_case(title: str) -> str:
@@ -107,15 +129,14 @@ def _surname(author: str) -> str:
 def parts(ds: Dataset, record_id: str) -> Parts:
     rec = ds.get(record_id)
     if isinstance(rec, Quote):
-        who = ds.actors[rec.speaker].name if rec.speaker in ds.actors else rec.speaker
-        return Parts(who, _statement_date(rec.date), rec.text, True, ds.sources[rec.span.source])
+        who = ds.name_of(rec.speaker)
+        src = ds.sources[rec.span.source]
+        return Parts(who, ds.name_of(rec.via), _statement_date(rec.date), rec.text, True, src, rec.kind)
     if isinstance(rec, Claim):
         src = ds.sources[rec.span.source]
-        if rec.claimant and rec.claimant in ds.actors:
-            who = ds.actors[rec.claimant].name
-        else:
-            who = src.author
-        return Parts(who, _statement_date(rec.date), rec.text, rec.verbatim, src)
+        disputers = tuple(ds.name_of(who) or who for who in rec.disputed_by)
+        when = _statement_date(rec.date)
+        return Parts(ds.name_of(rec.claimant), None, when, rec.text, rec.verbatim, src, rec.kind, disputers)
     kind = rec.type if rec is not None else "nothing"
     raise CiteError(f"{record_id!r} is a{'n' if kind[0] in 'aeiou' else ''} {kind}; only quotes and claims are cited")
 
@@ -125,6 +146,23 @@ def _inner(p: Parts) -> str:
     return p.words.rstrip(".,;: ")
 
 
+def _body(p: Parts, cited: str) -> str:
+    """The first sentence of an author-date citation (APA, MLA): who, the words, where cited.
+
+    A whole statement is introduced with "said"; a fragment or phrase, which the source
+    quotes inside a sentence of its own, is not made into one, and an unattributed claim is
+    put in no one's mouth: it is what the source reports.
+    """
+    if p.who is None:
+        words = f"“{_inner(p)}”" if p.verbatim else _inner(p)
+        return f"{p.lead}{p.dispute}: {words} ({cited})."
+    if not p.verbatim:
+        return f"{_inner(p)} ({p.lead}, {cited}){p.dispute}."
+    if p.sentence:
+        return f"{p.lead} said, “{_inner(p)}” ({cited}){p.dispute}."
+    return f"{p.lead}, in words the source quotes: “{_inner(p)}” ({cited}){p.dispute}."
+
+
 def cite(ds: Dataset, record_id: str, style: str) -> str:
     """The citation of one quote or claim in ``style`` (one of STYLES)."""
     p = parts(ds, record_id)
@@ -132,14 +170,16 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
     pub = src.publisher or ""
     when = f", {p.when}" if p.when else ""
     day = _written_date(src.date) or "undated"
-    how = "quoted in" if p.verbatim else "as reported in"
+    how = "quoted in" if p.verbatim and p.who is not None else "as reported in"
     if style == "plain":
         words = f"“{p.words}”" if p.verbatim else p.words
-        return f"{p.who}{when}: {words} ({how} {src.author}, “{src.title}”{', ' + pub if pub else ''}, {day})"
+        where = f"{src.author}, “{src.title}”{', ' + pub if pub else ''}, {day}"
+        return f"{p.lead}{when}: {words} ({how} {where}){p.dispute}"
     if style == "markdown":
         from kurskcli.export import md
 
-        credit = f"{md(p.who)}{when}, {how} {md(src.author)}, *{md(src.title)}*{', ' + md(pub) if pub else ''}, {day}."
+        credit = f"{md(p.lead)}{when}, {how} {md(src.author)}, *{md(src.title)}*{', ' + md(pub) if pub else ''}, {day}"
+        credit += (f" {md(p.dispute.strip())}" if p.dispute else "") + "."
         if p.verbatim:
             return f"> {md(p.words)}\n>\n> — {credit}"
         return f"{md(p.words)} — {credit}"
@@ -149,19 +189,12 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         stamp = year
         if date and date[1]:
             stamp += f", {_MONTHS[date[1] - 1]}" + (f" {date[2]}" if date[2] else "")
-        cited = f"as cited in {_surname(src.author)}, {year}"
-        if p.verbatim:
-            body = f"{p.who} said, “{_inner(p)}” ({cited})."
-        else:
-            body = f"{_inner(p)} ({p.who}, {cited})."
+        verb = "as cited in" if p.who is not None else "as reported in"
+        body = _body(p, f"{verb} {_surname(src.author)}, {year}")
         tail = (f" {pub}." if pub else "") + (f" {src.url}" if src.url else "")
         return f"{body}\n\n{_author_apa(src.author)} ({stamp}). {src.title}.{tail}"
     if style == "mla":
-        qtd = f"qtd. in {_surname(src.author)}"
-        if p.verbatim:
-            body = f"{p.who} said, “{_inner(p)}” ({qtd})."
-        else:
-            body = f"{_inner(p)} ({p.who}, {qtd})."
+        body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in {_surname(src.author)}")
         container = f" {pub}," if pub else ""
         url = f" {src.url}." if src.url else ""
         published = _written_date(src.date, abbreviate=True) or "n.d."
@@ -172,7 +205,7 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         url = f" {src.url}." if src.url else ""
         said = f"“{_inner(p)},” " if p.verbatim else f"{_inner(p)}, "
         title = title_case(src.title)
-        note = f"{p.who}{when}, {said}{how} {src.author}, “{title},”{container} {published}.{url}"
+        note = f"{p.lead}{p.dispute}{when}, {said}{how} {src.author}, “{title},”{container} {published}.{url}"
         bib = f"{_author_inverted(src.author)}. “{title}.”{container} {published}.{url}"
         return f"{note}\n\n{bib}"
     if style == "bibtex":
@@ -202,7 +235,9 @@ def _bibtex(record_id: str, p: Parts) -> str:
     date = components(src.date)
     key = re.sub(r"[^A-Za-z0-9:-]", "", f"{_surname(src.author).lower()}{date[0] if date else ''}:{record_id}")
     said = f"``{_bib(p.words)}''" if p.verbatim else _bib(p.words)
-    stated = f"{_bib(p.who)}{', ' + _bib(p.when) if p.when else ''}"
+    stated = f"{_bib(p.lead + p.dispute)}{', ' + _bib(p.when) if p.when else ''}"
+    if p.who is None:
+        stated += ", as reported"
     fields = [
         ("author", _bib(_author_inverted(src.author))),
         ("title", _bib(src.title)),

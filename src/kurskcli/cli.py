@@ -564,7 +564,7 @@ def actors(
         c,
         people,
         lambda a: {**output.record_dict(a, ds), "counts": counts[a.id]},
-        lambda a: [*output.plain_record(a, ds), counts[a.id]["quotes"], counts[a.id]["claims"], counts[a.id]["events"]],
+        lambda a: [*output.plain_record(a, ds), *counts[a.id].values()],
         rich,
     )
 
@@ -591,9 +591,15 @@ def actor(
     ds = c.dataset()
     s = query.summarize_actor(ds, _resolve(ds, name))
     lines: list[list[object]] = [[*output.plain_record(s.actor, ds)]]
-    lines += [["quote", *output.plain_record(r, ds)] for r in s.quotes]
-    lines += [["claim", *output.plain_record(r, ds)] for r in s.claims]
-    lines += [["event", *output.plain_record(r, ds)] for r in s.events]
+    sections: list[tuple[str, Sequence[Record]]] = [
+        ("quote", s.quotes),
+        ("relayed", s.relayed),
+        ("claim", s.claims),
+        ("disputed", s.disputed),
+        ("mentioned", s.mentioned),
+        ("event", s.events),
+    ]
+    lines += [[label, *output.plain_record(r, ds)] for label, recs in sections for r in recs]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_actor

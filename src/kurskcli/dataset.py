@@ -23,7 +23,7 @@ SCHEMA_MAJOR = "1"
 MAX_PROBLEMS = 20
 
 ACTOR_KINDS = ("person", "organization", "state", "media")
-QUOTE_KINDS = ("direct", "fragment")
+QUOTE_KINDS = ("direct", "fragment", "phrase")
 CLAIM_KINDS = ("reported", "figure", "allegation", "assessment", "forecast")
 CLAIM_STATUSES = ("disputed", "unconfirmed", "confirmed", "retracted")
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -540,7 +540,7 @@ class _Build:
                 d,
                 path,
                 ("id", "kind", "text", "source"),
-                ("claimant", "date", "verbatim", "status", "disputed_by", "type"),
+                ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "type"),
             ):
                 continue
             cid = ck.ident(d, "id", path)
@@ -553,6 +553,9 @@ class _Build:
                 ck.add(f"{path}.verbatim", f"expected true or false, got {_kind(verbatim)}")
                 verbatim = False
             disputed_by = ck.ids(d, "disputed_by", path)
+            mentioned = ck.ids(d, "actors", path)
+            for i, who in enumerate(mentioned):
+                self.ref(ck, f"{path}.actors[{i}]", "actors", who)
             date, dates = ck.date(d, path)
             span = ck.span(d.get("source"), f"{path}.source")
             self.ref(ck, f"{path}.claimant", "actors", claimant)
@@ -565,7 +568,18 @@ class _Build:
                 self.span_checks.append((ck, f"{path}.source", span, text if verbatim else None))
             if cid and kind and text and span and self.claim_id(ck, path, cid):
                 self.ds.claims[cid] = Claim(
-                    cid, claimant, kind, date, dates, fold_space(text), verbatim, status, disputed_by, span, ck.origin
+                    cid,
+                    claimant,
+                    kind,
+                    date,
+                    dates,
+                    fold_space(text),
+                    verbatim,
+                    status,
+                    disputed_by,
+                    span,
+                    ck.origin,
+                    mentioned,
                 )
 
     def _events(self, ck: _Checker, doc: dict[str, Any]) -> None:

@@ -48,7 +48,7 @@ from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/1"
+FORMAT = "kurskcli-search-index/2"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
 

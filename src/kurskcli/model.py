@@ -80,6 +80,7 @@ class Claim(NamedTuple):
     disputed_by: tuple[str, ...]
     span: Span
     origin: str
+    actors: tuple[str, ...] = ()  # actors the claim mentions, besides its claimant and disputers
     type: str = "claim"
 
 
@@ -129,6 +130,13 @@ class Dataset:
             if rec is not None:
                 return rec
         return None
+
+    def name_of(self, actor_id: str | None) -> str | None:
+        """An actor's display name: its name, else the id itself (for a dangling id); None for None."""
+        if actor_id is None:
+            return None
+        actor = self.actors.get(actor_id)
+        return actor.name if actor else actor_id
 
     def passage(self, span: Span) -> str:
         """The source text a span covers, white space folded."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from kurskcli.dates import iso
@@ -15,13 +15,6 @@ if TYPE_CHECKING:
     from kurskcli.searcher import Hit
 
 JSON_SCHEMA_VERSION = "1"
-
-
-def _name(ds: Dataset, actor_id: str | None) -> str | None:
-    if actor_id is None:
-        return None
-    actor = ds.actors.get(actor_id)
-    return actor.name if actor else actor_id
 
 
 def _span(span: Span) -> dict[str, Any]:
@@ -44,11 +37,11 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "type": "quote",
             **_dated(rec),
             "speaker": rec.speaker,
-            "speaker_name": _name(ds, rec.speaker),
+            "speaker_name": ds.name_of(rec.speaker),
             "text": rec.text,
             "kind": rec.kind,
             "via": rec.via,
-            "via_name": _name(ds, rec.via),
+            "via_name": ds.name_of(rec.via),
             "context": rec.context,
             "language": rec.language,
             "source": _span(rec.span),
@@ -59,12 +52,13 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "type": "claim",
             **_dated(rec),
             "claimant": rec.claimant,
-            "claimant_name": _name(ds, rec.claimant),
+            "claimant_name": ds.name_of(rec.claimant),
             "kind": rec.kind,
             "text": rec.text,
             "verbatim": rec.verbatim,
             "status": rec.status,
             "disputed_by": list(rec.disputed_by),
+            "actors": list(rec.actors),
             "source": _span(rec.span),
         }
     if isinstance(rec, Event):
@@ -123,9 +117,19 @@ def summary_dict(s: ActorSummary, ds: Dataset) -> dict[str, Any]:
         "affiliation_name": s.affiliation.name if s.affiliation else None,
         "first_date": iso(s.first),
         "last_date": iso(s.last),
-        "counts": {"quotes": len(s.quotes), "claims": len(s.claims), "events": len(s.events)},
+        "counts": {
+            "quotes": len(s.quotes),
+            "relayed": len(s.relayed),
+            "claims": len(s.claims),
+            "disputed": len(s.disputed),
+            "mentioned": len(s.mentioned),
+            "events": len(s.events),
+        },
         "quotes": [record_dict(q, ds) for q in s.quotes],
+        "relayed": [record_dict(q, ds) for q in s.relayed],
         "claims": [record_dict(c, ds) for c in s.claims],
+        "disputed": [record_dict(c, ds) for c in s.disputed],
+        "mentioned": [record_dict(c, ds) for c in s.mentioned],
         "events": [record_dict(e, ds) for e in s.events],
         "members": [m.id for m in s.members],
     }
@@ -179,14 +183,28 @@ def cell(value: object) -> str:
 def plain_record(rec: Record, ds: Dataset) -> list[str | None]:
     """The tab-separated fields of a record, most telling first."""
     if isinstance(rec, Quote):
-        return [rec.id, rec.date, _name(ds, rec.speaker), rec.text]
+        return [rec.id, rec.date, ds.name_of(rec.speaker), ds.name_of(rec.via), rec.kind, rec.text]
     if isinstance(rec, Claim):
-        return [rec.id, rec.date, _name(ds, rec.claimant) or "unattributed", rec.kind, rec.text]
+        return [rec.id, rec.date, ds.name_of(rec.claimant) or "unattributed", rec.kind, status_note(rec, ds), rec.text]
     if isinstance(rec, Event):
         return [rec.id, rec.date, rec.title]
     if isinstance(rec, Actor):
         return [rec.id, rec.kind, rec.name, rec.role]
     return [rec.id, rec.date, rec.author, rec.title]
+
+
+def status_note(claim: Claim, ds: Dataset) -> str | None:
+    """A claim's status in words: "disputed by A and B", "unconfirmed", or None."""
+    if claim.status is None:
+        return None
+    if claim.disputed_by:
+        return f"{claim.status} by {join_names([ds.name_of(who) or who for who in claim.disputed_by])}"
+    return claim.status
+
+
+def join_names(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def plain_line(fields: Iterable[object]) -> str:

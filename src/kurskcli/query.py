@@ -102,12 +102,17 @@ def rank_names(actors: Iterable[Actor], key: str) -> list[tuple[float, Actor]]:
 Dated = Quote | Event | Claim
 
 
-def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, str]:
-    """Date order: dated records by earliest then latest day, undated ones last; ties by id."""
+def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, str, int, str]:
+    """Date order: dated records by earliest then latest day, undated ones last.
+
+    Records with the same range keep the order in which their source tells them (a source
+    that says "later" and then "promptly" has put them in an order); then ids break ties.
+    """
     d = rec.dates
+    where = rec.spans[0] if isinstance(rec, Event) else rec.span
     if not d.known:
-        return (1, dt.date.max, dt.date.max, rec.id)
-    return (0, d.earliest or dt.date.min, d.latest or dt.date.max, rec.id)
+        return (1, dt.date.max, dt.date.max, where.source, where.start, rec.id)
+    return (0, d.earliest or dt.date.min, d.latest or dt.date.max, where.source, where.start, rec.id)
 
 
 def _overlaps(d: DateRange, since: dt.date | None, until: dt.date | None) -> bool:
@@ -125,7 +130,22 @@ def involves(rec: Dated, actor_id: str) -> bool:
         return actor_id in rec.actors
     if isinstance(rec, Quote):
         return actor_id in (rec.speaker, rec.via)
-    return actor_id == rec.claimant or actor_id in rec.disputed_by
+    return claim_role(rec, actor_id) is not None
+
+
+def claim_role(claim: Claim, actor_id: str) -> str | None:
+    """How an actor figures in a claim: "made", "disputed", "mentioned", or None (not at all).
+
+    One role each, in that order: an author who makes a claim and also names himself in it
+    made it; someone who disputes a claim that mentions them disputed it.
+    """
+    if claim.claimant == actor_id:
+        return "made"
+    if actor_id in claim.disputed_by:
+        return "disputed"
+    if actor_id in claim.actors:
+        return "mentioned"
+    return None
 
 
 def timeline(
@@ -146,8 +166,8 @@ def timeline(
 
 
 def quotes_by(dataset: Dataset, actor_id: str | None = None) -> list[Quote]:
-    """Quotes by one speaker (or all), in date order."""
-    out = [q for q in dataset.quotes.values() if actor_id is None or q.speaker == actor_id]
+    """Quotes by one speaker, and those the actor relayed (``via``), or all quotes; in date order."""
+    out = [q for q in dataset.quotes.values() if actor_id is None or actor_id in (q.speaker, q.via)]
     out.sort(key=sort_key)
     return out
 
@@ -163,8 +183,11 @@ def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
 class ActorSummary(NamedTuple):
     actor: Actor
     affiliation: Actor | None
-    quotes: list[Quote]
-    claims: list[Claim]
+    quotes: list[Quote]  # spoken by the actor
+    relayed: list[Quote]  # spoken by others, published or relayed by the actor
+    claims: list[Claim]  # made by the actor
+    disputed: list[Claim]  # made by others (or unattributed), disputed by the actor
+    mentioned: list[Claim]  # that mention the actor
     events: list[Event]
     members: list[Actor]
     first: dt.date | None
@@ -173,17 +196,24 @@ class ActorSummary(NamedTuple):
 
 def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:
     """Everything the dataset holds about one actor, with the first and last dated appearance."""
-    q = quotes_by(dataset, actor.id)
-    c = sorted((r for r in dataset.claims.values() if involves(r, actor.id)), key=sort_key)
+    quotes = quotes_by(dataset, actor.id)
+    claims: dict[str, list[Claim]] = {"made": [], "disputed": [], "mentioned": []}
+    for claim in sorted(dataset.claims.values(), key=sort_key):
+        role = claim_role(claim, actor.id)
+        if role is not None:
+            claims[role].append(claim)
     e = sorted((r for r in dataset.events.values() if actor.id in r.actors), key=sort_key)
-    dated: list[Dated] = [*q, *c, *e]
+    dated: list[Dated] = [*quotes, *claims["made"], *claims["disputed"], *claims["mentioned"], *e]
     days = [d for rec in dated for d in (rec.dates.earliest, rec.dates.latest) if d]
     members = sorted((a for a in dataset.actors.values() if a.affiliation == actor.id), key=lambda a: a.id)
     return ActorSummary(
         actor=actor,
         affiliation=dataset.actors.get(actor.affiliation) if actor.affiliation else None,
-        quotes=q,
-        claims=c,
+        quotes=[q for q in quotes if q.speaker == actor.id],
+        relayed=[q for q in quotes if q.speaker != actor.id],
+        claims=claims["made"],
+        disputed=claims["disputed"],
+        mentioned=claims["mentioned"],
         events=e,
         members=members,
         first=min(days) if days else None,
@@ -191,14 +221,22 @@ def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:
     )
 
 
+COUNTS = ("quotes", "relayed", "claims", "disputed", "mentioned", "events")
+
+
 def actor_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
-    """Per actor id: how many quotes, claims and events involve it."""
-    counts = {aid: {"quotes": 0, "claims": 0, "events": 0} for aid in dataset.actors}
+    """Per actor id: quotes spoken and relayed; claims made, disputed and mentioning it; events."""
+    counts = {aid: dict.fromkeys(COUNTS, 0) for aid in dataset.actors}
     for qt in dataset.quotes.values():
         counts[qt.speaker]["quotes"] += 1
+        if qt.via is not None and qt.via != qt.speaker:
+            counts[qt.via]["relayed"] += 1
+    roles = {"made": "claims", "disputed": "disputed", "mentioned": "mentioned"}
     for cl in dataset.claims.values():
-        for who in {cl.claimant, *cl.disputed_by} - {None}:
-            counts[who]["claims"] += 1  # type: ignore[index]  # None removed above
+        for who in {cl.claimant, *cl.disputed_by, *cl.actors} - {None}:
+            role = claim_role(cl, who)  # type: ignore[arg-type]  # None removed above
+            if role is not None:
+                counts[who][roles[role]] += 1  # type: ignore[index]
     for ev in dataset.events.values():
         for who in set(ev.actors):
             counts[who]["events"] += 1

@@ -81,10 +81,14 @@ def highlight(text: str, terms: Iterable[str], style: str = "bold reverse") -> T
 
 
 def _name(ds: Dataset, actor_id: str | None) -> str:
-    if actor_id is None:
-        return "unattributed"
-    a = ds.actors.get(actor_id)
-    return a.name if a else actor_id
+    return ds.name_of(actor_id) or "unattributed"
+
+
+def _speaker_line(q: Quote, ds: Dataset) -> str:
+    """Who, via whom, and how much of what they said: 'Zakharova, fragment', 'CMC (via KCNA), fragment'."""
+    via = f" (via {_name(ds, q.via)})" if q.via else ""
+    kind = "" if q.kind == "direct" else f", {q.kind}"
+    return f"{_name(ds, q.speaker)}{via}{kind}"
 
 
 def _date(rec: Quote | Claim | Event | Source) -> Text:
@@ -156,7 +160,7 @@ def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -
             marker = t("●", "cyan")
         else:
             what = Text()
-            what.append_text(t(_name(ds, rec.speaker) + ": ", "green bold"))
+            what.append_text(t(_speaker_line(rec, ds) + ": ", "green bold"))
             what.append_text(t(f"“{rec.text}”", "italic"))
             marker = t("❝", "green")
         table.add_row(_date(rec), marker, what, t(rec.id))
@@ -194,9 +198,12 @@ def render_quotes(con: Console, quotes: Sequence[Quote], ds: Dataset) -> None:
 
 def _summary_of(rec: Record, ds: Dataset) -> tuple[str, str]:
     if isinstance(rec, Quote):
-        return f"“{rec.text}”", _name(ds, rec.speaker)
+        return f"“{rec.text}”", _speaker_line(rec, ds)
     if isinstance(rec, Claim):
-        return rec.text, _name(ds, rec.claimant)
+        from kurskcli.output import status_note
+
+        note = status_note(rec, ds)
+        return rec.text, _name(ds, rec.claimant) + (f"; {note}" if note else "")
     if isinstance(rec, Event):
         return rec.title, rec.summary
     if isinstance(rec, Actor):
@@ -228,11 +235,10 @@ def render_actors(con: Console, actors: Sequence[Actor], counts: dict[str, dict[
     table.add_column("ID", style="magenta", no_wrap=True)
     table.add_column("Name", overflow="fold")
     table.add_column("Kind", style="dim")
-    for col in ("Quotes", "Claims", "Events"):
+    for col in ("Quotes", "Relayed", "Claims", "Disputed", "Mentioned", "Events"):
         table.add_column(col, justify="right")
     for a in actors:
-        c = counts[a.id]
-        table.add_row(t(a.id), t(a.name), t(a.kind), t(c["quotes"]), t(c["claims"]), t(c["events"]))
+        table.add_row(t(a.id), t(a.name), t(a.kind), *(t(n or "·", "" if n else "dim") for n in counts[a.id].values()))
     con.print(table)
 
 
@@ -257,16 +263,26 @@ def render_actor(con: Console, s: ActorSummary, ds: Dataset) -> None:
     if s.members:
         grid.add_row("Members", t(", ".join(m.id for m in s.members)))
     con.print(Panel(grid, title=t(a.name, "bold magenta"), title_align="left", border_style="magenta"))
-    for label, recs in (("Quotes", s.quotes), ("Claims", s.claims), ("Events", s.events)):
+    sections: list[tuple[str, Sequence[Record]]] = [
+        ("Quotes", s.quotes),
+        ("Quotes relayed", s.relayed),
+        ("Claims made", s.claims),
+        ("Claims disputed", s.disputed),
+        ("Claims that mention it", s.mentioned),
+        ("Events", s.events),
+    ]
+    for label, recs in sections:
         if not recs:
             continue
         con.print(Text(f"{label} ({len(recs)})", style="bold"))
         for rec in recs:
             line = Text("  ")
-            line.append_text(_date(rec))
+            line.append_text(_date(rec))  # type: ignore[arg-type]  # every listed record is dated
             line.append("  ")
-            main, _ = _summary_of(rec, ds)
+            main, sub = _summary_of(rec, ds)
             line.append_text(t(main))
+            if label in ("Quotes relayed", "Claims disputed", "Claims that mention it"):
+                line.append_text(t(f" — {sub}", "dim"))
             line.append_text(t(f"  [{rec.id}]", "dim"))
             con.print(line)
 
