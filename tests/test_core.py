@@ -71,7 +71,17 @@ def test_search_refuses_empty_queries(mini: Dataset, q: str) -> None:
 
 
 def test_check_verdicts(mini: Dataset) -> None:
-    assert check_quote(mini, "The bridge will open in spring").verdict == "verbatim"
+    assert check_quote(mini, "the bridge will open in spring").verdict == "verbatim"
+    capital = check_quote(mini, "The bridge will open in spring")
+    assert capital.verdict == "typographic" and [(c.op, c.said, c.actual) for c in capital.changes] == [
+        ("typography", "T", "t")
+    ]
+    in_text = check_quote(mini, "Nobody knows")
+    assert (
+        in_text.verdict == "in_source"
+        and in_text.source
+        and in_text.source.text[in_text.start : in_text.end] == ("Nobody knows")
+    )
     near = check_quote(mini, "the bridge will open in summer")
     assert near.verdict == "near" and near.quote and near.quote.id == "q-open"
     assert [(c.op, c.said, c.actual) for c in near.changes] == [("changed", "summer", "spring")]

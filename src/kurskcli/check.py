@@ -6,9 +6,9 @@ import difflib
 import re
 from typing import NamedTuple
 
-from kurskcli.model import Dataset, Quote, Source
+from kurskcli.model import Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
-from kurskcli.text import fold, has_word
+from kurskcli.text import fold, fold_space, has_word
 
 NEAR_CUTOFF = 75.0  # partial_ratio (0-100) a passage needs to count as a near match
 MAX_CHECK_CHARS = MAX_QUERY_CHARS * 8
@@ -16,15 +16,20 @@ _WORDS = re.compile(r"\S+")
 
 
 class Change(NamedTuple):
-    """One word-level difference: what the text said against what the quote says."""
+    """One difference: what the text said against what the quote says."""
 
-    op: str  # "changed"; "added": words the text adds; "omitted": words of the quote it leaves out
+    # "changed", "added" (words the text adds), "omitted" (words of the quote it leaves out),
+    # or "typography" (the same word, written with other characters: quotes, dashes, case)
+    op: str
     said: str
     actual: str
 
 
 class CheckResult(NamedTuple):
-    verdict: str  # "verbatim", "near", "in_source" or "not_found"
+    # "verbatim": the exact words of a quote; "typographic": a quote's words, written with other
+    # quotation marks, dashes, apostrophes, case or accents; "in_source": words the source prints
+    # but not inside a quote; "near": close to a quote (the differences listed); "not_found"
+    verdict: str
     text: str
     quote: Quote | None = None
     score: int = 0
@@ -32,14 +37,20 @@ class CheckResult(NamedTuple):
     changes: tuple[Change, ...] = ()
     source: Source | None = None
     start: int | None = None
+    end: int | None = None
+    record: Record | None = None  # for in_source: the record whose span holds the words, if any
 
 
 def _wordfold(text: str) -> list[str]:
     return [re.sub(r"^\W+|\W+$", "", w) or w for w in fold(text).split()]
 
 
+_EDGES = "\"'“”‘’«»„‚ \t\n"
+
+
 def check_quote(dataset: Dataset, text: str) -> CheckResult:
-    """Say whether ``text`` is a verbatim quote, a near match (with word differences), or not in the data."""
+    """Say whether ``text`` is a quote verbatim, apart from typography, printed elsewhere in a
+    source, a near match (with word differences), or not in the data."""
     if len(text) > MAX_CHECK_CHARS:
         raise QueryError(f"the text is longer than {MAX_CHECK_CHARS} characters; check a shorter passage")
     if not has_word(text):
@@ -48,7 +59,15 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
     quotes = [(q, " ".join(_wordfold(q.text))) for q in sorted(dataset.quotes.values(), key=lambda q: q.id)]
     for q, actual in quotes:
         if re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", actual):
-            return CheckResult("verbatim", text, q, 100, partial=said != actual)
+            typography = tuple(typographic_changes(fold_space(text).strip(_EDGES), q.text))
+            verdict = "typographic" if typography else "verbatim"
+            return CheckResult(verdict, text, q, 100, partial=said != actual, changes=typography)
+    found = find_in_sources(dataset, text)
+    if found is not None:
+        src, start, end = found
+        return CheckResult(
+            "in_source", text, score=100, source=src, start=start, end=end, record=_holder(dataset, src, start, end)
+        )
     from rapidfuzz import fuzz
 
     best: tuple[float, Quote] | None = None
@@ -60,11 +79,84 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
         score, q = best
         changes, partial = diff_words(text, q.text)
         return CheckResult("near", text, q, round(score), partial=partial, changes=tuple(changes))
-    for src in sorted(dataset.sources.values(), key=lambda s: s.id):
-        pos = " ".join(_wordfold(src.text)).find(said)
-        if pos >= 0 and len(said) >= 12:
-            return CheckResult("in_source", text, source=src, score=100)
     return CheckResult("not_found", text, score=round(best[0]) if best else 0)
+
+
+def typographic_changes(said: str, quote: str) -> list[Change]:
+    """Where ``said`` writes a stretch of ``quote`` with other characters that fold the same.
+
+    Empty when ``said`` is in ``quote`` character for character. The stretch is found by
+    sliding a window of ``said``'s length (typographic variants are one character for one).
+    """
+    if said in quote:
+        return []
+    target = fold(said)
+    for length in (len(said), len(said) - 1, len(said) + 1):
+        for start in range(0, len(quote) - length + 1):
+            window = quote[start : start + length]
+            if fold(window) == target:
+                return _char_runs(said, window)
+    return [Change("typography", said, quote)]
+
+
+def _char_runs(said: str, actual: str) -> list[Change]:
+    out = []
+    sm = difflib.SequenceMatcher(a=said, b=actual, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "equal":
+            out.append(Change("typography", said[i1:i2], actual[j1:j2]))
+    return out
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` folded as search folds it, and for each folded character the offset it came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            space = bool(chars)
+            continue
+        if space:
+            chars.append(" ")
+            where.append(i)
+            space = False
+        for f in fold(ch) or ch:
+            chars.append(f)
+            where.append(i)
+    return "".join(chars), where
+
+
+def find_in_sources(dataset: Dataset, text: str) -> tuple[Source, int, int] | None:
+    """Where a source prints ``text`` (folded, as whole words), as (source, start, end); None if none does."""
+    needle = fold(text).strip(_EDGES + ".,;:!?")
+    if not needle:
+        return None
+    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    for src in sorted(dataset.sources.values(), key=lambda s: s.id):
+        folded, where = _fold_with_offsets(src.text)
+        m = pattern.search(folded)
+        if m:
+            return src, where[m.start()], where[m.end() - 1] + 1
+    return None
+
+
+def _holder(dataset: Dataset, src: Source, start: int, end: int) -> Record | None:
+    """The record whose span holds [start, end) of ``src`` most tightly: what the words belong to."""
+    best: tuple[int, str, Record] | None = None
+    records: list[Quote | Claim | Event] = [
+        *dataset.quotes.values(),
+        *dataset.claims.values(),
+        *dataset.events.values(),
+    ]
+    for rec in records:
+        spans = rec.spans if isinstance(rec, Event) else (rec.span,)
+        for sp in spans:
+            if sp.source == src.id and sp.start <= start and end <= sp.end:
+                size = sp.end - sp.start
+                if best is None or (size, rec.id) < (best[0], best[1]):
+                    best = (size, rec.id, rec)
+    return best[2] if best else None
 
 
 _OPS = {"replace": "changed", "delete": "added", "insert": "omitted"}

@@ -702,14 +702,19 @@ def check(
         result = check_quote(ds, text)
     except QueryError as exc:
         raise Fail(f"cannot check: {exc}", EXIT_USAGE) from None
-    lines: list[list[object]] = [
-        [
-            result.verdict,
-            result.score,
-            result.quote.id if result.quote else None,
-            result.quote.text if result.quote else None,
+    if result.source is not None and result.start is not None and result.end is not None:
+        words = " ".join(result.source.text[result.start : result.end].split())
+        lines: list[list[object]] = [[result.verdict, result.score, result.record.id if result.record else None, words]]
+        lines.append(["source", result.source.id, result.start, result.end])
+    else:
+        lines = [
+            [
+                result.verdict,
+                result.score,
+                result.quote.id if result.quote else None,
+                result.quote.text if result.quote else None,
+            ]
         ]
-    ]
     lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
 
     def rich(con: "Console") -> None:

@@ -145,6 +145,9 @@ def check_dict(r: CheckResult, ds: Dataset) -> dict[str, Any]:
         "quote": record_dict(r.quote, ds) if r.quote else None,
         "differences": [{"op": c.op, "said": c.said, "actual": c.actual} for c in r.changes],
         "source": r.source.id if r.source else None,
+        "start": r.start,
+        "end": r.end,
+        "record": r.record.id if r.record else None,
     }
 
 

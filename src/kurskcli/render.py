@@ -350,12 +350,33 @@ def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:
             con.print(line)
         con.print(Text("The quote as printed in the source:", style="dim"))
         _quote_panel(con, r.quote, ds)
+    elif r.verdict == "typographic" and r.quote:
+        con.print(Text("≈ Verbatim apart from typography: the same words, written differently", style="bold yellow"))
+        for c in r.changes:
+            line = Text("  ")
+            line.append_text(t(c.said, "red"))
+            line.append(" → ")
+            line.append_text(t(c.actual, "green bold"))
+            line.append_text(t(f"   ({_char_names(c.said)} → {_char_names(c.actual)})", "dim"))
+            con.print(line)
+        con.print(Text("The quote as printed in the source:", style="dim"))
+        _quote_panel(con, r.quote, ds)
     elif r.verdict == "in_source" and r.source:
-        con.print(Text("~ In the source, but not a quote attributed to anyone", style="bold yellow"))
-        con.print(t(f"  {r.source.author}, “{r.source.title}” ({r.source.id})"))
+        con.print(Text("~ In the source, but not inside a quote of anyone's", style="bold yellow"))
+        where = f"  {r.source.author}, “{r.source.title}” ({r.source.id}), characters {r.start}–{r.end}"
+        con.print(t(where))
+        if r.record is not None:
+            con.print(t(f"  in {r.record.type} {r.record.id}: {_summary_of(r.record, ds)[0]}", "dim"))
     else:
         con.print(Text("✘ Not in the data", style="bold red"))
         con.print(t("  No quote in the loaded datasets matches this text closely.", "dim"))
+
+
+def _char_names(text: str) -> str:
+    """'’' -> 'RIGHT SINGLE QUOTATION MARK': which characters differ, when they look alike."""
+    import unicodedata
+
+    return " + ".join(unicodedata.name(ch, f"U+{ord(ch):04X}") for ch in text[:3]) or "nothing"
 
 
 def render_kv(con: Console, title: str, rows: Sequence[tuple[str, object]], style: str = "blue") -> None:
