@@ -180,6 +180,10 @@ CREATE TABLE claim_disputed_by (
     claim_id TEXT NOT NULL REFERENCES claims(id), actor_id TEXT NOT NULL REFERENCES actors(id),
     PRIMARY KEY (claim_id, actor_id)
 );
+CREATE TABLE claim_actors (
+    claim_id TEXT NOT NULL REFERENCES claims(id), actor_id TEXT NOT NULL REFERENCES actors(id),
+    PRIMARY KEY (claim_id, actor_id)
+);
 CREATE TABLE events (
     id TEXT PRIMARY KEY, date TEXT, date_earliest TEXT, date_latest TEXT, title TEXT NOT NULL, summary TEXT
 );
@@ -265,6 +269,7 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
             (rec.id, rec.claimant, rec.kind, *_dates(rec), rec.text, int(rec.verbatim), rec.status, *rec.span),
         )
         con.executemany("INSERT INTO claim_disputed_by VALUES (?, ?)", [(rec.id, a) for a in rec.disputed_by])
+        con.executemany("INSERT INTO claim_actors VALUES (?, ?)", [(rec.id, a) for a in rec.actors])
         con.execute("INSERT INTO search VALUES (?, 'claim', ?, ?)", (rec.id, who(rec.claimant), rec.text))
     elif isinstance(rec, Event):
         con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", (rec.id, *_dates(rec), rec.title, rec.summary))
