@@ -49,7 +49,9 @@ def test_the_agency_summary_counts_what_it_relayed(run: Run) -> None:
 
 
 def test_show_and_every_citation_keep_the_channel(run: Run) -> None:
-    assert "\tKorean Central News Agency\tfragment\t" in run("show", "q-cmc-praise").out
+    plain = run("show", "q-cmc-praise").out.splitlines()
+    assert "\tKorean Central News Agency\tfragment\t" in plain[0]
+    assert plain[1].startswith("context\tPart of the statement")
     for style in STYLES:
         assert "via Korean Central News Agency" in run("cite", "q-cmc-praise", "--style", style).out, style
 

@@ -648,6 +648,7 @@ def show(
     """
     c = _ctx(json, jsonl, color, data, no_bundled)
     from kurskcli import output
+    from kurskcli.model import Quote
     from kurskcli.text import safe
 
     ds = c.dataset()
@@ -663,6 +664,8 @@ def show(
             {"source": sid, "start": start, "end": end, "before": before, "text": inner, "after": after}
         )
     lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
+    if isinstance(rec, Quote) and rec.context:
+        lines.append(["context", rec.context])
     for sid, start, end, window in passages:
         lines.append(["passage", sid, start, end, window.replace("\x00", "")])
 
