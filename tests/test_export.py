@@ -61,7 +61,8 @@ def test_sqlite_export_is_a_real_database_with_full_text_search(run: Run, tmp_pa
     assert " ".join(passage.split()) == bundled.quotes["q-putin-tribute"].text
     fks = {row[2] for row in con.execute("PRAGMA foreign_key_list(quotes)")}
     assert fks == {"actors", "sources"}
-    mentioned = con.execute("SELECT actor_id FROM claim_actors WHERE claim_id = 'c-author-factors' ORDER BY 1").fetchall()
+    query = "SELECT actor_id FROM claim_actors WHERE claim_id = 'c-author-factors' ORDER BY 1"
+    mentioned = con.execute(query).fetchall()
     assert mentioned == [("trump",), ("yoon-suk-yeol",)]
     con.close()
 
