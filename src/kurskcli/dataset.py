@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 import kurskcli.data
-from kurskcli.dates import DateError, DateRange, parse_edtf
+from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
 from kurskcli.env import max_data_bytes
-from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span
+from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span, Witness
 from kurskcli.text import fold_space
 
 BUNDLED_NAME = "kursk-2025.json"
@@ -67,7 +67,6 @@ class DataFileError(Exception):
     """A dataset file cannot be read (exit 66)."""
 
     exit_code = 66
-
 
 
 # ----------------------------------------------------------------------------- reading
@@ -336,7 +335,12 @@ def _items(ck: _Checker, doc: dict[str, Any], key: str) -> list[tuple[str, dict[
 # ----------------------------------------------------------------------------- building
 
 _SOURCE_FIELDS = ("id", "title", "author")
-_SOURCE_OPT = ("type", "author_actor", "date", "publisher", "language", "file", "text", "sha256", "length", "url")
+_SOURCE_OPT = (
+    *("type", "author_actor", "date", "publisher", "language", "file", "text", "sha256", "length", "url"),
+    *("stored", "channel", "note"),
+)
+SOURCE_STORED = ("full", "excerpts")
+SOURCE_CHANNELS = ("article", "speaker", "agency", "news", "reprint")
 
 
 def _sha256(data: bytes) -> str:
@@ -402,6 +406,7 @@ class _Build:
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
         self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
         self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
+        self.date_checks: list[tuple[_Checker, str, str, list[Witness]]] = []
 
     def reader(self, base: Path | None) -> Callable[[str], bytes]:
         """How a document's files are read: from the package (``base`` None) or from ``base``.
@@ -485,6 +490,9 @@ class _Build:
                     dates=dates,
                     origin=ck.origin,
                     url=ck.string(d, "url", path, nullable=True),
+                    stored=ck.string(d, "stored", path, nullable=True, choices=SOURCE_STORED) or "full",
+                    channel=ck.string(d, "channel", path, nullable=True, choices=SOURCE_CHANNELS),
+                    note=ck.string(d, "note", path, nullable=True),
                 )
 
     def _actors(self, ck: _Checker, doc: dict[str, Any]) -> None:
@@ -512,12 +520,18 @@ class _Build:
     def _quotes(self, ck: _Checker, doc: dict[str, Any]) -> None:
         for path, d in _items(ck, doc, "quotes"):
             if not ck.obj(
-                d, path, ("id", "speaker", "text", "kind", "source"), ("date", "via", "context", "language", "type")
+                d,
+                path,
+                ("id", "speaker", "text", "kind", "source"),
+                ("date", "via", "context", "language", "type", "renders", "note"),
             ):
                 continue
             qid = ck.ident(d, "id", path)
             speaker = ck.ident(d, "speaker", path)
             via = ck.ident(d, "via", path, nullable=True)
+            renders = ck.ident(d, "renders", path, nullable=True)
+            note = ck.string(d, "note", path, nullable=True)
+            self.ref(ck, f"{path}.renders", "quotes", renders)
             text = ck.string(d, "text", path)
             kind = ck.string(d, "kind", path, choices=QUOTE_KINDS)
             context = ck.string(d, "context", path, nullable=True) or ""
@@ -531,7 +545,19 @@ class _Build:
                 self.span_checks.append((ck, f"{path}.source", span, text))
             if qid and speaker and text and kind and span and self.claim_id(ck, path, qid):
                 self.ds.quotes[qid] = Quote(
-                    qid, speaker, date, dates, fold_space(text), kind, via, context, language, span, ck.origin
+                    qid,
+                    speaker,
+                    date,
+                    dates,
+                    fold_space(text),
+                    kind,
+                    via,
+                    context,
+                    language,
+                    span,
+                    ck.origin,
+                    renders,
+                    note,
                 )
 
     def _claims(self, ck: _Checker, doc: dict[str, Any]) -> None:
@@ -584,7 +610,7 @@ class _Build:
 
     def _events(self, ck: _Checker, doc: dict[str, Any]) -> None:
         for path, d in _items(ck, doc, "events"):
-            if not ck.obj(d, path, ("id", "title", "sources"), ("date", "summary", "actors", "type")):
+            if not ck.obj(d, path, ("id", "title", "sources"), ("date", "summary", "actors", "type", "dated_by")):
                 continue
             eid = ck.ident(d, "id", path)
             title = ck.string(d, "title", path)
@@ -604,14 +630,48 @@ class _Build:
                         spans.append(span)
                         self.ref(ck, f"{path}.sources[{i}].id", "sources", span.source)
                         self.span_checks.append((ck, f"{path}.sources[{i}]", span, None))
+            witnesses = self._witnesses(ck, d, path)
+            if witnesses and date is not None:
+                self.date_checks.append((ck, path, date, witnesses))
             if eid and title and spans and self.claim_id(ck, path, eid):
-                self.ds.events[eid] = Event(eid, date, dates, title, summary, actors, tuple(spans), ck.origin)
+                self.ds.events[eid] = Event(
+                    eid, date, dates, title, summary, actors, tuple(spans), ck.origin, tuple(witnesses)
+                )
+
+    def _witnesses(self, ck: _Checker, d: dict[str, Any], path: str) -> list[Witness]:
+        """An event's ``dated_by``: each source's own date, with the span where it gives it."""
+        raw = d.get("dated_by", [])
+        if not isinstance(raw, list):
+            ck.add(f"{path}.dated_by", f"expected an array, got {_kind(raw)}")
+            return []
+        out = []
+        for i, item in enumerate(raw):
+            where = f"{path}.dated_by[{i}]"
+            if not ck.obj(item, where, ("date", "source"), ()):
+                continue
+            wdate, wdates = ck.date(item, where)
+            span = ck.span(item.get("source"), f"{where}.source")
+            if span:
+                self.ref(ck, f"{where}.source.id", "sources", span.source)
+                self.span_checks.append((ck, f"{where}.source", span, None))
+            if wdate is None:
+                ck.add(f"{where}.date", "a witness gives a date")
+            elif span:
+                out.append(Witness(wdate, wdates, span))
+        return out
 
     def finish(self) -> None:
         for ck, path, table, rid in self.refs:
             if rid not in getattr(self.ds, table):
-                kind = "actor" if table == "actors" else "source"
-                ck.add(path, f"unknown {kind} {rid!r}")
+                ck.add(path, f"unknown {table[:-1]} {rid!r}")
+        for ck, path, table, rid in self.refs:
+            target = self.ds.quotes.get(rid) if table == "quotes" else None
+            if target is not None and target.renders is not None:
+                ck.add(path, f"{rid!r} is itself a rendering of {target.renders!r}; name that one")
+        for ck, path, date, witnesses in self.date_checks:
+            best = best_supported([(w.date, w.dates) for w in witnesses])
+            if best != date:
+                ck.add(f"{path}.date", f"{date!r} is not the date its witnesses support best ({best!r})")
         for ck, path, span, text in self.span_checks:
             _check_span_text(ck, path, span, text, self.ds.sources)
 

@@ -96,6 +96,36 @@ def components(text: str | None) -> tuple[int, int | None, int | None] | None:
     return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
 
 
+def contains(outer: DateRange, inner: DateRange) -> bool:
+    """Whether every day ``inner`` may mean lies within ``outer`` (an open end contains everything on its side)."""
+    if outer.earliest is not None and (inner.earliest is None or inner.earliest < outer.earliest):
+        return False
+    return not (outer.latest is not None and (inner.latest is None or inner.latest > outer.latest))
+
+
+def best_supported(witnesses: list[tuple[str, DateRange]]) -> str:
+    """Of the dates several sources give for one thing, the one most of them allow.
+
+    Each candidate date is scored by how many witnesses' ranges hold it entirely; the highest
+    score wins, then the narrower range, then the witness that comes first. "Later" (26-30
+    April) and "26 April" give 26 April (both allow it); 27 April against two 28 Aprils gives 28.
+    """
+
+    def width(r: DateRange) -> int:
+        if r.earliest is None or r.latest is None:
+            return 1 << 30
+        return (r.latest - r.earliest).days
+
+    best: tuple[int, int, int] | None = None
+    chosen = witnesses[0][0]
+    for order, (text, rng) in enumerate(witnesses):
+        score = sum(contains(other, rng) for _, other in witnesses)
+        key = (-score, width(rng), order)
+        if best is None or key < best:
+            best, chosen = key, text
+    return chosen
+
+
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 

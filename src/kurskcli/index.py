@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING, Any
 from kurskcli import __version__
 from kurskcli.dates import DateRange, iso
 from kurskcli.env import private_cache_dir
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span, Witness
 from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
 
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/2"
+FORMAT = "kurskcli-search-index/3"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
 
@@ -68,17 +68,32 @@ _CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "act
 # ----------------------------------------------------------------------------- records as plain values
 
 
+def _pack_dates(value: DateRange) -> list[Any]:
+    return [iso(value.earliest), iso(value.latest), value.uncertain]
+
+
+def _unpack_dates(value: Sequence[Any]) -> DateRange:
+    earliest, latest, uncertain = value
+    return DateRange(
+        dt.date.fromisoformat(earliest) if earliest else None,
+        dt.date.fromisoformat(latest) if latest else None,
+        bool(uncertain),
+    )
+
+
 def pack(rec: Record) -> list[Any]:
-    """A record as plain JSON and marshal values: strings, numbers, booleans, None, lists."""
+    """A record as plain JSON values: strings, numbers, booleans, None, lists."""
     values: list[Any] = []
     value: Any
     for name, value in zip(rec._fields, rec, strict=True):
         if name == "dates":
-            value = [iso(value.earliest), iso(value.latest), value.uncertain]
+            value = _pack_dates(value)
         elif name == "spans":
             value = [list(s) for s in value]
         elif name == "span":
             value = list(value)
+        elif name == "dated_by":
+            value = [[w.date, _pack_dates(w.dates), list(w.span)] for w in value]
         values.append(value)
     return values
 
@@ -89,12 +104,9 @@ def unpack(kind: str, values: Sequence[Any]) -> Record:
     args: dict[str, Any] = {}
     for name, value in zip(cls._fields, values, strict=True):
         if name == "dates":
-            earliest, latest, uncertain = value
-            value = DateRange(
-                dt.date.fromisoformat(earliest) if earliest else None,
-                dt.date.fromisoformat(latest) if latest else None,
-                bool(uncertain),
-            )
+            value = _unpack_dates(value)
+        elif name == "dated_by":
+            value = tuple(Witness(date, _unpack_dates(dates), Span(*span)) for date, dates, span in value)
         elif name == "spans":
             value = tuple(Span(*s) for s in value)
         elif name == "span":

@@ -39,6 +39,13 @@ class Source(NamedTuple):
     dates: DateRange
     origin: str  # the dataset file it came from
     url: str | None = None
+    # "full": ``text`` is the whole work; "excerpts": only the speakers' words as the page
+    # prints them (and what dates them), one passage after another
+    stored: str = "full"
+    # how the source stands to the words it prints: "article" (an author's own piece),
+    # "speaker" (the speaker's own channel), "agency" (a news agency), "news", "reprint"
+    channel: str | None = None
+    note: str | None = None  # one neutral sentence about the source
     type: str = "source"
 
 
@@ -65,6 +72,8 @@ class Quote(NamedTuple):
     language: str | None
     span: Span
     origin: str
+    renders: str | None = None  # the quote this one is another rendering of (the same utterance)
+    note: str | None = None  # a short neutral note on how this rendering differs from that one
     type: str = "quote"
 
 
@@ -84,6 +93,14 @@ class Claim(NamedTuple):
     type: str = "claim"
 
 
+class Witness(NamedTuple):
+    """A source's own date for an event, and where in that source it is given."""
+
+    date: str
+    dates: DateRange
+    span: Span
+
+
 class Event(NamedTuple):
     id: str
     date: str | None
@@ -93,6 +110,7 @@ class Event(NamedTuple):
     actors: tuple[str, ...]
     spans: tuple[Span, ...]
     origin: str
+    dated_by: tuple[Witness, ...] = ()  # each source's date, where sources date it differently
     type: str = "event"
 
 
