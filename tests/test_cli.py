@@ -31,6 +31,10 @@ QUOTE_KEYS = {
     "context",
     "language",
     "source",
+    "renders",
+    "note",
+    "renderings",
+    "renderings_differ",
 }
 CLAIM_KEYS = {
     "id",
@@ -48,7 +52,7 @@ CLAIM_KEYS = {
     "actors",
     "source",
 }
-EVENT_KEYS = {"id", "type", "date", "date_earliest", "date_latest", "title", "summary", "actors", "sources"}
+EVENT_KEYS = {"id", "type", "date", "date_earliest", "date_latest", "title", "summary", "actors", "sources", "dated_by"}
 ACTOR_KEYS = {"id", "type", "name", "kind", "role", "affiliation", "aliases"}
 SOURCE_KEYS = {
     "id",
@@ -64,6 +68,9 @@ SOURCE_KEYS = {
     "url",
     "sha256",
     "length",
+    "stored",
+    "channel",
+    "note",
 }
 HIT_EXTRA = {"score", "matched_field", "matched_terms"}
 
@@ -72,9 +79,12 @@ HIT_EXTRA = {"score", "matched_field", "matched_terms"}
 def test_quote_finds_putin_in_any_spelling(run: Run, speaker: str) -> None:
     r = run("quote", speaker, "--json")
     assert r.code == 0 and r.err == ""
-    (q,) = r.json()  # type: ignore[misc]
+    q, *others = r.json()  # type: ignore[misc]
     assert q["id"] == "q-putin-tribute" and q["speaker"] == "putin"
     assert q["text"].startswith("We pay tribute to the heroism")
+    # then the other published renderings of the same statement, each from its own source
+    assert [o["renders"] for o in others] == ["q-putin-tribute"] * 4 and all(o["speaker"] == "putin" for o in others)
+    assert sorted(q["renderings"]) == sorted(o["id"] for o in others)
 
 
 def test_search_monument_ranks_the_kcna_statement_first(run: Run) -> None:
@@ -89,9 +99,10 @@ def test_timeline_lists_the_acknowledgments_in_order(run: Run) -> None:
     ids = [e["id"] for e in items]  # type: ignore[union-attr]
     assert ids.index("e-gerasimov-report") < ids.index("e-kcna-cmc-statement") < ids.index("e-putin-tribute")
     dates = {e["id"]: e["date"] for e in items}  # type: ignore[union-attr]
+    # the KCNA report: 27 April in the article, 28 April in the two other sources that date it
     assert (dates["e-gerasimov-report"], dates["e-kcna-cmc-statement"], dates["e-putin-tribute"]) == (
         "2025-04-26",
-        "2025-04-27",
+        "2025-04-28",
         "2025-04-28",
     )
     # "before 26 April" comes first; the possible visit on 9 May last
@@ -112,7 +123,7 @@ def test_json_contract_key_sets(run: Run) -> None:
     assert set(show) == CLAIM_KEYS | {"passages"}  # type: ignore[arg-type]
     assert show["passages"][0]["text"].startswith("The limited size of the contingent")  # type: ignore[index]
     about = run("about", "--json").json()
-    assert about["sources"][0]["sha256"] and about["counts"]["quotes"] == 14  # type: ignore[index]
+    assert about["sources"][0]["sha256"] and about["counts"]["quotes"] == 36  # type: ignore[index]
 
 
 def test_jsonl_is_one_object_per_line(run: Run) -> None:
@@ -120,17 +131,25 @@ def test_jsonl_is_one_object_per_line(run: Run) -> None:
 
     r = run("timeline", "--jsonl")
     lines = r.out.splitlines()
-    assert len(lines) == 15 and all(json.loads(line)["type"] == "event" for line in lines)
+    assert len(lines) == 17 and all(json.loads(line)["type"] == "event" for line in lines)
 
 
 def test_plain_output_is_tab_separated_without_escapes(run: Run) -> None:
     r = run("quote", "gerasimov")
     assert r.code == 0 and not ANSI.search(r.out)
-    fields = r.out.rstrip("\n").split("\t")
-    assert fields[:5] == ["q-gerasimov-contribution", "2025-04-26", "Valery Gerasimov", "-", "direct"]
-    assert fields[5].endswith("heroism in battle.")  # no truncation
+    fields = r.out.splitlines()[0].split("\t")
+    assert fields[:7] == [
+        "q-gerasimov-contribution",
+        "2025-04-26",
+        "Valery Gerasimov",
+        "-",
+        "direct",
+        "asmolov-2025-04-30",
+        "3 other renderings, which differ",
+    ]
+    assert fields[7].endswith("heroism in battle.")  # no truncation
     timeline = run("timeline").out.splitlines()
-    assert timeline[0].split("\t")[0] == "e-kpa-arrival" and all(line.count("\t") == 2 for line in timeline)
+    assert timeline[0].split("\t")[0] == "e-kpa-arrival" and all(line.count("\t") == 3 for line in timeline)
     hits = run("search", "monument").out.splitlines()
     assert hits[0].split("\t")[:3] == ["100", "quote", "q-cmc-monument"]
 
@@ -152,7 +171,8 @@ def test_check_verbatim_misquote_and_invented(run: Run) -> None:
 def test_actor_summary_modes(run: Run) -> None:
     r = run("actor", "zakharova", "--json").json()
     assert r["id"] == "zakharova" and r["affiliation"] == "russian-mfa"  # type: ignore[index]
-    assert r["counts"] == {"quotes": 1, "relayed": 0, "claims": 1, "disputed": 0, "mentioned": 0, "events": 1}  # type: ignore[index]
+    assert r["counts"] == {"quotes": 3, "relayed": 0, "claims": 1, "disputed": 0, "mentioned": 0, "events": 1}
+    assert r["sources"] == ["asmolov-2025-04-30", "kursk-news-2025-04-26", "m24-2025-04-26"]  # type: ignore[index]  # type: ignore[index]
     assert r["first_date"] == "2025-04-26" and r["last_date"] == "2025-04-30"  # type: ignore[index]
     plain = run("actor", "Захарова").out.splitlines()
     assert plain[0].startswith("zakharova\tperson\tMaria Zakharova")
@@ -201,7 +221,7 @@ def test_user_datasets(run: Run, tmp_path: Path) -> None:
 
 def test_verify(run: Run, tmp_path: Path) -> None:
     ok = run("verify", "--json")
-    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["counts"]["quotes"] == 14  # type: ignore[index]
+    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["counts"]["quotes"] == 36  # type: ignore[index]
     assert run("verify").out.startswith("ok\t")
     damaged = tmp_path / "damaged.json"
     from importlib import resources
@@ -285,7 +305,7 @@ def test_root_help_lists_every_command_with_its_summary(run: Run) -> None:
 
 EMPTY_LISTS = [
     ("search", "qqqzzzxx"),
-    ("quote", "kim-jong-un"),
+    ("quote", "nato"),
     ("timeline", "--actor", "ukraine"),
     ("actors", "--kind", "state", "--no-bundled", "--data", str(MINI)),
 ]

@@ -39,7 +39,14 @@ def test_actor_names_for_a_prefix_in_any_script() -> None:
 
 
 def test_record_ids_and_option_values() -> None:
-    assert values("show", "q-putin") == ["q-putin-tribute"]
+    assert values("show", "q-putin") == [
+        "q-putin-tribute",
+        "q-putin-tribute-ru",
+        "q-putin-tribute-kremlin-en",
+        "q-putin-tribute-tass-en",
+        "q-putin-tribute-sputnik",
+    ]
+    assert values("cite", "q-putin-tribute", "--rendering", "") == ["earliest", "own"]
     assert "e-putin-tribute" in values("show", "e-p")
     cite = values("cite", "")
     assert "q-cmc-monument" in cite and not any(v.startswith("e-") for v in cite)

@@ -39,6 +39,35 @@ class CheckResult(NamedTuple):
     start: int | None = None
     end: int | None = None
     record: Record | None = None  # for in_source: the record whose span holds the words, if any
+    # for a quote found: every rendering of the same utterance, and whether the text is in it
+    renderings: tuple[RenderingMatch, ...] = ()
+
+
+class RenderingMatch(NamedTuple):
+    quote: Quote
+    verdict: str  # "verbatim", "typographic" or "differs"
+
+
+def _holds(folded_quote: str, folded_text: str) -> bool:
+    return re.search(r"(?<!\S)" + re.escape(folded_text) + r"(?!\S)", folded_quote) is not None
+
+
+def _verdicts(dataset: Dataset, text: str, quote: Quote) -> tuple[RenderingMatch, ...]:
+    """For every rendering of ``quote``'s utterance: is ``text`` in it verbatim, apart from typography, or not?"""
+    from kurskcli.query import rendering_groups
+
+    group = rendering_groups(dataset).get(quote.id, [quote])
+    if len(group) < 2:
+        return ()
+    said = " ".join(_wordfold(text))
+    exact = fold_space(text).strip(_EDGES)
+    out = []
+    for q in group:
+        if not _holds(" ".join(_wordfold(q.text)), said):
+            out.append(RenderingMatch(q, "differs"))
+        else:
+            out.append(RenderingMatch(q, "typographic" if typographic_changes(exact, q.text) else "verbatim"))
+    return tuple(out)
 
 
 def _wordfold(text: str) -> list[str]:
@@ -57,11 +86,19 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
         raise QueryError("the text has no letters or digits to check")
     said = " ".join(_wordfold(text))
     quotes = [(q, " ".join(_wordfold(q.text))) for q in sorted(dataset.quotes.values(), key=lambda q: q.id)]
+    exact = fold_space(text).strip(_EDGES)
+    matches = []
     for q, actual in quotes:
-        if re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", actual):
-            typography = tuple(typographic_changes(fold_space(text).strip(_EDGES), q.text))
-            verdict = "typographic" if typography else "verbatim"
-            return CheckResult(verdict, text, q, 100, partial=said != actual, changes=typography)
+        if _holds(actual, said):
+            typography = tuple(typographic_changes(exact, q.text))
+            # an exact match beats a typographic one; the rendered quote beats its renderings
+            matches.append(((bool(typography), q.renders is not None, q.id), q, typography, said != actual))
+    if matches:
+        _, q, typography, partial = min(matches, key=lambda m: m[0])
+        verdict = "typographic" if typography else "verbatim"
+        return CheckResult(
+            verdict, text, q, 100, partial=partial, changes=typography, renderings=_verdicts(dataset, text, q)
+        )
     found = find_in_sources(dataset, text)
     if found is not None:
         src, start, end = found
@@ -78,7 +115,15 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
     if best is not None and best[0] >= NEAR_CUTOFF:
         score, q = best
         changes, partial = diff_words(text, q.text)
-        return CheckResult("near", text, q, round(score), partial=partial, changes=tuple(changes))
+        return CheckResult(
+            "near",
+            text,
+            q,
+            round(score),
+            partial=partial,
+            changes=tuple(changes),
+            renderings=_verdicts(dataset, text, q),
+        )
     return CheckResult("not_found", text, score=round(best[0]) if best else 0)
 
 

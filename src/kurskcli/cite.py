@@ -225,7 +225,7 @@ def _bib_url(url: str) -> str:
     """A URL that cannot leave its field: braces, backslashes, spaces, controls and non-ASCII
     percent-encoded, as a URL may always be written (``%``, ``#`` and ``~`` are fine in a url field)."""
     return "".join(
-        ch if ch.isascii() and ch.isprintable() and ch not in "{}\\ \"" else "".join(f"%{b:02X}" for b in ch.encode())
+        ch if ch.isascii() and ch.isprintable() and ch not in '{}\\ "' else "".join(f"%{b:02X}" for b in ch.encode())
         for ch in url
     )
 

@@ -600,6 +600,8 @@ def actor(
         ("event", s.events),
     ]
     lines += [[label, *output.plain_record(r, ds)] for label, recs in sections for r in recs]
+    if s.sources:
+        lines.append(["sources", len(s.sources), ", ".join(s.sources)])
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_actor
@@ -663,16 +665,37 @@ def show(
         obj["passages"].append(
             {"source": sid, "start": start, "end": end, "before": before, "text": inner, "after": after}
         )
+    comparisons = []
+    if isinstance(rec, Quote):
+        from kurskcli.query import compare_renderings
+
+        comparisons = compare_renderings(ds, rec)
+        obj["renderings"] = [output.comparison_dict(cmp, ds) for cmp in comparisons]
     lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
     if isinstance(rec, Quote) and rec.context:
         lines.append(["context", rec.context])
     for sid, start, end, window in passages:
         lines.append(["passage", sid, start, end, window.replace("\x00", "")])
+    for cmp in comparisons:
+        src = cmp.source
+        lines.append(
+            [
+                "rendering",
+                cmp.quote.id,
+                cmp.quote.span.source,
+                cmp.quote.date,
+                src.language if src else None,
+                cmp.quote.text,
+            ]
+        )
+        lines += [["difference", cmp.quote.id, output.RENDERING_OPS[ch.op], ch.said, ch.actual] for ch in cmp.changes]
+        if cmp.note:
+            lines.append(["note", cmp.quote.id, cmp.note])
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_record
 
-        render_record(con, rec, ds, passages)
+        render_record(con, rec, ds, passages, comparisons)
 
     _emit_one(c, obj, lines, rich)
 
@@ -719,6 +742,7 @@ def check(
             ]
         ]
     lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
+    lines += [["rendering", m.quote.id, m.quote.span.source, m.verdict] for m in result.renderings]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_check
@@ -774,7 +798,19 @@ def about(
         ["dataset", d["id"], d["version"], d["schema_version"], d["title"]] for d in info["datasets"]
     ]
     lines += [
-        ["source", s["id"], s["date"], s["author"], s["title"], s["publisher"], s["sha256"]] for s in info["sources"]
+        [
+            "source",
+            s["id"],
+            s["date"],
+            s["author"],
+            s["title"],
+            s["publisher"],
+            s["sha256"],
+            s["stored"],
+            s["channel"],
+            s["url"],
+        ]
+        for s in info["sources"]
     ]
     lines += [["count", k, v] for k, v in info["counts"].items()]
 
@@ -803,6 +839,13 @@ def about(
                     ("Date", s["date"]),
                     ("Publisher", s["publisher"]),
                     ("SHA-256", s["sha256"]),
+                    ("Address", s["url"]),
+                    ("Stands as", s["channel"]),
+                    (
+                        "Stored",
+                        "the full text" if s["stored"] == "full" else "excerpts: the speakers' words and dates only",
+                    ),
+                    ("About", s["note"]),
                     ("Characters", s["length"]),
                 ],
             )
@@ -942,6 +985,14 @@ def cite(
     style: Annotated[
         str, typer.Option("--style", "-s", help="plain, markdown, apa, mla, chicago or bibtex.")
     ] = "plain",
+    rendering: Annotated[
+        str | None,
+        typer.Option(
+            "--rendering",
+            metavar="WHICH",
+            help="Cite another rendering of the quote: earliest, own (the speaker's channel) or a quote id.",
+        ),
+    ] = None,
     json: JsonOpt = False,
     jsonl: JsonlOpt = False,
     color: ColorOpt = Color.never,
@@ -968,6 +1019,8 @@ def cite(
     ds = c.dataset()
     if ds.get(record_id) is None:
         raise Fail(f"no record with id {safe(record_id)!r}{_did_you_mean(ds, record_id)}", EXIT_NOTHING)
+    if rendering is not None:
+        record_id = _rendering_to_cite(ds, record_id, rendering)
     try:
         text = citing.cite(ds, record_id, style)
     except citing.CiteError as exc:
@@ -979,6 +1032,31 @@ def cite(
         (output.write_json if c.mode == "json" else lambda o, out: output.write_jsonl([o], out))(obj, sys.stdout)
         return
     _print(text)
+
+
+def _rendering_to_cite(ds: "Dataset", record_id: str, which: str) -> str:
+    """The id of the rendering ``--rendering`` asks for: earliest, own, or one named by id."""
+    from kurskcli import query
+    from kurskcli.model import Quote
+    from kurskcli.text import safe
+
+    rec = ds.get(record_id)
+    if not isinstance(rec, Quote):
+        raise Fail(f"--rendering: {record_id!r} is not a quote", EXIT_USAGE)
+    if which == "earliest":
+        return query.earliest_rendering(ds, rec).id
+    if which == "own":
+        own = query.own_channel_rendering(ds, rec)
+        if own is None:
+            raise Fail(f"no rendering of {record_id} from the speaker's own channel is stored", EXIT_NOTHING)
+        return own.id
+    group = [q.id for q in query.rendering_groups(ds).get(rec.id, [rec])]
+    if which not in group:
+        raise Fail(
+            f"--rendering: {safe(which)!r} is not earliest, own or a rendering of {record_id} ({', '.join(group)})",
+            EXIT_USAGE,
+        )
+    return which
 
 
 class Shell(str, Enum):

@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "about": ("where the data comes from", ()),
     "verify": ("check the data against its sources", ()),
     "export": ("write the data as CSV, JSON, SQLite, Markdown", ("--format", "-f", "--type", "-t")),
-    "cite": ("a citation of a quote or claim", ("--style", "-s")),
+    "cite": ("a citation of a quote or claim", ("--style", "-s", "--rendering")),
     "completion": ("print a shell completion script", ()),
 }
 FORCE = ("timeline", "export")  # commands with --force
@@ -45,6 +45,7 @@ CHOICES = {
     "--style": ("plain", "markdown", "apa", "mla", "chicago", "bibtex"),
     "-s": ("plain", "markdown", "apa", "mla", "chicago", "bibtex"),
     "--kind": ("person", "organization", "state", "media"),
+    "--rendering": ("earliest", "own"),
 }
 TYPES = {"search": ("quote", "claim", "event", "actor"), "export": ("source", "actor", "quote", "claim", "event")}
 PATH_OPTIONS = ("--data", "-d", "--svg", "--html")

@@ -155,7 +155,7 @@ SCHEMA = """
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL,
     author_actor TEXT REFERENCES actors(id), date TEXT, date_earliest TEXT, date_latest TEXT,
-    publisher TEXT, language TEXT, url TEXT, sha256 TEXT, text TEXT NOT NULL
+    publisher TEXT, language TEXT, url TEXT, sha256 TEXT, text TEXT NOT NULL, stored TEXT NOT NULL, channel TEXT
 );
 CREATE TABLE actors (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, role TEXT,
@@ -168,7 +168,8 @@ CREATE TABLE quotes (
     id TEXT PRIMARY KEY, speaker TEXT NOT NULL REFERENCES actors(id), via TEXT REFERENCES actors(id),
     date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, kind TEXT NOT NULL,
     context TEXT, language TEXT,
-    source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL
+    source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL,
+    renders TEXT REFERENCES quotes(id), note TEXT
 );
 CREATE TABLE claims (
     id TEXT PRIMARY KEY, claimant TEXT REFERENCES actors(id), kind TEXT NOT NULL,
@@ -232,8 +233,11 @@ def _fill_sqlite(con: Any, records: Sequence[Record], ds: Dataset) -> None:
             for src in sorted(ds.sources.values(), key=lambda s: s.id):
                 tail = (src.url, src.sha256, src.text)
                 con.execute(
-                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (src.id, src.title, src.author, src.author_actor, *_dates(src), src.publisher, src.language, *tail),
+                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        *(src.id, src.title, src.author, src.author_actor, *_dates(src), src.publisher, src.language),
+                        *(*tail, src.stored, src.channel),
+                    ),
                 )
             for actor in sorted(ds.actors.values(), key=lambda a: a.id):
                 con.execute(
@@ -259,8 +263,11 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
 
     if isinstance(rec, Quote):
         con.execute(
-            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context, rec.language, *rec.span),
+            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *(rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context, rec.language),
+                *(*rec.span, rec.renders, rec.note),
+            ),
         )
         con.execute("INSERT INTO search VALUES (?, 'quote', ?, ?)", (rec.id, who(rec.speaker), rec.text))
     elif isinstance(rec, Claim):

@@ -161,11 +161,12 @@ def _digest(*parts: bytes | str | int) -> bytes:
     return h.digest()
 
 
-_META_KEYS = ("format", "key", "deps", "vocab", "types")
+_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources")
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
     "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
     "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT, digest BLOB)",
+    "CREATE INDEX records_id ON records (id)",
 )
 _LAYOUT: list[tuple[Any, ...]] = []
 
@@ -243,14 +244,31 @@ class DiskIndex(IndexBase):
     def record_at(self, rid: int) -> Record:
         return self._records.get(rid) or self._row(rid)[0]
 
-    def actors(self) -> Dataset:
-        """A dataset holding the actors only: what hits need to name speakers."""
+    def rid_of(self, record_id: str) -> int:
+        row = self.con.execute("SELECT rid FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise CacheUnusable(f"no record {record_id!r}")
+        return int(row[0])
+
+    def context(self, hits: Sequence[Hit]) -> Dataset:
+        """What the hits need to be shown as a full load would show them: every actor, every
+        source (without its text, which no hit shows), and the other renderings of each quote."""
         ds = Dataset()
         first = self.types.find(bytes([TYPE_ORDER["actor"]]))
         for rid in range(first, self.size) if first >= 0 else ():
             rec = self.record_at(rid)
             if isinstance(rec, Actor):
                 ds.actors[rec.id] = rec
+        for values in json.loads(self.meta["sources"]):
+            src = unpack("source", values)
+            ds.sources[src.id] = src  # type: ignore[assignment]  # unpack("source") makes a Source
+        groups: dict[str, list[str]] = json.loads(self.meta["renderings"])
+        for hit in hits:
+            if isinstance(hit.record, Quote):
+                for member in groups.get(hit.record.renders or hit.record.id, []):
+                    rec = self.record_at(self.rid_of(member))
+                    if isinstance(rec, Quote):
+                        ds.quotes[rec.id] = rec
         return ds
 
 
@@ -296,15 +314,30 @@ def _open(path: Path, key: str) -> DiskIndex:
 
 
 def write(
-    index: SearchIndex, target: Path, key: str, deps: Sequence[list[Any]], progress: Progress | None = None
+    index: SearchIndex,
+    target: Path,
+    key: str,
+    deps: Sequence[list[Any]],
+    progress: Progress | None = None,
+    sources: Sequence[Source] = (),
 ) -> None:
     """Write ``index`` to ``target`` (mode 0600) atomically: a private temporary file, then a rename."""
     from kurskcli.files import write_atomically
 
-    write_atomically(target, lambda tmp, _fd: _fill(index, tmp, key, deps, progress), force=True, mode=0o600)
+    def fill(tmp: Path, _fd: int) -> None:
+        _fill(index, tmp, key, deps, progress, sources)
+
+    write_atomically(target, fill, force=True, mode=0o600)
 
 
-def _fill(index: SearchIndex, path: Path, key: str, deps: Sequence[list[Any]], progress: Progress | None) -> None:
+def _fill(
+    index: SearchIndex,
+    path: Path,
+    key: str,
+    deps: Sequence[list[Any]],
+    progress: Progress | None,
+    sources: Sequence[Source],
+) -> None:
     import sqlite3
 
     con = sqlite3.connect(path)
@@ -338,12 +371,23 @@ def _fill(index: SearchIndex, path: Path, key: str, deps: Sequence[list[Any]], p
             "deps": json.dumps(list(deps)),
             "vocab": "\n".join(index.vocab),
             "types": bytes(TYPE_ORDER[rec.type] for rec in index.records),
+            "renderings": json.dumps(_groups(index.records)),
+            "sources": json.dumps([pack(src._replace(text="")) for src in sources], ensure_ascii=False),
         }
         meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         con.commit()
     finally:
         con.close()
+
+
+def _groups(records: Sequence[Record]) -> dict[str, list[str]]:
+    """Quote id -> the ids of every rendering of its utterance, for utterances with more than one."""
+    members: dict[str, list[str]] = {}
+    for rec in records:
+        if isinstance(rec, Quote):
+            members.setdefault(rec.renders or rec.id, []).append(rec.id)
+    return {root: ids for root, ids in members.items() if len(ids) > 1}
 
 
 @contextmanager
@@ -403,7 +447,8 @@ def search(
         try:
             disk = _open(target, _current_key(paths, bundled))
             try:
-                return disk.search(query, types=types, limit=limit), disk.actors()
+                hits = disk.search(query, types=types, limit=limit)
+                return hits, disk.context(hits)
             finally:
                 disk.con.close()
         except (sqlite3.Error, *_DAMAGE) as exc:
@@ -435,7 +480,7 @@ def search(
         from kurskcli.files import OutputFileError
 
         try:
-            write(index, target, key, deps, progress)
+            write(index, target, key, deps, progress, list(ds.sources.values()))
         except (OSError, OutputFileError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             warn(f"cannot save the search index in {folder}: {reason}; searching without it")

@@ -11,7 +11,7 @@ from kurskcli.text import safe
 
 if TYPE_CHECKING:
     from kurskcli.check import CheckResult
-    from kurskcli.query import ActorSummary
+    from kurskcli.query import ActorSummary, Comparison
     from kurskcli.searcher import Hit
 
 JSON_SCHEMA_VERSION = "1"
@@ -45,6 +45,7 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "context": rec.context,
             "language": rec.language,
             "source": _span(rec.span),
+            **_rendering_fields(rec, ds),
         }
     if isinstance(rec, Claim):
         return {
@@ -70,6 +71,15 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "summary": rec.summary,
             "actors": list(rec.actors),
             "sources": [_span(s) for s in rec.spans],
+            "dated_by": [
+                {
+                    "date": w.date,
+                    "date_earliest": iso(w.dates.earliest),
+                    "date_latest": iso(w.dates.latest),
+                    "source": _span(w.span),
+                }
+                for w in rec.dated_by
+            ],
         }
     if isinstance(rec, Actor):
         return {
@@ -99,7 +109,42 @@ def source_dict(src: Source) -> dict[str, Any]:
         "url": src.url,
         "sha256": src.sha256,
         "length": len(src.text),
+        "stored": src.stored,
+        "channel": src.channel,
+        "note": src.note,
     }
+
+
+def _rendering_fields(q: Quote, ds: Dataset) -> dict[str, Any]:
+    from kurskcli.query import renderings, same_words
+
+    others = renderings(ds, q)
+    return {
+        "renders": q.renders,
+        "note": q.note,
+        "renderings": [o.id for o in others],
+        "renderings_differ": any(not same_words(ds, q, o) for o in others),
+    }
+
+
+def renderings_note(q: Quote, ds: Dataset) -> str | None:
+    """'3 other renderings, which differ', or None when there is no other rendering."""
+    from kurskcli.query import renderings, same_words
+
+    others = renderings(ds, q)
+    if not others:
+        return None
+    differ = any(not same_words(ds, q, o) for o in others)
+    plural = "s" if len(others) != 1 else ""
+    return f"{len(others)} other rendering{plural}" + (", which differ" if differ else ", the same words")
+
+
+def disagreement(ev: Event) -> str | None:
+    """'asmolov-2025-04-30: 2025-04-27' for each source whose date does not hold the event's date."""
+    from kurskcli.dates import contains
+
+    odd = [f"{w.span.source}: {w.date}" for w in ev.dated_by if not contains(w.dates, ev.dates)]
+    return "; ".join(odd) or None
 
 
 def hit_dict(hit: Hit, ds: Dataset) -> dict[str, Any]:
@@ -132,7 +177,24 @@ def summary_dict(s: ActorSummary, ds: Dataset) -> dict[str, Any]:
         "mentioned": [record_dict(c, ds) for c in s.mentioned],
         "events": [record_dict(e, ds) for e in s.events],
         "members": [m.id for m in s.members],
+        "sources": list(s.sources),
     }
+
+
+def comparison_dict(cmp: Comparison, ds: Dataset) -> dict[str, Any]:
+    """Another rendering beside a quote: the record, its source, and the differences (for one language) or note."""
+    src = cmp.source
+    return {
+        "quote": record_dict(cmp.quote, ds),
+        "source": source_dict(src) if src else None,
+        "same_language": cmp.same_language,
+        "differences": [{"op": RENDERING_OPS[c.op], "rendering": c.said, "quote": c.actual} for c in cmp.changes],
+        "note": cmp.note,
+    }
+
+
+# A word difference between another rendering and the quote it stands beside.
+RENDERING_OPS = {"changed": "changed", "added": "only_in_rendering", "omitted": "only_in_quote"}
 
 
 def check_dict(r: CheckResult, ds: Dataset) -> dict[str, Any]:
@@ -148,6 +210,9 @@ def check_dict(r: CheckResult, ds: Dataset) -> dict[str, Any]:
         "start": r.start,
         "end": r.end,
         "record": r.record.id if r.record else None,
+        "renderings": [
+            {"quote": m.quote.id, "source": m.quote.span.source, "verdict": m.verdict} for m in r.renderings
+        ],
     }
 
 
@@ -186,11 +251,20 @@ def cell(value: object) -> str:
 def plain_record(rec: Record, ds: Dataset) -> list[str | None]:
     """The tab-separated fields of a record, most telling first."""
     if isinstance(rec, Quote):
-        return [rec.id, rec.date, ds.name_of(rec.speaker), ds.name_of(rec.via), rec.kind, rec.text]
+        return [
+            rec.id,
+            rec.date,
+            ds.name_of(rec.speaker),
+            ds.name_of(rec.via),
+            rec.kind,
+            rec.span.source,
+            renderings_note(rec, ds),
+            rec.text,
+        ]
     if isinstance(rec, Claim):
         return [rec.id, rec.date, ds.name_of(rec.claimant) or "unattributed", rec.kind, status_note(rec, ds), rec.text]
     if isinstance(rec, Event):
-        return [rec.id, rec.date, rec.title]
+        return [rec.id, rec.date, rec.title, disagreement(rec)]
     if isinstance(rec, Actor):
         return [rec.id, rec.kind, rec.name, rec.role]
     return [rec.id, rec.date, rec.author, rec.title]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Source
 from kurskcli.text import fold
 
 # A fuzzy name match must reach this score (0-100) to count at all ...
@@ -168,8 +168,101 @@ def timeline(
 def quotes_by(dataset: Dataset, actor_id: str | None = None) -> list[Quote]:
     """Quotes by one speaker, and those the actor relayed (``via``), or all quotes; in date order."""
     out = [q for q in dataset.quotes.values() if actor_id is None or actor_id in (q.speaker, q.via)]
-    out.sort(key=sort_key)
+    return sorted(out, key=lambda q: grouped_key(dataset, q))
+
+
+def grouped_key(dataset: Dataset, q: Quote) -> tuple[Any, ...]:
+    """Date order, with each utterance's other renderings right after the quote they render."""
+    root = dataset.quotes.get(q.renders) if q.renders else None
+    return (*sort_key(root or q), q.renders is not None, *sort_key(q))
+
+
+# ----------------------------------------------------------------------------- renderings
+
+_GROUPS: dict[int, tuple[Dataset, dict[str, list[Quote]]]] = {}
+
+
+def rendering_groups(dataset: Dataset) -> dict[str, list[Quote]]:
+    """Quote id -> every rendering of the same utterance, itself included: the rendered one first,
+    then the others in date order. Computed once per dataset."""
+    cached = _GROUPS.get(id(dataset))
+    if cached is None or cached[0] is not dataset:
+        members: dict[str, list[Quote]] = {}
+        for q in dataset.quotes.values():
+            members.setdefault(q.renders or q.id, []).append(q)
+        groups: dict[str, list[Quote]] = {}
+        for group in members.values():
+            group.sort(key=lambda q: (q.renders is not None, sort_key(q)))  # the rendered one first
+            for q in group:
+                groups[q.id] = group
+        cached = (dataset, groups)
+        _GROUPS[id(dataset)] = cached
+    return cached[1]
+
+
+def renderings(dataset: Dataset, quote: Quote) -> list[Quote]:
+    """The other renderings of the utterance ``quote`` is one rendering of."""
+    return [q for q in rendering_groups(dataset).get(quote.id, [quote]) if q.id != quote.id]
+
+
+def language_of(dataset: Dataset, quote: Quote) -> str | None:
+    src = dataset.sources.get(quote.span.source)
+    return src.language if src else None
+
+
+def same_words(dataset: Dataset, a: Quote, b: Quote) -> bool:
+    """Whether two renderings are in one language and the same words (typography and case aside)."""
+    from kurskcli.text import words
+
+    return language_of(dataset, a) == language_of(dataset, b) and words(a.text) == words(b.text)
+
+
+class Comparison(NamedTuple):
+    """One other rendering of a quote, and how it differs from it."""
+
+    quote: Quote
+    source: Source | None
+    same_language: bool
+    changes: tuple[Any, ...]  # check.Change: word differences, for renderings in one language
+    note: str | None  # the rendering's own note on its link, whichever side it is on
+
+
+def compare_renderings(dataset: Dataset, quote: Quote) -> list[Comparison]:
+    """Every other rendering of ``quote``'s utterance beside it: word differences where the
+    language is the same, the dataset's note where it is not. Nothing is ruled on."""
+    from kurskcli.check import diff_words
+
+    out = []
+    for other in renderings(dataset, quote):
+        same = language_of(dataset, other) == language_of(dataset, quote)
+        changes: tuple[Any, ...] = ()
+        if same and not same_words(dataset, quote, other):
+            changes = tuple(diff_words(other.text, quote.text)[0])
+        # a note describes a rendering against the quote it renders: for the rendered one, it is ours
+        note = other.note if other.renders is not None else quote.note
+        out.append(Comparison(other, dataset.sources.get(other.span.source), same, changes, note))
     return out
+
+
+def earliest_rendering(dataset: Dataset, quote: Quote) -> Quote:
+    """The rendering of ``quote``'s utterance whose source was published first (ties: the quote itself, then id)."""
+    group = rendering_groups(dataset).get(quote.id, [quote])
+
+    def published(q: Quote) -> tuple[dt.date, bool, str]:
+        src = dataset.sources.get(q.span.source)
+        day = src.dates.earliest if src and src.dates.earliest else dt.date.max
+        return (day, q.id != quote.id, q.id)
+
+    return min(group, key=published)
+
+
+def own_channel_rendering(dataset: Dataset, quote: Quote) -> Quote | None:
+    """The rendering printed by the speaker's own channel, if the dataset stores one."""
+    for q in rendering_groups(dataset).get(quote.id, [quote]):
+        src = dataset.sources.get(q.span.source)
+        if src is not None and src.channel == "speaker":
+            return q
+    return None
 
 
 def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
@@ -192,6 +285,7 @@ class ActorSummary(NamedTuple):
     members: list[Actor]
     first: dt.date | None
     last: dt.date | None
+    sources: tuple[str, ...] = ()  # ids of the sources that print the actor's quotes (spoken or relayed)
 
 
 def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:
@@ -218,6 +312,7 @@ def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:
         members=members,
         first=min(days) if days else None,
         last=max(days) if days else None,
+        sources=tuple(sorted({q.span.source for q in quotes})),
     )
 
 

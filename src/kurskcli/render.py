@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from kurskcli.dates import iso
+from kurskcli.dates import contains, iso
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.text import fold, safe
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from kurskcli.check import CheckResult
-    from kurskcli.query import ActorSummary
+    from kurskcli.query import ActorSummary, Comparison
     from kurskcli.searcher import Hit
 
 TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "magenta", "source": "blue"}
@@ -157,11 +157,22 @@ def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -
             if who:
                 what.append("\n")
                 what.append_text(t(who, "dim"))
+            odd = [w for w in rec.dated_by if not contains(w.dates, rec.dates)]
+            if odd:
+                what.append("\n")
+                dates = "; ".join(f"{human_date(w.date)} in {w.span.source}" for w in odd)
+                what.append_text(t(f"Sources differ on the date: {dates}", "yellow"))
             marker = t("●", "cyan")
         else:
             what = Text()
             what.append_text(t(_speaker_line(rec, ds) + ": ", "green bold"))
             what.append_text(t(f"“{rec.text}”", "italic"))
+            from kurskcli.output import renderings_note
+
+            others = renderings_note(rec, ds)
+            if others:
+                what.append("\n")
+                what.append_text(t(f"≠ {others}", "yellow"))
             marker = t("❝", "green")
         table.add_row(_date(rec), marker, what, t(rec.id))
     con.print(table)
@@ -181,9 +192,18 @@ def _quote_panel(con: Console, q: Quote, ds: Dataset, terms: Iterable[str] = ())
     body.append_text(_date(q))
     if q.via:
         body.append_text(t(f" (via {_name(ds, q.via)})", "dim"))
+    src = ds.sources.get(q.span.source)
+    if src is not None and src.channel != "article":
+        body.append_text(t(f" · {src.publisher or src.id}", "dim"))
     if q.context:
         body.append("\n")
         body.append_text(t(q.context, "dim"))
+    from kurskcli.output import renderings_note
+
+    others = renderings_note(q, ds)
+    if others:
+        body.append("\n")
+        body.append_text(t(f"≠ {others}: kurskcli show {q.id}", "yellow"))
     title = t(q.id, "green")
     subtitle = t(q.kind, "dim")
     con.print(
@@ -262,6 +282,10 @@ def render_actor(con: Console, s: ActorSummary, ds: Dataset) -> None:
     grid.add_row("Appears", t(span))
     if s.members:
         grid.add_row("Members", t(", ".join(m.id for m in s.members)))
+    if s.sources:
+        grid.add_row(
+            "Quoted in", t(f"{len(s.sources)} source{'s' if len(s.sources) != 1 else ''}: {', '.join(s.sources)}")
+        )
     con.print(Panel(grid, title=t(a.name, "bold magenta"), title_align="left", border_style="magenta"))
     sections: list[tuple[str, Sequence[Record]]] = [
         ("Quotes", s.quotes),
@@ -287,8 +311,15 @@ def render_actor(con: Console, s: ActorSummary, ds: Dataset) -> None:
             con.print(line)
 
 
-def render_record(con: Console, rec: Record, ds: Dataset, passages: list[tuple[str, int, int, str]]) -> None:
-    """One record in full, then each source passage with the record's own words highlighted."""
+def render_record(
+    con: Console,
+    rec: Record,
+    ds: Dataset,
+    passages: list[tuple[str, int, int, str]],
+    comparisons: Sequence[Comparison] = (),
+) -> None:
+    """One record in full, each source passage with the record's own words highlighted, then
+    the other renderings of a quote beside it."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -301,7 +332,9 @@ def render_record(con: Console, rec: Record, ds: Dataset, passages: list[tuple[s
     for key, value in record_dict(rec, ds).items():
         if key in ("id", "type", "source", "sources"):
             continue
-        if isinstance(value, list):
+        if key == "dated_by":
+            value = "; ".join(f"{w['date']} ({w['source']['id']})" for w in value) or "—"
+        elif isinstance(value, list):
             value = ", ".join(str(v) for v in value) or "—"
         grid.add_row(key.replace("_", " "), t("—" if value is None else value))
     con.print(
@@ -323,6 +356,57 @@ def render_record(con: Console, rec: Record, ds: Dataset, passages: list[tuple[s
         body.append("\n\n")
         body.append_text(t(f"{cite} · characters {start}–{end}", "dim"))
         con.print(Panel(body, title=t(f"source {src_id}", "blue"), title_align="left", border_style="blue"))
+    if comparisons:
+        con.print(Text(f"Other renderings of the same words ({len(comparisons)})", style="bold"))
+    for cmp in comparisons:
+        _rendering_panel(con, cmp, ds)
+
+
+def _rendering_panel(con: Console, cmp: Comparison, ds: Dataset) -> None:
+    """Another rendering: its words, who and where, and how it differs (shown, not judged)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    q, src = cmp.quote, cmp.source
+    body = Text()
+    body.append_text(t(f"“{q.text}”", "italic"))
+    body.append("\n\n— ", style="dim")
+    body.append_text(t(_speaker_line(q, ds), "bold"))
+    body.append(", ")
+    body.append_text(_date(q))
+    if src is not None:
+        where = ", ".join(p for p in (src.publisher, human_date(src.date) if src.date else None, src.language) if p)
+        body.append("\n")
+        body.append_text(t(f"{where} ({src.channel or 'source'}) · {src.url or src.id}", "dim"))
+    if cmp.changes:
+        body.append("\nWords that differ from the quote above:", style="dim")
+        for c in cmp.changes:
+            body.append("\n  ")
+            if c.op == "changed":
+                body.append_text(t(c.actual, "yellow"))
+                body.append(" / ")
+                body.append_text(t(c.said, "cyan"))
+            elif c.op == "added":
+                body.append("only here: ", style="dim")
+                body.append_text(t(c.said, "cyan"))
+            elif c.op == "omitted":
+                body.append("only above: ", style="dim")
+                body.append_text(t(c.actual, "yellow"))
+    elif cmp.same_language:
+        body.append("\nThe same words as the quote above.", style="dim")
+    if cmp.note:
+        body.append("\n")
+        body.append_text(t(cmp.note, "dim italic"))
+    con.print(
+        Panel(
+            body,
+            title=t(q.id, "green"),
+            title_align="left",
+            subtitle=t(q.kind, "dim"),
+            subtitle_align="right",
+            border_style="dim green",
+        )
+    )
 
 
 def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:
@@ -370,6 +454,19 @@ def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:
     else:
         con.print(Text("✘ Not in the data", style="bold red"))
         con.print(t("  No quote in the loaded datasets matches this text closely.", "dim"))
+        return
+    if r.renderings:
+        con.print(Text("In each rendering of these words:", style="bold"))
+        marks = {"verbatim": ("✔ verbatim", "green"), "typographic": ("≈ apart from typography", "yellow")}
+        for m in r.renderings:
+            label, style = marks.get(m.verdict, ("✘ not in these words", "red"))
+            src = ds.sources.get(m.quote.span.source)
+            line = Text("  ")
+            line.append_text(t(f"{label:<24}", style))
+            line.append_text(t(f"{m.quote.id}  ", ""))
+            where = src.publisher if src and src.publisher else m.quote.span.source
+            line.append_text(t(f"{where}, {human_date(m.quote.date) if m.quote.date else 'undated'}", "dim"))
+            con.print(line)
 
 
 def _char_names(text: str) -> str:
