@@ -1,0 +1,279 @@
+"""Each quote beside the other published renderings of the same words: shown, compared, never judged."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kurskcli.dataset import DatasetError, load_dataset
+from kurskcli.dates import best_supported, parse_edtf
+from kurskcli.model import Dataset
+from kurskcli.query import rendering_groups
+
+from .conftest import Result
+
+Run = Callable[..., Result]
+ART = "asmolov-2025-04-30"
+TERMINAL = {"COLUMNS": "200", "NO_COLOR": "1"}
+ANADOLU = "Third countries, like the DPRK, that have perpetuated the Russia-Ukraine war bear responsibility"
+
+
+def bundled_doc() -> dict[str, Any]:
+    text = resources.files("kurskcli.data").joinpath("kursk-2025.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+# ----------------------------------------------------------------------------- the data
+
+
+def test_every_quote_of_the_article_has_another_rendering(bundled: Dataset) -> None:
+    groups = rendering_groups(bundled)
+    for q in bundled.quotes.values():
+        if q.span.source == ART and q.kind != "phrase":  # the author's own phrases have no other witness
+            assert len(groups[q.id]) > 1, q.id
+
+
+def test_other_sources_store_only_excerpts_and_say_where_they_are(bundled: Dataset) -> None:
+    for src in bundled.sources.values():
+        if src.id == ART:
+            assert src.stored == "full" and src.channel == "article"
+            continue
+        assert src.stored == "excerpts" and src.url and src.url.startswith("http"), src.id
+        assert src.channel in ("speaker", "agency", "news", "reprint"), src.id
+        assert src.language in ("en", "ru", "ko"), src.id
+        # the stored text is the records' words and dating phrases, nothing else
+        covered = [False] * len(src.text)
+        spans = [q.span for q in bundled.quotes.values()] + [c.span for c in bundled.claims.values()]
+        spans += [sp for e in bundled.events.values() for sp in (*e.spans, *(w.span for w in e.dated_by))]
+        for sp in spans:
+            if sp.source == src.id:
+                covered[sp.start : sp.end] = [True] * (sp.end - sp.start)
+        loose = "".join(ch for ch, c in zip(src.text, covered, strict=True) if not c)
+        assert not loose.strip(), (src.id, loose)
+
+
+def test_renderings_point_at_the_quote_they_render_and_never_at_a_rendering(bundled: Dataset) -> None:
+    for q in bundled.quotes.values():
+        if q.renders is not None:
+            root = bundled.quotes[q.renders]
+            assert root.renders is None and root.span.source == ART
+            assert q.span.source != ART
+
+
+NEUTRAL = re.compile(r"\b(false|falsely|wrong|wrongly|error|errors|lie|lies|lied|misquote[sd]?)\b", re.IGNORECASE)
+
+
+def test_the_datasets_own_words_never_judge() -> None:
+    doc = bundled_doc()
+    own: list[tuple[str, str]] = []
+    for e in doc["events"]:
+        own += [(e["id"], e["title"]), (e["id"], e.get("summary") or "")]
+    for q in doc["quotes"]:
+        own += [(q["id"], q.get("context") or ""), (q["id"], q.get("note") or "")]
+    for a in doc["actors"]:
+        own.append((a["id"], a.get("role") or ""))
+    for s in doc["sources"]:
+        own.append((s["id"], s.get("note") or ""))
+    own.append(("dataset", doc["dataset"]["description"]))
+    for c in doc["claims"]:
+        if c.get("claimant") is None and not c.get("verbatim"):
+            own.append((c["id"], c["text"]))
+    for rid, text in own:
+        assert not NEUTRAL.search(text), (rid, text)
+
+
+# ----------------------------------------------------------------------------- the monument and the KCNA date
+
+
+def test_show_puts_the_monument_renderings_side_by_side(run: Run) -> None:
+    obj = run("show", "q-cmc-monument", "--json").json()
+    renderings = {r["quote"]["id"]: r for r in obj["renderings"]}  # type: ignore[index]
+    assert set(renderings) == {"q-cmc-monument-5693", "q-cmc-monument-rt"}
+    rt = renderings["q-cmc-monument-rt"]
+    assert {"op": "changed", "rendering": "our", "quote": "the Russian"} in rt["differences"]
+    assert "“in our capital”" in rt["note"] and rt["source"]["url"].endswith("/45226.html")
+    assert rt["quote"]["speaker"] == "kim-jong-un" and rt["same_language"] is True
+    human = run("show", "q-cmc-monument", tty=True, env=TERMINAL).out
+    assert "Other renderings of the same words (2)" in human
+    assert "the Russian / our" in human and "germany.news-pravda.com, 28 Apr 2025" in human
+    plain = run("show", "q-cmc-monument").out.splitlines()
+    assert "difference\tq-cmc-monument-rt\tchanged\tour\tthe Russian" in plain
+    assert any(
+        line.startswith("rendering\tq-cmc-monument-rt\tgermany-news-pravda-2025-04-28-45226\t") for line in plain
+    )
+
+
+def test_the_kcna_date_disagreement_is_shown_not_settled_silently(run: Run) -> None:
+    event = run("show", "e-kcna-cmc-statement", "--json").json()
+    assert event["date"] == "2025-04-28"  # type: ignore[index]
+    assert [(w["date"], w["source"]["id"]) for w in event["dated_by"]] == [  # type: ignore[index]
+        ("2025-04-27", ART),
+        ("2025-04-28", "germany-news-pravda-2025-04-28-45226"),
+        ("2025-04-28", "babel-2025-04-28"),
+    ]
+    plain = [line.split("\t") for line in run("timeline").out.splitlines()]
+    row = next(r for r in plain if r[0] == "e-kcna-cmc-statement")
+    assert row[1] == "2025-04-28" and row[3] == f"{ART}: 2025-04-27"
+    human = run("timeline", "--since", "2025-04-28", "--until", "2025-04-28", tty=True, env=TERMINAL).out
+    assert f"Sources differ on the date: 27 Apr 2025 in {ART}" in human
+    # the article's own rendering of the statement keeps the article's date
+    assert run("show", "q-cmc-monument", "--json").json()["date"] == "2025-04-27"  # type: ignore[index]
+
+
+def test_check_of_the_monument_wording_elsewhere_names_its_rendering(run: Run) -> None:
+    r = run("check", "will soon be erected in our capital", "--json")
+    body = r.json()
+    assert r.code == 0 and body["verdict"] == "verbatim"  # type: ignore[index]
+    verdicts = {m["quote"]: m["verdict"] for m in body["renderings"]}  # type: ignore[index]
+    assert verdicts["q-cmc-monument"] == "differs" and verdicts["q-cmc-monument-rt"] == "verbatim"
+
+
+# ----------------------------------------------------------------------------- the State Department
+
+
+def test_check_finds_the_anadolu_wording_and_says_the_article_differs(run: Run) -> None:
+    r = run("check", ANADOLU, "--json")
+    body = r.json()
+    assert r.code == 0 and body["verdict"] == "verbatim"  # type: ignore[index]
+    assert body["quote"]["id"] == "q-state-dept-anadolu-responsibility"  # type: ignore[index]
+    assert body["quote"]["source"]["id"] == "anews-2025-04-29"  # type: ignore[index]
+    verdicts = {m["quote"]: m["verdict"] for m in body["renderings"]}  # type: ignore[index]
+    assert verdicts == {
+        "q-state-dept-accountable": "differs",
+        "q-state-dept-yonhap-responsibility": "typographic",  # a comma before "bear"
+        "q-state-dept-anadolu-responsibility": "verbatim",
+        "q-state-dept-briefing": "differs",
+    }
+    plain = run("check", ANADOLU).out.splitlines()
+    assert "rendering\tq-state-dept-accountable\tasmolov-2025-04-30\tdiffers" in plain
+    human = run("check", ANADOLU, tty=True, env=TERMINAL).out
+    assert "✘ not in these words    q-state-dept-accountable" in human
+    assert "✔ verbatim              q-state-dept-anadolu-responsibility" in human
+
+
+def test_the_articles_state_department_wording_is_found_only_in_the_article(run: Run) -> None:
+    body = run("check", "North Korea and its partners have further entrenched the Russia—Ukraine war", "--json").json()
+    verdicts = {m["quote"]: m["verdict"] for m in body["renderings"]}  # type: ignore[index]
+    assert verdicts["q-state-dept-accountable"] == "verbatim"
+    assert {v for q, v in verdicts.items() if q != "q-state-dept-accountable"} == {"differs"}
+
+
+# ----------------------------------------------------------------------------- other scripts
+
+
+def test_search_and_check_fold_cyrillic_and_hangul(run: Run) -> None:
+    hits = [h["id"] for h in run("search", "никогда мы не забудем", "--json").json()]  # type: ignore[union-attr]
+    assert {"q-zakharova-friends-ru", "q-zakharova-friends-m24"} <= set(hits[:3])
+    ru = run("check", "Отдаем должное героизму", "--json").json()  # е for ё, as Russian readers type it
+    assert ru["verdict"] == "typographic" and ru["quote"]["id"] == "q-putin-tribute-ru"  # type: ignore[index]
+    assert ru["differences"] == [{"op": "typography", "said": "е", "actual": "ё"}]  # type: ignore[index]
+    ko = run("check", "손바닥으로 하늘을 가리고자 하여도", "--json").json()
+    assert ko["verdict"] == "verbatim" and ko["quote"]["id"] == "q-koo-sky-ko"  # type: ignore[index]
+    assert run("actor", "외교부", "--json").json()["id"] == "rok-mofa"  # type: ignore[index]
+
+
+def test_quote_and_timeline_mark_quotes_whose_renderings_differ(run: Run) -> None:
+    obj = run("quote", "zakharova", "--json").json()[0]  # type: ignore[index]
+    assert obj["renderings"] == ["q-zakharova-friends-ru", "q-zakharova-friends-m24"]
+    assert obj["renderings_differ"] is True
+    assert "≠ 2 other renderings, which differ" in run("quote", "zakharova", tty=True, env=TERMINAL).out
+    assert (
+        "≠ 2 other renderings, which differ"
+        in run("timeline", "--quotes", "--actor", "zakharova", tty=True, env=TERMINAL).out
+    )
+    rows = [line.split("\t") for line in run("quote", "zakharova").out.splitlines()]
+    assert rows[0][5:7] == [ART, "2 other renderings, which differ"]
+    assert [r[0] for r in rows] == ["q-zakharova-friends", "q-zakharova-friends-ru", "q-zakharova-friends-m24"]
+
+
+def test_actor_names_the_sources_that_print_its_quotes(run: Run) -> None:
+    s = run("actor", "putin", "--json").json()
+    assert s["sources"] == [  # type: ignore[index]
+        ART,
+        "lokmattimes-2025-04-28",
+        "news-mariupol-2025-04-28",
+        "sputnik-2025-04-28",
+        "tass-2025-04-28-1950221",
+    ]
+    assert run("actor", "putin").out.splitlines()[-1].startswith("sources\t5\t")
+    assert "Quoted in      5 sources" in run("actor", "putin", tty=True, env=TERMINAL).out
+
+
+def test_cite_the_earliest_or_the_speakers_own_rendering(run: Run) -> None:
+    earliest = run("cite", "q-zakharova-friends", "--rendering", "earliest", "--json").json()
+    assert earliest["id"] in ("q-zakharova-friends-ru", "q-zakharova-friends-m24")  # type: ignore[index]
+    assert "Никогда мы не забудем наших друзей" in earliest["text"]  # type: ignore[index]
+    named = run("cite", "q-putin-tribute", "--rendering", "q-putin-tribute-tass-en", "--style", "apa").out
+    assert "TASS" in named and "We will always honour the heroes" in named
+    own = run("cite", "q-putin-tribute", "--rendering", "own")
+    assert own.code == 1 and "speaker's own channel" in own.err and own.out == ""
+    bad = run("cite", "q-putin-tribute", "--rendering", "q-koo-sky")
+    assert bad.code == 2 and "not earliest, own or a rendering" in bad.err
+
+
+def test_about_says_what_of_each_source_is_stored(run: Run) -> None:
+    about = run("about", "--json").json()
+    stored = {s["id"]: s["stored"] for s in about["sources"]}  # type: ignore[index]
+    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 19
+    assert "kremlin.ru" in about["datasets"][0]["description"]  # type: ignore[index]
+    human = run("about", tty=True, env=TERMINAL).out
+    assert "excerpts: the speakers' words and dates only" in human and "the full text" in human
+
+
+# ----------------------------------------------------------------------------- verify covers every source
+
+
+def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
+    for src in doc["sources"]:
+        if "file" in src:
+            (tmp_path / src["file"]).write_bytes(resources.files("kurskcli.data").joinpath(src["file"]).read_bytes())
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_verify_checks_every_rendering_against_what_its_source_stores(run: Run, tmp_path: Path) -> None:
+    doc = copy.deepcopy(bundled_doc())
+    rt = next(q for q in doc["quotes"] if q["id"] == "q-cmc-monument-rt")
+    rt["text"] = rt["text"].replace("our capital", "the Russian capital")
+    r = run("verify", "--data", str(_write(tmp_path, doc)), "--no-bundled")
+    assert r.code == 65 and "text does not match the source" in r.out
+
+
+def test_an_event_date_must_be_the_one_its_witnesses_support(tmp_path: Path) -> None:
+    doc = copy.deepcopy(bundled_doc())
+    ev = next(e for e in doc["events"] if e["id"] == "e-kcna-cmc-statement")
+    ev["date"] = "2025-04-27"
+    with pytest.raises(DatasetError) as info:
+        load_dataset([_write(tmp_path, doc)], bundled=False)
+    assert any("is not the date its witnesses support best ('2025-04-28')" in str(p) for p in info.value.problems)
+
+
+def test_a_rendering_of_a_rendering_is_refused(tmp_path: Path) -> None:
+    doc = copy.deepcopy(bundled_doc())
+    q = next(q for q in doc["quotes"] if q["id"] == "q-cmc-monument-rt")
+    q["renders"] = "q-cmc-monument-5693"
+    with pytest.raises(DatasetError) as info:
+        load_dataset([_write(tmp_path, doc)], bundled=False)
+    assert any("is itself a rendering of 'q-cmc-monument'" in str(p) for p in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("witnesses", "best"),
+    [
+        (["2025-04-26/2025-04-30", "2025-04-26"], "2025-04-26"),  # "later" and a day inside it
+        (["2025-04-27", "2025-04-28", "2025-04-28"], "2025-04-28"),  # two against one
+        (["2025-04-27", "2025-04-28"], "2025-04-27"),  # one each: the first stands
+        (["2024", "2024-09-18/2024-09-26"], "2024-09-18/2024-09-26"),
+        (["../2025-04-30", "2025-04-29"], "2025-04-29"),
+    ],
+)
+def test_the_best_supported_date(witnesses: list[str], best: str) -> None:
+    assert best_supported([(w, parse_edtf(w)) for w in witnesses]) == best
