@@ -591,15 +591,7 @@ def actor(
     ds = c.dataset()
     s = query.summarize_actor(ds, _resolve(ds, name))
     lines: list[list[object]] = [[*output.plain_record(s.actor, ds)]]
-    sections: list[tuple[str, Sequence[Record]]] = [
-        ("quote", s.quotes),
-        ("relayed", s.relayed),
-        ("claim", s.claims),
-        ("disputed", s.disputed),
-        ("mentioned", s.mentioned),
-        ("event", s.events),
-    ]
-    lines += [[label, *output.plain_record(r, ds)] for label, recs in sections for r in recs]
+    lines += [[label, *output.plain_record(r, ds)] for label, recs in s.sections() for r in recs]
     if s.sources:
         lines.append(["sources", len(s.sources), ", ".join(s.sources)])
 

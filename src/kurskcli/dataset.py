@@ -317,14 +317,15 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def _items(ck: _Checker, doc: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+def _items(ck: _Checker, doc: dict[str, Any], key: str, base: str = "$") -> list[tuple[str, dict[str, Any]]]:
+    """The objects of the array ``doc[key]`` (missing: none), each with its JSON path under ``base``."""
     value = doc.get(key, [])
     if not isinstance(value, list):
-        ck.add(f"$.{key}", f"expected an array, got {_kind(value)}")
+        ck.add(f"{base}.{key}", f"expected an array, got {_kind(value)}")
         return []
     out = []
     for i, item in enumerate(value):
-        path = f"$.{key}[{i}]"
+        path = f"{base}.{key}[{i}]"
         if not isinstance(item, dict):
             ck.add(path, f"expected an object, got {_kind(item)}")
         else:
@@ -640,13 +641,8 @@ class _Build:
 
     def _witnesses(self, ck: _Checker, d: dict[str, Any], path: str) -> list[Witness]:
         """An event's ``dated_by``: each source's own date, with the span where it gives it."""
-        raw = d.get("dated_by", [])
-        if not isinstance(raw, list):
-            ck.add(f"{path}.dated_by", f"expected an array, got {_kind(raw)}")
-            return []
         out = []
-        for i, item in enumerate(raw):
-            where = f"{path}.dated_by[{i}]"
+        for where, item in _items(ck, d, "dated_by", path):
             if not ck.obj(item, where, ("date", "source"), ()):
                 continue
             wdate, wdates = ck.date(item, where)

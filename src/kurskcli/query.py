@@ -287,6 +287,17 @@ class ActorSummary(NamedTuple):
     last: dt.date | None
     sources: tuple[str, ...] = ()  # ids of the sources that print the actor's quotes (spoken or relayed)
 
+    def sections(self) -> list[tuple[str, list[Quote] | list[Claim] | list[Event]]]:
+        """The actor's records, list by list in display order, each under its plain-output label."""
+        return [
+            ("quote", self.quotes),
+            ("relayed", self.relayed),
+            ("claim", self.claims),
+            ("disputed", self.disputed),
+            ("mentioned", self.mentioned),
+            ("event", self.events),
+        ]
+
 
 def summarize_actor(dataset: Dataset, actor: Actor) -> ActorSummary:
     """Everything the dataset holds about one actor, with the first and last dated appearance."""

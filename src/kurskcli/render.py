@@ -287,25 +287,26 @@ def render_actor(con: Console, s: ActorSummary, ds: Dataset) -> None:
             "Quoted in", t(f"{len(s.sources)} source{'s' if len(s.sources) != 1 else ''}: {', '.join(s.sources)}")
         )
     con.print(Panel(grid, title=t(a.name, "bold magenta"), title_align="left", border_style="magenta"))
-    sections: list[tuple[str, Sequence[Record]]] = [
-        ("Quotes", s.quotes),
-        ("Quotes relayed", s.relayed),
-        ("Claims made", s.claims),
-        ("Claims disputed", s.disputed),
-        ("Claims that mention it", s.mentioned),
-        ("Events", s.events),
-    ]
-    for label, recs in sections:
+    headings = {
+        "quote": "Quotes",
+        "relayed": "Quotes relayed",
+        "claim": "Claims made",
+        "disputed": "Claims disputed",
+        "mentioned": "Claims that mention it",
+        "event": "Events",
+    }
+    for key, recs in s.sections():
         if not recs:
             continue
+        label = headings[key]
         con.print(Text(f"{label} ({len(recs)})", style="bold"))
         for rec in recs:
             line = Text("  ")
-            line.append_text(_date(rec))  # type: ignore[arg-type]  # every listed record is dated
+            line.append_text(_date(rec))
             line.append("  ")
             main, sub = _summary_of(rec, ds)
             line.append_text(t(main))
-            if label in ("Quotes relayed", "Claims disputed", "Claims that mention it"):
+            if key in ("relayed", "disputed", "mentioned"):  # someone else's: say whose
                 line.append_text(t(f" — {sub}", "dim"))
             line.append_text(t(f"  [{rec.id}]", "dim"))
             con.print(line)
