@@ -37,3 +37,37 @@ def test_files_in_the_cache_folder_never_stand_in_for_the_bundled_data(
     r = run_process(*args, env={"XDG_CACHE_HOME": str(tmp_path)})
     assert (r.returncode, r.stdout, r.stderr) == (honest.returncode, honest.stdout, honest.stderr)
     assert r.returncode == 0
+
+
+def test_a_hangup_that_nohup_ignores_stays_ignored(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # the command runs with SIGHUP ignored (as under nohup) and sends itself one mid-run
+    code = (
+        "import os, signal, sys\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        "from kurskcli import query\n"
+        "real = query.timeline\n"
+        "def hang_up(*a, **k):\n"
+        "    os.kill(os.getpid(), signal.SIGHUP)\n"
+        "    return real(*a, **k)\n"
+        "query.timeline = hang_up\n"
+        "from kurskcli.cli import main\n"
+        "main(['timeline', '--json'])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == "" and r.stdout.startswith("[")
+
+
+def test_a_stale_temporary_folder_with_an_absurd_process_number_is_swept(tmp_path: Path) -> None:
+    from kurskcli.files import sweep_stale
+
+    odd = tmp_path / ".kurskcli-9999999999-0123456789ab.tmp"
+    odd.mkdir()
+    sweep_stale(tmp_path)  # no process can have that number, and asking must not fail
+    assert odd.exists()  # a young folder whose process cannot be asked about is left alone
+    huge = tmp_path / (".kurskcli-" + "9" * 40 + "-0123456789ab.tmp")
+    huge.mkdir()
+    sweep_stale(tmp_path)
+    assert huge.exists()  # not a name of ours: left alone

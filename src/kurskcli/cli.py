@@ -1,5 +1,6 @@
 """The command-line interface: arguments in, one of three output modes out. The only Typer importer."""
 
+import contextlib
 import errno
 import functools
 import os
@@ -1238,7 +1239,8 @@ def _stop(signum: int, frame: object) -> None:
     clean-up (removing temporary files) that the first one started.
     """
     for sig in _STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)
+        with contextlib.suppress(ValueError):
+            signal.signal(sig, signal.SIG_IGN)
     _caught[0] = signum
     raise KeyboardInterrupt
 
@@ -1250,10 +1252,13 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 def _stoppable() -> Iterator[None]:
     """Handle the stop signals for the duration of a command (and restore what was there before)."""
     _caught[0] = signal.SIGINT
+    saved = []
     try:
-        saved = [(sig, signal.signal(sig, _stop)) for sig in _STOP_SIGNALS]
+        for sig in _STOP_SIGNALS:
+            if signal.getsignal(sig) is not signal.SIG_IGN:  # `nohup` ignores SIGHUP: keep it ignored
+                saved.append((sig, signal.signal(sig, _stop)))
     except ValueError:  # not the main thread: signals stay as they are
-        saved = []
+        pass
     try:
         yield
     finally:

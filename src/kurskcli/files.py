@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 TEMP_PREFIX = ".kurskcli-"
-_TEMP_NAME = re.compile(r"\.kurskcli-(\d+)-[0-9a-f]{12}\.tmp")
+_TEMP_NAME = re.compile(r"\.kurskcli-([0-9]{1,10})-[0-9a-f]{12}\.tmp")
 _PART = "part"  # the file inside the private folder (SQLite puts its journal beside it)
 STALE_AFTER = 24 * 3600  # seconds after which a temporary folder is stale whoever made it
 
@@ -185,6 +185,6 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:
-        return True  # it exists, owned by someone else
+    except (OSError, OverflowError):
+        return True  # it exists, owned by someone else (or cannot be asked about): leave it
     return True
