@@ -236,3 +236,16 @@ def test_a_bad_cache_setting_is_a_usage_error_naming_it(tmp_path: Path) -> None:
 
     r = run_process("search", "bridge", "--data", str(MINI), env={"KURSKCLI_CACHE": "maybe"})
     assert r.returncode == 2 and r.stderr.startswith("kurskcli: KURSKCLI_CACHE=") and r.stderr.count("\n") == 1
+
+
+def test_a_sha256_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    import hashlib
+
+    (tmp_path / "text.txt").write_bytes(b"the bridge will open in spring")
+    doc = mini_doc()
+    src = doc["sources"][0]
+    src.pop("text")
+    src["file"] = "text.txt"
+    src["sha256"] = hashlib.sha256(b"the bridge will open in spring").hexdigest() + "\n"
+    found = problems(write(tmp_path, doc))
+    assert any("$.sources[0].sha256" in p and "64 lowercase hex digits" in p for p in found), found

@@ -94,6 +94,19 @@ def test_csv_round_trips_and_neutralizes_formulas(run: Run, tmp_path: Path) -> N
     assert by_id["petrov"]["aliases"] == "Петров; Иван Петров"
 
 
+def test_csv_neutralizes_list_cells_too(run: Run, tmp_path: Path) -> None:
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["actors"][0]["aliases"] = ['=HYPERLINK("http://evil","x")', "Petrov"]
+    doc["events"][0]["actors"] = ["petrov"]
+    data = tmp_path / "mini.json"
+    data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    out = tmp_path / "all.csv"
+    assert run("export", str(out), "--data", str(data), "--no-bundled").code == 0
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out.read_text("utf-8"), newline=""))}
+    assert rows["petrov"]["aliases"] == '\'=HYPERLINK("http://evil","x"); Petrov'
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows.values() for cell in row.values())
+
+
 def test_csv_of_one_type_has_only_its_columns(run: Run, tmp_path: Path, bundled: Dataset) -> None:
     out = tmp_path / "quotes.csv"
     assert run("export", str(out), "--type", "quote").code == 0

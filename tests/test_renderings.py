@@ -221,7 +221,7 @@ def test_cite_the_earliest_or_the_speakers_own_rendering(run: Run) -> None:
 def test_about_says_what_of_each_source_is_stored(run: Run) -> None:
     about = run("about", "--json").json()
     stored = {s["id"]: s["stored"] for s in about["sources"]}  # type: ignore[index]
-    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 19
+    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 20
     assert "kremlin.ru" in about["datasets"][0]["description"]  # type: ignore[index]
     human = run("about", tty=True, env=TERMINAL).out
     assert "excerpts: the speakers' words and dates only" in human and "the full text" in human
