@@ -297,8 +297,8 @@ def test_root_help_lists_every_command_with_its_summary(run: Run) -> None:
     r = run("--help")
     assert r.code == 0
     listed = r.out.split("Commands:", 1)[1]
-    for name, func in cli._COMMANDS.items():
-        summary = (func.__doc__ or "").strip().splitlines()[0]
+    for name in cli.COMMANDS:
+        summary = (cli.command_function(name).__doc__ or "").strip().splitlines()[0]
         line = next(line for line in listed.splitlines() if line.split()[:1] == [name])
         assert summary[:30] in " ".join(line.split()), name
 

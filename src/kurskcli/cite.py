@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kurskcli.dates import components
+from kurskcli.dates import components, human_date
 from kurskcli.model import Claim, Dataset, Quote, Source
 
 STYLES = ("plain", "markdown", "apa", "mla", "chicago", "bibtex")
@@ -103,8 +103,6 @@ def _written_date(edtf: str | None, *, us: bool = False, abbreviate: bool = Fals
 def _statement_date(edtf: str | None) -> str | None:
     if not edtf:
         return None
-    from kurskcli.render import human_date
-
     return _written_date(edtf) or human_date(edtf)
 
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
 from kurskcli.env import max_data_bytes
+from kurskcli.exits import EXIT_DATAERR, EXIT_NOINPUT
 from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span, Witness
 from kurskcli.text import fold_space
 
@@ -43,7 +44,7 @@ class Problem(NamedTuple):
 class DatasetError(Exception):
     """A dataset is invalid (exit 65)."""
 
-    exit_code = 65
+    exit_code = EXIT_DATAERR
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
@@ -66,7 +67,7 @@ class DatasetError(Exception):
 class DataFileError(Exception):
     """A dataset file cannot be read (exit 66)."""
 
-    exit_code = 66
+    exit_code = EXIT_NOINPUT
 
 
 # ----------------------------------------------------------------------------- reading

@@ -126,6 +126,43 @@ def best_supported(witnesses: list[tuple[str, DateRange]]) -> str:
     return chosen
 
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def human_date(edtf: str) -> str:
+    """A short reading of an EDTF date: '26 Apr 2025', 'Apr 2025', 'by 30 Apr 2025', '9 May 2025?'.
+
+    English month names whatever the locale, and no platform-specific strftime codes.
+    """
+
+    def one(part: str) -> str:
+        m = _PART.fullmatch(part)
+        if m is None:
+            return part
+        year, month, day, qualifier = m.groups()
+        if month is None:
+            text = year
+        elif not 1 <= int(month) <= 12:
+            return part
+        elif day is None:
+            text = f"{_MONTH_ABBR[int(month) - 1]} {year}"
+        else:
+            text = f"{int(day)} {_MONTH_ABBR[int(month) - 1]} {year}"
+        return text + (qualifier or "")
+
+    if "/" not in edtf:
+        return one(edtf)
+    left, right = edtf.split("/", 1)
+    if left in ("", ".."):
+        return f"by {one(right)}"
+    if right in ("", ".."):
+        return f"from {one(left)}"
+    a, b = one(left), one(right)
+    if a[-8:] == b[-8:] and a[:-8].strip().isdigit():  # same month: "26–30 Apr 2025"
+        return f"{a[:-9]}–{b}"
+    return f"{a} – {b}"
+
+
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from kurskcli.dates import human_date
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.output import record_dict
 
@@ -107,8 +108,6 @@ def md(text: str) -> str:
 
 
 def _when(date: str | None) -> str:
-    from kurskcli.render import human_date
-
     return human_date(date) if date else "undated"
 
 

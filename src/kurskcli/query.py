@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Source
+from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
 from kurskcli.text import fold
 
 # A fuzzy name match must reach this score (0-100) to count at all ...
@@ -19,13 +20,13 @@ NAME_MARGIN = 6.0
 class ResolveError(LookupError):
     """Base for name resolution failures."""
 
-    exit_code = 1
+    exit_code = EXIT_NOTHING
 
 
 class UnknownName(ResolveError):
     """No actor matches; ``suggestions`` holds the nearest names."""
 
-    exit_code = 1
+    exit_code = EXIT_NOTHING
 
     def __init__(self, name: str, suggestions: list[Actor]):
         self.name = name
@@ -36,7 +37,7 @@ class UnknownName(ResolveError):
 class AmbiguousName(ResolveError):
     """Several actors match about equally well."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, name: str, candidates: list[Actor]):
         self.name = name
@@ -175,6 +176,40 @@ def grouped_key(dataset: Dataset, q: Quote) -> tuple[Any, ...]:
     """Date order, with each utterance's other renderings right after the quote they render."""
     root = dataset.quotes.get(q.renders) if q.renders else None
     return (*sort_key(root or q), q.renders is not None, *sort_key(q))
+
+
+# ----------------------------------------------------------------------------- source passages
+
+
+class Passage(NamedTuple):
+    """A record's words in its source, with what comes before and after, white space folded."""
+
+    source: str
+    start: int
+    end: int
+    before: str
+    text: str
+    after: str
+
+
+def passages(dataset: Dataset, rec: Record, width: int = 240) -> list[Passage]:
+    """Each span of ``rec`` in its source, with up to ``width`` characters either side ("…" where cut)."""
+    spans: list[Span] = []
+    if isinstance(rec, (Quote, Claim)):
+        spans = [rec.span]
+    elif isinstance(rec, Event):
+        spans = list(rec.spans)
+    out = []
+    for sp in spans:
+        text = dataset.sources[sp.source].text
+        lo, hi = max(0, sp.start - width), min(len(text), sp.end + width)
+        before = " ".join(text[lo : sp.start].split())
+        inner = " ".join(text[sp.start : sp.end].split())
+        after = " ".join(text[sp.end : hi].split())
+        before = ("…" if lo > 0 else "") + before + (" " if text[lo : sp.start][-1:].isspace() else "")
+        after = (" " if text[sp.end : hi][:1].isspace() else "") + after + ("…" if hi < len(text) else "")
+        out.append(Passage(sp.source, sp.start, sp.end, before, inner, after))
+    return out
 
 
 # ----------------------------------------------------------------------------- renderings

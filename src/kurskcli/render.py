@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from kurskcli.dates import contains, iso
+from kurskcli.dates import contains, human_date, iso
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.text import fold, safe
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from kurskcli.check import CheckResult
-    from kurskcli.query import ActorSummary, Comparison
+    from kurskcli.query import ActorSummary, Comparison, Passage
     from kurskcli.searcher import Hit
 
 TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "magenta", "source": "blue"}
@@ -101,38 +101,6 @@ def _date(rec: Quote | Claim | Event | Source) -> Text:
     if "/" in rec.date or rec.date.endswith(("?", "~", "%")):
         style = "italic"
     return Text(label, style=style)
-
-
-def human_date(edtf: str) -> str:
-    """A short reading of an EDTF date: '26 Apr 2025', 'Apr 2025', 'by 30 Apr 2025', '9 May 2025?'."""
-    import datetime as dt
-
-    def one(part: str) -> str:
-        q = part[-1] if part[-1:] in "?~%" else ""
-        core = part.rstrip("?~%")
-        bits = core.split("-")
-        try:
-            if len(bits) == 3:
-                s = dt.date(int(bits[0]), int(bits[1]), int(bits[2])).strftime("%-d %b %Y")
-            elif len(bits) == 2:
-                s = dt.date(int(bits[0]), int(bits[1]), 1).strftime("%b %Y")
-            else:
-                s = core
-        except ValueError:
-            s = core
-        return s + q
-
-    if "/" not in edtf:
-        return one(edtf)
-    left, right = edtf.split("/", 1)
-    if left in ("", ".."):
-        return f"by {one(right)}"
-    if right in ("", ".."):
-        return f"from {one(left)}"
-    a, b = one(left), one(right)
-    if a[-8:] == b[-8:] and a[:-8].strip().isdigit():  # same month: "26–30 Apr 2025"
-        return f"{a[:-9]}–{b}"
-    return f"{a} – {b}"
 
 
 # ----------------------------------------------------------------------------- commands
@@ -316,7 +284,7 @@ def render_record(
     con: Console,
     rec: Record,
     ds: Dataset,
-    passages: list[tuple[str, int, int, str]],
+    passages: Sequence[Passage],
     comparisons: Sequence[Comparison] = (),
 ) -> None:
     """One record in full, each source passage with the record's own words highlighted, then
@@ -346,13 +314,13 @@ def render_record(
             border_style=TYPE_STYLE[rec.type],
         )
     )
-    for src_id, start, end, window in passages:
+    for p in passages:
+        src_id, start, end = p.source, p.start, p.end
         src = ds.sources[src_id]
         body = Text()
-        before, inner, after = window.split("\x00")
-        body.append_text(t(before, "dim"))
-        body.append_text(t(inner, "bold reverse"))
-        body.append_text(t(after, "dim"))
+        body.append_text(t(p.before, "dim"))
+        body.append_text(t(p.text, "bold reverse"))
+        body.append_text(t(p.after, "dim"))
         cite = f"{src.author}, “{src.title}”, {src.publisher or 'n.p.'}, {src.date or 'n.d.'}"
         body.append("\n\n")
         body.append_text(t(f"{cite} · characters {start}–{end}", "dim"))

@@ -1,0 +1,1 @@
+"""One module per command; ``kurskcli.cli`` imports only the one a run names."""

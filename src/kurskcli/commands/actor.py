@@ -1,0 +1,52 @@
+"""``kurskcli actor``: one actor's summary."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kurskcli.cli import (
+    Color,
+    ColorOpt,
+    DataOpt,
+    JsonlOpt,
+    JsonOpt,
+    NoBundledOpt,
+    resolve,
+    shared,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def actor(
+    name: Annotated[str, typer.Argument(help="Name, id or alias, in any script.")],
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Summarize one actor: role, affiliation, quotes, claims, events, dates.
+
+    \b
+    Examples:
+      kurskcli actor zakharova
+      kurskcli actor КНДР --json | jq '.counts'
+    """
+    out, inputs = shared(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    ds = inputs.load()
+    s = query.summarize_actor(ds, resolve(ds, name))
+    lines: list[list[object]] = [[*output.plain_record(s.actor, ds)]]
+    lines += [[label, *output.plain_record(r, ds)] for label, recs in s.sections() for r in recs]
+    if s.sources:
+        lines.append(["sources", len(s.sources), ", ".join(s.sources)])
+
+    def rich(con: "Console") -> None:
+        from kurskcli.render import render_actor
+
+        render_actor(con, s, ds)
+
+    out.emit_one(output.summary_dict(s, ds), lines, rich)

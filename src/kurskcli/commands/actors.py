@@ -1,0 +1,61 @@
+"""``kurskcli actors``: the actors, with their counts."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kurskcli.cli import (
+    Color,
+    ColorOpt,
+    DataOpt,
+    JsonlOpt,
+    JsonOpt,
+    NoBundledOpt,
+    shared,
+)
+from kurskcli.errors import Fail
+from kurskcli.exits import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def actors(
+    kind: Annotated[
+        str | None, typer.Option(help="Only actors of this kind: person, organization, state, media.")
+    ] = None,
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """List the actors with how many quotes, claims and events involve each.
+
+    \b
+    Examples:
+      kurskcli actors
+      kurskcli actors --kind person --json | jq -r '.[].name'
+    """
+    out, inputs = shared(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    ds = inputs.load()
+    counts = query.actor_counts(ds)
+    people = sorted((a for a in ds.actors.values() if kind is None or a.kind == kind), key=lambda a: a.id)
+    if kind is not None and kind not in ("person", "organization", "state", "media"):
+        raise Fail("--kind must be person, organization, state or media", EXIT_USAGE)
+    if not people:
+        out.none_found("no actors match")
+
+    def rich(con: "Console") -> None:
+        from kurskcli.render import render_actors
+
+        render_actors(con, people, counts)
+
+    out.emit_list(
+        people,
+        lambda a: {**output.record_dict(a, ds), "counts": counts[a.id]},
+        lambda a: [*output.plain_record(a, ds), *counts[a.id].values()],
+        rich,
+    )

@@ -1,0 +1,73 @@
+"""``kurskcli check``: is this quote real? Verbatim, typographic, in the source, near, or not found."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kurskcli.cli import (
+    Color,
+    ColorOpt,
+    DataOpt,
+    JsonlOpt,
+    JsonOpt,
+    NoBundledOpt,
+    shared,
+)
+from kurskcli.errors import Fail
+from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def check(
+    text: Annotated[str, typer.Argument(help="The quotation to check, as you saw it.")],
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Check whether a quotation is real: verbatim, near (with the differences), or not in the data.
+
+    Exits 0 only for a verbatim match; a near match or no match exits 1.
+
+    \b
+    Examples:
+      kurskcli check "we will never forget our friends"
+      kurskcli check "We will always honor the Korean soldiers" --json | jq .verdict
+    """
+    out, inputs = shared(json, jsonl, color, data, no_bundled)
+    from kurskcli import output
+    from kurskcli.check import check_quote
+    from kurskcli.searcher import QueryError
+
+    ds = inputs.load()
+    try:
+        result = check_quote(ds, text)
+    except QueryError as exc:
+        raise Fail(f"cannot check: {exc}", EXIT_USAGE) from None
+    if result.source is not None and result.start is not None and result.end is not None:
+        words = " ".join(result.source.text[result.start : result.end].split())
+        lines: list[list[object]] = [[result.verdict, result.score, result.record.id if result.record else None, words]]
+        lines.append(["source", result.source.id, result.start, result.end])
+    else:
+        lines = [
+            [
+                result.verdict,
+                result.score,
+                result.quote.id if result.quote else None,
+                result.quote.text if result.quote else None,
+            ]
+        ]
+    lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
+    lines += [["rendering", m.quote.id, m.quote.span.source, m.verdict] for m in result.renderings]
+
+    def rich(con: "Console") -> None:
+        from kurskcli.render import render_check
+
+        render_check(con, result, ds)
+
+    out.emit_one(output.check_dict(result, ds), lines, rich)
+    if result.verdict != "verbatim":
+        raise typer.Exit(EXIT_NOTHING)

@@ -1,0 +1,30 @@
+"""``kurskcli completion``: a shell completion script."""
+
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    pass
+
+
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+def completion(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")]) -> None:
+    """Print a shell completion script: commands, options, actor names and record ids.
+
+    \b
+    Set it up:
+      bash:  echo 'eval "$(kurskcli completion bash)"' >> ~/.bashrc
+      zsh:   echo 'eval "$(kurskcli completion zsh)"' >> ~/.zshrc
+      fish:  kurskcli completion fish > ~/.config/fish/completions/kurskcli.fish
+    """
+    from kurskcli.complete import SCRIPTS
+
+    sys.stdout.write(SCRIPTS[shell.value])

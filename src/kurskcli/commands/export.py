@@ -1,0 +1,84 @@
+"""``kurskcli export``: the whole dataset written as CSV, JSON, JSON Lines, SQLite or Markdown."""
+
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kurskcli.cli import (
+    Color,
+    DataOpt,
+    NoBundledOpt,
+    parse_types,
+    shared,
+    write_file,
+)
+from kurskcli.errors import Fail, stderr_line
+from kurskcli.exits import EXIT_USAGE
+
+if TYPE_CHECKING:
+    pass
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    json = "json"
+    sqlite = "sqlite"
+    markdown = "markdown"
+
+
+def export(
+    out: Annotated[str, typer.Argument(metavar="OUT", help="The file to write, or - for standard output.")],
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help="csv, jsonl, json, sqlite or markdown (default: from OUT's suffix)."),
+    ] = None,
+    type: Annotated[
+        list[str] | None,
+        typer.Option("--type", "-t", help="Only these record types: source, actor, quote, claim, event."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Write the whole dataset (or some record types) as CSV, JSON, JSON Lines, SQLite or Markdown.
+
+    The file is written beside OUT and renamed into place when complete, so
+    a failure never leaves half a file; an existing OUT is kept unless you
+    add --force. CSV cells that a spreadsheet would run as a formula (=, +,
+    -, @) start with a ' instead. SQLite has one table per record type with
+    foreign keys and a full-text index, "search", over quotes and claims.
+
+    \b
+    Examples:
+      kurskcli export quotes.csv --type quote
+      kurskcli export kursk.sqlite
+      kurskcli export - --format jsonl | jq -r 'select(.type=="quote") | .text'
+    """
+    from kurskcli import export as ex
+    from kurskcli.text import safe
+
+    _, inputs = shared(False, False, Color.auto, data, no_bundled)
+    chosen = format.value if format else ex.format_for(out)
+    if chosen is None:
+        raise Fail(f"cannot tell the format from {safe(out)!r}; add --format ({', '.join(ex.FORMATS)})", EXIT_USAGE)
+    types = parse_types(type, allowed=ex.EXPORT_TYPES)
+    if chosen == "sqlite" and out == "-":
+        raise Fail("a SQLite database cannot go to standard output; name a file", EXIT_USAGE)
+    ds = inputs.load()
+    records = ex.selected(ds, types)
+    writers = {"csv": ex.write_csv, "jsonl": ex.write_jsonl, "json": ex.write_json, "markdown": ex.write_markdown}
+    if out == "-":
+        writers[chosen](records, ds, sys.stdout)
+        return
+
+    if chosen == "sqlite":
+        write_file(Path(out), lambda path, _fd: ex.write_sqlite(records, ds, path), force, binary=True)
+    else:
+        write = functools.partial(writers[chosen], records, ds)
+        write_file(Path(out), write, force, newline="" if chosen == "csv" else "\n")
+    stderr_line(f"kurskcli: wrote {len(records)} records to {safe(out)} ({chosen})")

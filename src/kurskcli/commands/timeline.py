@@ -1,0 +1,107 @@
+"""``kurskcli timeline``: the timeline: events (and quotes) in date order, on a terminal, piped, as JSON or as
+a picture."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kurskcli.cli import (
+    Color,
+    ColorOpt,
+    DataOpt,
+    JsonlOpt,
+    JsonOpt,
+    NoBundledOpt,
+    partial_date,
+    resolve,
+    shared,
+    write_file,
+)
+from kurskcli.errors import Fail, stderr_line
+from kurskcli.exits import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def timeline(
+    actor: Annotated[
+        str | None, typer.Option("--actor", "-a", help="Only items involving this actor (name, id or alias).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only items that may fall on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Only items that may fall on or before this date.")] = None,
+    quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
+    svg: Annotated[
+        Path | None, typer.Option("--svg", metavar="FILE", help="Write the timeline as an SVG picture instead.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="FILE", help="Write the timeline as an HTML page instead.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --svg or --html file.")] = False,
+    json: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    color: ColorOpt = Color.auto,
+    data: DataOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Show events (and with --quotes, quotes) in date order.
+
+    Dates are as precise as the source: a range such as 2025-04-26/2025-04-30
+    means "some day in that range"; undated items come last.
+
+    \b
+    Examples:
+      kurskcli timeline
+      kurskcli timeline --quotes --since 2025-04-27
+      kurskcli timeline --actor putin --json | jq '.[].title'
+      kurskcli timeline --quotes --svg timeline.svg
+    """
+    out, inputs = shared(json, jsonl, color, data, no_bundled)
+    from kurskcli import output, query
+
+    lo = partial_date(since, end=False, option="--since")
+    hi = partial_date(until, end=True, option="--until")
+    if lo and hi and lo > hi:
+        raise Fail("--since is after --until", EXIT_USAGE)
+    ds = inputs.load()
+    actor_id = resolve(ds, actor).id if actor else None
+    items = query.timeline(ds, actor=actor_id, since=lo, until=hi, quotes=quotes)
+    if not items:
+        out.none_found("nothing in the timeline matches")
+
+    def rich(con: "Console") -> None:
+        from kurskcli.render import render_timeline
+
+        render_timeline(con, items, ds)
+
+    if svg or html:
+        write_pictures(rich, svg, html, force)
+        return
+    out.emit_list(items, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+
+
+def write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Path | None, force: bool) -> None:
+    """Draw once on a recording console, then save what it drew as SVG and/or HTML."""
+    import io
+
+    from kurskcli.render import make_console
+    from kurskcli.text import safe
+
+    if svg and html and svg.resolve() == html.resolve():
+        raise Fail("--svg and --html name the same file", EXIT_USAGE)
+    # a picture has no terminal to take its width from: COLUMNS, else 100
+    con = make_console(io.StringIO(), "always", record=True, default_width=100)
+    draw(con)
+    for target, kind in ((svg, "SVG"), (html, "HTML")):
+        if target is None:
+            continue
+        if kind == "SVG":
+            page = con.export_svg(title="kurskcli timeline", clear=False)
+        else:
+            page = con.export_html(clear=False)
+        write_file(target, lambda fh, page=page: fh.write(page), force)
+        stderr_line(f"kurskcli: wrote the timeline to {safe(str(target))} ({kind})")
