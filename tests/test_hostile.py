@@ -384,3 +384,24 @@ def test_a_reader_that_leaves_early_is_exit_0_and_silent(args: tuple[str, ...], 
         proc.stdout.close()  # the reader is gone before the first write
         err = proc.stderr.read()
         assert proc.wait(timeout=60) == 0 and err == b""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_safe_passes_printable_text_through_and_escapes_the_rest(text: str) -> None:
+    import unicodedata
+
+    from kurskcli.text import safe
+
+    out = safe(text)
+    escaped = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+    assert not any(unicodedata.category(ch) in escaped for ch in out)
+    expected = "".join(
+        " "
+        if ch == "\t"
+        else (f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
+        if unicodedata.category(ch) in escaped
+        else ch
+        for ch in text
+    )
+    assert out == expected

@@ -71,6 +71,8 @@ def safe(text: str, *, keep_newlines: bool = False) -> str:
     ``keep_newlines``, line feeds stay line feeds (a citation has several lines); a tab is
     always a space.
     """
+    if text.isprintable():  # no control, format, surrogate, private-use or line-separator character
+        return text
     out = []
     for ch in text:
         if ch == "\t":
