@@ -107,17 +107,19 @@ def _date(rec: Quote | Claim | Event | Source) -> Text:
 
 
 def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -> None:
-    from rich.table import Table
+    """Columns When, a marker, What and ID, laid out by hand.
+
+    Laying these rows out with Rich's Table cost about 15 ms for the bundled timeline, most of
+    it measuring every cell; wrapping only the What column, at the width left over, costs
+    about 9 (benchmarks/startup.py, "timeline (terminal)"). On a terminal too narrow for an ID
+    column, each id goes under its row instead.
+    """
     from rich.text import Text
 
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
-    table.add_column("When", no_wrap=True)
-    table.add_column("", no_wrap=True)
-    table.add_column("What", ratio=1, overflow="fold")
-    table.add_column("ID", style="dim", no_wrap=True)
+    rows: list[tuple[Text, Text, Text, str]] = []
     for rec in items:
+        what = Text()
         if isinstance(rec, Event):
-            what = Text()
             what.append_text(t(rec.title, "bold"))
             what.append("\n")
             what.append_text(t(rec.summary, ""))
@@ -132,18 +134,43 @@ def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -
                 what.append_text(t(f"Sources differ on the date: {dates}", "yellow"))
             marker = t("●", "cyan")
         else:
-            what = Text()
-            what.append_text(t(_speaker_line(rec, ds) + ": ", "green bold"))
-            what.append_text(t(f"“{rec.text}”", "italic"))
             from kurskcli.output import renderings_note
 
+            what.append_text(t(_speaker_line(rec, ds) + ": ", "green bold"))
+            what.append_text(t(f"“{rec.text}”", "italic"))
             others = renderings_note(rec, ds)
             if others:
                 what.append("\n")
                 what.append_text(t(f"≠ {others}", "yellow"))
             marker = t("❝", "green")
-        table.add_row(_date(rec), marker, what, t(rec.id))
-    con.print(table)
+        rows.append((_date(rec), marker, what, rec.id))
+    when_w = max([4, *(d.cell_len for d, _, _, _ in rows)])
+    id_w = max([2, *(len(rid) for _, _, _, rid in rows)])
+    what_w = con.width - when_w - id_w - 7  # three gaps of two, and the marker
+    narrow = what_w < 24
+    if narrow:
+        id_w, what_w = 0, max(12, con.width - when_w - 5)
+    out = Text()
+    out.append(f"{'When':<{when_w}}     {'What':<{what_w}}" + ("" if narrow else f"  {'ID'}"), style="bold")
+    out.append("\n")
+    for date, marker, what, rid in rows:
+        if narrow:
+            what.append("\n")
+            what.append_text(t(rid, "dim"))
+        for i, line in enumerate(what.wrap(con, what_w)):
+            if i == 0:
+                out.append_text(date)
+                out.append(" " * (when_w - date.cell_len + 2))
+                out.append_text(marker)
+                out.append("  ")
+            else:
+                out.append(" " * (when_w + 5))
+            out.append_text(line)
+            if i == 0 and not narrow:
+                out.append(" " * (what_w - line.cell_len + 2))
+                out.append_text(t(rid, "dim"))
+            out.append("\n")
+    con.print(out, end="")
     con.print(t(f"{len(items)} item{'s' if len(items) != 1 else ''}; italic dates are ranges or uncertain", "dim"))
 
 
