@@ -131,7 +131,7 @@ def test_jsonl_is_one_object_per_line(run: Run) -> None:
 
     r = run("timeline", "--jsonl")
     lines = r.out.splitlines()
-    assert len(lines) == 18 and all(json.loads(line)["type"] == "event" for line in lines)
+    assert len(lines) == 19 and all(json.loads(line)["type"] == "event" for line in lines)
 
 
 def test_plain_output_is_tab_separated_without_escapes(run: Run) -> None:

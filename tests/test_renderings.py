@@ -277,3 +277,19 @@ def test_a_rendering_of_a_rendering_is_refused(tmp_path: Path) -> None:
 )
 def test_the_best_supported_date(witnesses: list[str], best: str) -> None:
     assert best_supported([(w, parse_edtf(w)) for w in witnesses]) == best
+
+
+@pytest.mark.parametrize(
+    ("claim", "claimant", "figure"),
+    [
+        ("c-nis-casualties", "south-korea-nis", "over 4,700"),
+        ("c-nis-casualties-january", "south-korea-nis", "about 300"),
+        ("c-troops-sent-estimate", "us-rok-ukraine-intelligence", "10,000–12,000"),
+    ],
+)
+def test_other_sources_figures_are_claims_with_their_claimant(
+    bundled: Dataset, claim: str, claimant: str, figure: str
+) -> None:
+    c = bundled.claims[claim]
+    assert c.kind == "figure" and c.claimant == claimant and figure in c.text
+    assert c.span.source != ART and bundled.sources[c.span.source].stored == "excerpts"
