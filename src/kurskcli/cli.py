@@ -5,6 +5,7 @@ Each command lives in its own module under ``kurskcli.commands`` and is imported
 names it: turning a command's signature into Click parameters costs Typer close to a millisecond.
 """
 
+import functools
 import importlib
 import os
 import sys
@@ -179,6 +180,54 @@ class Output:
         if self.mode == "json":
             sys.stdout.write("[]\n")
         raise Fail(message, EXIT_NOTHING)
+
+
+def with_shared_options(
+    *, output: bool = True, color: "Color | None" = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the options every command shares, defined once here.
+
+    The command declares keyword-only ``out: Output`` and ``inputs: DataSource`` and gets them
+    built from ``--json``, ``--jsonl``, ``--color`` (default ``color``, else auto), ``--data``
+    and ``--no-bundled``; with ``output=False`` only the data options (its ``out`` is unused).
+    Typer reads the command's signature, so the wrapper shows it the command's own options
+    followed by the shared ones.
+    """
+    import inspect
+
+    default_color = color or Color.auto
+    kw = inspect.Parameter.KEYWORD_ONLY
+    extra = [
+        inspect.Parameter("data", kw, default=None, annotation=DataOpt),
+        inspect.Parameter("no_bundled", kw, default=False, annotation=NoBundledOpt),
+    ]
+    if output:
+        extra = [
+            inspect.Parameter("json", kw, default=False, annotation=JsonOpt),
+            inspect.Parameter("jsonl", kw, default=False, annotation=JsonlOpt),
+            inspect.Parameter("color", kw, default=default_color, annotation=ColorOpt),
+            *extra,
+        ]
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        sig = inspect.signature(func)
+        own = [p for p in sig.parameters.values() if p.name not in ("out", "inputs")]
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> None:
+            json, jsonl = kwargs.pop("json", False), kwargs.pop("jsonl", False)
+            colour = kwargs.pop("color", default_color)
+            out, inputs = shared(json, jsonl, colour, kwargs.pop("data", None), kwargs.pop("no_bundled", False))
+            func(*args, out=out, inputs=inputs, **kwargs)
+
+        run.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]  # read by Typer
+        run.__annotations__ = {
+            **{k: v for k, v in func.__annotations__.items() if k not in ("out", "inputs")},
+            **{p.name: p.annotation for p in extra},
+        }
+        return run
+
+    return decorate
 
 
 def shared(

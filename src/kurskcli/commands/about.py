@@ -4,13 +4,9 @@ from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
-    shared,
+    DataSource,
+    Output,
+    with_shared_options,
 )
 
 if TYPE_CHECKING:
@@ -42,12 +38,11 @@ def _about(ds: "Dataset") -> dict[str, Any]:
     }
 
 
+@with_shared_options()
 def about(
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Show where the data comes from: datasets, sources, hashes and counts.
 
@@ -55,7 +50,6 @@ def about(
     Example:
       kurskcli about --json | jq '.sources[0].sha256'
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     ds = inputs.load()
     info = _about(ds)
     lines: list[list[object]] = [

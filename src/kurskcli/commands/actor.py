@@ -5,27 +5,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     resolve,
-    shared,
+    with_shared_options,
 )
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def actor(
     name: Annotated[str, typer.Argument(help="Name, id or alias, in any script.")],
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Summarize one actor: role, affiliation, quotes, claims, events, dates.
 
@@ -34,7 +29,6 @@ def actor(
       kurskcli actor zakharova
       kurskcli actor КНДР --json | jq '.counts'
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output, query
 
     ds = inputs.load()

@@ -5,13 +5,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
-    shared,
+    DataSource,
+    Output,
+    with_shared_options,
 )
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_USAGE
@@ -20,15 +16,14 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def actors(
     kind: Annotated[
         str | None, typer.Option(help="Only actors of this kind: person, organization, state, media.")
     ] = None,
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """List the actors with how many quotes, claims and events involve each.
 
@@ -37,7 +32,6 @@ def actors(
       kurskcli actors
       kurskcli actors --kind person --json | jq -r '.[].name'
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output, query
 
     ds = inputs.load()

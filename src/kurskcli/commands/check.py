@@ -5,13 +5,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
-    shared,
+    DataSource,
+    Output,
+    with_shared_options,
 )
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
@@ -20,13 +16,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def check(
     text: Annotated[str, typer.Argument(help="The quotation to check, as you saw it.")],
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Check whether a quotation is real: verbatim, near (with the differences), or not in the data.
 
@@ -37,7 +32,6 @@ def check(
       kurskcli check "we will never forget our friends"
       kurskcli check "We will always honor the Korean soldiers" --json | jq .verdict
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output
     from kurskcli.check import check_quote
     from kurskcli.searcher import QueryError

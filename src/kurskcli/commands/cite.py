@@ -7,13 +7,10 @@ import typer
 
 from kurskcli.cli import (
     Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     did_you_mean,
-    shared,
+    with_shared_options,
 )
 from kurskcli.errors import Fail, print_text
 from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
@@ -22,6 +19,7 @@ if TYPE_CHECKING:
     from kurskcli.model import Dataset
 
 
+@with_shared_options(color=Color.never)
 def cite(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A quote or claim id (see search or quote).")],
     style: Annotated[
@@ -35,11 +33,9 @@ def cite(
             help="Cite another rendering of the quote: earliest, own (the speaker's channel) or a quote id.",
         ),
     ] = None,
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.never,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Print a ready citation of a quote or claim and the article it is quoted in.
 
@@ -55,7 +51,6 @@ def cite(
     from kurskcli import cite as citing
     from kurskcli.text import safe
 
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     if style not in citing.STYLES:
         raise Fail(f"--style: {safe(style)!r} is not one of {', '.join(citing.STYLES)}", EXIT_USAGE)
     ds = inputs.load()

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    DataOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     parse_types,
-    shared,
+    with_shared_options,
     write_file,
 )
 from kurskcli.errors import Fail, stderr_line
@@ -31,8 +30,9 @@ class ExportFormat(str, Enum):
     markdown = "markdown"
 
 
+@with_shared_options(output=False)
 def export(
-    out: Annotated[str, typer.Argument(metavar="OUT", help="The file to write, or - for standard output.")],
+    target: Annotated[str, typer.Argument(metavar="OUT", help="The file to write, or - for standard output.")],
     format: Annotated[
         ExportFormat | None,
         typer.Option("--format", "-f", help="csv, jsonl, json, sqlite or markdown (default: from OUT's suffix)."),
@@ -42,8 +42,9 @@ def export(
         typer.Option("--type", "-t", help="Only these record types: source, actor, quote, claim, event."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,  # the shared options give every command one; an export writes a file
+    inputs: DataSource,
 ) -> None:
     """Write the whole dataset (or some record types) as CSV, JSON, JSON Lines, SQLite or Markdown.
 
@@ -62,23 +63,22 @@ def export(
     from kurskcli import export as ex
     from kurskcli.text import safe
 
-    _, inputs = shared(False, False, Color.auto, data, no_bundled)
-    chosen = format.value if format else ex.format_for(out)
+    chosen = format.value if format else ex.format_for(target)
     if chosen is None:
-        raise Fail(f"cannot tell the format from {safe(out)!r}; add --format ({', '.join(ex.FORMATS)})", EXIT_USAGE)
+        raise Fail(f"cannot tell the format from {safe(target)!r}; add --format ({', '.join(ex.FORMATS)})", EXIT_USAGE)
     types = parse_types(type, allowed=ex.EXPORT_TYPES)
-    if chosen == "sqlite" and out == "-":
+    if chosen == "sqlite" and target == "-":
         raise Fail("a SQLite database cannot go to standard output; name a file", EXIT_USAGE)
     ds = inputs.load()
     records = ex.selected(ds, types)
     writers = {"csv": ex.write_csv, "jsonl": ex.write_jsonl, "json": ex.write_json, "markdown": ex.write_markdown}
-    if out == "-":
+    if target == "-":
         writers[chosen](records, ds, sys.stdout)
         return
 
     if chosen == "sqlite":
-        write_file(Path(out), lambda path, _fd: ex.write_sqlite(records, ds, path), force, binary=True)
+        write_file(Path(target), lambda path, _fd: ex.write_sqlite(records, ds, path), force, binary=True)
     else:
         write = functools.partial(writers[chosen], records, ds)
-        write_file(Path(out), write, force, newline="" if chosen == "csv" else "\n")
-    stderr_line(f"kurskcli: wrote {len(records)} records to {safe(out)} ({chosen})")
+        write_file(Path(target), write, force, newline="" if chosen == "csv" else "\n")
+    stderr_line(f"kurskcli: wrote {len(records)} records to {safe(target)} ({chosen})")

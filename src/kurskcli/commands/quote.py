@@ -5,31 +5,26 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     resolve,
-    shared,
+    with_shared_options,
 )
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def quote(
     speaker: Annotated[
         str | None, typer.Argument(help="Name, id or alias, in any script; typos are tolerated.")
     ] = None,
     random: Annotated[bool, typer.Option("--random", "-r", help="Pick one quote at random.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for --random, for a repeatable pick.")] = None,
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Show a speaker's quotes, verbatim (no speaker: all quotes).
 
@@ -40,7 +35,6 @@ def quote(
       kurskcli quote "state department" --json
       kurskcli quote --random
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output, query
 
     ds = inputs.load()

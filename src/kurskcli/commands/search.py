@@ -7,15 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     is_terminal,
     parse_types,
-    shared,
+    with_shared_options,
 )
 from kurskcli.errors import Fail, debug_note, stderr_line
 from kurskcli.exits import EXIT_USAGE
@@ -69,6 +65,7 @@ def _cached_search(
             progress.close()
 
 
+@with_shared_options()
 def search(
     query: Annotated[str, typer.Argument(help="Words or a phrase; case, accents and typos are forgiven.")],
     type: Annotated[
@@ -78,11 +75,9 @@ def search(
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="At most this many hits.")] = 20,
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Search quotes, claims, events and actors, best match first.
 
@@ -95,7 +90,6 @@ def search(
       kurskcli search "shoulder to shoulder" --type quote
       kurskcli search monumnet --json | jq -r '.[0].id'
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output
     from kurskcli.searcher import QueryError
     from kurskcli.searcher import search as run

@@ -5,14 +5,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     did_you_mean,
-    shared,
+    with_shared_options,
 )
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_NOTHING
@@ -21,13 +17,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def show(
     id: Annotated[str, typer.Argument(help="A record id (see the ID column of other commands).")],
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Show one record in full, with its provenance and the source passage around it.
 
@@ -36,7 +31,6 @@ def show(
       kurskcli show q-putin-tribute
       kurskcli show c-contingent-size --json | jq '.passages[0].text'
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output, query
     from kurskcli.model import Quote
     from kurskcli.text import safe

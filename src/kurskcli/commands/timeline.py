@@ -8,15 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
+    DataSource,
+    Output,
     partial_date,
     resolve,
-    shared,
+    with_shared_options,
     write_file,
 )
 from kurskcli.errors import Fail, stderr_line
@@ -26,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def timeline(
     actor: Annotated[
         str | None, typer.Option("--actor", "-a", help="Only items involving this actor (name, id or alias).")
@@ -42,11 +39,9 @@ def timeline(
         Path | None, typer.Option("--html", metavar="FILE", help="Write the timeline as an HTML page instead.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --svg or --html file.")] = False,
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Show events (and with --quotes, quotes) in date order.
 
@@ -60,7 +55,6 @@ def timeline(
       kurskcli timeline --actor putin --json | jq '.[].title'
       kurskcli timeline --quotes --svg timeline.svg
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli import output, query
 
     lo = partial_date(since, end=False, option="--since")

@@ -5,13 +5,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from kurskcli.cli import (
-    Color,
-    ColorOpt,
-    DataOpt,
-    JsonlOpt,
-    JsonOpt,
-    NoBundledOpt,
-    shared,
+    DataSource,
+    Output,
+    with_shared_options,
 )
 from kurskcli.exits import EXIT_DATAERR
 
@@ -19,12 +15,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+@with_shared_options()
 def verify(
-    json: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    color: ColorOpt = Color.auto,
-    data: DataOpt = None,
-    no_bundled: NoBundledOpt = False,
+    *,
+    out: Output,
+    inputs: DataSource,
 ) -> None:
     """Check the data against its sources: schema, ids, references, spans, quote text, hashes.
 
@@ -35,7 +30,6 @@ def verify(
       kurskcli verify
       kurskcli verify --data mydata.json --no-bundled --json
     """
-    out, inputs = shared(json, jsonl, color, data, no_bundled)
     from kurskcli.dataset import DatasetError
 
     problems: list[str] = []
