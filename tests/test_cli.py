@@ -327,3 +327,11 @@ def test_an_unknown_name_is_not_an_empty_list(run: Callable[..., Result]) -> Non
 def test_words_after_a_double_dash_are_arguments_even_debug(run: Callable[..., Result]) -> None:
     r = run("search", "--", "--debug")
     assert r.code == 1 and r.err == "kurskcli: nothing matches '--debug'\n"
+
+
+def test_the_click_errors_typer_raises_are_where_the_cli_looks() -> None:
+    click_exception, usage_error = cli.click_errors()
+    assert issubclass(usage_error, click_exception) and issubclass(click_exception, Exception)
+    app = cli.build_app("quote")
+    with pytest.raises(usage_error):
+        app(args=["quote", "--no-such-option"], prog_name="kurskcli", standalone_mode=False)

@@ -1,9 +1,9 @@
 """The record types of a kurskcli dataset: immutable, standard library only.
 
 Records are NamedTuples rather than frozen dataclasses: defining a frozen dataclass costs
-about 1 ms at import, a NamedTuple under 0.1 ms, and every command pays it at start-up.
-The annotations are evaluated (no ``from __future__ import annotations``): given strings,
-NamedTuple compiles a ForwardRef for every field, which cost another 0.7 ms.
+many times what a NamedTuple does at import, and every command pays it at start-up. The
+annotations are evaluated (no ``from __future__ import annotations``): given strings,
+NamedTuple compiles a ForwardRef for every field.
 """
 
 import re

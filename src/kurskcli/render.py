@@ -109,10 +109,10 @@ def _date(rec: Quote | Claim | Event | Source) -> Text:
 def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -> None:
     """Columns When, a marker, What and ID, laid out by hand.
 
-    Laying these rows out with Rich's Table cost about 15 ms for the bundled timeline, most of
-    it measuring every cell; wrapping only the What column, at the width left over, costs
-    about 9 (benchmarks/startup.py, "timeline (terminal)"). On a terminal too narrow for an ID
-    column, each id goes under its row instead.
+    Rich's Table measures every cell before laying the rows out; wrapping only the What
+    column, at the width left over, does much less (the README gives the figures, from
+    benchmarks/startup.py's "timeline (terminal)"). On a terminal too narrow for an ID column,
+    each id goes under its row instead.
     """
     from rich.text import Text
 

@@ -6,8 +6,8 @@ import os
 def read(name: str) -> bytes:
     """The bytes of a file shipped here, read through the package's own loader.
 
-    This is what ``importlib.resources`` does underneath, without the ~3 ms of imports
-    (zipfile, tempfile, random) that module costs every command at start-up; it works for
+    This is what ``importlib.resources`` does underneath, without the imports that module
+    costs every command at start-up (zipfile, tempfile, random); it works for
     a package installed in a folder or in a zip file alike.
     """
     spec = __spec__
