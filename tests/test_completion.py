@@ -7,13 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kurskcli import complete
 
-from .conftest import MINI
+from .conftest import MINI, Result
 
 
 def values(*words: str) -> list[str]:
@@ -86,6 +87,48 @@ def test_the_static_tables_match_the_real_commands() -> None:
         assert real | {"--help", "-h"} == set(complete.options_of(name)), name
     root = {opt for p in group.params for opt in p.opts}
     assert root | {"--help", "-h"} == set(complete.ROOT_OPTIONS)
+
+
+def test_completion_offers_exactly_the_values_each_command_accepts(run: Callable[..., Result]) -> None:
+    """Every choice completion offers is accepted, and every value a Typer choice accepts is offered."""
+    import typer.main
+
+    from kurskcli import cli
+
+    group = typer.main.get_command(cli.build_app(None))
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        for param in command.params:
+            choices = getattr(param.type, "choices", None)
+            if choices is None:
+                continue
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert tuple(choices) == complete.CHOICES[opt], (name, opt)
+                else:  # the one argument with choices: the shell of `completion`
+                    assert (name, tuple(choices)) == ("completion", complete.SHELLS)
+    # the options validated by hand accept what completion offers, and refuse what it does not
+    for style in complete.CHOICES["--style"]:
+        assert run("cite", "q-putin-tribute", "--style", style).code == 0, style
+    assert run("cite", "q-putin-tribute", "--style", "harvard").code == 2
+    for kind in complete.CHOICES["--kind"]:
+        assert run("actors", "--kind", kind).code in (0, 1), kind
+    assert run("actors", "--kind", "planet").code == 2
+    for which in complete.CHOICES["--rendering"]:
+        assert run("cite", "q-putin-tribute", "--rendering", which).code in (0, 1), which
+    for command, types in complete.TYPES.items():
+        args = ("search", "bridge") if command == "search" else ("export", "-", "--format", "jsonl")
+        for kind in types:
+            assert run(*args, "--type", kind).code in (0, 1), (command, kind)
+        assert run(*args, "--type", "planet").code == 2, command
+
+
+def test_every_command_has_a_one_line_help_for_completion() -> None:
+    from kurskcli import cli
+
+    for name in cli.COMMANDS:
+        line, _ = complete.COMMANDS[name]
+        assert line and "\n" not in line and len(line) < 60, name
+        assert cli.command_function(name).__doc__, name
 
 
 def _kurskcli_on_path() -> dict[str, str]:

@@ -14,8 +14,9 @@ from typing import NamedTuple
 
 from kurskcli.dates import components, human_date
 from kurskcli.model import Claim, Dataset, Quote, Source
+from kurskcli.vocab import CITATION_STYLES
 
-STYLES = ("plain", "markdown", "apa", "mla", "chicago", "bibtex")
+STYLES = CITATION_STYLES
 _MINOR = {
     *("a", "an", "and", "as", "at", "but", "by", "down", "for", "from", "if", "in", "into", "like", "near"),
     *("nor", "of", "off", "on", "onto", "or", "over", "past", "so", "than", "that", "the", "to", "up"),

@@ -19,6 +19,7 @@ import typer
 from kurskcli import __version__
 from kurskcli.errors import Fail, PipeClosed, guard, print_text, reader_gone, stderr_line, stoppable
 from kurskcli.exits import EXIT_INTERRUPT, EXIT_IOERR, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
+from kurskcli.vocab import SEARCH_TYPES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -289,9 +290,7 @@ def partial_date(value: str | None, *, end: bool, option: str) -> Any:
         raise Fail(f"{option}: {safe(value)!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", EXIT_USAGE) from None
 
 
-def parse_types(
-    values: list[str] | None, allowed: Sequence[str] = ("quote", "claim", "event", "actor")
-) -> list[str] | None:
+def parse_types(values: list[str] | None, allowed: Sequence[str] = SEARCH_TYPES) -> list[str] | None:
     """``--type`` values: repeatable or comma-separated, singular or plural, each one of ``allowed``."""
     if not values:
         return None

@@ -15,6 +15,7 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 
+from kurskcli import vocab
 from kurskcli.model import ID
 
 FILES = "__files__"
@@ -39,19 +40,19 @@ FORCE = ("timeline", "export")  # commands with --force
 NO_OUTPUT_MODE = ("export", "completion")  # commands without --json, --jsonl and --color
 ROOT_OPTIONS = ("--version", "-V", "--help", "-h")
 CHOICES = {
-    "--color": ("auto", "always", "never"),
-    "--format": ("csv", "jsonl", "json", "sqlite", "markdown"),
-    "-f": ("csv", "jsonl", "json", "sqlite", "markdown"),
-    "--style": ("plain", "markdown", "apa", "mla", "chicago", "bibtex"),
-    "-s": ("plain", "markdown", "apa", "mla", "chicago", "bibtex"),
-    "--kind": ("person", "organization", "state", "media"),
-    "--rendering": ("earliest", "own"),
+    "--color": vocab.COLORS,
+    "--format": vocab.EXPORT_FORMATS,
+    "-f": vocab.EXPORT_FORMATS,
+    "--style": vocab.CITATION_STYLES,
+    "-s": vocab.CITATION_STYLES,
+    "--kind": vocab.ACTOR_KINDS,
+    "--rendering": vocab.RENDERING_CHOICES,
 }
-TYPES = {"search": ("quote", "claim", "event", "actor"), "export": ("source", "actor", "quote", "claim", "event")}
+TYPES = {"search": vocab.SEARCH_TYPES, "export": vocab.EXPORT_TYPES}
 PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
 VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
 VALUE_OPTIONS += ("--seed",)
-SHELLS = ("bash", "zsh", "fish")
+SHELLS = vocab.SHELLS
 
 
 def options_of(command: str) -> tuple[str, ...]:

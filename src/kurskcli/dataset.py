@@ -17,16 +17,13 @@ from kurskcli.env import max_data_bytes
 from kurskcli.exits import EXIT_DATAERR, EXIT_NOINPUT
 from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span, Witness
 from kurskcli.text import fold_space
+from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS
 
 BUNDLED_NAME = "kursk-2025.json"
 BUNDLED_ORIGIN = "<bundled>/" + BUNDLED_NAME
 SCHEMA_MAJOR = "1"
 MAX_PROBLEMS = 20
 
-ACTOR_KINDS = ("person", "organization", "state", "media")
-QUOTE_KINDS = ("direct", "fragment", "phrase")
-CLAIM_KINDS = ("reported", "figure", "allegation", "assessment", "forecast")
-CLAIM_STATUSES = ("disputed", "unconfirmed", "confirmed", "retracted")
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 

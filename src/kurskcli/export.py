@@ -11,11 +11,11 @@ from typing import IO, Any
 from kurskcli.dates import human_date
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.output import record_dict
+from kurskcli.vocab import EXPORT_FORMATS, EXPORT_TYPES
 
-FORMATS = ("csv", "jsonl", "json", "sqlite", "markdown")
+FORMATS = EXPORT_FORMATS
 SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".md": "markdown"}
 SUFFIXES.update({".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite", ".markdown": "markdown"})
-EXPORT_TYPES = ("source", "actor", "quote", "claim", "event")
 
 
 def format_for(path: str) -> str | None:

@@ -11,6 +11,7 @@ from kurskcli.cli import (
 )
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_USAGE
+from kurskcli.vocab import ACTOR_KINDS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,8 +38,8 @@ def actors(
     ds = inputs.load()
     counts = query.actor_counts(ds)
     people = sorted((a for a in ds.actors.values() if kind is None or a.kind == kind), key=lambda a: a.id)
-    if kind is not None and kind not in ("person", "organization", "state", "media"):
-        raise Fail("--kind must be person, organization, state or media", EXIT_USAGE)
+    if kind is not None and kind not in ACTOR_KINDS:
+        raise Fail(f"--kind must be {', '.join(ACTOR_KINDS[:-1])} or {ACTOR_KINDS[-1]}", EXIT_USAGE)
     if not people:
         out.none_found("no actors match")
 

@@ -17,6 +17,7 @@ from kurskcli.cli import (
 )
 from kurskcli.errors import Fail, stderr_line
 from kurskcli.exits import EXIT_USAGE
+from kurskcli.vocab import EXPORT_TYPES
 
 if TYPE_CHECKING:
     pass
@@ -66,7 +67,7 @@ def export(
     chosen = format.value if format else ex.format_for(target)
     if chosen is None:
         raise Fail(f"cannot tell the format from {safe(target)!r}; add --format ({', '.join(ex.FORMATS)})", EXIT_USAGE)
-    types = parse_types(type, allowed=ex.EXPORT_TYPES)
+    types = parse_types(type, allowed=EXPORT_TYPES)
     if chosen == "sqlite" and target == "-":
         raise Fail("a SQLite database cannot go to standard output; name a file", EXIT_USAGE)
     ds = inputs.load()
