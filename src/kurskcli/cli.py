@@ -38,7 +38,8 @@ FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks)."""
 
 # The commands, in the order the root help lists them; each is kurskcli.commands.NAME.NAME.
 COMMANDS = (
-    *("timeline", "quote", "search", "actors", "actor", "show", "check", "about", "verify", "export", "cite"),
+    *("timeline", "quote", "claims", "search", "actors", "actor", "show", "check", "about", "verify", "export"),
+    "cite",
     "completion",
 )
 

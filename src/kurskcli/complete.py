@@ -23,8 +23,12 @@ MAX_BYTES = 64 * 1024 * 1024
 SHARED = ("--json", "--jsonl", "--color", "--data", "-d", "--no-bundled", "--help", "-h")
 # The commands, a line of help for each, and their options; tests check these against the CLI.
 COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "timeline": ("events in date order", ("--actor", "-a", "--since", "--until", "--quotes", "-q", "--svg", "--html")),
+    "timeline": (
+        "events in date order",
+        ("--actor", "-a", "--since", "--until", "--quotes", "-q", "--claims", "--svg", "--html"),
+    ),
     "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed")),
+    "claims": ("the claims, who makes and who disputes them", ("--claimant", "-c", "--disputed", "--kind")),
     "search": ("ranked, typo-tolerant search", ("--type", "-t", "--limit", "-n")),
     "actors": ("the actors, with counts", ("--kind",)),
     "actor": ("one actor's summary", ()),
@@ -49,9 +53,11 @@ CHOICES = {
     "--rendering": vocab.RENDERING_CHOICES,
 }
 TYPES = {"search": vocab.SEARCH_TYPES, "export": vocab.EXPORT_TYPES}
+# An option whose values depend on the command it follows
+COMMAND_CHOICES = {("claims", "--kind"): vocab.CLAIM_KINDS}
 PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
 VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
-VALUE_OPTIONS += ("--seed",)
+VALUE_OPTIONS += ("--seed", "--claimant", "-c")
 SHELLS = vocab.SHELLS
 
 
@@ -166,11 +172,14 @@ def candidates(words: Sequence[str]) -> list[tuple[str, str]]:
     previous = before[-1] if before else ""
     if previous in PATH_OPTIONS:
         return [(FILES, "")]
+    choices = COMMAND_CHOICES.get((command or "", previous))
+    if choices is not None:
+        return [(c, "") for c in choices if c.startswith(current)]
     if previous in CHOICES:
         return [(c, "") for c in CHOICES[previous] if c.startswith(current)]
     if previous in ("--type", "-t"):
         return [(t, "") for t in TYPES.get(command or "", TYPES["search"]) if t.startswith(current)]
-    if previous in ("--actor", "-a"):
+    if previous in ("--actor", "-a", "--claimant", "-c"):
         return _actor_matches(before, current)
     if previous in VALUE_OPTIONS:
         return []  # a date or a number: nothing to suggest

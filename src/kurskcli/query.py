@@ -156,14 +156,31 @@ def timeline(
     since: dt.date | None = None,
     until: dt.date | None = None,
     quotes: bool = False,
-) -> list[Event | Quote]:
-    """Events (and quotes, if asked) in date order, filtered by actor id and overlapping dates."""
-    items: list[Event | Quote] = list(dataset.events.values())
+    claims: bool = False,
+) -> list[Event | Quote | Claim]:
+    """Events (and quotes, and claims, if asked) in date order, filtered by actor id and overlapping dates."""
+    items: list[Event | Quote | Claim] = list(dataset.events.values())
     if quotes:
         items.extend(dataset.quotes.values())
+    if claims:
+        items.extend(dataset.claims.values())
     out = [r for r in items if (actor is None or involves(r, actor)) and _overlaps(r.dates, since, until)]
     out.sort(key=sort_key)
     return out
+
+
+def claims_of(
+    dataset: Dataset, *, claimant: str | None = None, disputed: bool = False, kind: str | None = None
+) -> list[Claim]:
+    """Claims in date order: all, or made by ``claimant``, only disputed ones, or of one ``kind``."""
+    out = [
+        c
+        for c in dataset.claims.values()
+        if (claimant is None or c.claimant == claimant)
+        and (not disputed or c.status == "disputed")
+        and (kind is None or c.kind == kind)
+    ]
+    return sorted(out, key=sort_key)
 
 
 def quotes_by(dataset: Dataset, actor_id: str | None = None) -> list[Quote]:

@@ -91,6 +91,19 @@ def _speaker_line(q: Quote, ds: Dataset) -> str:
     return f"{_name(ds, q.speaker)}{via}{kind}"
 
 
+def _claim_line(c: Claim, ds: Dataset) -> str:
+    """Who claims it, what kind of claim, and its status: 'unattributed, allegation, disputed by A and B'."""
+    from kurskcli.output import status_note
+
+    note = status_note(c, ds)
+    return ", ".join(p for p in (_name(ds, c.claimant), c.kind, note) if p)
+
+
+def render_claims(con: Console, claims: Sequence[Claim], ds: Dataset) -> None:
+    """Claims as the timeline shows them: when, who and how, the claim, its id."""
+    render_timeline(con, claims, ds)
+
+
 def _date(rec: Quote | Claim | Event | Source) -> Text:
     from rich.text import Text
 
@@ -106,7 +119,7 @@ def _date(rec: Quote | Claim | Event | Source) -> Text:
 # ----------------------------------------------------------------------------- commands
 
 
-def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -> None:
+def render_timeline(con: Console, items: Sequence[Event | Quote | Claim], ds: Dataset) -> None:
     """Columns When, a marker, What and ID, laid out by hand.
 
     Rich's Table measures every cell before laying the rows out; wrapping only the What
@@ -133,6 +146,10 @@ def render_timeline(con: Console, items: Sequence[Event | Quote], ds: Dataset) -
                 dates = "; ".join(f"{human_date(w.date)} in {w.span.source}" for w in odd)
                 what.append_text(t(f"Sources differ on the date: {dates}", "yellow"))
             marker = t("●", "cyan")
+        elif isinstance(rec, Claim):
+            what.append_text(t(_claim_line(rec, ds) + ": ", "yellow bold"))
+            what.append_text(t(rec.text, ""))
+            marker = t("◆", "yellow")
         else:
             from kurskcli.output import renderings_note
 

@@ -32,6 +32,7 @@ def timeline(
     ] = None,
     until: Annotated[str | None, typer.Option(help="Only items that may fall on or before this date.")] = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
+    claims: Annotated[bool, typer.Option("--claims", help="Interleave claims with events.")] = False,
     svg: Annotated[
         Path | None, typer.Option("--svg", metavar="FILE", help="Write the timeline as an SVG picture instead.")
     ] = None,
@@ -43,7 +44,7 @@ def timeline(
     out: Output,
     inputs: DataSource,
 ) -> None:
-    """Show events (and with --quotes, quotes) in date order.
+    """Show events (and with --quotes, quotes; with --claims, claims) in date order.
 
     Dates are as precise as the source: a range such as 2025-04-26/2025-04-30
     means "some day in that range"; undated items come last.
@@ -63,7 +64,7 @@ def timeline(
         raise Fail("--since is after --until", EXIT_USAGE)
     ds = inputs.load()
     actor_id = resolve(ds, actor).id if actor else None
-    items = query.timeline(ds, actor=actor_id, since=lo, until=hi, quotes=quotes)
+    items = query.timeline(ds, actor=actor_id, since=lo, until=hi, quotes=quotes, claims=claims)
     if not items:
         out.none_found("nothing in the timeline matches")
 

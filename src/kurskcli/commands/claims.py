@@ -1,0 +1,55 @@
+"""``kurskcli claims``: the claims, with who makes them and who disputes them."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kurskcli.cli import DataSource, Output, resolve, with_shared_options
+from kurskcli.errors import Fail
+from kurskcli.exits import EXIT_USAGE
+from kurskcli.vocab import CLAIM_KINDS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@with_shared_options()
+def claims(
+    claimant: Annotated[
+        str | None, typer.Option("--claimant", "-c", help="Only claims this actor makes (name, id or alias).")
+    ] = None,
+    disputed: Annotated[bool, typer.Option("--disputed", help="Only claims that someone disputes.")] = False,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only claims of this kind: reported, figure, allegation, …")
+    ] = None,
+    *,
+    out: Output,
+    inputs: DataSource,
+) -> None:
+    """List the claims in date order: reported speech, figures, allegations, assessments, forecasts.
+
+    Each claim says who makes it (or that the source does not say) and, for a
+    disputed one, who disputes it.
+
+    \b
+    Examples:
+      kurskcli claims --disputed
+      kurskcli claims --claimant asmolov --kind forecast
+      kurskcli claims --kind figure --json | jq -r '.[].text'
+    """
+    from kurskcli import output, query
+
+    if kind is not None and kind not in CLAIM_KINDS:
+        raise Fail(f"--kind must be one of {', '.join(CLAIM_KINDS)}", EXIT_USAGE)
+    ds = inputs.load()
+    who = resolve(ds, claimant) if claimant else None
+    found = query.claims_of(ds, claimant=who.id if who else None, disputed=disputed, kind=kind)
+    if not found:
+        out.none_found("no claims match")
+
+    def rich(con: "Console") -> None:
+        from kurskcli.render import render_claims
+
+        render_claims(con, found, ds)
+
+    out.emit_list(found, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
