@@ -73,3 +73,18 @@ def test_completion_knows_the_claims_command() -> None:
     assert values == ["reported", "figure", "allegation", "assessment", "forecast"]
     assert [v for v, _ in complete.candidates(["actors", "--kind", "p"])] == ["person"]
     assert [v for v, _ in complete.candidates(["claims", "--claimant", "karm"])] == ["karmanov"]
+
+
+@pytest.mark.parametrize(
+    "args", [("--actor", "putin", "--actor", "zakharova"), ("-a", "putin,Захарова"), ("--actor", "putin, zakharova")]
+)
+def test_the_timeline_takes_several_actors(run: Run, args: tuple[str, ...]) -> None:
+    ids = [e["id"] for e in run("timeline", *args, "--json").json()]  # type: ignore[union-attr]
+    assert ids == ["e-gerasimov-report", "e-zakharova-statement", "e-putin-tribute"]
+    only_putin = [e["id"] for e in run("timeline", "--actor", "putin", "--json").json()]  # type: ignore[union-attr]
+    assert set(only_putin) < set(ids)
+
+
+def test_an_unknown_name_among_several_actors_is_reported(run: Run) -> None:
+    r = run("timeline", "--actor", "putin,gandalf")
+    assert r.code == 1 and "no actor matches 'gandalf'" in r.err and r.out == ""

@@ -153,18 +153,21 @@ def timeline(
     dataset: Dataset,
     *,
     actor: str | None = None,
+    actors: Iterable[str] | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     quotes: bool = False,
     claims: bool = False,
 ) -> list[Event | Quote | Claim]:
-    """Events (and quotes, and claims, if asked) in date order, filtered by actor id and overlapping dates."""
+    """Events (and quotes, and claims, if asked) in date order: those involving ``actor`` or any of
+    ``actors`` (ids), and whose dates may overlap ``since`` .. ``until``."""
+    wanted = {*(actors or ()), *((actor,) if actor else ())}
     items: list[Event | Quote | Claim] = list(dataset.events.values())
     if quotes:
         items.extend(dataset.quotes.values())
     if claims:
         items.extend(dataset.claims.values())
-    out = [r for r in items if (actor is None or involves(r, actor)) and _overlaps(r.dates, since, until)]
+    out = [r for r in items if (not wanted or any(involves(r, a) for a in wanted)) and _overlaps(r.dates, since, until)]
     out.sort(key=sort_key)
     return out
 

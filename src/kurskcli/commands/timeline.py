@@ -25,7 +25,13 @@ if TYPE_CHECKING:
 @with_shared_options()
 def timeline(
     actor: Annotated[
-        str | None, typer.Option("--actor", "-a", help="Only items involving this actor (name, id or alias).")
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            help="Only items involving this actor (name, id or alias); repeat it or separate names with commas "
+            "for items involving any of them.",
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Only items that may fall on or after this date (YYYY[-MM[-DD]]).")
@@ -63,8 +69,9 @@ def timeline(
     if lo and hi and lo > hi:
         raise Fail("--since is after --until", EXIT_USAGE)
     ds = inputs.load()
-    actor_id = resolve(ds, actor).id if actor else None
-    items = query.timeline(ds, actor=actor_id, since=lo, until=hi, quotes=quotes, claims=claims)
+    names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
+    actor_ids = {resolve(ds, n).id for n in names} or None
+    items = query.timeline(ds, actors=actor_ids, since=lo, until=hi, quotes=quotes, claims=claims)
     if not items:
         out.none_found("nothing in the timeline matches")
 
