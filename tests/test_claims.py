@@ -88,3 +88,26 @@ def test_the_timeline_takes_several_actors(run: Run, args: tuple[str, ...]) -> N
 def test_an_unknown_name_among_several_actors_is_reported(run: Run) -> None:
     r = run("timeline", "--actor", "putin,gandalf")
     assert r.code == 1 and "no actor matches 'gandalf'" in r.err and r.out == ""
+
+
+def test_everything_on_one_day_and_what_is_certainly_on_it(run: Run) -> None:
+    loose = [e["id"] for e in run("timeline", "--quotes", "--claims", "--on", "2025-04-27", "--json").json()]  # type: ignore[union-attr]
+    strict = [
+        e["id"] for e in run("timeline", "--quotes", "--claims", "--on", "2025-04-27", "--strict", "--json").json()
+    ]  # type: ignore[union-attr]
+    assert "q-zakharova-friends" in loose  # "later": 26-30 April may be the 27th
+    assert "q-zakharova-friends" not in strict and "e-early-reports" not in strict  # ranges and open ends
+    assert set(strict) < set(loose)
+    assert {"e-us-response", "q-cmc-praise", "q-cmc-monument"} <= set(strict)  # dated 27 April exactly
+    month = run("timeline", "--on", "2025-04", "--strict", "--json").json()
+    assert all(e["date_earliest"] >= "2025-04-01" and e["date_latest"] <= "2025-04-30" for e in month)  # type: ignore[union-attr]
+    both = run("timeline", "--on", "2025-04-27", "--since", "2025-04-01")
+    assert both.code == 2 and "--on is a window of its own" in both.err
+
+
+@pytest.mark.parametrize("command", [("timeline",), ("quote",), ("claims",)])
+def test_limit_keeps_the_first_items(run: Run, command: tuple[str, ...]) -> None:
+    full = run(*command, "--json").json()
+    two = run(*command, "--limit", "2", "--json").json()
+    assert two == full[:2]  # type: ignore[index]
+    assert run(*command, "-n", "0").code == 2

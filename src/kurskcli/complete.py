@@ -25,10 +25,16 @@ SHARED = ("--json", "--jsonl", "--color", "--data", "-d", "--no-bundled", "--hel
 COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "timeline": (
         "events in date order",
-        ("--actor", "-a", "--since", "--until", "--quotes", "-q", "--claims", "--svg", "--html"),
+        (
+            *("--actor", "-a", "--since", "--until", "--on", "--strict", "--limit", "-n"),
+            *("--quotes", "-q", "--claims", "--svg", "--html"),
+        ),
     ),
-    "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed")),
-    "claims": ("the claims, who makes and who disputes them", ("--claimant", "-c", "--disputed", "--kind")),
+    "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed", "--limit", "-n")),
+    "claims": (
+        "the claims, who makes and who disputes them",
+        ("--claimant", "-c", "--disputed", "--kind", "--limit", "-n"),
+    ),
     "search": ("ranked, typo-tolerant search", ("--type", "-t", "--limit", "-n")),
     "actors": ("the actors, with counts", ("--kind",)),
     "actor": ("one actor's summary", ()),
@@ -57,7 +63,7 @@ TYPES = {"search": vocab.SEARCH_TYPES, "export": vocab.EXPORT_TYPES}
 COMMAND_CHOICES = {("claims", "--kind"): vocab.CLAIM_KINDS}
 PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
 VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
-VALUE_OPTIONS += ("--seed", "--claimant", "-c")
+VALUE_OPTIONS += ("--seed", "--claimant", "-c", "--on")
 SHELLS = vocab.SHELLS
 
 

@@ -126,6 +126,15 @@ def _overlaps(d: DateRange, since: dt.date | None, until: dt.date | None) -> boo
     return not (until is not None and d.earliest is not None and d.earliest > until)
 
 
+def _within(d: DateRange, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether every day ``d`` may mean lies in the window (an open or unknown end never does)."""
+    if since is None and until is None:
+        return True
+    if since is not None and (d.earliest is None or d.earliest < since):
+        return False
+    return not (until is not None and (d.latest is None or d.latest > until))
+
+
 def involves(rec: Dated, actor_id: str) -> bool:
     if isinstance(rec, Event):
         return actor_id in rec.actors
@@ -158,16 +167,19 @@ def timeline(
     until: dt.date | None = None,
     quotes: bool = False,
     claims: bool = False,
+    strict: bool = False,
 ) -> list[Event | Quote | Claim]:
     """Events (and quotes, and claims, if asked) in date order: those involving ``actor`` or any of
-    ``actors`` (ids), and whose dates may overlap ``since`` .. ``until``."""
+    ``actors`` (ids), and whose dates may overlap ``since`` .. ``until`` (with ``strict``, lie
+    certainly inside it)."""
+    in_window = _within if strict else _overlaps
     wanted = {*(actors or ()), *((actor,) if actor else ())}
     items: list[Event | Quote | Claim] = list(dataset.events.values())
     if quotes:
         items.extend(dataset.quotes.values())
     if claims:
         items.extend(dataset.claims.values())
-    out = [r for r in items if (not wanted or any(involves(r, a) for a in wanted)) and _overlaps(r.dates, since, until)]
+    out = [r for r in items if (not wanted or any(involves(r, a) for a in wanted)) and in_window(r.dates, since, until)]
     out.sort(key=sort_key)
     return out
 

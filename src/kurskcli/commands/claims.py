@@ -22,6 +22,7 @@ def claims(
     kind: Annotated[
         str | None, typer.Option("--kind", help="Only claims of this kind: reported, figure, allegation, …")
     ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
     *,
     out: Output,
     inputs: DataSource,
@@ -44,6 +45,7 @@ def claims(
     ds = inputs.load()
     who = resolve(ds, claimant) if claimant else None
     found = query.claims_of(ds, claimant=who.id if who else None, disputed=disputed, kind=kind)
+    found = found[:limit] if limit else found
     if not found:
         out.none_found("no claims match")
 

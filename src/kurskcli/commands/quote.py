@@ -22,6 +22,7 @@ def quote(
     ] = None,
     random: Annotated[bool, typer.Option("--random", "-r", help="Pick one quote at random.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for --random, for a repeatable pick.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
     *,
     out: Output,
     inputs: DataSource,
@@ -42,6 +43,7 @@ def quote(
     quotes = query.quotes_by(ds, who.id if who else None)
     if random:
         quotes = query.pick_random(quotes, seed)
+    quotes = quotes[:limit] if limit else quotes
     if not quotes:
         out.none_found(f"no quotes by {who.name} ({who.id}) in the data" if who else "no quotes in the data")
 

@@ -37,6 +37,13 @@ def timeline(
         str | None, typer.Option(help="Only items that may fall on or after this date (YYYY[-MM[-DD]]).")
     ] = None,
     until: Annotated[str | None, typer.Option(help="Only items that may fall on or before this date.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Only items that may fall on this day, month or year (YYYY[-MM[-DD]]).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Keep only items whose dates lie certainly inside the window.")
+    ] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")] = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
     claims: Annotated[bool, typer.Option("--claims", help="Interleave claims with events.")] = False,
     svg: Annotated[
@@ -59,19 +66,23 @@ def timeline(
     Examples:
       kurskcli timeline
       kurskcli timeline --quotes --since 2025-04-27
+      kurskcli timeline --quotes --claims --on 2025-04-27 --strict
       kurskcli timeline --actor putin --json | jq '.[].title'
       kurskcli timeline --quotes --svg timeline.svg
     """
     from kurskcli import output, query
 
-    lo = partial_date(since, end=False, option="--since")
-    hi = partial_date(until, end=True, option="--until")
+    if on is not None and (since is not None or until is not None):
+        raise Fail("--on is a window of its own; use it without --since and --until", EXIT_USAGE)
+    lo = partial_date(on if on is not None else since, end=False, option="--on" if on is not None else "--since")
+    hi = partial_date(on if on is not None else until, end=True, option="--on" if on is not None else "--until")
     if lo and hi and lo > hi:
         raise Fail("--since is after --until", EXIT_USAGE)
     ds = inputs.load()
     names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
     actor_ids = {resolve(ds, n).id for n in names} or None
-    items = query.timeline(ds, actors=actor_ids, since=lo, until=hi, quotes=quotes, claims=claims)
+    items = query.timeline(ds, actors=actor_ids, since=lo, until=hi, quotes=quotes, claims=claims, strict=strict)
+    items = items[:limit] if limit else items
     if not items:
         out.none_found("nothing in the timeline matches")
 
