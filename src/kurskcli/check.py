@@ -6,7 +6,7 @@ import difflib
 import re
 from typing import NamedTuple
 
-from kurskcli.model import Claim, Dataset, Event, Quote, Record, Source
+from kurskcli.model import Claim, Dataset, Event, Quote, Record, Source, spans_of
 from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
 from kurskcli.text import fold, fold_space, has_word
 
@@ -48,25 +48,27 @@ class RenderingMatch(NamedTuple):
     verdict: str  # "verbatim", "typographic" or "differs"
 
 
-def _holds(folded_quote: str, folded_text: str) -> bool:
-    return re.search(r"(?<!\S)" + re.escape(folded_text) + r"(?!\S)", folded_quote) is not None
+def _in_quote(q: Quote, said: str, exact: str) -> tuple[Change, ...] | None:
+    """Whether the text's folded words ``said`` stand in ``q`` as whole words: None if they do not,
+    else how ``exact`` (the text as typed) differs in typography (nothing for a verbatim match)."""
+    folded = " ".join(_wordfold(q.text))
+    if re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", folded) is None:
+        return None
+    return tuple(typographic_changes(exact, q.text))
 
 
-def _verdicts(dataset: Dataset, text: str, quote: Quote) -> tuple[RenderingMatch, ...]:
-    """For every rendering of ``quote``'s utterance: is ``text`` in it verbatim, apart from typography, or not?"""
+def _verdicts(dataset: Dataset, said: str, exact: str, quote: Quote) -> tuple[RenderingMatch, ...]:
+    """For every rendering of ``quote``'s utterance: is the text in it verbatim, apart from typography, or not?"""
     from kurskcli.query import rendering_groups
 
     group = rendering_groups(dataset).get(quote.id, [quote])
     if len(group) < 2:
         return ()
-    said = " ".join(_wordfold(text))
-    exact = fold_space(text).strip(_EDGES)
     out = []
     for q in group:
-        if not _holds(" ".join(_wordfold(q.text)), said):
-            out.append(RenderingMatch(q, "differs"))
-        else:
-            out.append(RenderingMatch(q, "typographic" if typographic_changes(exact, q.text) else "verbatim"))
+        changes = _in_quote(q, said, exact)
+        verdict = "differs" if changes is None else "typographic" if changes else "verbatim"
+        out.append(RenderingMatch(q, verdict))
     return tuple(out)
 
 
@@ -89,15 +91,15 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
     exact = fold_space(text).strip(_EDGES)
     matches = []
     for q, actual in quotes:
-        if _holds(actual, said):
-            typography = tuple(typographic_changes(exact, q.text))
+        typography = _in_quote(q, said, exact)
+        if typography is not None:
             # an exact match beats a typographic one; the rendered quote beats its renderings
             matches.append(((bool(typography), q.renders is not None, q.id), q, typography, said != actual))
     if matches:
         _, q, typography, partial = min(matches, key=lambda m: m[0])
         verdict = "typographic" if typography else "verbatim"
         return CheckResult(
-            verdict, text, q, 100, partial=partial, changes=typography, renderings=_verdicts(dataset, text, q)
+            verdict, text, q, 100, partial=partial, changes=typography, renderings=_verdicts(dataset, said, exact, q)
         )
     found = find_in_sources(dataset, text)
     if found is not None:
@@ -122,7 +124,7 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
             round(score),
             partial=partial,
             changes=tuple(changes),
-            renderings=_verdicts(dataset, text, q),
+            renderings=_verdicts(dataset, said, exact, q),
         )
     return CheckResult("not_found", text, score=round(best[0]) if best else 0)
 
@@ -195,8 +197,7 @@ def _holder(dataset: Dataset, src: Source, start: int, end: int) -> Record | Non
         *dataset.events.values(),
     ]
     for rec in records:
-        spans = rec.spans if isinstance(rec, Event) else (rec.span,)
-        for sp in spans:
+        for sp in spans_of(rec):
             if sp.source == src.id and sp.start <= start and end <= sp.end:
                 size = sp.end - sp.start
                 if best is None or (size, rec.id) < (best[0], best[1]):

@@ -117,6 +117,15 @@ class Event(NamedTuple):
 Record = Quote | Claim | Event | Actor | Source
 
 
+def spans_of(rec: Record) -> tuple[Span, ...]:
+    """Where a record stands in its sources: a quote's or claim's span, an event's spans, or none."""
+    if isinstance(rec, (Quote, Claim)):
+        return (rec.span,)
+    if isinstance(rec, Event):
+        return rec.spans
+    return ()
+
+
 class DatasetInfo(NamedTuple):
     id: str
     version: str

@@ -116,25 +116,19 @@ def source_dict(src: Source) -> dict[str, Any]:
 
 
 def _rendering_fields(q: Quote, ds: Dataset) -> dict[str, Any]:
-    from kurskcli.query import renderings, same_words
+    from kurskcli.query import rendering_summary
 
-    others = renderings(ds, q)
-    return {
-        "renders": q.renders,
-        "note": q.note,
-        "renderings": [o.id for o in others],
-        "renderings_differ": any(not same_words(ds, q, o) for o in others),
-    }
+    others, differ = rendering_summary(ds, q)
+    return {"renders": q.renders, "note": q.note, "renderings": [o.id for o in others], "renderings_differ": differ}
 
 
 def renderings_note(q: Quote, ds: Dataset) -> str | None:
     """'3 other renderings, which differ', or None when there is no other rendering."""
-    from kurskcli.query import renderings, same_words
+    from kurskcli.query import rendering_summary
 
-    others = renderings(ds, q)
+    others, differ = rendering_summary(ds, q)
     if not others:
         return None
-    differ = any(not same_words(ds, q, o) for o in others)
     plural = "s" if len(others) != 1 else ""
     return f"{len(others)} other rendering{plural}" + (", which differ" if differ else ", the same words")
 
@@ -157,25 +151,16 @@ def hit_dict(hit: Hit, ds: Dataset) -> dict[str, Any]:
 
 
 def summary_dict(s: ActorSummary, ds: Dataset) -> dict[str, Any]:
+    from kurskcli.query import COUNTS
+
+    lists = dict(zip(COUNTS, (recs for _, recs in s.sections()), strict=True))  # quotes, relayed, claims, ...
     return {
         **record_dict(s.actor, ds),
         "affiliation_name": s.affiliation.name if s.affiliation else None,
         "first_date": iso(s.first),
         "last_date": iso(s.last),
-        "counts": {
-            "quotes": len(s.quotes),
-            "relayed": len(s.relayed),
-            "claims": len(s.claims),
-            "disputed": len(s.disputed),
-            "mentioned": len(s.mentioned),
-            "events": len(s.events),
-        },
-        "quotes": [record_dict(q, ds) for q in s.quotes],
-        "relayed": [record_dict(q, ds) for q in s.relayed],
-        "claims": [record_dict(c, ds) for c in s.claims],
-        "disputed": [record_dict(c, ds) for c in s.disputed],
-        "mentioned": [record_dict(c, ds) for c in s.mentioned],
-        "events": [record_dict(e, ds) for e in s.events],
+        "counts": {name: len(recs) for name, recs in lists.items()},
+        **{name: [record_dict(r, ds) for r in recs] for name, recs in lists.items()},
         "members": [m.id for m in s.members],
         "sources": list(s.sources),
     }

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
 from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, spans_of
 from kurskcli.text import fold
 
 # A fuzzy name match must reach this score (0-100) to count at all ...
@@ -110,7 +110,7 @@ def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, str, int, str]:
     that says "later" and then "promptly" has put them in an order); then ids break ties.
     """
     d = rec.dates
-    where = rec.spans[0] if isinstance(rec, Event) else rec.span
+    where = spans_of(rec)[0]
     if not d.known:
         return (1, dt.date.max, dt.date.max, where.source, where.start, rec.id)
     return (0, d.earliest or dt.date.min, d.latest or dt.date.max, where.source, where.start, rec.id)
@@ -226,13 +226,8 @@ class Passage(NamedTuple):
 
 def passages(dataset: Dataset, rec: Record, width: int = 240) -> list[Passage]:
     """Each span of ``rec`` in its source, with up to ``width`` characters either side ("…" where cut)."""
-    spans: list[Span] = []
-    if isinstance(rec, (Quote, Claim)):
-        spans = [rec.span]
-    elif isinstance(rec, Event):
-        spans = list(rec.spans)
     out = []
-    for sp in spans:
+    for sp in spans_of(rec):
         text = dataset.sources[sp.source].text
         lo, hi = max(0, sp.start - width), min(len(text), sp.end + width)
         before = " ".join(text[lo : sp.start].split())
@@ -282,6 +277,12 @@ def same_words(dataset: Dataset, a: Quote, b: Quote) -> bool:
     from kurskcli.text import words
 
     return language_of(dataset, a) == language_of(dataset, b) and words(a.text) == words(b.text)
+
+
+def rendering_summary(dataset: Dataset, quote: Quote) -> tuple[list[Quote], bool]:
+    """The other renderings of ``quote``, and whether any of them differs from it."""
+    others = renderings(dataset, quote)
+    return others, any(not same_words(dataset, quote, o) for o in others)
 
 
 class Comparison(NamedTuple):
