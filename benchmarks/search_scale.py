@@ -142,32 +142,44 @@ def _peak_and_time(argv: list[str], env: dict[str, str]) -> tuple[float, float, 
 
 
 def cli_with_saved_index(path: Path, rounds: int) -> None:
-    """`kurskcli --data FILE search monumnet --json`: the first run, then runs with the saved index."""
+    """`search` and `show` over `--data FILE` from the command line: the first run, which reads
+    the file and saves its index, then runs that answer from the saved index, alternating with T."""
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "XDG_CACHE_HOME": cache}
-        cli = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "monumnet", "--json"]
+        kurskcli = [sys.executable, "-m", "kurskcli", "--data", str(path)]
+        commands = {
+            "search monumnet --json": [*kurskcli, "search", "monumnet", "--json"],
+            "show planted-monument --json": [*kurskcli, "show", "planted-monument", "--json"],
+        }
         base = [sys.executable, "-c", "import typer"]
-        first, first_rss, code = _peak_and_time(cli, env)
+        first, first_rss, code = _peak_and_time(commands["search monumnet --json"], env)
         if code != 0:
             sys.exit(f"the search failed (exit {code})")
-        out = subprocess.run(cli, capture_output=True, text=True, env=env, check=True).stdout
-        ids = [hit["id"] for hit in json.loads(out)][:3]
-        ratios, rss, base_times = [], [], []
+        unsaved, _, _ = _peak_and_time(commands["show planted-monument --json"], {**env, "KURSKCLI_CACHE": "off"})
+        out = subprocess.run(commands["search monumnet --json"], capture_output=True, text=True, env=env, check=True)
+        ids = [hit["id"] for hit in json.loads(out.stdout)][:3]
+        runs = [("T", base), *commands.items()]
+        times: dict[str, list[float]] = {name: [] for name, _ in runs}
+        rss: dict[str, list[float]] = {name: [] for name, _ in runs}
         for i in range(rounds):
-            pair = [(base, "b"), (cli, "c")] if i % 2 == 0 else [(cli, "c"), (base, "b")]
-            got = {}
-            for argv, tag in pair:
-                got[tag] = _peak_and_time(argv, env)
-            ratios.append(got["c"][0] / got["b"][0])
-            rss.append(got["c"][1])
-            base_times.append(got["b"][0])
+            for name, argv in runs[i % len(runs) :] + runs[: i % len(runs)]:
+                elapsed, peak, code = _peak_and_time(argv, env)
+                if code != 0:
+                    sys.exit(f"{name} failed (exit {code})")
+                times[name].append(elapsed)
+                rss[name].append(peak)
+        t = statistics.median(times["T"])
         print(
-            f"\nkurskcli --data {path.name} search monumnet --json  (T = python -c 'import typer', "
-            f"median {statistics.median(base_times) * 1000:.0f} ms; {rounds} alternating rounds)\n"
-            f"  first run, building the saved index: {first:.1f} s, peak RSS {first_rss:.0f} MiB\n"
-            f"  later runs: {statistics.median(ratios):.2f} T (budget 2.00), "
-            f"peak RSS {max(rss):.0f} MiB (budget 80); top 3: {', '.join(ids)}"
+            f"\nkurskcli --data {path.name} ...  (T = python -c 'import typer', median {t * 1000:.0f} ms; "
+            f"{rounds} rounds, the order rotating)\n"
+            f"  first run (search), reading the file and saving the index: {first:.1f} s, "
+            f"peak RSS {first_rss:.0f} MiB\n"
+            f"  show without the saved index (KURSKCLI_CACHE=off): {unsaved:.1f} s"
         )
+        for name, _ in runs[1:]:
+            ratio = statistics.median(a / b for a, b in zip(times[name], times["T"], strict=True))
+            print(f"  {name}: {ratio:.2f} T (budget 2.00), peak RSS {max(rss[name]):.0f} MiB (budget 80)")
+        print(f"  top 3 for monumnet: {', '.join(ids)}")
 
 
 def main() -> None:

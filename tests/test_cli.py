@@ -293,14 +293,16 @@ def test_search_highlights_matched_words_on_a_terminal(run: Run) -> None:
     assert re.search(r"\x1b\[[0-9;]*7[0-9;]*mmonument", out)
 
 
-def test_root_help_lists_every_command_with_its_summary(run: Run) -> None:
+def test_root_help_lists_every_command_with_its_line_of_help_uncut(run: Run) -> None:
+    from kurskcli import spec
+
     r = run("--help")
     assert r.code == 0
     listed = r.out.split("Commands:", 1)[1]
     for name in cli.COMMANDS:
-        summary = (cli.command_function(name).__doc__ or "").strip().splitlines()[0]
         line = next(line for line in listed.splitlines() if line.split()[:1] == [name])
-        assert summary[:30] in " ".join(line.split()), name
+        assert " ".join(line.split()) == f"{name} {spec.COMMANDS[name][0]}", name
+    assert "..." not in listed and "--debug" in r.out
 
 
 EMPTY_LISTS = [
@@ -327,6 +329,50 @@ def test_an_unknown_name_is_not_an_empty_list(run: Callable[..., Result]) -> Non
 def test_words_after_a_double_dash_are_arguments_even_debug(run: Callable[..., Result]) -> None:
     r = run("search", "--", "--debug")
     assert r.code == 1 and r.err == "kurskcli: nothing matches '--debug'\n"
+
+
+def test_debug_is_a_real_option_anywhere_before_a_double_dash(
+    run: Callable[..., Result], tmp_path: Path, private_cache: Path
+) -> None:
+    import shutil
+
+    data = tmp_path / "mini.json"
+    shutil.copy(MINI, data)
+    first = run("search", "spring", "--debug", "--data", str(data))
+    assert first.code == 0 and "kurskcli: debug: building the search index" in first.err
+    for args in (["--debug", "search", "bridge"], ["search", "bridge", "--debug"], ["search", "--debug", "bridge"]):
+        r = run(*args, "--data", str(data), "--json")
+        assert r.code == 0 and r.json(), args
+    assert run("search", "--type", "quote", "--", "--debug").err == "kurskcli: nothing matches '--debug'\n"
+    assert "--debug" in run("show", "--help").out and "--debug" in run("completion", "--help").out
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "args", "debug"),
+    [
+        (["--data", "f.json", "search", "x"], "search", ["search", "--data", "f.json", "x"], False),
+        (
+            ["--json", "--debug", "-d", "f", "quote", "kim"],
+            "quote",
+            ["quote", "--json", "--debug", "-d", "f", "kim"],
+            1,
+        ),
+        (["--color=never", "timeline"], "timeline", ["timeline", "--color=never"], False),
+        (["search", "--", "--debug"], "search", ["search", "--", "--debug"], False),
+        (["search", "--type", "--debug", "x"], "search", ["search", "--type", "--debug", "x"], False),
+        (["--version"], None, ["--version"], False),
+        (["--debug"], None, ["--debug"], True),
+        (["--json", "nosuch"], None, ["--json", "nosuch"], False),
+        (["search"], "search", ["search"], False),
+        ([], None, [], False),
+    ],
+)
+def test_the_arguments_are_read_once_before_typer(
+    argv: list[str], command: str | None, args: list[str], debug: bool
+) -> None:
+    from kurskcli import spec
+
+    assert spec.parse(argv) == (command, args, debug)
 
 
 def test_the_click_errors_typer_raises_are_where_the_cli_looks() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kurskcli import complete
+from kurskcli import complete, spec
 
 from .conftest import MINI, Result
 
@@ -22,7 +22,7 @@ def values(*words: str) -> list[str]:
 
 
 def test_commands_and_their_options() -> None:
-    assert values("") == list(complete.COMMANDS)
+    assert values("") == list(spec.COMMANDS)
     assert values("ex") == ["export"]
     assert values("--v") == ["--version"]
     assert values("search", "--t") == ["--type"]
@@ -81,12 +81,12 @@ def test_the_static_tables_match_the_real_commands() -> None:
     from kurskcli import cli
 
     group = typer.main.get_command(cli.build_app(None))
-    assert set(group.commands) == set(complete.COMMANDS)  # type: ignore[attr-defined]
+    assert set(group.commands) == set(spec.COMMANDS)  # type: ignore[attr-defined]
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         real = {opt for p in command.params if p.param_type_name == "option" for opt in p.opts}
-        assert real | {"--help", "-h"} == set(complete.options_of(name)), name
+        assert real | {"--help", "-h"} == set(spec.options_of(name)), name
     root = {opt for p in group.params for opt in p.opts}
-    assert root | {"--help", "-h"} == set(complete.ROOT_OPTIONS)
+    assert root | {"--help", "-h"} == set(spec.ROOT_OPTIONS)
 
 
 def test_completion_offers_exactly_the_values_each_command_accepts(run: Callable[..., Result]) -> None:
@@ -103,19 +103,19 @@ def test_completion_offers_exactly_the_values_each_command_accepts(run: Callable
                 continue
             for opt in getattr(param, "opts", []):
                 if opt.startswith("-"):
-                    assert tuple(choices) == complete.CHOICES[opt], (name, opt)
+                    assert tuple(choices) == spec.CHOICES[opt], (name, opt)
                 else:  # the one argument with choices: the shell of `completion`
-                    assert (name, tuple(choices)) == ("completion", complete.SHELLS)
+                    assert (name, tuple(choices)) == ("completion", spec.SHELLS)
     # the options validated by hand accept what completion offers, and refuse what it does not
-    for style in complete.CHOICES["--style"]:
+    for style in spec.CHOICES["--style"]:
         assert run("cite", "q-putin-tribute", "--style", style).code == 0, style
     assert run("cite", "q-putin-tribute", "--style", "harvard").code == 2
-    for kind in complete.CHOICES["--kind"]:
+    for kind in spec.CHOICES["--kind"]:
         assert run("actors", "--kind", kind).code in (0, 1), kind
     assert run("actors", "--kind", "planet").code == 2
-    for which in complete.CHOICES["--rendering"]:
+    for which in spec.CHOICES["--rendering"]:
         assert run("cite", "q-putin-tribute", "--rendering", which).code in (0, 1), which
-    for command, types in complete.TYPES.items():
+    for command, types in spec.TYPES.items():
         args = ("search", "bridge") if command == "search" else ("export", "-", "--format", "jsonl")
         for kind in types:
             assert run(*args, "--type", kind).code in (0, 1), (command, kind)
@@ -126,7 +126,7 @@ def test_every_command_has_a_one_line_help_for_completion() -> None:
     from kurskcli import cli
 
     for name in cli.COMMANDS:
-        line, _ = complete.COMMANDS[name]
+        line, _ = spec.COMMANDS[name]
         assert line and "\n" not in line and len(line) < 60, name
         assert cli.command_function(name).__doc__, name
 

@@ -467,7 +467,7 @@ def test_ctrl_c_while_the_data_is_read_leaves_nothing(tmp_path: Path, private_ca
 
 @pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")
 def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: Path, private_cache: Path) -> None:
-    path = big_dataset(tmp_path, 3_000)
+    path = big_dataset(tmp_path, 15_000)  # enough to take over a second, when the bar appears
     cmd = f"{sys.executable} -m kurskcli --data {path} search item5 --color always"
     r = subprocess.run(
         ["script", "-qfec", cmd, "/dev/null"],
@@ -485,6 +485,15 @@ def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: P
     )
     assert "building the search index" not in again.stdout
     assert "q5" in again.stdout and first_build
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")
+def test_no_progress_bar_flashes_for_a_small_file(data: Path, private_cache: Path) -> None:
+    cmd = f"{sys.executable} -m kurskcli --data {data} show q-open --color always"
+    r = subprocess.run(["script", "-qfec", cmd, "/dev/null"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "the bridge will open in spring" in r.stdout
+    assert "building" not in r.stdout and "\x1b[?25l" not in r.stdout  # no bar, no hidden cursor
+    assert [p.suffix for p in caches(private_cache)] == [".sqlite"]
 
 
 # ----------------------------------------------------------------------------- the cache folder
@@ -585,3 +594,42 @@ def test_a_search_waits_for_the_lock_of_a_build_under_way(tmp_path: Path, data: 
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and out == first.stdout
     assert err == "kurskcli: note: waiting for another kurskcli that is building this search index\n"
+
+
+# ----------------------------------------------------------------------------- show and cite from the store
+
+SHOWN = ["q-open", "c-disputed", "e-briefing", "petrov", "mini-src", "q-putin-tribute", "q-cmc-monument"]
+SHOWN += ["e-kcna-cmc-statement", "asmolov-2025-04-30", "zakharova"]
+
+
+def test_show_and_cite_answer_from_the_saved_index_as_from_the_files(
+    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands = [("show", rid, *how) for rid in SHOWN for how in (["--json"], [], ["--color", "always"])]
+    commands += [("cite", rid, "--style", style) for rid in ("q-open", "q-cmc-monument") for style in ("apa", "bibtex")]
+    commands += [("cite", "q-cmc-monument", "--rendering", "earliest"), ("show", "q-opne"), ("cite", "q-opne")]
+    off = {"KURSKCLI_CACHE": "off"}
+    expected = [run(*c, "--data", str(data), env=off) for c in commands]
+    assert [r.code for r in expected].count(0) == len(commands) - 2, [r.err for r in expected if r.code]
+    assert "did you mean q-open" in expected[-1].err
+    assert run("show", "q-open", "--data", str(data)).code == 0  # builds the store
+    assert caches(private_cache)
+
+    def no_loading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("the dataset was read again")
+
+    monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
+    for command, want in zip(commands, expected, strict=True):
+        got = run(*command, "--data", str(data))
+        assert (got.code, got.out, got.err) == (want.code, want.out, want.err), command
+
+
+def test_show_builds_the_store_on_its_first_run_and_says_nothing_about_it(
+    run: Callable[..., Result], data: Path, private_cache: Path
+) -> None:
+    r = run("show", "q-safe", "--data", str(data), "--json")
+    assert r.code == 0 and r.err == ""
+    assert r.json()["id"] == "q-safe"  # type: ignore[index, call-overload]
+    assert [p.suffix for p in caches(private_cache)] == [".sqlite"]
+    assert search_json(run, "safe", "--data", str(data))  # the same file serves search
+    assert [p.suffix for p in caches(private_cache)] == [".sqlite"]

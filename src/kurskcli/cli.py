@@ -5,18 +5,19 @@ Each command lives in its own module under ``kurskcli.commands`` and is imported
 names it: turning a command's signature into Click parameters is work Typer does per command.
 """
 
+import contextlib
 import functools
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from kurskcli import __version__
+from kurskcli import __version__, spec
 from kurskcli.errors import Fail, PipeClosed, guard, print_text, reader_gone, stderr_line, stoppable
 from kurskcli.exits import EXIT_INTERRUPT, EXIT_IOERR, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from kurskcli.vocab import SEARCH_TYPES
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer._click.exceptions import ClickException, UsageError
 
-    from kurskcli.model import Dataset
+    from kurskcli.model import Dataset, Record
+    from kurskcli.searcher import Hit
 
 EPILOG = """\b
 Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
@@ -37,11 +39,7 @@ FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks)."""
 
 
 # The commands, in the order the root help lists them; each is kurskcli.commands.NAME.NAME.
-COMMANDS = (
-    *("timeline", "quote", "claims", "search", "actors", "actor", "show", "check", "about", "verify", "export"),
-    "cite",
-    "completion",
-)
+COMMANDS = tuple(spec.COMMANDS)
 
 
 def command_function(name: str) -> Callable[..., None]:
@@ -70,7 +68,7 @@ def build_app(only: str | None = None, *, listing: bool = False) -> typer.Typer:
     app.callback(invoke_without_command=True)(root)
     for name in COMMANDS:
         if listing:
-            app.command(name=name, help=command_function(name).__doc__)(_stand_in)
+            app.command(name=name, help=spec.COMMANDS[name][0])(_stand_in)
         elif only is None or name == only:
             app.command()(command_function(name))
     return app
@@ -103,6 +101,10 @@ DataOpt = Annotated[
 
 NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")]
 
+# Read before Typer runs (spec.parse), so that the error guard knows it; declared so that it is
+# a real option: listed in help, and an argument like any other after `--`.
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for an unexpected error.")]
+
 
 class DataSource:
     """Where a command's data comes from: KURSKCLI_DATA, --data, and whether the bundled dataset is in."""
@@ -122,6 +124,78 @@ class DataSource:
 
             self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
+
+    def _stored(self) -> bool:
+        """Whether to go through the saved index: for user datasets, unless the cache is off."""
+        from kurskcli.env import cache_enabled
+
+        return bool(self.paths()) and cache_enabled()
+
+    @contextlib.contextmanager
+    def _store_options(self) -> "Iterator[dict[str, Any]]":
+        """How the saved index reports: a progress bar on a terminal while it is built, notes, debug lines."""
+        from kurskcli.errors import debug_note
+
+        progress = _LazyProgress("building the search index") if is_terminal(sys.stderr) else None
+        try:
+            yield {
+                "progress": progress,
+                "warn": lambda message: stderr_line(f"kurskcli: note: {message}"),
+                "debug": debug_note,
+            }
+        finally:
+            if progress is not None:
+                progress.close()
+
+    def search(self, query: str, types: list[str] | None, limit: int) -> "tuple[list[Hit], Dataset]":
+        """Ranked hits and a dataset that can show them; user datasets through the saved index."""
+        if not self._stored():
+            from kurskcli.searcher import search
+
+            ds = self.load()
+            return search(ds, query, types=types, limit=limit), ds
+        from kurskcli import index
+
+        with self._store_options() as options:
+            return index.search(self.paths(), self.bundled, query, types=types, limit=limit, **options)
+
+    def lookup(self, record_id: str) -> "tuple[Record | None, Dataset, Callable[[], list[str]]]":
+        """One record, a dataset that can show it, and every id (for suggestions when it is missing);
+        user datasets through the saved index, so that a large file is not read again."""
+        if not self._stored():
+            ds = self.load()
+            return ds.get(record_id), ds, lambda: [*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources]
+        from kurskcli import index
+
+        with self._store_options() as options:
+            return index.lookup(self.paths(), self.bundled, record_id, **options)
+
+
+class _LazyProgress:
+    """A progress bar on stderr that appears (and imports Rich) only once building an index has
+    taken longer than ``after`` seconds: a small file is indexed before a bar would be read."""
+
+    def __init__(self, label: str, after: float = 1.0) -> None:
+        import time
+
+        self.label = label
+        self.bar: Any = None
+        self.due = time.monotonic() + after
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.bar is None:
+            import time
+
+            if time.monotonic() < self.due:
+                return
+            from kurskcli.render import BuildProgress
+
+            self.bar = BuildProgress(sys.stderr, self.label)
+        self.bar.update(phase, done, total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 class Output:
@@ -203,6 +277,7 @@ def with_shared_options(
     extra = [
         inspect.Parameter("data", kw, default=None, annotation=DataOpt),
         inspect.Parameter("no_bundled", kw, default=False, annotation=NoBundledOpt),
+        inspect.Parameter("debug", kw, default=False, annotation=DebugOpt),
     ]
     if output:
         extra = [
@@ -220,6 +295,7 @@ def with_shared_options(
         def run(*args: Any, **kwargs: Any) -> None:
             json, jsonl = kwargs.pop("json", False), kwargs.pop("jsonl", False)
             colour = kwargs.pop("color", default_color)
+            kwargs.pop("debug", None)  # already read by spec.parse
             out, inputs = shared(json, jsonl, colour, kwargs.pop("data", None), kwargs.pop("no_bundled", False))
             func(*args, out=out, inputs=inputs, **kwargs)
 
@@ -271,10 +347,10 @@ def resolve(ds: "Dataset", name: str) -> Any:
         raise Fail(f"no actor matches {safe(name)!r}{hint} (try 'kurskcli actors')", exc.exit_code) from None
 
 
-def did_you_mean(ds: "Dataset", record_id: str) -> str:
+def did_you_mean(ids: Sequence[str], record_id: str) -> str:
     from rapidfuzz import fuzz, process
 
-    ids = sorted([*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources])
+    ids = sorted(ids)
     near = [m[0] for m in process.extract(record_id, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
     return f"; did you mean {' or '.join(near)}?" if near else ""
 
@@ -329,6 +405,7 @@ def write_file(
 def root(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", "-V", help="Print the tool and dataset versions.")] = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Look up who said what, and when, about North Korean troops in the Kursk region (April 2025).
 
@@ -368,32 +445,6 @@ def _degrade_encoding() -> None:
             reconfigure(errors="backslashreplace")
 
 
-# Options every command takes, which may also come before the command name
-# (`kurskcli --data big.json search ...`, as with `gh` and `git -C`).
-_SHARED_VALUE_OPTIONS = ("--data", "-d", "--color")
-
-_SHARED_FLAGS = ("--json", "--jsonl", "--no-bundled")
-
-
-def _hoist_shared_options(args: list[str]) -> list[str]:
-    """Move shared options that precede the command name to just after it."""
-    lead: list[str] = []
-    i = 0
-    while i < len(args) and args[i].startswith("-") and args[i] != "--":
-        name, has_value = args[i].split("=", 1)[0], "=" in args[i]
-        if name in _SHARED_VALUE_OPTIONS and not has_value and i + 1 < len(args):
-            lead += args[i : i + 2]
-            i += 2
-        elif name in _SHARED_VALUE_OPTIONS or (name in _SHARED_FLAGS and not has_value):
-            lead.append(args[i])
-            i += 1
-        else:
-            break
-    if lead and i < len(args) and args[i] in COMMANDS:
-        return [args[i], *lead, *args[i + 1 :]]
-    return args
-
-
 def click_errors() -> "tuple[type[ClickException], type[UsageError]]":
     """The exception classes a Typer app raises with ``standalone_mode=False``: (ClickException, UsageError).
 
@@ -406,15 +457,13 @@ def click_errors() -> "tuple[type[ClickException], type[UsageError]]":
     return exceptions.ClickException, exceptions.UsageError
 
 
-def _run(args: list[str]) -> int:
+def _run(args: list[str], command: str | None) -> int:
     from typer.exceptions import Abort
 
     ClickException, UsageError = click_errors()  # classes, named as Click names them
 
     try:
-        args = _hoist_shared_options(args)
-        first = args[0] if args and not args[0].startswith("-") else None
-        app = build_app(first, listing=False) if first in COMMANDS else build_app(None, listing=True)
+        app = build_app(command) if command is not None else build_app(None, listing=True)
         rv = app(args=args, prog_name="kurskcli", standalone_mode=False)
     except SystemExit as exc:
         # Typer answers a BrokenPipeError (from a command or its own help) with exit 1,
@@ -434,22 +483,17 @@ def _run(args: list[str]) -> int:
     return rv if isinstance(rv, int) else EXIT_OK
 
 
-def _split_debug(args: list[str]) -> tuple[bool, list[str]]:
-    """Take ``--debug`` out of the options (not out of the arguments after ``--``)."""
-    end = args.index("--") if "--" in args else len(args)
-    debug = "--debug" in args[:end]
-    return debug, [a for a in args[:end] if a != "--debug"] + args[end:]
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; every error becomes one line on stderr and an exit code from DESIGN.md."""
-    debug, args = _split_debug(list(sys.argv[1:] if argv is None else argv))
-    debug = debug or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0")
+    from kurskcli import spec
+
+    parsed = spec.parse(list(sys.argv[1:] if argv is None else argv))
+    debug = parsed.debug or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0")
     if sys.stdout is None:  # started with stdout closed (`>&-`)
         stderr_line("kurskcli: cannot write output: standard output is closed")
         raise SystemExit(EXIT_IOERR)
     _degrade_encoding()
     with stoppable(), guard(debug):
-        code = _run(args)
+        code = _run(parsed.args, parsed.command)
         sys.stdout.flush()
     raise SystemExit(code)

@@ -15,66 +15,23 @@ import stat
 import sys
 from collections.abc import Iterable, Sequence
 
-from kurskcli import vocab
 from kurskcli.model import ID
+from kurskcli.spec import (
+    CHOICES,
+    COMMAND_CHOICES,
+    COMMANDS,
+    PATH_OPTIONS,
+    ROOT_OPTIONS,
+    SHARED,
+    SHELLS,
+    TYPES,
+    VALUE_OPTIONS,
+    options_of,
+)
+from kurskcli.spec import parse as parse_argv
 
 FILES = "__files__"
 MAX_BYTES = 64 * 1024 * 1024
-SHARED = ("--json", "--jsonl", "--color", "--data", "-d", "--no-bundled", "--help", "-h")
-# The commands, a line of help for each, and their options; tests check these against the CLI.
-COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "timeline": (
-        "events in date order",
-        (
-            *("--actor", "-a", "--since", "--until", "--on", "--strict", "--limit", "-n"),
-            *("--quotes", "-q", "--claims", "--svg", "--html"),
-        ),
-    ),
-    "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed", "--limit", "-n")),
-    "claims": (
-        "the claims, who makes and who disputes them",
-        ("--claimant", "-c", "--disputed", "--kind", "--limit", "-n"),
-    ),
-    "search": ("ranked, typo-tolerant search", ("--type", "-t", "--limit", "-n")),
-    "actors": ("the actors, with counts", ("--kind",)),
-    "actor": ("one actor's summary", ()),
-    "show": ("one record with its source passage", ()),
-    "check": ("is this quote real?", ()),
-    "about": ("where the data comes from", ()),
-    "verify": ("check the data against its sources", ()),
-    "export": ("write the data as CSV, JSON, SQLite, Markdown", ("--format", "-f", "--type", "-t")),
-    "cite": ("a citation of a quote or claim", ("--style", "-s", "--rendering")),
-    "completion": ("print a shell completion script", ()),
-}
-FORCE = ("timeline", "export")  # commands with --force
-NO_OUTPUT_MODE = ("export", "completion")  # commands without --json, --jsonl and --color
-ROOT_OPTIONS = ("--version", "-V", "--help", "-h")
-CHOICES = {
-    "--color": vocab.COLORS,
-    "--format": vocab.EXPORT_FORMATS,
-    "-f": vocab.EXPORT_FORMATS,
-    "--style": vocab.CITATION_STYLES,
-    "-s": vocab.CITATION_STYLES,
-    "--kind": vocab.ACTOR_KINDS,
-    "--rendering": vocab.RENDERING_CHOICES,
-}
-TYPES = {"search": vocab.SEARCH_TYPES, "export": vocab.EXPORT_TYPES}
-# An option whose values depend on the command it follows
-COMMAND_CHOICES = {("claims", "--kind"): vocab.CLAIM_KINDS}
-PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
-VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
-VALUE_OPTIONS += ("--seed", "--claimant", "-c", "--on")
-SHELLS = vocab.SHELLS
-
-
-def options_of(command: str) -> tuple[str, ...]:
-    own = COMMANDS[command][1]
-    shared: tuple[str, ...] = SHARED
-    if command in NO_OUTPUT_MODE:
-        shared = tuple(o for o in SHARED if o not in ("--json", "--jsonl", "--color"))
-    if command == "completion":
-        shared = ("--help", "-h")
-    return own + (("--force",) if command in FORCE else ()) + shared
 
 
 def _data_files(words: Sequence[str]) -> tuple[list[str], bool]:
@@ -174,7 +131,7 @@ def _actor_matches(words: Sequence[str], prefix: str) -> list[tuple[str, str]]:
 def candidates(words: Sequence[str]) -> list[tuple[str, str]]:
     """What may come next: (value, description) pairs, or [(FILES, "")] for a path."""
     *before, current = words or [""]
-    command = next((w for w in before if w in COMMANDS), None)
+    command = parse_argv(before).command
     previous = before[-1] if before else ""
     if previous in PATH_OPTIONS:
         return [(FILES, "")]

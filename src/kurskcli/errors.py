@@ -45,8 +45,14 @@ def reader_gone() -> bool:
         return False
 
 
+_debugging = [False]
+
+
 @contextmanager
 def guard(debug: bool) -> Iterator[None]:
+    """Turn every error into one line on stderr and its exit code; with ``debug``, show a traceback
+    for an unexpected one, and let ``debug_note`` speak."""
+    _debugging[0] = debug
 
     def die(message: str, code: int, extra: Sequence[str] = ()) -> NoReturn:
         stderr_line(f"kurskcli: {message}")
@@ -94,7 +100,7 @@ _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUO
 
 
 def debug_note(message: str) -> None:
-    if os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0"):
+    if _debugging[0] or os.environ.get("KURSKCLI_DEBUG", "") not in ("", "0"):
         stderr_line(f"kurskcli: debug: {message}")
 
 

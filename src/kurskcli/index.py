@@ -37,7 +37,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurskcli import __version__
 from kurskcli.dates import DateRange, iso
@@ -48,8 +48,9 @@ from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/3"
+FORMAT = "kurskcli-search-index/4"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
+_T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
 
 Progress = Callable[[str, int, int], None]
@@ -167,6 +168,7 @@ SCHEMA = (
     "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
     "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT, digest BLOB)",
     "CREATE INDEX records_id ON records (id)",
+    "CREATE TABLE texts (id TEXT PRIMARY KEY, text TEXT, digest BLOB) WITHOUT ROWID",
 )
 _LAYOUT: list[tuple[Any, ...]] = []
 
@@ -250,25 +252,61 @@ class DiskIndex(IndexBase):
             raise CacheUnusable(f"no record {record_id!r}")
         return int(row[0])
 
-    def context(self, hits: Sequence[Hit]) -> Dataset:
-        """What the hits need to be shown as a full load would show them: every actor, every
-        source (without its text, which no hit shows), and the other renderings of each quote."""
+    def ids(self) -> list[str]:
+        """Every record id, sources included (for "did you mean")."""
+        return [row[0] for row in self.con.execute("SELECT id FROM records")] + list(self._sources())
+
+    def _sources(self) -> dict[str, Source]:
+        out = {}
+        for values in json.loads(self.meta["sources"]):
+            src = unpack("source", values)
+            out[src.id] = src
+        return out  # type: ignore[return-value]  # unpack("source") makes a Source
+
+    def text_of(self, source_id: str) -> str:
+        row = self.con.execute("SELECT text, digest FROM texts WHERE id = ?", (source_id,)).fetchone()
+        if row is None or row[1] != _digest(source_id, row[0]):
+            raise CacheUnusable(f"the text of {source_id!r} is missing or does not match its digest")
+        return str(row[0])
+
+    def lookup(self, record_id: str) -> Record | None:
+        """The record with this id (a source with its text), or None."""
+        row = self.con.execute("SELECT rid FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is not None:
+            return self.record_at(int(row[0]))
+        src = self._sources().get(record_id)
+        return src._replace(text=self.text_of(src.id)) if src is not None else None
+
+    def context(self, records: Sequence[Record], *, texts: bool = False) -> Dataset:
+        """What ``records`` need to be shown as a full load would show them: every actor, every
+        source, and the other renderings of each quote; with ``texts``, the text of every source
+        those records and renderings cite (otherwise sources come without their text)."""
         ds = Dataset()
         first = self.types.find(bytes([TYPE_ORDER["actor"]]))
         for rid in range(first, self.size) if first >= 0 else ():
             rec = self.record_at(rid)
             if isinstance(rec, Actor):
                 ds.actors[rec.id] = rec
-        for values in json.loads(self.meta["sources"]):
-            src = unpack("source", values)
-            ds.sources[src.id] = src  # type: ignore[assignment]  # unpack("source") makes a Source
+        ds.sources.update(self._sources())
         groups: dict[str, list[str]] = json.loads(self.meta["renderings"])
-        for hit in hits:
-            if isinstance(hit.record, Quote):
-                for member in groups.get(hit.record.renders or hit.record.id, []):
-                    rec = self.record_at(self.rid_of(member))
-                    if isinstance(rec, Quote):
-                        ds.quotes[rec.id] = rec
+        shown = list(records)
+        for rec in records:
+            if isinstance(rec, Quote):
+                for member in groups.get(rec.renders or rec.id, []):
+                    other = self.record_at(self.rid_of(member))
+                    if isinstance(other, Quote):
+                        ds.quotes[other.id] = other
+                        shown.append(other)
+            table: dict[str, Any] = getattr(ds, rec.type + "s")
+            table[rec.id] = rec
+        if texts:
+            from kurskcli.model import spans_of
+
+            for rec in shown:
+                for sp in [] if isinstance(rec, Source) else spans_of(rec):
+                    src = ds.sources.get(sp.source)
+                    if src is not None and not src.text:
+                        ds.sources[src.id] = src._replace(text=self.text_of(src.id))
         return ds
 
 
@@ -365,6 +403,9 @@ def _fill(
                 yield word, rids, weights, _digest(word, rids, weights)
 
         con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
+        con.executemany(
+            "INSERT INTO texts VALUES (?, ?, ?)", ((s.id, s.text, _digest(s.id, s.text)) for s in sources)
+        )
         meta: dict[str, Any] = {
             "format": FORMAT,
             "key": key,
@@ -425,43 +466,90 @@ def search(
     warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
 ) -> tuple[list[Hit], Dataset]:
-    """Search the bundled data (if ``bundled``) and ``paths`` through the on-disk cache.
+    """Search the bundled data (if ``bundled``) and ``paths`` through the saved index.
 
     Returns the hits and a dataset that can name their actors. Raises what ``load_dataset``
-    raises when the cache has to be (re)built from data that is invalid or unreadable.
+    raises when the index has to be (re)built from data that is invalid or unreadable.
     """
     normalize_query(query)  # a bad query fails before any work
+
+    def on_disk(disk: DiskIndex) -> tuple[list[Hit], Dataset]:
+        hits = disk.search(query, types=types, limit=limit)
+        return hits, disk.context([h.record for h in hits])
+
+    def in_memory(ds: Dataset, index: SearchIndex | None) -> tuple[list[Hit], Dataset]:
+        index = index or SearchIndex(ds.records(), ds.passage)
+        return index.search(query, types=types, limit=limit), ds
+
+    return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug)
+
+
+def lookup(
+    paths: Sequence[Path],
+    bundled: bool,
+    record_id: str,
+    *,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+    debug: Callable[[str], None] = lambda message: None,
+) -> tuple[Record | None, Dataset, Callable[[], list[str]]]:
+    """One record by id through the saved index: the record (None if there is none), a dataset
+    with what showing it needs (its actors, sources with their texts, its other renderings), and
+    a function giving every id (for suggestions)."""
+
+    def on_disk(disk: DiskIndex) -> tuple[Record | None, Dataset, Callable[[], list[str]]]:
+        rec = disk.lookup(record_id)
+        ids = disk.ids() if rec is None else []
+        return rec, disk.context([rec] if rec else [], texts=True), lambda: ids
+
+    def in_memory(ds: Dataset, _index: SearchIndex | None) -> tuple[Record | None, Dataset, Callable[[], list[str]]]:
+        return ds.get(record_id), ds, lambda: [*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources]
+
+    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug)
+
+
+def _through_store(
+    paths: Sequence[Path],
+    bundled: bool,
+    on_disk: Callable[[DiskIndex], _T],
+    in_memory: Callable[[Dataset, SearchIndex | None], _T],
+    doing: str,
+    progress: Progress | None,
+    warn: Callable[[str], None],
+    debug: Callable[[str], None],
+) -> _T:
+    """Answer from the saved index of ``paths`` (and the bundled data) if it is current, else
+    load the data, save its index for next time, and answer from memory."""
     folder, why = private_cache_dir()
     if folder is None:
-        warn(f"{why}; searching without a saved index")
-        ds = _load(paths, bundled, progress)
-        return SearchIndex(ds.records(), ds.passage).search(query, types=types, limit=limit), ds
+        warn(f"{why}; {doing} without a saved index")
+        return in_memory(_load(paths, bundled, progress), None)
     name = _name(paths, bundled)
     target = folder / name
+    missing = object()
 
-    def saved() -> tuple[list[Hit], Dataset] | None:
+    def saved() -> Any:
         if not os.path.lexists(target):
-            return None
+            return missing
         import sqlite3
 
         try:
             disk = _open(target, _current_key(paths, bundled))
             try:
-                hits = disk.search(query, types=types, limit=limit)
-                return hits, disk.context(hits)
+                return on_disk(disk)
             finally:
                 disk.con.close()
         except (sqlite3.Error, *_DAMAGE) as exc:
             debug(f"not using the saved search index: {exc}")
-            return None
+            return missing
 
     answer = saved()
-    if answer is not None:
-        return answer
+    if answer is not missing:
+        return answer  # type: ignore[no-any-return]
     with _build_lock(folder, name, warn):
         answer = saved()  # built by another kurskcli while this one waited
-        if answer is not None:
-            return answer
+        if answer is not missing:
+            return answer  # type: ignore[no-any-return]
         from kurskcli.files import sweep_stale
 
         sweep_stale(folder)
@@ -483,8 +571,8 @@ def search(
             write(index, target, key, deps, progress, list(ds.sources.values()))
         except (OSError, OutputFileError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            warn(f"cannot save the search index in {folder}: {reason}; searching without it")
-    return index.search(query, types=types, limit=limit), ds
+            warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")
+    return in_memory(ds, index)
 
 
 def _load(paths: Sequence[Path], bundled: bool, progress: Progress | None) -> Dataset:

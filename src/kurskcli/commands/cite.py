@@ -53,9 +53,9 @@ def cite(
 
     if style not in citing.STYLES:
         raise Fail(f"--style: {safe(style)!r} is not one of {', '.join(citing.STYLES)}", EXIT_USAGE)
-    ds = inputs.load()
-    if ds.get(record_id) is None:
-        raise Fail(f"no record with id {safe(record_id)!r}{did_you_mean(ds, record_id)}", EXIT_NOTHING)
+    rec, ds, ids = inputs.lookup(record_id)
+    if rec is None:
+        raise Fail(f"no record with id {safe(record_id)!r}{did_you_mean(ids(), record_id)}", EXIT_NOTHING)
     if rendering is not None:
         record_id = _rendering_to_cite(ds, record_id, rendering)
     try:

@@ -2,12 +2,11 @@
 
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    pass
+from kurskcli.cli import DebugOpt
 
 
 class Shell(str, Enum):
@@ -16,7 +15,7 @@ class Shell(str, Enum):
     fish = "fish"
 
 
-def completion(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")]) -> None:
+def completion(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")], debug: DebugOpt = False) -> None:
     """Print a shell completion script: commands, options, actor names and record ids.
 
     \b

@@ -35,10 +35,9 @@ def show(
     from kurskcli.model import Quote
     from kurskcli.text import safe
 
-    ds = inputs.load()
-    rec = ds.get(id.strip())
+    rec, ds, ids = inputs.lookup(id.strip())
     if rec is None:
-        raise Fail(f"no record with id {safe(id)!r}{did_you_mean(ds, id)}", EXIT_NOTHING)
+        raise Fail(f"no record with id {safe(id)!r}{did_you_mean(ids(), id)}", EXIT_NOTHING)
     passages = query.passages(ds, rec)
     obj = output.record_dict(rec, ds)
     obj["passages"] = [p._asdict() for p in passages]
