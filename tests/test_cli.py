@@ -50,6 +50,7 @@ CLAIM_KEYS = {
     "status",
     "disputed_by",
     "actors",
+    "context",
     "source",
 }
 EVENT_KEYS = {"id", "type", "date", "date_earliest", "date_latest", "title", "summary", "actors", "sources", "dated_by"}

@@ -633,3 +633,30 @@ def test_show_builds_the_store_on_its_first_run_and_says_nothing_about_it(
     assert [p.suffix for p in caches(private_cache)] == [".sqlite"]
     assert search_json(run, "safe", "--data", str(data))  # the same file serves search
     assert [p.suffix for p in caches(private_cache)] == [".sqlite"]
+
+
+def test_show_reads_only_the_parts_of_a_long_source_it_needs_and_gets_the_same_passages(
+    run: Callable[..., Result], tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = big_dataset(tmp_path, 2_000)
+    doc = json.loads(path.read_text("utf-8"))
+    spans = {q["id"]: (q["source"]["start"], q["source"]["end"]) for q in doc["quotes"]}
+    across = next(qid for qid, (a, b) in spans.items() if a // index.PART != b // index.PART)
+    wanted = ["q0", across, f"q{len(spans) - 1}"]
+    off = [run("show", qid, "--data", str(path), "--json", env={"KURSKCLI_CACHE": "off"}) for qid in wanted]
+    assert all(r.code == 0 for r in off)
+    assert run("search", "item1", "--data", str(path)).code == 0
+    read: list[int] = []
+    part_of = index.DiskIndex.part_of
+
+    def counted(self: index.DiskIndex, source_id: str, part: int) -> str:
+        read.append(part)
+        return part_of(self, source_id, part)
+
+    monkeypatch.setattr(index.DiskIndex, "part_of", counted)
+    for qid, want in zip(wanted, off, strict=True):
+        read.clear()
+        got = run("show", qid, "--data", str(path), "--json")
+        assert got.out == want.out, qid
+        parts = -(-len(doc["sources"][0]["text"]) // index.PART)
+        assert 1 <= len(read) <= 3 < parts, (qid, read, parts)  # a few parts of many

@@ -565,13 +565,14 @@ class _Build:
                 d,
                 path,
                 ("id", "kind", "text", "source"),
-                ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "type"),
+                ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "context", "type"),
             ):
                 continue
             cid = ck.ident(d, "id", path)
             claimant = ck.ident(d, "claimant", path, nullable=True)
             kind = ck.string(d, "kind", path, choices=CLAIM_KINDS)
             text = ck.string(d, "text", path)
+            context = ck.string(d, "context", path, nullable=True) or ""
             status = ck.string(d, "status", path, nullable=True, choices=CLAIM_STATUSES)
             verbatim = d.get("verbatim", False)
             if not isinstance(verbatim, bool):
@@ -605,6 +606,7 @@ class _Build:
                     span,
                     ck.origin,
                     mentioned,
+                    fold_space(context),
                 )
 
     def _events(self, ck: _Checker, doc: dict[str, Any]) -> None:

@@ -173,7 +173,7 @@ CREATE TABLE quotes (
 CREATE TABLE claims (
     id TEXT PRIMARY KEY, claimant TEXT REFERENCES actors(id), kind TEXT NOT NULL,
     date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, verbatim INTEGER NOT NULL,
-    status TEXT,
+    status TEXT, context TEXT,
     source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL
 );
 CREATE TABLE claim_disputed_by (
@@ -271,8 +271,11 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
         con.execute("INSERT INTO search VALUES (?, 'quote', ?, ?)", (rec.id, who(rec.speaker), rec.text))
     elif isinstance(rec, Claim):
         con.execute(
-            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rec.id, rec.claimant, rec.kind, *_dates(rec), rec.text, int(rec.verbatim), rec.status, *rec.span),
+            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *(rec.id, rec.claimant, rec.kind, *_dates(rec), rec.text, int(rec.verbatim), rec.status),
+                *(rec.context or None, *rec.span),
+            ),
         )
         con.executemany("INSERT INTO claim_disputed_by VALUES (?, ?)", [(rec.id, a) for a in rec.disputed_by])
         con.executemany("INSERT INTO claim_actors VALUES (?, ?)", [(rec.id, a) for a in rec.actors])

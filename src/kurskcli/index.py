@@ -162,13 +162,14 @@ def _digest(*parts: bytes | str | int) -> bytes:
     return h.digest()
 
 
-_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources")
+_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths")
+PART = 65536  # source texts are stored in parts of this many characters, so that a passage reads one or two
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
     "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
     "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT, digest BLOB)",
     "CREATE INDEX records_id ON records (id)",
-    "CREATE TABLE texts (id TEXT PRIMARY KEY, text TEXT, digest BLOB) WITHOUT ROWID",
+    "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
 )
 _LAYOUT: list[tuple[Any, ...]] = []
 
@@ -263,25 +264,24 @@ class DiskIndex(IndexBase):
             out[src.id] = src
         return out  # type: ignore[return-value]  # unpack("source") makes a Source
 
-    def text_of(self, source_id: str) -> str:
-        row = self.con.execute("SELECT text, digest FROM texts WHERE id = ?", (source_id,)).fetchone()
-        if row is None or row[1] != _digest(source_id, row[0]):
-            raise CacheUnusable(f"the text of {source_id!r} is missing or does not match its digest")
+    def part_of(self, source_id: str, part: int) -> str:
+        row = self.con.execute("SELECT text, digest FROM texts WHERE id = ? AND part = ?", (source_id, part)).fetchone()
+        if row is None or row[1] != _digest(source_id, part, row[0]):
+            raise CacheUnusable(f"part {part} of the text of {source_id!r} is missing or does not match its digest")
         return str(row[0])
 
     def lookup(self, record_id: str) -> Record | None:
-        """The record with this id (a source with its text), or None."""
+        """The record with this id, or None."""
         row = self.con.execute("SELECT rid FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is not None:
             return self.record_at(int(row[0]))
-        src = self._sources().get(record_id)
-        return src._replace(text=self.text_of(src.id)) if src is not None else None
+        return self._sources().get(record_id)  # without its text, like every source here
 
-    def context(self, records: Sequence[Record], *, texts: bool = False) -> Dataset:
+    def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
         """What ``records`` need to be shown as a full load would show them: every actor, every
-        source, and the other renderings of each quote; with ``texts``, the text of every source
-        those records and renderings cite (otherwise sources come without their text)."""
-        ds = Dataset()
+        source, and the other renderings of each quote; with ``texts``, the parts of the source
+        texts around each span of those records and renderings (no source comes with its text)."""
+        ds = StoredDataset(json.loads(self.meta["lengths"]))
         first = self.types.find(bytes([TYPE_ORDER["actor"]]))
         for rid in range(first, self.size) if first >= 0 else ():
             rec = self.record_at(rid)
@@ -304,10 +304,35 @@ class DiskIndex(IndexBase):
 
             for rec in shown:
                 for sp in [] if isinstance(rec, Source) else spans_of(rec):
-                    src = ds.sources.get(sp.source)
-                    if src is not None and not src.text:
-                        ds.sources[src.id] = src._replace(text=self.text_of(src.id))
+                    if sp.source in ds.lengths:
+                        # the parts holding the span and one part either side: room for any passage
+                        first_part, last_part = max(0, sp.start // PART - 1), sp.end // PART + 1
+                        for part in range(first_part, min(last_part, (ds.lengths[sp.source] - 1) // PART) + 1):
+                            if (sp.source, part) not in ds.parts:
+                                ds.parts[sp.source, part] = self.part_of(sp.source, part)
         return ds
+
+
+class StoredDataset(Dataset):
+    """Records read from a saved index, with only the parts of the source texts that were read."""
+
+    __slots__ = ("lengths", "parts")
+
+    def __init__(self, lengths: dict[str, int]) -> None:
+        super().__init__()
+        self.lengths = lengths
+        self.parts: dict[tuple[str, int], str] = {}
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        start, end = max(0, start), min(end, self.lengths[source_id])
+        if start >= end:
+            return ""
+        text = "".join(self.parts[source_id, part] for part in range(start // PART, (end - 1) // PART + 1))
+        offset = (start // PART) * PART
+        return text[start - offset : end - offset]
+
+    def text_length(self, source_id: str) -> int:
+        return self.lengths[source_id]
 
 
 def connect_bounded(path: Path) -> sqlite3.Connection:
@@ -403,9 +428,14 @@ def _fill(
                 yield word, rids, weights, _digest(word, rids, weights)
 
         con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
-        con.executemany(
-            "INSERT INTO texts VALUES (?, ?, ?)", ((s.id, s.text, _digest(s.id, s.text)) for s in sources)
-        )
+
+        def parts() -> Any:
+            for src in sources:
+                for part in range(-(-len(src.text) // PART)):
+                    text = src.text[part * PART : (part + 1) * PART]
+                    yield src.id, part, text, _digest(src.id, part, text)
+
+        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
         meta: dict[str, Any] = {
             "format": FORMAT,
             "key": key,
@@ -414,6 +444,7 @@ def _fill(
             "types": bytes(TYPE_ORDER[rec.type] for rec in index.records),
             "renderings": json.dumps(_groups(index.records)),
             "sources": json.dumps([pack(src._replace(text="")) for src in sources], ensure_ascii=False),
+            "lengths": json.dumps({src.id: len(src.text) for src in sources}),
         }
         meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())

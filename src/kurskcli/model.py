@@ -90,6 +90,7 @@ class Claim(NamedTuple):
     span: Span
     origin: str
     actors: tuple[str, ...] = ()  # actors the claim mentions, besides its claimant and disputers
+    context: str = ""  # one neutral sentence placing the claim, in the dataset's own words
     type: str = "claim"
 
 
@@ -167,8 +168,14 @@ class Dataset:
 
     def passage(self, span: Span) -> str:
         """The source text a span covers, white space folded."""
-        text = self.sources[span.source].text[span.start : span.end]
-        return " ".join(text.split())
+        return " ".join(self.excerpt(span.source, span.start, span.end).split())
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of a source's text."""
+        return self.sources[source_id].text[start:end]
+
+    def text_length(self, source_id: str) -> int:
+        return len(self.sources[source_id].text)
 
     def records(self) -> list[Record]:
         out: list[Record] = []

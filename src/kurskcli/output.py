@@ -60,6 +60,7 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "status": rec.status,
             "disputed_by": list(rec.disputed_by),
             "actors": list(rec.actors),
+            "context": rec.context,
             "source": _span(rec.span),
         }
     if isinstance(rec, Event):
@@ -91,10 +92,10 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "affiliation": rec.affiliation,
             "aliases": list(rec.aliases),
         }
-    return source_dict(rec)
+    return source_dict(rec, ds)
 
 
-def source_dict(src: Source) -> dict[str, Any]:
+def source_dict(src: Source, ds: Dataset) -> dict[str, Any]:
     return {
         "id": src.id,
         "type": "source",
@@ -108,7 +109,7 @@ def source_dict(src: Source) -> dict[str, Any]:
         "language": src.language,
         "url": src.url,
         "sha256": src.sha256,
-        "length": len(src.text),
+        "length": ds.text_length(src.id),
         "stored": src.stored,
         "channel": src.channel,
         "note": src.note,
@@ -171,7 +172,7 @@ def comparison_dict(cmp: Comparison, ds: Dataset) -> dict[str, Any]:
     src = cmp.source
     return {
         "quote": record_dict(cmp.quote, ds),
-        "source": source_dict(src) if src else None,
+        "source": source_dict(src, ds) if src else None,
         "same_language": cmp.same_language,
         "differences": [{"op": RENDERING_OPS[c.op], "rendering": c.said, "quote": c.actual} for c in cmp.changes],
         "note": cmp.note,

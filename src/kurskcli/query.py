@@ -198,9 +198,28 @@ def claims_of(
     return sorted(out, key=sort_key)
 
 
-def quotes_by(dataset: Dataset, actor_id: str | None = None) -> list[Quote]:
-    """Quotes by one speaker, and those the actor relayed (``via``), or all quotes; in date order."""
-    out = [q for q in dataset.quotes.values() if actor_id is None or actor_id in (q.speaker, q.via)]
+def members_of(dataset: Dataset, actor_id: str) -> set[str]:
+    """The actor and every actor affiliated with it, directly or through others: a state's
+    ministries, their officials, a party's commissions."""
+    below: dict[str, list[str]] = {}
+    for actor in dataset.actors.values():
+        if actor.affiliation:
+            below.setdefault(actor.affiliation, []).append(actor.id)
+    found = {actor_id}
+    todo = [actor_id]
+    while todo:
+        for member in below.get(todo.pop(), []):
+            if member not in found:
+                found.add(member)
+                todo.append(member)
+    return found
+
+
+def quotes_by(dataset: Dataset, actor_id: str | None = None, *, members: bool = False) -> list[Quote]:
+    """Quotes by one speaker and those the actor relayed (``via``), or all quotes; in date order.
+    With ``members``, also the quotes of every actor affiliated with it, and those they relayed."""
+    who = members_of(dataset, actor_id) if actor_id is not None and members else {actor_id}
+    out = [q for q in dataset.quotes.values() if actor_id is None or q.speaker in who or q.via in who]
     return sorted(out, key=lambda q: grouped_key(dataset, q))
 
 
@@ -228,13 +247,13 @@ def passages(dataset: Dataset, rec: Record, width: int = 240) -> list[Passage]:
     """Each span of ``rec`` in its source, with up to ``width`` characters either side ("…" where cut)."""
     out = []
     for sp in spans_of(rec):
-        text = dataset.sources[sp.source].text
-        lo, hi = max(0, sp.start - width), min(len(text), sp.end + width)
-        before = " ".join(text[lo : sp.start].split())
-        inner = " ".join(text[sp.start : sp.end].split())
-        after = " ".join(text[sp.end : hi].split())
-        before = ("…" if lo > 0 else "") + before + (" " if text[lo : sp.start][-1:].isspace() else "")
-        after = (" " if text[sp.end : hi][:1].isspace() else "") + after + ("…" if hi < len(text) else "")
+        length = dataset.text_length(sp.source)
+        lo, hi = max(0, sp.start - width), min(length, sp.end + width)
+        cuts = ((lo, sp.start), (sp.start, sp.end), (sp.end, hi))
+        head, body, tail = (dataset.excerpt(sp.source, a, b) for a, b in cuts)
+        before = ("…" if lo > 0 else "") + " ".join(head.split()) + (" " if head[-1:].isspace() else "")
+        inner = " ".join(body.split())
+        after = (" " if tail[:1].isspace() else "") + " ".join(tail.split()) + ("…" if hi < length else "")
         out.append(Passage(sp.source, sp.start, sp.end, before, inner, after))
     return out
 

@@ -62,7 +62,7 @@ def fields_of(rec: Record, passage: Callable[[Span], str] | None = None) -> list
     if isinstance(rec, Quote):
         return [("text", rec.text, 1.0), ("context", rec.context, 0.75)]
     if isinstance(rec, Claim):
-        fields = [("text", rec.text, 1.0)]
+        fields = [("text", rec.text, 1.0), ("context", rec.context, 0.75)]
         if passage and not rec.verbatim:
             fields.append(("source", passage(rec.span), 0.8))
         return fields

@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
             *("--quotes", "-q", "--claims", "--svg", "--html"),
         ),
     ),
-    "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed", "--limit", "-n")),
+    "quote": ("a speaker's quotes, verbatim", ("--random", "-r", "--seed", "--limit", "-n", "--only")),
     "claims": (
         "the claims, who makes and who disputes them",
         ("--claimant", "-c", "--disputed", "--kind", "--limit", "-n"),

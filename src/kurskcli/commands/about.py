@@ -33,7 +33,7 @@ def _about(ds: "Dataset") -> dict[str, Any]:
             }
             for i in ds.infos
         ],
-        "sources": [output.source_dict(s) for s in ds.sources.values()],
+        "sources": [output.source_dict(s, ds) for s in ds.sources.values()],
         "counts": ds.counts(),
     }
 

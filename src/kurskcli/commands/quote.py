@@ -23,29 +23,43 @@ def quote(
     random: Annotated[bool, typer.Option("--random", "-r", help="Pick one quote at random.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for --random, for a repeatable pick.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
+    only: Annotated[
+        bool, typer.Option("--only", help="Only the actor's own quotes and those it relayed, not its members'.")
+    ] = False,
     *,
     out: Output,
     inputs: DataSource,
 ) -> None:
     """Show a speaker's quotes, verbatim (no speaker: all quotes).
 
+    A state or body's quotes include those of its bodies and officials (by
+    affiliation: South Korea's include its Ministry of Unification's official)
+    and those they relayed; each quote names who actually spoke. --only keeps
+    the actor's own.
+
     \b
     Examples:
       kurskcli quote putin
       kurskcli quote Путин
       kurskcli quote "state department" --json
+      kurskcli quote "north korea"
+      kurskcli quote pyongyang --only
       kurskcli quote --random
     """
     from kurskcli import output, query
 
     ds = inputs.load()
     who = resolve(ds, speaker) if speaker else None
-    quotes = query.quotes_by(ds, who.id if who else None)
+    quotes = query.quotes_by(ds, who.id if who else None, members=not only)
     if random:
         quotes = query.pick_random(quotes, seed)
     quotes = quotes[:limit] if limit else quotes
     if not quotes:
-        out.none_found(f"no quotes by {who.name} ({who.id}) in the data" if who else "no quotes in the data")
+        hint = ""
+        if who and only and not random:
+            wider = len(query.quotes_by(ds, who.id, members=True))
+            hint = f"; {wider} by its members and officials without --only" if wider else ""
+        out.none_found(f"no quotes by {who.name} ({who.id}) in the data{hint}" if who else "no quotes in the data")
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_quotes

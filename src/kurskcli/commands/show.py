@@ -32,7 +32,7 @@ def show(
       kurskcli show c-contingent-size --json | jq '.passages[0].text'
     """
     from kurskcli import output, query
-    from kurskcli.model import Quote
+    from kurskcli.model import Claim, Quote
     from kurskcli.text import safe
 
     rec, ds, ids = inputs.lookup(id.strip())
@@ -46,7 +46,7 @@ def show(
         comparisons = query.compare_renderings(ds, rec)
         obj["renderings"] = [output.comparison_dict(cmp, ds) for cmp in comparisons]
     lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
-    if isinstance(rec, Quote) and rec.context:
+    if isinstance(rec, Quote | Claim) and rec.context:
         lines.append(["context", rec.context])
     lines += [["passage", p.source, p.start, p.end, p.before + p.text + p.after] for p in passages]
     for cmp in comparisons:
