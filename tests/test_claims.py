@@ -53,7 +53,7 @@ def test_claims_of_one_kind_and_bad_kinds(run: Run) -> None:
     forecasts = run("claims", "--claimant", "asmolov", "--kind", "forecast", "--json").json()
     assert [c["id"] for c in forecasts] == ["c-forecast-withdrawal", "c-forecast-expansion"]  # type: ignore[union-attr]
     bad = run("claims", "--kind", "rumour")
-    assert bad.code == 2 and bad.out == "" and "--kind must be one of reported" in bad.err
+    assert bad.code == 2 and bad.out == "" and "--kind: 'rumour' is not one of reported, figure" in bad.err
     none = run("claims", "--claimant", "putin", "--kind", "forecast", "--json")
     assert (none.code, none.out) == (1, "[]\n")
 

@@ -90,7 +90,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document."
 
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 
-ColorOpt = Annotated[Color, typer.Option("--color", help="Colour on a terminal: auto, always or never.")]
+ColorOpt = Annotated[
+    Color, typer.Option("--color", case_sensitive=False, help="Colour on a terminal: auto, always or never.")
+]
 
 DataOpt = Annotated[
     list[Path] | None,
@@ -159,16 +161,32 @@ class DataSource:
         with self._store_options() as options:
             return index.search(self.paths(), self.bundled, query, types=types, limit=limit, **options)
 
-    def lookup(self, record_id: str) -> "tuple[Record | None, Dataset, Callable[[], list[str]]]":
-        """One record, a dataset that can show it, and every id (for suggestions when it is missing);
-        user datasets through the saved index, so that a large file is not read again."""
+    def lookup(
+        self, record_ids: Sequence[str], on_missing: "Callable[[Dataset, list[str]], None] | None" = None
+    ) -> "tuple[list[Record], Dataset]":
+        """Records by id and a dataset that can show them; user datasets through the saved index,
+        so that a large file is not read again. Ids that name no record fail with suggestions,
+        after ``on_missing`` (given a dataset with every actor) has had its say."""
         if not self._stored():
             ds = self.load()
-            return ds.get(record_id), ds, lambda: [*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources]
-        from kurskcli import index
+            recs, ids = [ds.get(rid) for rid in record_ids], ds.ids
+        else:
+            from kurskcli import index
 
-        with self._store_options() as options:
-            return index.lookup(self.paths(), self.bundled, record_id, **options)
+            with self._store_options() as options:
+                recs, ds, ids = index.lookup(self.paths(), self.bundled, record_ids, **options)
+        missing = [rid for rid, rec in zip(record_ids, recs, strict=True) if rec is None]
+        if missing:
+            from kurskcli.text import safe
+
+            if on_missing is not None:
+                on_missing(ds, missing)
+
+            every = ids()
+            raise Fail(
+                "; ".join(f"no record with id {safe(rid)!r}{did_you_mean(every, rid)}" for rid in missing), EXIT_NOTHING
+            )
+        return [rec for rec in recs if rec is not None], ds
 
 
 class _LazyProgress:
@@ -351,7 +369,9 @@ def did_you_mean(ids: Sequence[str], record_id: str) -> str:
     from rapidfuzz import fuzz, process
 
     ids = sorted(ids)
-    near = [m[0] for m in process.extract(record_id, ids, scorer=fuzz.WRatio, limit=3, score_cutoff=60)]
+    # case aside: `show Q-PUTIN-TRIBUTE` suggests q-putin-tribute first
+    matches = process.extract(record_id, ids, scorer=fuzz.WRatio, processor=str.casefold, limit=3, score_cutoff=60)
+    near = [m[0] for m in matches]
     return f"; did you mean {' or '.join(near)}?" if near else ""
 
 
@@ -367,20 +387,24 @@ def partial_date(value: str | None, *, end: bool, option: str) -> Any:
         raise Fail(f"{option}: {safe(value)!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", EXIT_USAGE) from None
 
 
+def choose(value: str, allowed: Sequence[str], option: str, aliases: dict[str, str] | None = None) -> str:
+    """One of ``allowed``, case aside, singular or plural, or through an alias; else a usage error."""
+    key = value.strip().lower()
+    key = (aliases or {}).get(key, key)
+    if key not in allowed and key.removesuffix("s") in allowed:
+        key = key.removesuffix("s")
+    if key not in allowed:
+        from kurskcli.text import safe
+
+        raise Fail(f"{option}: {safe(value)!r} is not one of {', '.join(allowed)}", EXIT_USAGE)
+    return key
+
+
 def parse_types(values: list[str] | None, allowed: Sequence[str] = SEARCH_TYPES) -> list[str] | None:
     """``--type`` values: repeatable or comma-separated, singular or plural, each one of ``allowed``."""
     if not values:
         return None
-    out = []
-    for v in values:
-        for part in v.split(","):
-            part = part.strip().lower().removesuffix("s")
-            if part not in allowed:
-                from kurskcli.text import safe
-
-                raise Fail(f"--type: {safe(part)!r} is not one of {', '.join(allowed)}", EXIT_USAGE)
-            out.append(part)
-    return out
+    return [choose(part, allowed, "--type") for v in values for part in v.split(",")]
 
 
 def write_file(

@@ -518,23 +518,25 @@ def search(
 def lookup(
     paths: Sequence[Path],
     bundled: bool,
-    record_id: str,
+    record_ids: Sequence[str],
     *,
     progress: Progress | None = None,
     warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
-) -> tuple[Record | None, Dataset, Callable[[], list[str]]]:
-    """One record by id through the saved index: the record (None if there is none), a dataset
-    with what showing it needs (its actors, sources with their texts, its other renderings), and
-    a function giving every id (for suggestions)."""
+) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+    """Records by id through the saved index: each record (None where there is none), a dataset
+    with what showing them needs (their actors, sources, the parts of the source texts around
+    them, their other renderings), and a function giving every id (for suggestions)."""
 
-    def on_disk(disk: DiskIndex) -> tuple[Record | None, Dataset, Callable[[], list[str]]]:
-        rec = disk.lookup(record_id)
-        ids = disk.ids() if rec is None else []
-        return rec, disk.context([rec] if rec else [], texts=True), lambda: ids
+    def on_disk(disk: DiskIndex) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+        recs = [disk.lookup(rid) for rid in record_ids]
+        ids = disk.ids() if None in recs else []
+        return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
 
-    def in_memory(ds: Dataset, _index: SearchIndex | None) -> tuple[Record | None, Dataset, Callable[[], list[str]]]:
-        return ds.get(record_id), ds, lambda: [*ds.quotes, *ds.claims, *ds.events, *ds.actors, *ds.sources]
+    def in_memory(
+        ds: Dataset, _index: SearchIndex | None
+    ) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+        return [ds.get(rid) for rid in record_ids], ds, ds.ids
 
     return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug)
 

@@ -159,6 +159,10 @@ class Dataset:
                 return rec
         return None
 
+    def ids(self) -> list[str]:
+        """Every record id, sources included."""
+        return [*self.quotes, *self.claims, *self.events, *self.actors, *self.sources]
+
     def name_of(self, actor_id: str | None) -> str | None:
         """An actor's display name: its name, else the id itself (for a dangling id); None for None."""
         if actor_id is None:

@@ -7,10 +7,9 @@ import typer
 from kurskcli.cli import (
     DataSource,
     Output,
+    choose,
     with_shared_options,
 )
-from kurskcli.errors import Fail
-from kurskcli.exits import EXIT_USAGE
 from kurskcli.vocab import ACTOR_KINDS
 
 if TYPE_CHECKING:
@@ -35,11 +34,10 @@ def actors(
     """
     from kurskcli import output, query
 
+    kind = choose(kind, ACTOR_KINDS, "--kind", {"people": "person"}) if kind is not None else None
     ds = inputs.load()
     counts = query.actor_counts(ds)
     people = sorted((a for a in ds.actors.values() if kind is None or a.kind == kind), key=lambda a: a.id)
-    if kind is not None and kind not in ACTOR_KINDS:
-        raise Fail(f"--kind must be {', '.join(ACTOR_KINDS[:-1])} or {ACTOR_KINDS[-1]}", EXIT_USAGE)
     if not people:
         out.none_found("no actors match")
 

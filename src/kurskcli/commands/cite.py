@@ -9,7 +9,7 @@ from kurskcli.cli import (
     Color,
     DataSource,
     Output,
-    did_you_mean,
+    choose,
     with_shared_options,
 )
 from kurskcli.errors import Fail, print_text
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 @with_shared_options(color=Color.never)
 def cite(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A quote or claim id (see search or quote).")],
+    record_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="Quote or claim ids (see search or quote).")
+    ],
     style: Annotated[
         str, typer.Option("--style", "-s", help="plain, markdown, apa, mla, chicago or bibtex.")
     ] = "plain",
@@ -37,7 +39,7 @@ def cite(
     out: Output,
     inputs: DataSource,
 ) -> None:
-    """Print a ready citation of a quote or claim and the article it is quoted in.
+    """Print a ready citation of quotes or claims and the article they are quoted in.
 
     The words are cited as found in the source article: APA's "as cited in",
     MLA's "qtd. in", Chicago's "quoted in". A claim in the dataset's own words
@@ -47,28 +49,53 @@ def cite(
     Examples:
       kurskcli cite q-putin-tribute --style apa
       kurskcli cite q-cmc-monument --style bibtex >> refs.bib
+      kurskcli cite q-koo-sky c-contingent-size --style mla
     """
     from kurskcli import cite as citing
     from kurskcli.text import safe
 
-    if style not in citing.STYLES:
-        raise Fail(f"--style: {safe(style)!r} is not one of {', '.join(citing.STYLES)}", EXIT_USAGE)
-    rec, ds, ids = inputs.lookup(record_id)
-    if rec is None:
-        raise Fail(f"no record with id {safe(record_id)!r}{did_you_mean(ids(), record_id)}", EXIT_NOTHING)
+    style = choose(style, citing.STYLES, "--style")
+    recs, ds = inputs.lookup(record_ids, lambda known, missing: _actor_named(inputs, known, missing))
+    _actor_named(inputs, ds, [r.id for r in recs if r.type == "actor"])
     if rendering is not None:
-        record_id = _rendering_to_cite(ds, record_id, rendering)
+        if len(recs) > 1:
+            raise Fail("--rendering takes one quote id", EXIT_USAGE)
+        cited = [_rendering_to_cite(ds, recs[0].id, rendering)]
+    else:
+        cited = [r.id for r in recs]
     try:
-        text = citing.cite(ds, record_id, style)
+        texts = [citing.cite(ds, rec_id, style) for rec_id in cited]
     except citing.CiteError as exc:
         raise Fail(safe(str(exc)), EXIT_USAGE) from None
     if out.mode in ("json", "jsonl"):
         from kurskcli import output
 
-        obj = {"type": "citation", "id": record_id, "style": style, "text": text}
-        (output.write_json if out.mode == "json" else lambda o, out: output.write_jsonl([o], out))(obj, sys.stdout)
+        objs = [{"type": "citation", "id": i, "style": style, "text": t} for i, t in zip(cited, texts, strict=True)]
+        if out.mode == "jsonl":
+            output.write_jsonl(objs, sys.stdout)
+        else:
+            output.write_json(objs[0] if len(objs) == 1 else objs, sys.stdout)
         return
-    print_text(text)
+    print_text(("\n\n" if any("\n" in t for t in texts) else "\n").join(texts))
+
+
+def _actor_named(inputs: DataSource, known: "Dataset", names: list[str]) -> None:
+    """When an argument is an actor's id or name rather than a quote's or claim's id, say so and
+    offer their quotes. ``known`` holds every actor (a dataset from the store holds few quotes)."""
+    from kurskcli import query
+    from kurskcli.text import fold, safe
+
+    for name in names:
+        key = fold(name)
+        actors = [a for a in known.actors.values() if key and key in query.name_keys(a)]
+        if len(actors) == 1:
+            who = actors[0]
+            quotes = [q.id for q in query.quotes_by(inputs.load(), who.id)]
+            offer = f"; their quotes: {', '.join(quotes[:6])}{', …' if len(quotes) > 6 else ''}" if quotes else ""
+            raise Fail(
+                f"{safe(name)!r} is an actor ({who.name}), not a quote or claim{offer} (see 'kurskcli quote {who.id}')",
+                EXIT_USAGE,
+            )
 
 
 def _rendering_to_cite(ds: "Dataset", record_id: str, which: str) -> str:

@@ -4,9 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import DataSource, Output, resolve, with_shared_options
-from kurskcli.errors import Fail
-from kurskcli.exits import EXIT_USAGE
+from kurskcli.cli import DataSource, Output, choose, resolve, with_shared_options
 from kurskcli.vocab import CLAIM_KINDS
 
 if TYPE_CHECKING:
@@ -40,8 +38,7 @@ def claims(
     """
     from kurskcli import output, query
 
-    if kind is not None and kind not in CLAIM_KINDS:
-        raise Fail(f"--kind must be one of {', '.join(CLAIM_KINDS)}", EXIT_USAGE)
+    kind = choose(kind, CLAIM_KINDS, "--kind") if kind is not None else None
     ds = inputs.load()
     who = resolve(ds, claimant) if claimant else None
     found = query.claims_of(ds, claimant=who.id if who else None, disputed=disputed, kind=kind)

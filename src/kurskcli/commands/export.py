@@ -2,7 +2,6 @@
 
 import functools
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ import typer
 from kurskcli.cli import (
     DataSource,
     Output,
+    choose,
     parse_types,
     with_shared_options,
     write_file,
@@ -23,19 +23,11 @@ if TYPE_CHECKING:
     pass
 
 
-class ExportFormat(str, Enum):
-    csv = "csv"
-    jsonl = "jsonl"
-    json = "json"
-    sqlite = "sqlite"
-    markdown = "markdown"
-
-
 @with_shared_options(output=False)
 def export(
     target: Annotated[str, typer.Argument(metavar="OUT", help="The file to write, or - for standard output.")],
     format: Annotated[
-        ExportFormat | None,
+        str | None,
         typer.Option("--format", "-f", help="csv, jsonl, json, sqlite or markdown (default: from OUT's suffix)."),
     ] = None,
     type: Annotated[
@@ -64,7 +56,9 @@ def export(
     from kurskcli import export as ex
     from kurskcli.text import safe
 
-    chosen = format.value if format else ex.format_for(target)
+    # a format by name, or by a suffix it is known by (md, ndjson, db), case aside
+    aliases = {suffix[1:]: name for suffix, name in ex.SUFFIXES.items()}
+    chosen = choose(format, ex.FORMATS, "--format", aliases) if format else ex.format_for(target)
     if chosen is None:
         raise Fail(f"cannot tell the format from {safe(target)!r}; add --format ({', '.join(ex.FORMATS)})", EXIT_USAGE)
     types = parse_types(type, allowed=EXPORT_TYPES)

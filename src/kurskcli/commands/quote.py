@@ -10,6 +10,8 @@ from kurskcli.cli import (
     resolve,
     with_shared_options,
 )
+from kurskcli.errors import Fail
+from kurskcli.exits import EXIT_USAGE
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,6 +50,8 @@ def quote(
     """
     from kurskcli import output, query
 
+    if seed is not None and not random:
+        raise Fail("--seed only applies with --random", EXIT_USAGE)
     ds = inputs.load()
     who = resolve(ds, speaker) if speaker else None
     quotes = query.quotes_by(ds, who.id if who else None, members=not only)

@@ -1,43 +1,61 @@
-"""``kurskcli show``: one record in full: its source passage and, for a quote, its other renderings."""
+"""``kurskcli show``: records in full: their source passages and, for a quote, its other renderings."""
 
-from typing import TYPE_CHECKING, Annotated
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    did_you_mean,
-    with_shared_options,
-)
-from kurskcli.errors import Fail
-from kurskcli.exits import EXIT_NOTHING
+from kurskcli.cli import DataSource, Output, with_shared_options
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from kurskcli.model import Dataset, Record
+
 
 @with_shared_options()
 def show(
-    id: Annotated[str, typer.Argument(help="A record id (see the ID column of other commands).")],
+    ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="Record ids (see the ID column of other commands).")
+    ],
     *,
     out: Output,
     inputs: DataSource,
 ) -> None:
-    """Show one record in full, with its provenance and the source passage around it.
+    """Show records in full, with their provenance and the source passage around them.
+
+    With one id, --json prints one object; with several, an array of them.
 
     \b
     Examples:
       kurskcli show q-putin-tribute
+      kurskcli show q-koo-sky q-koo-sky-ko
       kurskcli show c-contingent-size --json | jq '.passages[0].text'
     """
+    recs, ds = inputs.lookup([i.strip() for i in ids])
+    shown = [_shown(rec, ds) for rec in recs]
+    if len(shown) == 1:
+        out.emit_one(*shown[0])
+    elif out.mode in ("json", "jsonl"):
+        out.emit_list(shown, lambda one: one[0], lambda one: (), lambda con: None)
+    elif out.mode == "plain":
+        from kurskcli import output
+
+        sys.stdout.writelines(output.plain_line(fields) + "\n" for _, lines, _ in shown for fields in lines)
+    else:
+        con = out.console()
+        for i, (_, _, rich) in enumerate(shown):
+            if i:
+                con.print()
+            rich(con)
+
+
+def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[object]], Callable[[Console], None]]":
+    """One record as a JSON object, as plain lines, and as a terminal rendering."""
     from kurskcli import output, query
     from kurskcli.model import Claim, Quote
-    from kurskcli.text import safe
 
-    rec, ds, ids = inputs.lookup(id.strip())
-    if rec is None:
-        raise Fail(f"no record with id {safe(id)!r}{did_you_mean(ids(), id)}", EXIT_NOTHING)
     passages = query.passages(ds, rec)
     obj = output.record_dict(rec, ds)
     obj["passages"] = [p._asdict() for p in passages]
@@ -70,4 +88,4 @@ def show(
 
         render_record(con, rec, ds, passages, comparisons)
 
-    out.emit_one(obj, lines, rich)
+    return obj, lines, rich

@@ -1,6 +1,7 @@
 """``kurskcli timeline``: the timeline: events (and quotes) in date order, on a terminal, piped, as JSON or as
 a picture."""
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -47,10 +48,12 @@ def timeline(
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
     claims: Annotated[bool, typer.Option("--claims", help="Interleave claims with events.")] = False,
     svg: Annotated[
-        Path | None, typer.Option("--svg", metavar="FILE", help="Write the timeline as an SVG picture instead.")
+        Path | None,
+        typer.Option("--svg", metavar="FILE", help="Write an SVG picture of the timeline instead (- for stdout)."),
     ] = None,
     html: Annotated[
-        Path | None, typer.Option("--html", metavar="FILE", help="Write the timeline as an HTML page instead.")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Write an HTML page of the timeline instead (- for stdout)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --svg or --html file.")] = False,
     *,
@@ -78,6 +81,8 @@ def timeline(
     hi = partial_date(on if on is not None else until, end=True, option="--on" if on is not None else "--until")
     if lo and hi and lo > hi:
         raise Fail("--since is after --until", EXIT_USAGE)
+    if (svg or html) and out.mode in ("json", "jsonl"):
+        raise Fail(f"--{out.mode} prints records and --{'svg' if svg else 'html'} draws them; choose one", EXIT_USAGE)
     ds = inputs.load()
     names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
     actor_ids = {resolve(ds, n).id for n in names} or None
@@ -104,7 +109,7 @@ def write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Pa
     from kurskcli.render import make_console
     from kurskcli.text import safe
 
-    if svg and html and svg.resolve() == html.resolve():
+    if svg and html and (svg.resolve() == html.resolve() or str(svg) == str(html) == "-"):
         raise Fail("--svg and --html name the same file", EXIT_USAGE)
     # a picture has no terminal to take its width from: COLUMNS, else 100
     con = make_console(io.StringIO(), "always", record=True, default_width=100)
@@ -116,5 +121,8 @@ def write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Pa
             page = con.export_svg(title="kurskcli timeline", clear=False)
         else:
             page = con.export_html(clear=False)
+        if str(target) == "-":
+            sys.stdout.write(page)
+            continue
         write_file(target, lambda fh, page=page: fh.write(page), force)
         stderr_line(f"kurskcli: wrote the timeline to {safe(str(target))} ({kind})")

@@ -1,0 +1,87 @@
+"""Several records at once, forgiving choices, and options that are never silently ignored."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import Result
+
+Run = Callable[..., Result]
+TERMINAL = {"COLUMNS": "120", "NO_COLOR": "1"}
+PAIR = ("q-koo-sky", "c-contingent-size")
+
+
+def test_show_several_ids_in_every_mode(run: Run) -> None:
+    one = [run("show", rid, "--json").json() for rid in PAIR]
+    both = run("show", *PAIR, "--json")
+    assert both.code == 0 and both.json() == one  # several: an array of what one prints
+    assert [json.loads(line) for line in run("show", *PAIR, "--jsonl").out.splitlines()] == one
+    plain = run("show", *PAIR).out
+    assert plain == run("show", PAIR[0]).out + run("show", PAIR[1]).out
+    human = run("show", *PAIR, tty=True, env=TERMINAL).out
+    assert human.index("quote q-koo-sky") < human.index("claim c-contingent-size")
+
+
+def test_show_fails_whole_when_an_id_is_missing_and_suggests_case_aside(run: Run) -> None:
+    r = run("show", "q-koo-sky", "Q-PUTIN-TRIBUTE", "q-opne", "--json")
+    assert (r.code, r.out) == (1, "")
+    assert r.err.startswith("kurskcli: no record with id 'Q-PUTIN-TRIBUTE'; did you mean q-putin-tribute")
+    assert "no record with id 'q-opne'; did you mean q-open" not in r.err and "'q-opne'" in r.err
+    assert r.err.count("\n") == 1
+
+
+def test_cite_several_ids(run: Run) -> None:
+    each = [run("cite", rid, "--style", "mla").out.rstrip("\n") for rid in PAIR]
+    assert run("cite", *PAIR, "--style", "mla").out == "\n\n".join(each) + "\n"  # entries of several lines
+    lines = [run("cite", rid).out for rid in PAIR]
+    assert run("cite", *PAIR).out == "".join(lines) and all(line.count("\n") == 1 for line in lines)
+    bib = run("cite", *PAIR, "--style", "bibtex").out
+    assert bib.count("@misc{") == 2 and "}\n\n@misc{" in bib
+    objs = run("cite", *PAIR, "--json").json()
+    assert [o["id"] for o in objs] == list(PAIR) and all(o["type"] == "citation" for o in objs)  # type: ignore[union-attr, index]
+    assert run("cite", PAIR[0], "--json").json()["id"] == PAIR[0]  # type: ignore[index, call-overload]
+    assert run("cite", *PAIR, "--rendering", "earliest").code == 2
+
+
+@pytest.mark.parametrize("name", ["putin", "Путин", "President Putin"])
+def test_cite_an_actor_offers_their_quote_ids(run: Run, name: str) -> None:
+    r = run("cite", name)
+    assert r.code == 2 and r.out == ""
+    assert f"'{name}' is an actor (Vladimir Putin), not a quote or claim; their quotes: q-putin-tribute" in r.err
+    assert r.err.endswith("(see 'kurskcli quote putin')\n")
+
+
+def test_choices_forgive_case_plurals_and_known_suffixes(run: Run, tmp_path: Path) -> None:
+    assert run("cite", "q-putin-tribute", "--style", "APA").out == run("cite", "q-putin-tribute", "--style", "apa").out
+    assert run("actors", "--kind", "Person").out == run("actors", "--kind", "people").out != ""
+    assert run("claims", "--kind", "Figures").out == run("claims", "--kind", "figure").out != ""
+    for alias, name in (("MD", "markdown"), ("ndjson", "jsonl"), ("Json", "json"), ("CSV", "csv")):
+        assert run("export", "-", "--format", alias).out == run("export", "-", "--format", name).out, alias
+    assert run("export", str(tmp_path / "k"), "--format", "db").code == 0
+    assert (tmp_path / "k").read_bytes().startswith(b"SQLite format 3")
+    assert run("timeline", "--color", "NEVER").code == 0
+    bad = run("export", "-", "--format", "docx")
+    assert bad.code == 2 and "--format: 'docx' is not one of csv, jsonl, json, sqlite, markdown" in bad.err
+
+
+def test_seed_without_random_is_an_error(run: Run) -> None:
+    r = run("quote", "--seed", "3")
+    assert (r.code, r.out, r.err) == (2, "", "kurskcli: --seed only applies with --random\n")
+    assert (
+        run("quote", "--seed", "3", "--random", "--json").json() == run("quote", "--seed", "3", "-r", "--json").json()
+    )
+
+
+def test_a_picture_goes_to_standard_output_with_a_dash_and_never_beside_json(run: Run) -> None:
+    svg = run("timeline", "--svg", "-")
+    assert svg.code == 0 and svg.out.startswith("<svg") and svg.err == ""
+    html = run("timeline", "--html", "-")
+    assert html.code == 0 and "<html" in html.out.lower()
+    for mode in ("--json", "--jsonl"):
+        r = run("timeline", "--svg", "-", mode)
+        assert r.code == 2 and r.out == "" and "choose one" in r.err
+    assert run("timeline", "--svg", "-", "--html", "-").code == 2
