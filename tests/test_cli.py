@@ -150,9 +150,9 @@ def test_plain_output_is_tab_separated_without_escapes(run: Run) -> None:
     ]
     assert fields[7].endswith("heroism in battle.")  # no truncation
     timeline = run("timeline").out.splitlines()
-    assert timeline[0].split("\t")[0] == "e-kpa-arrival" and all(line.count("\t") == 3 for line in timeline)
+    assert timeline[0].split("\t")[0] == "e-kpa-arrival" and all(line.count("\t") == 5 for line in timeline)
     hits = run("search", "monument").out.splitlines()
-    assert hits[0].split("\t")[:3] == ["100", "quote", "q-cmc-monument"]
+    assert hits[0].split("\t")[:4] == ["100", "q-cmc-monument", "2025-04-27", "quote"]
 
 
 def test_check_verbatim_misquote_and_invented(run: Run) -> None:
@@ -176,7 +176,8 @@ def test_actor_summary_modes(run: Run) -> None:
     assert r["sources"] == ["asmolov-2025-04-30", "kursk-news-2025-04-26", "m24-2025-04-26"]  # type: ignore[index]  # type: ignore[index]
     assert r["first_date"] == "2025-04-26" and r["last_date"] == "2025-04-30"  # type: ignore[index]
     plain = run("actor", "Захарова").out.splitlines()
-    assert plain[0].startswith("zakharova\tperson\tMaria Zakharova")
+    assert plain[0].startswith("actor\tzakharova\t-\tactor\tperson\tMaria Zakharova\t")
+    assert all(line.count("\t") == 6 for line in plain)
     assert any(line.startswith("quote\tq-zakharova-friends") for line in plain)
 
 

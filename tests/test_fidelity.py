@@ -45,7 +45,7 @@ def test_the_agency_summary_counts_what_it_relayed(run: Run) -> None:
     relayed = [q["id"] for q in s["relayed"]]  # type: ignore[index]
     assert relayed == ["q-cmc-praise", "q-cmc-praise-babel", "q-cmc-monument", "q-cmc-monument-rt"]
     plain = run("actor", "kcna").out
-    assert "\nrelayed\tq-cmc-praise\t2025-04-27\tCentral Military Commission" in plain
+    assert "\nrelayed\tq-cmc-praise\t2025-04-27\tquote\tCentral Military Commission" in plain
     assert "Quotes relayed (4)" in run("actor", "kcna", tty=True, env=TERMINAL).out
 
 
@@ -78,7 +78,8 @@ def test_disputed_claims_are_listed_apart_from_claims_made(run: Run) -> None:
         assert not {c["id"] for c in s["claims"]} & disputed  # type: ignore[index]
         plain = run("actor", who).out.splitlines()
         rows = [line.split("\t") for line in plain if line.startswith("disputed\t")]
-        assert {row[1] for row in rows} == disputed and all(row[5].startswith("disputed by ") for row in rows)
+        assert {row[1] for row in rows} == disputed
+        assert all(row[6].startswith("allegation; disputed by ") for row in rows)
         assert f"Claims disputed ({len(disputed)})" in run("actor", who, tty=True, env=TERMINAL).out
     defectors = run("actor", "defector-activists", "--json").json()
     assert [c["id"] for c in defectors["disputed"]] == ["c-letters-corpses"]  # type: ignore[index]
@@ -124,12 +125,16 @@ def test_kind_and_channel_show_in_the_terminal_timeline(run: Run) -> None:
     out = run("timeline", "--quotes", "--actor", "kcna", tty=True, env=TERMINAL).out
     assert "(via Korean Central News Agency), fragment:" in out
     plain = run("timeline", "--quotes", "--actor", "zakharova").out
-    assert "\tMaria Zakharova\t-\tfragment\tasmolov-2025-04-30\t" in plain
+    assert "\tquote\tMaria Zakharova\twe will never forget our friends.\tfragment; 2 other renderings" in plain
+    kcna = run("timeline", "--quotes", "--actor", "kcna").out
+    assert "\tquote\tCentral Military Commission of the Workers’ Party of Korea\t" in kcna
+    assert "\tdirect; via Korean Central News Agency" in kcna
 
 
 def test_a_claims_status_shows_in_plain_and_terminal_search(run: Run) -> None:
     plain = [line.split("\t") for line in run("search", "sergievsky", "--type", "claim").out.splitlines()]
-    assert plain[0][2] == "c-video-sergievsky" and plain[0][6] == "disputed by Konstantin Asmolov and Ruslan Karmanov"
+    assert plain[0][1] == "c-video-sergievsky" and plain[0][4] == "unattributed"
+    assert plain[0][6] == "allegation; disputed by Konstantin Asmolov and Ruslan Karmanov"
     assert "disputed by Konstantin Asmolov" in run("search", "sergievsky", tty=True, env=TERMINAL).out
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from typer._click.exceptions import ClickException, UsageError
 
     from kurskcli.model import Dataset, Record
-    from kurskcli.searcher import Hit
+    from kurskcli.searcher import Hits
 
 EPILOG = """\b
 Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
@@ -90,6 +90,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document."
 
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 
+HeaderOpt = Annotated[bool, typer.Option("--header", help="Begin plain output with a row of column names.")]
+
 ColorOpt = Annotated[
     Color, typer.Option("--color", case_sensitive=False, help="Colour on a terminal: auto, always or never.")
 ]
@@ -149,7 +151,7 @@ class DataSource:
             if progress is not None:
                 progress.close()
 
-    def search(self, query: str, types: list[str] | None, limit: int) -> "tuple[list[Hit], Dataset]":
+    def search(self, query: str, types: list[str] | None, limit: int) -> "tuple[Hits, Dataset]":
         """Ranked hits and a dataset that can show them; user datasets through the saved index."""
         if not self._stored():
             from kurskcli.searcher import search
@@ -219,8 +221,8 @@ class _LazyProgress:
 class Output:
     """Where a command's results go and how: one JSON document, JSON Lines, plain lines, or a terminal."""
 
-    def __init__(self, json: bool, jsonl: bool, color: Color) -> None:
-        self.json, self.jsonl, self.color = json, jsonl, color
+    def __init__(self, json: bool, jsonl: bool, color: Color, header: bool = False) -> None:
+        self.json, self.jsonl, self.color, self.header = json, jsonl, color, header
 
     @property
     def mode(self) -> str:
@@ -243,7 +245,10 @@ class Output:
         to_obj: Callable[[Any], Any],
         to_plain: Callable[[Any], Sequence[object]],
         to_rich: Callable[["Console"], None],
+        columns: Sequence[str] = (),
     ) -> None:
+        """Records as a JSON array, JSON Lines, plain rows of ``columns`` (named first with
+        --header), or on the terminal."""
         from kurskcli import output
 
         if self.mode == "json":
@@ -252,12 +257,20 @@ class Output:
             output.write_jsonl((to_obj(r) for r in records), sys.stdout)
         elif self.mode == "plain":
             write = sys.stdout.write
+            if self.header:
+                write(output.plain_line(columns) + "\n")
             for r in records:
                 write(output.plain_line(to_plain(r)) + "\n")
         else:
             to_rich(self.console())
 
-    def emit_one(self, obj: Any, plain_lines: Sequence[Sequence[object]], to_rich: Callable[["Console"], None]) -> None:
+    def emit_one(
+        self,
+        obj: Any,
+        plain_lines: Sequence[Sequence[object]],
+        to_rich: Callable[["Console"], None],
+        columns: Sequence[str] = (),
+    ) -> None:
         from kurskcli import output
 
         if self.mode == "json":
@@ -265,6 +278,8 @@ class Output:
         elif self.mode == "jsonl":
             output.write_jsonl([obj], sys.stdout)
         elif self.mode == "plain":
+            if self.header:
+                sys.stdout.write(output.plain_line(columns) + "\n")
             for fields in plain_lines:
                 sys.stdout.write(output.plain_line(fields) + "\n")
         else:
@@ -278,13 +293,14 @@ class Output:
 
 
 def with_shared_options(
-    *, output: bool = True, color: "Color | None" = None
+    *, output: bool = True, color: "Color | None" = None, header: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the options every command shares, defined once here.
 
     The command declares keyword-only ``out: Output`` and ``inputs: DataSource`` and gets them
     built from ``--json``, ``--jsonl``, ``--color`` (default ``color``, else auto), ``--data``
-    and ``--no-bundled``; with ``output=False`` only the data options (its ``out`` is unused).
+    and ``--no-bundled``; with ``output=False`` only the data options (its ``out`` is unused);
+    with ``header``, also ``--header`` (for commands whose plain output has set columns).
     Typer reads the command's signature, so the wrapper shows it the command's own options
     followed by the shared ones.
     """
@@ -304,6 +320,8 @@ def with_shared_options(
             inspect.Parameter("color", kw, default=default_color, annotation=ColorOpt),
             *extra,
         ]
+    if header:
+        extra.insert(2, inspect.Parameter("header", kw, default=False, annotation=HeaderOpt))
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         sig = inspect.signature(func)
@@ -315,6 +333,9 @@ def with_shared_options(
             colour = kwargs.pop("color", default_color)
             kwargs.pop("debug", None)  # already read by spec.parse
             out, inputs = shared(json, jsonl, colour, kwargs.pop("data", None), kwargs.pop("no_bundled", False))
+            out.header = kwargs.pop("header", False)
+            if out.header and out.mode in ("json", "jsonl"):
+                raise typer.BadParameter(f"--header names the columns of plain output, not of --{out.mode}")
             func(*args, out=out, inputs=inputs, **kwargs)
 
         run.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]  # read by Typer

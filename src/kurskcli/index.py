@@ -43,7 +43,7 @@ from kurskcli import __version__
 from kurskcli.dates import DateRange, iso
 from kurskcli.env import private_cache_dir
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span, Witness
-from kurskcli.searcher import TYPE_ORDER, Hit, IndexBase, SearchIndex, normalize_query
+from kurskcli.searcher import TYPE_ORDER, Hits, IndexBase, SearchIndex, normalize_query
 
 if TYPE_CHECKING:
     import sqlite3
@@ -496,7 +496,7 @@ def search(
     progress: Progress | None = None,
     warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
-) -> tuple[list[Hit], Dataset]:
+) -> tuple[Hits, Dataset]:
     """Search the bundled data (if ``bundled``) and ``paths`` through the saved index.
 
     Returns the hits and a dataset that can name their actors. Raises what ``load_dataset``
@@ -504,11 +504,11 @@ def search(
     """
     normalize_query(query)  # a bad query fails before any work
 
-    def on_disk(disk: DiskIndex) -> tuple[list[Hit], Dataset]:
+    def on_disk(disk: DiskIndex) -> tuple[Hits, Dataset]:
         hits = disk.search(query, types=types, limit=limit)
         return hits, disk.context([h.record for h in hits])
 
-    def in_memory(ds: Dataset, index: SearchIndex | None) -> tuple[list[Hit], Dataset]:
+    def in_memory(ds: Dataset, index: SearchIndex | None) -> tuple[Hits, Dataset]:
         index = index or SearchIndex(ds.records(), ds.passage)
         return index.search(query, types=types, limit=limit), ds
 

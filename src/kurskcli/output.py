@@ -256,6 +256,32 @@ def plain_record(rec: Record, ds: Dataset) -> list[str | None]:
     return [rec.id, rec.date, rec.author, rec.title]
 
 
+# The plain columns of each command (see the README). Commands that list one record type use
+# that type's columns; those that mix types use ITEM_COLUMNS, the same for every type.
+QUOTE_COLUMNS = ("id", "date", "speaker", "via", "kind", "source", "renderings", "text")
+CLAIM_COLUMNS = ("id", "date", "claimant", "kind", "status", "text")
+ACTOR_COLUMNS = ("id", "kind", "name", "role")
+ITEM_COLUMNS = ("id", "date", "type", "who", "text", "note")
+
+
+def plain_item(rec: Record, ds: Dataset) -> list[str | None]:
+    """A record of any type in ITEM_COLUMNS: who speaks, claims, acts or wrote it, its words or
+    title, and what qualifies it (via whom, kind and status, renderings, dates in dispute)."""
+    if isinstance(rec, Quote):
+        via = f"via {ds.name_of(rec.via)}" if rec.via else None
+        note = "; ".join(n for n in (rec.kind, via, renderings_note(rec, ds)) if n)
+        return [rec.id, rec.date, rec.type, ds.name_of(rec.speaker), rec.text, note]
+    if isinstance(rec, Claim):
+        note = "; ".join(n for n in (rec.kind, status_note(rec, ds)) if n)
+        return [rec.id, rec.date, rec.type, ds.name_of(rec.claimant) or "unattributed", rec.text, note]
+    if isinstance(rec, Event):
+        actors = join_names([ds.name_of(a) or a for a in rec.actors]) if rec.actors else None
+        return [rec.id, rec.date, rec.type, actors, rec.title, disagreement(rec)]
+    if isinstance(rec, Actor):
+        return [rec.id, None, rec.type, rec.kind, rec.name, rec.role]
+    return [rec.id, rec.date, rec.type, rec.author, rec.title, rec.publisher]
+
+
 def status_note(claim: Claim, ds: Dataset) -> str | None:
     """A claim's status in words: "disputed by A and B", "unconfirmed", or None."""
     if claim.status is None:

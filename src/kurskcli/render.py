@@ -249,14 +249,21 @@ def render_hits(con: Console, hits: Sequence[Hit], ds: Dataset) -> None:
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Type", no_wrap=True)
+    table.add_column("When", no_wrap=True)
     table.add_column("Match", ratio=1, overflow="fold")
     table.add_column("ID", style="dim", no_wrap=True)
     for h in hits:
-        main, sub = _summary_of(h.record, ds)
+        rec = h.record
+        main, sub = _summary_of(rec, ds)
         cellv = highlight(main, h.matched)
         cellv.append("\n")
         cellv.append_text(highlight(sub, h.matched, "bold"))
-        table.add_row(t(str(h.score), "bold"), t(h.record.type, TYPE_STYLE[h.record.type]), cellv, t(h.record.id))
+        kind = t(rec.type, TYPE_STYLE[rec.type])
+        if isinstance(rec, Claim) and rec.status == "disputed":
+            kind.append("\n")
+            kind.append_text(t("⚑ disputed", "yellow"))
+        when = _date(rec) if isinstance(rec, Quote | Claim | Event | Source) else t("")
+        table.add_row(t(str(h.score), "bold"), kind, when, cellv, t(rec.id))
     con.print(table)
 
 

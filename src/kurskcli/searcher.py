@@ -89,6 +89,14 @@ def normalize_query(query: str) -> tuple[str, list[str]]:
     return " ".join(words(folded)[: MAX_QUERY_WORDS * 2]), terms
 
 
+class Hits(list[Hit]):
+    """The best hits, and how many there were in all before the limit cut them."""
+
+    def __init__(self, hits: Sequence[Hit] = (), total: int = 0) -> None:
+        super().__init__(hits)
+        self.total = max(total, len(hits))
+
+
 class IndexBase:
     """The search algorithm, over any store of postings, fields and records.
 
@@ -141,7 +149,7 @@ class IndexBase:
                     out[word] = q
         return out
 
-    def search(self, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> list[Hit]:
+    def search(self, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> Hits:
         phrase, terms = normalize_query(query)
         n = max(self.size, 1)
         allowed = set(types) if types else None
@@ -175,7 +183,7 @@ class IndexBase:
         hits = [self._rescore(rid, cheap[rid], phrase, terms, matched[rid]) for rid in pool]
         hits = [h for h in hits if h.score >= MIN_SCORE]
         hits.sort(key=hit_order)
-        return hits[:limit] if limit else hits
+        return Hits(hits[:limit] if limit else hits, total=len(hits))
 
     def _rescore(self, rid: int, word_score: float, phrase: str, terms: list[str], matched: set[str]) -> Hit:
         fields = self.fields_at(rid)
@@ -256,6 +264,6 @@ def index_for(dataset: Dataset) -> SearchIndex:
     return cached[1]
 
 
-def search(dataset: Dataset, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> list[Hit]:
+def search(dataset: Dataset, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> Hits:
     """Search every record of ``dataset``; best first, at most ``limit`` hits (None: all)."""
     return index_for(dataset).search(query, types=types, limit=limit)

@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "completion": ("print a shell completion script", ()),
 }
 FORCE = ("timeline", "export")  # commands with --force
+HEADER = ("timeline", "quote", "claims", "search", "actors", "actor")  # commands with --header
 NO_OUTPUT_MODE = ("export", "completion")  # commands without --json, --jsonl and --color
 ROOT_OPTIONS = ("--version", "-V", "--debug", "--help", "-h")
 CHOICES = {
@@ -69,7 +70,7 @@ def options_of(command: str) -> tuple[str, ...]:
         shared = tuple(o for o in SHARED if o not in SHARED_OUTPUT)
     if command == "completion":
         shared = ("--debug", "--help", "-h")
-    return own + (("--force",) if command in FORCE else ()) + shared
+    return own + (("--force",) if command in FORCE else ()) + (("--header",) if command in HEADER else ()) + shared
 
 
 class Argv(NamedTuple):

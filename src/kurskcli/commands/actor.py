@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@with_shared_options()
+@with_shared_options(header=True)
 def actor(
     name: Annotated[str, typer.Argument(help="Name, id or alias, in any script.")],
     *,
@@ -33,14 +33,13 @@ def actor(
 
     ds = inputs.load()
     s = query.summarize_actor(ds, resolve(ds, name))
-    lines: list[list[object]] = [[*output.plain_record(s.actor, ds)]]
-    lines += [[label, *output.plain_record(r, ds)] for label, recs in s.sections() for r in recs]
-    if s.sources:
-        lines.append(["sources", len(s.sources), ", ".join(s.sources)])
+    lines: list[list[object]] = [["actor", *output.plain_item(s.actor, ds)]]
+    lines += [[label, *output.plain_item(r, ds)] for label, recs in s.sections() for r in recs]
+    lines += [["source", *output.plain_item(ds.sources[sid], ds)] for sid in s.sources if sid in ds.sources]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_actor
 
         render_actor(con, s, ds)
 
-    out.emit_one(output.summary_dict(s, ds), lines, rich)
+    out.emit_one(output.summary_dict(s, ds), lines, rich, ("section", *output.ITEM_COLUMNS))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@with_shared_options()
+@with_shared_options(header=True)
 def actors(
     kind: Annotated[
         str | None, typer.Option(help="Only actors of this kind: person, organization, state, media.")
@@ -51,4 +51,5 @@ def actors(
         lambda a: {**output.record_dict(a, ds), "counts": counts[a.id]},
         lambda a: [*output.plain_record(a, ds), *counts[a.id].values()],
         rich,
+        (*output.ACTOR_COLUMNS, *query.COUNTS),
     )

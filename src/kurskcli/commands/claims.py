@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@with_shared_options()
+@with_shared_options(header=True)
 def claims(
     claimant: Annotated[
         str | None, typer.Option("--claimant", "-c", help="Only claims this actor makes (name, id or alias).")
@@ -51,4 +51,6 @@ def claims(
 
         render_claims(con, found, ds)
 
-    out.emit_list(found, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+    out.emit_list(
+        found, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich, output.CLAIM_COLUMNS
+    )

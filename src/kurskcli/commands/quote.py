@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@with_shared_options()
+@with_shared_options(header=True)
 def quote(
     speaker: Annotated[
         str | None, typer.Argument(help="Name, id or alias, in any script; typos are tolerated.")
@@ -70,4 +70,6 @@ def quote(
 
         render_quotes(con, quotes, ds)
 
-    out.emit_list(quotes, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+    out.emit_list(
+        quotes, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich, output.QUOTE_COLUMNS
+    )

@@ -10,14 +10,14 @@ from kurskcli.cli import (
     parse_types,
     with_shared_options,
 )
-from kurskcli.errors import Fail
+from kurskcli.errors import Fail, stderr_line
 from kurskcli.exits import EXIT_USAGE
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-@with_shared_options()
+@with_shared_options(header=True)
 def search(
     query: Annotated[str, typer.Argument(help="Words or a phrase; case, accents and typos are forgiven.")],
     type: Annotated[
@@ -34,7 +34,8 @@ def search(
     """Search quotes, claims, events and actors, best match first.
 
     Exact phrases and whole words rank above prefixes and typos; each hit has
-    a score from 0 to 100.
+    a score from 0 to 100. When --limit leaves hits out, a note says how many
+    there were (on stderr when piped; never with --json or --jsonl).
 
     \b
     Examples:
@@ -55,14 +56,21 @@ def search(
 
         out.none_found(f"nothing matches {safe(query)[:80]!r}")
 
+    left_out = f"{len(hits)} of {hits.total} hits; --limit to see more" if hits.total > len(hits) else None
+
     def rich(con: "Console") -> None:
         from kurskcli.render import render_hits
 
         render_hits(con, hits, ds)
+        if left_out:
+            con.print(left_out, style="dim", highlight=False)
 
     out.emit_list(
         hits,
         lambda h: output.hit_dict(h, ds),
-        lambda h: [h.score, h.record.type, *output.plain_record(h.record, ds)],
+        lambda h: [h.score, *output.plain_item(h.record, ds)],
         rich,
+        ("score", *output.ITEM_COLUMNS),
     )
+    if left_out and out.mode == "plain":  # said on stderr, so that piped rows stay rows
+        stderr_line(f"kurskcli: {left_out}")

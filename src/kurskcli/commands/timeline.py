@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-@with_shared_options()
+@with_shared_options(header=True)
 def timeline(
     actor: Annotated[
         list[str] | None,
@@ -99,7 +99,9 @@ def timeline(
     if svg or html:
         write_pictures(rich, svg, html, force)
         return
-    out.emit_list(items, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich)
+    out.emit_list(
+        items, lambda r: output.record_dict(r, ds), lambda r: output.plain_item(r, ds), rich, output.ITEM_COLUMNS
+    )
 
 
 def write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Path | None, force: bool) -> None:
