@@ -67,3 +67,58 @@ def test_the_terminal_search_table_shows_dates_and_disputes(run: Run) -> None:
     out = run("search", "sergievsky", tty=True, env=TERMINAL).out
     assert out.splitlines()[0].split()[:4] == ["Score", "Type", "When", "Match"]
     assert "⚑ disputed" in out and "by 30 Apr 2025" in out
+
+
+JSON_COMMANDS = [
+    ("timeline", "--quotes", "--claims"),
+    ("quote",),
+    ("claims",),
+    ("search", "korea", "--limit", "500"),
+    ("actors",),
+    ("actor", "kcna"),
+    ("show", "q-cmc-monument"),
+    ("show", "e-kcna-cmc-statement"),
+    ("show", "asmolov-2025-04-30"),
+    ("check", "we will never forget our friends"),
+    ("about",),
+    ("verify",),
+    ("cite", "q-koo-sky"),
+]
+
+
+def test_every_field_a_command_prints_can_be_selected(run: Run) -> None:
+    from kurskcli import spec
+
+    printed: set[str] = set()
+    for args in JSON_COMMANDS:
+        doc = run(*args, "--json").json()
+        for obj in doc if isinstance(doc, list) else [doc]:
+            printed |= set(obj)  # type: ignore[arg-type]
+    assert printed == spec.JSON_FIELDS
+
+
+def test_json_fields_select_like_gh(run: Run) -> None:
+    picked = run("quote", "putin", "--json", "id,date").json()
+    assert picked and all(list(q) == ["id", "date"] for q in picked)  # type: ignore[union-attr, arg-type]
+    full = run("quote", "putin", "--json").json()
+    assert picked == [{"id": q["id"], "date": q["date"]} for q in full]  # type: ignore[union-attr, index]
+    assert run("quote", "--json=text,id", "putin").json() == [{"text": q["text"], "id": q["id"]} for q in full]  # type: ignore[union-attr, index]
+    assert run("quote", "--json", "putin").json() == full  # a speaker, not a field list
+    lines = run("search", "korea", "--jsonl", "id,score", "--limit", "2").out.splitlines()
+    assert len(lines) == 2 and all(line.startswith('{"id": ') and line.count(":") == 2 for line in lines)
+    assert list(run("show", "q-koo-sky", "--json", "passages,id").json()) == ["passages", "id"]  # type: ignore[arg-type]
+    assert run("cite", "q-koo-sky", "--json=text").json() == {"text": run("cite", "q-koo-sky").out.rstrip("\n")}
+    mixed = run("search", "north korea", "--json", "id,name,speaker", "--limit", "200").json()
+    assert {tuple(h) for h in mixed} == {("id", "name", "speaker")}  # type: ignore[union-attr, arg-type]
+    bad = run("quote", "--json=id,bogus")
+    assert bad.code == 2 and bad.out == "" and "unknown JSON field 'bogus'" in bad.err
+
+
+def test_the_json_fields_rewrite_reads_options_and_values_correctly() -> None:
+    from kurskcli import spec
+
+    assert spec.parse(["quote", "--json", "id,text"]).args == ["quote", "--json", "--json-fields", "id,text"]
+    assert spec.parse(["quote", "--json", "putin"]).args == ["quote", "--json", "putin"]
+    assert spec.parse(["--json=id", "quote"]).args == ["quote", "--json", "--json-fields", "id"]
+    assert spec.parse(["search", "--type", "--json", "id"]).args == ["search", "--type", "--json", "id"]
+    assert spec.parse(["search", "--", "--json", "id"]).args == ["search", "--", "--json", "id"]

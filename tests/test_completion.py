@@ -83,7 +83,7 @@ def test_the_static_tables_match_the_real_commands() -> None:
     group = typer.main.get_command(cli.build_app(None))
     assert set(group.commands) == set(spec.COMMANDS)  # type: ignore[attr-defined]
     for name, command in group.commands.items():  # type: ignore[attr-defined]
-        real = {opt for p in command.params if p.param_type_name == "option" for opt in p.opts}
+        real = {opt for p in command.params if p.param_type_name == "option" and not p.hidden for opt in p.opts}  # type: ignore[attr-defined]
         assert real | {"--help", "-h"} == set(spec.options_of(name)), name
     root = {opt for p in group.params for opt in p.opts}
     assert root | {"--help", "-h"} == set(spec.ROOT_OPTIONS)

@@ -10,7 +10,7 @@ import functools
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -89,6 +89,9 @@ class Color(str, Enum):
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+
+# Set by spec.parse from `--json FIELDS` or `--json=FIELDS`; not typed by hand, so not listed.
+JsonFieldsOpt = Annotated[str | None, typer.Option("--json-fields", hidden=True)]
 
 HeaderOpt = Annotated[bool, typer.Option("--header", help="Begin plain output with a row of column names.")]
 
@@ -223,6 +226,7 @@ class Output:
 
     def __init__(self, json: bool, jsonl: bool, color: Color, header: bool = False) -> None:
         self.json, self.jsonl, self.color, self.header = json, jsonl, color, header
+        self.fields: tuple[str, ...] | None = None  # --json FIELDS: only these, in this order
 
     @property
     def mode(self) -> str:
@@ -252,9 +256,9 @@ class Output:
         from kurskcli import output
 
         if self.mode == "json":
-            output.write_json([to_obj(r) for r in records], sys.stdout)
+            self.write_json([to_obj(r) for r in records])
         elif self.mode == "jsonl":
-            output.write_jsonl((to_obj(r) for r in records), sys.stdout)
+            self.write_jsonl(to_obj(r) for r in records)
         elif self.mode == "plain":
             write = sys.stdout.write
             if self.header:
@@ -274,9 +278,9 @@ class Output:
         from kurskcli import output
 
         if self.mode == "json":
-            output.write_json(obj, sys.stdout)
+            self.write_json(obj)
         elif self.mode == "jsonl":
-            output.write_jsonl([obj], sys.stdout)
+            self.write_jsonl([obj])
         elif self.mode == "plain":
             if self.header:
                 sys.stdout.write(output.plain_line(columns) + "\n")
@@ -284,6 +288,22 @@ class Output:
                 sys.stdout.write(output.plain_line(fields) + "\n")
         else:
             to_rich(self.console())
+
+    def _select(self, obj: Any) -> Any:
+        if self.fields is None or not isinstance(obj, dict):
+            return obj
+        return {name: obj.get(name) for name in self.fields}
+
+    def write_json(self, obj: Any) -> None:
+        """One JSON document: an object, or an array of them (each cut to --json FIELDS)."""
+        from kurskcli import output
+
+        output.write_json([self._select(o) for o in obj] if isinstance(obj, list) else self._select(obj), sys.stdout)
+
+    def write_jsonl(self, objs: Iterable[Any]) -> None:
+        from kurskcli import output
+
+        output.write_jsonl((self._select(o) for o in objs), sys.stdout)
 
     def none_found(self, message: str) -> NoReturn:
         """An empty list: exit 1 like grep, and for --json still the empty array a script expects."""
@@ -317,6 +337,7 @@ def with_shared_options(
         extra = [
             inspect.Parameter("json", kw, default=False, annotation=JsonOpt),
             inspect.Parameter("jsonl", kw, default=False, annotation=JsonlOpt),
+            inspect.Parameter("json_fields", kw, default=None, annotation=JsonFieldsOpt),
             inspect.Parameter("color", kw, default=default_color, annotation=ColorOpt),
             *extra,
         ]
@@ -334,6 +355,7 @@ def with_shared_options(
             kwargs.pop("debug", None)  # already read by spec.parse
             out, inputs = shared(json, jsonl, colour, kwargs.pop("data", None), kwargs.pop("no_bundled", False))
             out.header = kwargs.pop("header", False)
+            out.fields = json_fields(kwargs.pop("json_fields", None))
             if out.header and out.mode in ("json", "jsonl"):
                 raise typer.BadParameter(f"--header names the columns of plain output, not of --{out.mode}")
             func(*args, out=out, inputs=inputs, **kwargs)
@@ -346,6 +368,20 @@ def with_shared_options(
         return run
 
     return decorate
+
+
+def json_fields(value: str | None) -> tuple[str, ...] | None:
+    """The fields `--json FIELDS` keeps, checked against the fields commands print."""
+    if value is None:
+        return None
+    fields = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    unknown = [f for f in fields if f not in spec.JSON_FIELDS]
+    if unknown or not fields:
+        from kurskcli.text import safe
+
+        what = f"unknown JSON field {safe(unknown[0])!r}" if unknown else "no JSON fields named"
+        raise Fail(f"--json: {what}; see docs/json.md for the fields of each command", EXIT_USAGE)
+    return fields
 
 
 def shared(

@@ -61,6 +61,18 @@ PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
 VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
 VALUE_OPTIONS += ("--seed", "--claimant", "-c", "--on")
 SHELLS = vocab.SHELLS
+# The names of the top-level fields of every JSON object a command prints (docs/json.md), which
+# `--json FIELDS` selects from; a test holds this list to what the commands print.
+JSON_FIELDS = frozenset(
+    """
+    actors affiliation affiliation_name aliases author author_actor channel claimant claimant_name
+    claims context counts datasets date date_earliest date_latest dated_by differences disputed
+    disputed_by end events first_date id kind language last_date length matched_field matched_terms
+    members mentioned name note ok partial passages problems publisher quote quotes record relayed
+    renderings renderings_differ renders role score sha256 source sources speaker speaker_name start
+    status stored style summary text title tool_version type url verbatim verdict via via_name
+    """.split()  # noqa: SIM905 - a paragraph of names reads better than a column
+)
 
 
 def options_of(command: str) -> tuple[str, ...]:
@@ -90,7 +102,7 @@ def parse(args: Sequence[str]) -> Argv:
         if name not in SHARED or name in ("--help", "-h"):
             break
         takes_value = name in VALUE_OPTIONS
-        if has_value and not takes_value:
+        if has_value and not takes_value and name not in ("--json", "--jsonl"):  # --json=FIELDS is fine
             break
         step = 2 if takes_value and not has_value and i + 1 < len(args) else 1
         lead += args[i : i + step]
@@ -99,7 +111,38 @@ def parse(args: Sequence[str]) -> Argv:
     command = words[i] if i < len(words) and words[i] in COMMANDS else None
     if command is not None and lead:
         words = [command, *lead, *words[i + 1 :]]
-    return Argv(command, words, _has_debug(words))
+    return Argv(command, _json_fields(words), _has_debug(words))
+
+
+def _json_fields(words: list[str]) -> list[str]:
+    """``--json FIELDS`` and ``--json=FIELDS`` (likewise --jsonl) as ``--json --json-fields FIELDS``.
+
+    A word after ``--json`` is taken as fields only if every name in it is a JSON field, so
+    ``quote --json putin`` still names a speaker; ``--json=FIELDS`` is never ambiguous.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return out + words[i:]
+        name, eq, value = word.partition("=")
+        if name in ("--json", "--jsonl") and eq:
+            out += [name, "--json-fields", value]
+        elif word in ("--json", "--jsonl") and i + 1 < len(words) and _is_field_list(words[i + 1]):
+            out += [word, "--json-fields", words[i + 1]]
+            i += 1
+        else:
+            out.append(word)
+            if word in VALUE_OPTIONS and i + 1 < len(words):  # its value, whatever it looks like
+                out.append(words[i + 1])
+                i += 1
+        i += 1
+    return out
+
+
+def _is_field_list(word: str) -> bool:
+    return all(part in JSON_FIELDS for part in word.split(","))
 
 
 def _has_debug(words: Sequence[str]) -> bool:

@@ -1,6 +1,5 @@
 """``kurskcli cite``: a ready citation of a quote or claim, of the article's rendering or another."""
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,9 +20,7 @@ if TYPE_CHECKING:
 
 @with_shared_options(color=Color.never)
 def cite(
-    record_ids: Annotated[
-        list[str], typer.Argument(metavar="ID...", help="Quote or claim ids (see search or quote).")
-    ],
+    record_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Quote or claim ids (see search or quote).")],
     style: Annotated[
         str, typer.Option("--style", "-s", help="plain, markdown, apa, mla, chicago or bibtex.")
     ] = "plain",
@@ -68,13 +65,11 @@ def cite(
     except citing.CiteError as exc:
         raise Fail(safe(str(exc)), EXIT_USAGE) from None
     if out.mode in ("json", "jsonl"):
-        from kurskcli import output
-
         objs = [{"type": "citation", "id": i, "style": style, "text": t} for i, t in zip(cited, texts, strict=True)]
         if out.mode == "jsonl":
-            output.write_jsonl(objs, sys.stdout)
+            out.write_jsonl(objs)
         else:
-            output.write_json(objs[0] if len(objs) == 1 else objs, sys.stdout)
+            out.write_json(objs[0] if len(objs) == 1 else objs)
         return
     print_text(("\n\n" if any("\n" in t for t in texts) else "\n").join(texts))
 
