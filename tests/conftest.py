@@ -51,6 +51,13 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return folder / "kurskcli"
 
 
+@pytest.fixture(autouse=True)
+def no_pager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Terminal output is never paged in tests (a pager would wait for keys); the pager's own
+    tests name one."""
+    monkeypatch.setenv("KURSKCLI_PAGER", "")
+
+
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Run the CLI in-process; ``tty=True`` makes it believe stdout is a terminal."""

@@ -83,6 +83,7 @@ JSON_COMMANDS = [
     ("about",),
     ("verify",),
     ("cite", "q-koo-sky"),
+    ("read",),
 ]
 
 

@@ -190,7 +190,7 @@ def test_the_fish_script_completes_in_a_real_fish() -> None:
         pytest.skip("the kurskcli command is not installed")
     driver = 'kurskcli completion fish | source; complete -C "kurskcli quote pu"; complete -C "kurskcli sh"'
     r = subprocess.run(["fish", "-c", driver], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
-    assert r.stdout.splitlines() == ["putin\tVladimir Putin", "show\tone record with its source passage"], r.stderr
+    assert r.stdout.splitlines() == ["putin\tVladimir Putin", "show\trecords with their source passages"], r.stderr
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="needs zsh")

@@ -35,7 +35,7 @@ Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
 130 interrupted.
 \b
 Environment: KURSKCLI_DATA (extra dataset files, ':'-separated), NO_COLOR,
-FORCE_COLOR, KURSKCLI_DEBUG=1 (tracebacks)."""
+FORCE_COLOR, KURSKCLI_PAGER or PAGER (default less -FRX), KURSKCLI_DEBUG=1 (tracebacks)."""
 
 
 # The commands, in the order the root help lists them; each is kurskcli.commands.NAME.NAME.
@@ -92,6 +92,8 @@ JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object p
 
 # Set by spec.parse from `--json FIELDS` or `--json=FIELDS`; not typed by hand, so not listed.
 JsonFieldsOpt = Annotated[str | None, typer.Option("--json-fields", hidden=True)]
+
+NoPagerOpt = Annotated[bool, typer.Option("--no-pager", help="Print long terminal output without a pager.")]
 
 HeaderOpt = Annotated[bool, typer.Option("--header", help="Begin plain output with a row of column names.")]
 
@@ -194,6 +196,32 @@ class DataSource:
         return [rec for rec in recs if rec is not None], ds
 
 
+def page(text: str, pager: list[str]) -> None:
+    """Show ``text`` through ``pager`` if it is taller than the terminal, else print it."""
+    import shutil
+    import subprocess
+
+    if text.count("\n") < shutil.get_terminal_size().lines - 1:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    env = {**os.environ}
+    env.setdefault("LESS", "FRX")  # as git does: quit if one screen, keep colours, leave the text on screen
+    try:
+        proc = subprocess.Popen(pager, stdin=subprocess.PIPE, env=env)
+    except OSError as exc:
+        stderr_line(f"kurskcli: note: cannot run the pager {pager[0]!r}: {exc.strerror or exc}")
+        sys.stdout.write(text)
+        return
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager early: nothing lost
+    proc.wait()
+
+
 class _LazyProgress:
     """A progress bar on stderr that appears (and imports Rich) only once building an index has
     taken longer than ``after`` seconds: a small file is indexed before a bar would be read."""
@@ -227,6 +255,7 @@ class Output:
     def __init__(self, json: bool, jsonl: bool, color: Color, header: bool = False) -> None:
         self.json, self.jsonl, self.color, self.header = json, jsonl, color, header
         self.fields: tuple[str, ...] | None = None  # --json FIELDS: only these, in this order
+        self.no_pager = False
 
     @property
     def mode(self) -> str:
@@ -242,6 +271,34 @@ class Output:
         from kurskcli.render import make_console
 
         return make_console(sys.stdout, self.color.value)
+
+    def terminal(self, draw: Callable[["Console"], None]) -> None:
+        """Draw for the terminal; output taller than the screen goes through the pager."""
+        pager = self.pager_command()
+        con = self.console()
+        if pager is None:
+            draw(con)
+            return
+        with con.capture() as captured:
+            draw(con)
+        page(captured.get(), pager)
+
+    def pager_command(self) -> list[str] | None:
+        """The pager to use, or None: never when piped or with --no-pager; KURSKCLI_PAGER, else
+        PAGER, else ``less -FRX`` where there is one (an empty value, or ``cat``, means none)."""
+        import shlex
+        import shutil
+
+        if self.no_pager or not stdout_is_terminal():
+            return None
+        value = os.environ.get("KURSKCLI_PAGER", os.environ.get("PAGER"))
+        if value is None:
+            return ["less", "-FRX"] if shutil.which("less") else None
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            return None
+        return None if not words or words == ["cat"] else words
 
     def emit_list(
         self,
@@ -266,7 +323,7 @@ class Output:
             for r in records:
                 write(output.plain_line(to_plain(r)) + "\n")
         else:
-            to_rich(self.console())
+            self.terminal(to_rich)
 
     def emit_one(
         self,
@@ -287,7 +344,7 @@ class Output:
             for fields in plain_lines:
                 sys.stdout.write(output.plain_line(fields) + "\n")
         else:
-            to_rich(self.console())
+            self.terminal(to_rich)
 
     def _select(self, obj: Any) -> Any:
         if self.fields is None or not isinstance(obj, dict):
@@ -339,6 +396,7 @@ def with_shared_options(
             inspect.Parameter("jsonl", kw, default=False, annotation=JsonlOpt),
             inspect.Parameter("json_fields", kw, default=None, annotation=JsonFieldsOpt),
             inspect.Parameter("color", kw, default=default_color, annotation=ColorOpt),
+            inspect.Parameter("no_pager", kw, default=False, annotation=NoPagerOpt),
             *extra,
         ]
     if header:
@@ -355,6 +413,7 @@ def with_shared_options(
             kwargs.pop("debug", None)  # already read by spec.parse
             out, inputs = shared(json, jsonl, colour, kwargs.pop("data", None), kwargs.pop("no_bundled", False))
             out.header = kwargs.pop("header", False)
+            out.no_pager = kwargs.pop("no_pager", False)
             out.fields = json_fields(kwargs.pop("json_fields", None))
             if out.header and out.mode in ("json", "jsonl"):
                 raise typer.BadParameter(f"--header names the columns of plain output, not of --{out.mode}")

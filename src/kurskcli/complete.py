@@ -160,6 +160,8 @@ def candidates(words: Sequence[str]) -> list[tuple[str, str]]:
     if command == "show":
         tables = ("quotes", "claims", "events", "actors", "sources")
         return [(i, d) for i, d in _records(before, tables) if i.startswith(current)]
+    if command == "read":
+        return [(i, d) for i, d in _records(before, ("sources",)) if i.startswith(current)]
     if command == "cite":
         return [(i, d) for i, d in _records(before, ("quotes", "claims")) if i.startswith(current)]
     if command == "export":

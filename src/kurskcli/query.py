@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
@@ -256,6 +256,38 @@ def passages(dataset: Dataset, rec: Record, width: int = 240) -> list[Passage]:
         after = (" " if tail[:1].isspace() else "") + " ".join(tail.split()) + ("…" if hi < length else "")
         out.append(Passage(sp.source, sp.start, sp.end, before, inner, after))
     return out
+
+
+class Mark(NamedTuple):
+    """A record's span in a source's text."""
+
+    start: int
+    end: int
+    record: Record
+
+
+def marks(dataset: Dataset, source_id: str) -> list[Mark]:
+    """Every quote, claim and event span in one source, in reading order (outer spans first)."""
+    records: list[Quote | Claim | Event] = [*dataset.quotes.values(), *dataset.claims.values()]
+    records += dataset.events.values()
+    out = [Mark(sp.start, sp.end, rec) for rec in records for sp in spans_of(rec) if sp.source == source_id]
+    return sorted(out, key=lambda m: (m.start, -m.end, m.record.id))
+
+
+def marked_text(text: str, found: Sequence[Mark]) -> str:
+    """``text`` with ``[[id]]`` before and ``[[/id]]`` after each mark; at one place, what ends
+    is closed before what begins, inner spans close before outer ones."""
+    at: dict[int, list[tuple[int, int, str]]] = {}
+    for m in found:
+        at.setdefault(m.start, []).append((1, -m.end, f"[[{m.record.id}]]"))
+        at.setdefault(m.end, []).append((0, -m.start, f"[[/{m.record.id}]]"))
+    parts, last = [], 0
+    for pos in sorted(at):
+        parts.append(text[last:pos])
+        parts.extend(tag for _, _, tag in sorted(at[pos]))
+        last = pos
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 # ----------------------------------------------------------------------------- renderings

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from kurskcli.check import CheckResult
-    from kurskcli.query import ActorSummary, Comparison, Passage
+    from kurskcli.query import ActorSummary, Comparison, Mark, Passage
     from kurskcli.searcher import Hit
 
 TYPE_STYLE = {"quote": "green", "claim": "yellow", "event": "cyan", "actor": "magenta", "source": "blue"}
@@ -546,3 +546,38 @@ class BuildProgress:
 
     def close(self) -> None:
         self.progress.stop()
+
+
+def render_reading(con: Console, src: Source, marks: Sequence[Mark]) -> None:
+    """A source's text with each marked span coloured by its record's type after a dim [id]
+    label; where spans nest, the innermost colours the words."""
+    from rich.text import Text
+
+    events: dict[int, list[tuple[int, int, Mark]]] = {}
+    for m in marks:
+        events.setdefault(m.start, []).append((1, -m.end, m))
+        events.setdefault(m.end, []).append((0, -m.start, m))
+    body = Text()
+    active: list[Mark] = []
+    last = 0
+
+    def chunk(a: int, b: int) -> None:
+        if a < b:
+            style = TYPE_STYLE[active[-1].record.type] if active else ""
+            body.append(safe(src.text[a:b], keep_newlines=True), style=style)
+
+    for pos in sorted(events):
+        chunk(last, pos)
+        last = pos
+        for opens, _, m in sorted(events[pos], key=lambda e: (e[0], e[1])):
+            if opens:
+                body.append(f"[{m.record.id}] ", style="dim")
+                active.append(m)
+            elif m in active:
+                active.remove(m)
+    chunk(last, len(src.text))
+    head = f"{src.author}, “{src.title}”, {src.publisher or 'n.p.'}, {src.date or 'n.d.'}"
+    con.print(t(head, "bold"))
+    con.print(t(f"{src.id} · {len(marks)} marked: quotes green, claims yellow, events cyan", "dim"))
+    con.print()
+    con.print(body, soft_wrap=False)

@@ -13,7 +13,7 @@ from kurskcli import vocab
 
 # Options every command takes (`completion` only the last three), which may also come before
 # the command name (`kurskcli --data big.json search ...`, as with `gh` and `git -C`).
-SHARED_OUTPUT = ("--json", "--jsonl", "--color")
+SHARED_OUTPUT = ("--json", "--jsonl", "--color", "--no-pager")
 SHARED_DATA = ("--data", "-d", "--no-bundled")
 SHARED = (*SHARED_OUTPUT, *SHARED_DATA, "--debug", "--help", "-h")
 # The commands, a line of help for each, and their options; tests check these against the CLI.
@@ -33,7 +33,8 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "search": ("ranked, typo-tolerant search", ("--type", "-t", "--limit", "-n")),
     "actors": ("the actors, with counts", ("--kind",)),
     "actor": ("one actor's summary", ()),
-    "show": ("one record with its source passage", ()),
+    "show": ("records with their source passages", ()),
+    "read": ("a source with every quote, claim and event marked", ()),
     "check": ("is this quote real?", ()),
     "about": ("where the data comes from", ()),
     "verify": ("check the data against its sources", ()),
@@ -68,7 +69,7 @@ JSON_FIELDS = frozenset(
     actors affiliation affiliation_name aliases author author_actor channel claimant claimant_name
     claims context counts datasets date date_earliest date_latest dated_by differences disputed
     disputed_by end events first_date id kind language last_date length matched_field matched_terms
-    members mentioned name note ok partial passages problems publisher quote quotes record relayed
+    marks members mentioned name note ok partial passages problems publisher quote quotes record relayed
     renderings renderings_differ renders role score sha256 source sources speaker speaker_name start
     status stored style summary text title tool_version type url verbatim verdict via via_name
     """.split()  # noqa: SIM905 - a paragraph of names reads better than a column

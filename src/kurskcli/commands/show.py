@@ -44,11 +44,14 @@ def show(
 
         sys.stdout.writelines(output.plain_line(fields) + "\n" for _, lines, _ in shown for fields in lines)
     else:
-        con = out.console()
-        for i, (_, _, rich) in enumerate(shown):
-            if i:
-                con.print()
-            rich(con)
+
+        def draw(con: "Console") -> None:
+            for i, (_, _, rich) in enumerate(shown):
+                if i:
+                    con.print()
+                rich(con)
+
+        out.terminal(draw)
 
 
 def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[object]], Callable[[Console], None]]":
