@@ -40,7 +40,8 @@ COMMANDS: list[tuple[str, list[str], bool, float]] = [
 
 def _run(argv: list[str], tty: bool) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB) of one run."""
-    env = {**os.environ, "COLUMNS": "100"}
+    # no pager: it would wait for keys; what is measured is the drawing
+    env = {**os.environ, "COLUMNS": "100", "KURSKCLI_PAGER": ""}
     env.pop("NO_COLOR", None)
     if tty:
         cmd = ["script", "-qfec", " ".join(_quote(a) for a in argv), "/dev/null"]
@@ -67,6 +68,7 @@ def _rss(argv: list[str], tty: bool = False) -> int:
     """
     if tty:
         argv = [shutil.which("script") or "script", "-qfec", " ".join(_quote(a) for a in argv), "/dev/null"]
+    os.environ["KURSKCLI_PAGER"] = ""  # as in _run
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
         devnull = os.open(os.devnull, os.O_WRONLY)
