@@ -383,3 +383,23 @@ def test_the_click_errors_typer_raises_are_where_the_cli_looks() -> None:
     app = cli.build_app("quote")
     with pytest.raises(usage_error):
         app(args=["quote", "--no-such-option"], prog_name="kurskcli", standalone_mode=False)
+
+
+def test_help_has_no_control_characters_no_long_lines_and_explains_the_shared_options(run: Run) -> None:
+    pages = {name: run(name, "--help").out for name in cli.COMMANDS} | {"": run("--help").out}
+    for name, page in pages.items():
+        assert page and not re.search(r"[\x00-\x09\x0b-\x1f]", page), name  # cat -A would show ^H
+        assert max(len(line) for line in page.splitlines()) <= 100, name
+    root = pages[""]
+    for option in ("--json", "--jsonl", "--color", "--no-pager", "--data", "--no-bundled", "--debug", "--header"):
+        assert option in root.split("Options every command takes", 1)[1], option
+
+
+def test_usage_errors_name_the_command_and_hold_no_escapes(run: Run) -> None:
+    for args, where in (
+        (["timeline", "--since"], "kurskcli timeline"),
+        (["show"], "kurskcli show"),
+        (["cite"], "kurskcli cite"),
+    ):
+        r = run(*args)
+        assert r.code == 2 and r.err.endswith(f"(see '{where} --help')\n") and "\\x0a" not in r.err, args

@@ -32,9 +32,16 @@ def test_commands_and_their_options() -> None:
 
 def test_actor_names_for_a_prefix_in_any_script() -> None:
     assert values("quote", "pu") == ["putin"]
-    assert values("quote", "Vlad") == ["putin"]  # by name
-    assert values("actor", "Пут") == ["putin"]  # by alias, in Cyrillic
-    assert values("actor", "김정") == ["kim-jong-un"]
+    # by name or alias, as written, so that zsh and fish (which keep what starts with the typed
+    # word) show it; each resolves to the same actor
+    assert values("quote", "Vlad") == ["Vladimir Putin"]
+    assert values("actor", "Пут") == ["Путин"]  # in Cyrillic
+    assert values("actor", "김정") == ["김정은"]
+    from kurskcli.dataset import load_dataset
+    from kurskcli.query import resolve_actor
+
+    ds = load_dataset()
+    assert {resolve_actor(ds, n).id for n in ("Vladimir Putin", "Путин")} == {"putin"}
     assert set(values("quote", "ki")) >= {"kim-jong-un"}
     assert values("timeline", "--actor", "gera") == ["gerasimov"]
 
@@ -270,3 +277,30 @@ def test_bash_inserts_every_candidate_quoted_and_never_globs_or_runs_it(tmp_path
     r = subprocess.run(["bash", "-c", driver], capture_output=True, text=True, timeout=20, env=env, cwd=tmp_path)
     assert r.stdout.splitlines() == ["</\\*>", "<x\\;touch\\ PWNED\\;#>", "<\\$\\(touch\\ PWNED2\\)>", "<plain>"]
     assert not (tmp_path / "PWNED").exists() and not (tmp_path / "PWNED2").exists()
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="needs fish")
+def test_fish_completes_a_prefix_in_another_script() -> None:
+    if shutil.which("kurskcli", path=_kurskcli_on_path()["PATH"]) is None:
+        pytest.skip("the kurskcli command is not installed")
+    driver = 'kurskcli completion fish | source; complete -C "kurskcli quote Пут"; complete -C "kurskcli quote 북한"'
+    r = subprocess.run(["fish", "-c", driver], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
+    assert r.stdout.splitlines() == ["Путин\tVladimir Putin", "북한\tDemocratic People’s Republic of Korea"], r.stderr
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="needs zsh")
+def test_zsh_offers_what_was_typed_and_needs_no_compinit_first(tmp_path: Path) -> None:
+    if shutil.which("kurskcli", path=_kurskcli_on_path()["PATH"]) is None:
+        pytest.skip("the kurskcli command is not installed")
+    stubbed = (
+        'compdef() { : }; eval "$(kurskcli completion zsh)"\n'
+        '_describe() { print -l -- "${(@P)2}" "${@[3,-1]}" }\n'
+        "words=(kurskcli quote Пут); CURRENT=3; _kurskcli\n"
+    )
+    r = subprocess.run(["zsh", "-c", stubbed], capture_output=True, text=True, timeout=60, env=_kurskcli_on_path())
+    assert r.stdout.splitlines() == ["Путин:Vladimir Putin", "-U"], r.stderr
+    # the README's line in a bare zsh (-f: no startup files, so no compinit): compdef gets defined
+    env = {**_kurskcli_on_path(), "HOME": str(tmp_path), "ZDOTDIR": str(tmp_path)}
+    bare = 'eval "$(kurskcli completion zsh)" && print ok ${+functions[compdef]} ${_comps[kurskcli]}'
+    r = subprocess.run(["zsh", "-f", "-c", bare], capture_output=True, text=True, timeout=60, env=env)
+    assert (r.returncode, r.stdout.split()) == (0, ["ok", "1", "_kurskcli"]), r.stderr

@@ -30,9 +30,16 @@ if TYPE_CHECKING:
     from kurskcli.searcher import Hits
 
 EPILOG = """\b
+Options every command takes, before or after its name: --json or --jsonl
+(for scripts; --json FIELDS keeps those fields), --color auto|always|never,
+--no-pager, --data PATH (repeatable) and --no-bundled, --debug. Lists also
+take --header (name the columns of piped output).
+
+\b
 Exit codes: 0 found or done, 1 nothing found, 2 usage error or ambiguous name,
 65 invalid dataset, 66 dataset unreadable, 73/74 output cannot be created/written,
 130 interrupted.
+
 \b
 Environment: KURSKCLI_DATA (extra dataset files, ':'-separated), NO_COLOR,
 FORCE_COLOR, KURSKCLI_PAGER or PAGER (default less -FRX), KURSKCLI_DEBUG=1 (tracebacks)."""
@@ -557,6 +564,7 @@ def root(
       kurskcli check "we will never forget our friends"
       kurskcli actor zakharova           one actor's summary
       kurskcli show q-putin-tribute      a record with its source passage
+      kurskcli read                      the article, each quote and claim marked
       kurskcli cite q-putin-tribute --style apa
       kurskcli export kursk.sqlite       the data as SQLite (or CSV, JSON, Markdown)
     Add --json (or --jsonl) to any command for scripts.
@@ -612,7 +620,7 @@ def _run(args: list[str], command: str | None) -> int:
             raise PipeClosed from None
         raise
     except UsageError as exc:
-        where = exc.ctx.command_path if exc.ctx else "kurskcli"
+        where = exc.ctx.command_path if exc.ctx else " ".join(["kurskcli", *([command] if command else [])])
         raise Fail(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE) from None
     except ClickException as exc:
         raise Fail(exc.format_message(), exc.exit_code) from None

@@ -88,6 +88,13 @@ def _is_id(value: object) -> bool:
     return isinstance(value, str) and ID.fullmatch(value) is not None
 
 
+def _inert(value: str) -> bool:
+    """A name safe to offer as a value: printable, one line, not an option."""
+    from kurskcli.text import safe
+
+    return bool(value) and safe(value) == value and not value.startswith("-") and len(value) <= 80
+
+
 def _label(value: object) -> str:
     """A one-line description, inert on a terminal (zsh and fish print descriptions as they are)."""
     from kurskcli.text import safe
@@ -111,7 +118,11 @@ def _records(words: Sequence[str], tables: Sequence[str]) -> list[tuple[str, str
 
 
 def _actor_matches(words: Sequence[str], prefix: str) -> list[tuple[str, str]]:
-    """Actors whose id, name or alias starts with ``prefix`` (case and accents folded)."""
+    """Actors whose id, name or alias starts with ``prefix`` (case and accents folded).
+
+    Each is offered by its id when the id matches, else by the name or alias that does, as
+    written: zsh and fish keep only candidates that start with what was typed, so ``Пут``
+    must become ``Путин``, not ``putin`` (which bash would accept); the command takes either."""
     from kurskcli.text import fold
 
     want = fold(prefix)
@@ -123,8 +134,11 @@ def _actor_matches(words: Sequence[str], prefix: str) -> list[tuple[str, str]]:
                 continue
             aliases = item.get("aliases")
             names = [item["id"], str(item.get("name", "")), *[str(a) for a in aliases or [] if isinstance(a, str)]]
-            if any(fold(n).startswith(want) for n in names):
-                out.append((item["id"], _label(item.get("name", ""))))
+            match = next((n for n in names if fold(n).startswith(want)), None)
+            if match is not None:
+                out.append(
+                    (match if match != item["id"] and _inert(match) else item["id"], _label(item.get("name", "")))
+                )
     return out
 
 
@@ -232,10 +246,16 @@ _kurskcli() {
     if [[ "${lines[1]}" == "__files__" ]]; then
         _files
     elif (( ${#lines} )) && [[ -n "${lines[1]}" ]]; then
-        _describe 'kurskcli' lines
+        _describe 'kurskcli' lines -U
     fi
 }
-if [[ "$funcstack[1]" == "_kurskcli" ]]; then _kurskcli "$@"; else compdef _kurskcli kurskcli; fi
+if [[ "$funcstack[1]" == "_kurskcli" ]]; then
+    _kurskcli "$@"
+else
+    # compdef comes with zsh's completion system: start it if the user's setup has not
+    (( $+functions[compdef] )) || { autoload -Uz compinit && compinit -i; }
+    compdef _kurskcli kurskcli
+fi
 """
 
 FISH = r"""# kurskcli completion for fish: kurskcli completion fish > ~/.config/fish/completions/kurskcli.fish
