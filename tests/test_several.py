@@ -85,3 +85,31 @@ def test_a_picture_goes_to_standard_output_with_a_dash_and_never_beside_json(run
         r = run("timeline", "--svg", "-", mode)
         assert r.code == 2 and r.out == "" and "choose one" in r.err
     assert run("timeline", "--svg", "-", "--html", "-").code == 2
+
+
+SPUTNIK = "q-putin-tribute-sputnik"  # a page by an organization that publishes it itself
+
+
+def test_an_organization_as_author_follows_each_styles_rule(run: Run) -> None:
+    apa = run("cite", SPUTNIK, "--style", "apa").out.splitlines()[-1]
+    assert apa.startswith("Sputnik International. (2025, April 28). ")
+    assert "(as cited in Sputnik International, 2025)" in run("cite", SPUTNIK, "--style", "apa").out
+    assert apa.count("Sputnik International") == 1  # the publisher is not repeated after the author
+    mla = run("cite", SPUTNIK, "--style", "mla").out
+    assert mla.splitlines()[-1].startswith("“") and "International, Sputnik" not in mla  # MLA: the title first
+    chicago = run("cite", SPUTNIK, "--style", "chicago").out.splitlines()[-1]
+    assert chicago.startswith("Sputnik International. “")
+    assert "author = {{Sputnik International}}," in run("cite", SPUTNIK, "--style", "bibtex").out
+    # a person is still cited by surname, as before
+    assert (
+        run("cite", "q-putin-tribute", "--style", "apa")
+        .out.splitlines()[-1]
+        .startswith("Asmolov, K. (2025, April 30). ")
+    )
+    assert "author = {Asmolov, Konstantin}," in run("cite", "q-putin-tribute", "--style", "bibtex").out
+
+
+def test_a_sources_address_is_cited_in_every_style_when_known(run: Run) -> None:
+    url = "https://sputnikglobe.com/"
+    for style in ("plain", "markdown", "apa", "mla", "chicago", "bibtex"):
+        assert url in run("cite", SPUTNIK, "--style", style).out, style

@@ -51,6 +51,7 @@ class Parts(NamedTuple):
     source: Source
     kind: str  # a quote's kind (direct, fragment, phrase) or a claim's (allegation, assessment, ...)
     disputed_by: tuple[str, ...] = ()  # names
+    group_author: bool = False  # the source's author is an organization (an agency, a ministry), not a person
 
     @property
     def sentence(self) -> bool:
@@ -107,22 +108,42 @@ def _statement_date(edtf: str | None) -> str | None:
     return _written_date(edtf) or human_date(edtf)
 
 
-def _author_inverted(author: str) -> str:
-    """'Konstantin Asmolov' -> 'Asmolov, Konstantin' (given names first, as the source prints them)."""
-    bits = author.split()
-    return f"{bits[-1]}, {' '.join(bits[:-1])}" if len(bits) > 1 else author
+def _author_inverted(p: Parts) -> str:
+    """'Konstantin Asmolov' -> 'Asmolov, Konstantin' (given names first, as the source prints
+    them); an organization's name as it is."""
+    bits = p.source.author.split()
+    return f"{bits[-1]}, {' '.join(bits[:-1])}" if len(bits) > 1 and not p.group_author else p.source.author
 
 
-def _author_apa(author: str) -> str:
+def _author_apa(p: Parts) -> str:
+    """'Asmolov, K.'; an organization's name ends with a period of its own: 'Reuters.'."""
+    author = p.source.author
     bits = author.split()
-    if len(bits) < 2:
-        return author
+    if p.group_author or len(bits) < 2:
+        return author if author.endswith(".") else author + "."
     initials = " ".join(f"{b[0]}." for b in bits[:-1])
     return f"{bits[-1]}, {initials}"
 
 
-def _surname(author: str) -> str:
-    return author.split()[-1] if author.split() else author
+def _surname(p: Parts) -> str:
+    """The author's name in an in-text citation: a person's surname, an organization's name."""
+    author = p.source.author
+    return author if p.group_author or not author.split() else author.split()[-1]
+
+
+def _short_title(title: str) -> str:
+    """A title for an in-text citation: up to its first four words, headline capitals."""
+    words = title.split()
+    return title_case(" ".join(words[:4])) + ("…" if len(words) > 4 else "")
+
+
+def _is_group(ds: Dataset, src: Source) -> bool:
+    """Whether a source's author is an organization: its actor is no person, or, with no actor
+    named, it is the publisher itself (an agency publishing its own report)."""
+    actor = ds.actors.get(src.author_actor) if src.author_actor else None
+    if actor is not None:
+        return actor.kind != "person"
+    return bool(src.publisher) and src.author.strip().lower() == (src.publisher or "").strip().lower()
 
 
 def parts(ds: Dataset, record_id: str) -> Parts:
@@ -130,12 +151,14 @@ def parts(ds: Dataset, record_id: str) -> Parts:
     if isinstance(rec, Quote):
         who = ds.name_of(rec.speaker)
         src = ds.sources[rec.span.source]
-        return Parts(who, ds.name_of(rec.via), _statement_date(rec.date), rec.text, True, src, rec.kind)
+        group = _is_group(ds, src)
+        return Parts(who, ds.name_of(rec.via), _statement_date(rec.date), rec.text, True, src, rec.kind, (), group)
     if isinstance(rec, Claim):
         src = ds.sources[rec.span.source]
         disputers = tuple(ds.name_of(who) or who for who in rec.disputed_by)
         when = _statement_date(rec.date)
-        return Parts(ds.name_of(rec.claimant), None, when, rec.text, rec.verbatim, src, rec.kind, disputers)
+        group = _is_group(ds, src)
+        return Parts(ds.name_of(rec.claimant), None, when, rec.text, rec.verbatim, src, rec.kind, disputers, group)
     kind = rec.type if rec is not None else "nothing"
     raise CiteError(f"{record_id!r} is a{'n' if kind[0] in 'aeiou' else ''} {kind}; only quotes and claims are cited")
 
@@ -170,14 +193,18 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
     when = f", {p.when}" if p.when else ""
     day = _written_date(src.date) or "undated"
     how = "quoted in" if p.verbatim and p.who is not None else "as reported in"
+    own = p.group_author and pub.strip().lower() == src.author.strip().lower()  # published by its author
     if style == "plain":
         words = f"“{p.words}”" if p.verbatim else p.words
-        where = f"{src.author}, “{src.title}”{', ' + pub if pub else ''}, {day}"
+        where = f"{src.author}, “{src.title}”{', ' + pub if pub and not own else ''}, {day}"
+        where += f", {src.url}" if src.url else ""
         return f"{p.lead}{when}: {words} ({how} {where}){p.dispute}"
     if style == "markdown":
         from kurskcli.export import md
 
-        credit = f"{md(p.lead)}{when}, {how} {md(src.author)}, *{md(src.title)}*{', ' + md(pub) if pub else ''}, {day}"
+        credit = f"{md(p.lead)}{when}, {how} {md(src.author)}, *{md(src.title)}*"
+        credit += f"{', ' + md(pub) if pub and not own else ''}, {day}"
+        credit += f", <{md(src.url)}>" if src.url else ""
         credit += (f" {md(p.dispute.strip())}" if p.dispute else "") + "."
         if p.verbatim:
             return f"> {md(p.words)}\n>\n> — {credit}"
@@ -189,15 +216,19 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         if date and date[1]:
             stamp += f", {_MONTHS[date[1] - 1]}" + (f" {date[2]}" if date[2] else "")
         verb = "as cited in" if p.who is not None else "as reported in"
-        body = _body(p, f"{verb} {_surname(src.author)}, {year}")
-        tail = (f" {pub}." if pub else "") + (f" {src.url}" if src.url else "")
-        return f"{body}\n\n{_author_apa(src.author)} ({stamp}). {src.title}.{tail}"
+        body = _body(p, f"{verb} {_surname(p)}, {year}")
+        tail = (f" {pub}." if pub and not own else "") + (f" {src.url}" if src.url else "")
+        return f"{body}\n\n{_author_apa(p)} ({stamp}). {src.title}.{tail}"
     if style == "mla":
-        body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in {_surname(src.author)}")
         container = f" {pub}," if pub else ""
         url = f" {src.url}." if src.url else ""
         published = _written_date(src.date, abbreviate=True) or "n.d."
-        return f"{body}\n\n{_author_inverted(src.author)}. “{title_case(src.title)}.”{container} {published}.{url}"
+        entry = f"“{title_case(src.title)}.”{container} {published}.{url}"
+        if own:  # MLA: a work by the organization that publishes it starts with its title
+            body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in “{_short_title(src.title)}”")
+            return f"{body}\n\n{entry}"
+        body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in {_surname(p)}")
+        return f"{body}\n\n{_author_inverted(p).rstrip('.')}. {entry}"
     if style == "chicago":
         container = f" {pub}," if pub else ""
         published = _written_date(src.date, us=True) or "n.d."
@@ -205,7 +236,7 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         said = f"“{_inner(p)},” " if p.verbatim else f"{_inner(p)}, "
         title = title_case(src.title)
         note = f"{p.lead}{p.dispute}{when}, {said}{how} {src.author}, “{title},”{container} {published}.{url}"
-        bib = f"{_author_inverted(src.author)}. “{title}.”{container} {published}.{url}"
+        bib = f"{_author_inverted(p).rstrip('.')}. “{title}.”{container} {published}.{url}"
         return f"{note}\n\n{bib}"
     if style == "bibtex":
         return _bibtex(record_id, p)
@@ -232,13 +263,14 @@ def _bib_url(url: str) -> str:
 def _bibtex(record_id: str, p: Parts) -> str:
     src = p.source
     date = components(src.date)
-    key = re.sub(r"[^A-Za-z0-9:-]", "", f"{_surname(src.author).lower()}{date[0] if date else ''}:{record_id}")
+    key = re.sub(r"[^A-Za-z0-9:-]", "", f"{_surname(p).lower()}{date[0] if date else ''}:{record_id}")
     said = f"``{_bib(p.words)}''" if p.verbatim else _bib(p.words)
     stated = f"{_bib(p.lead + p.dispute)}{', ' + _bib(p.when) if p.when else ''}"
     if p.who is None:
         stated += ", as reported"
     fields = [
-        ("author", _bib(_author_inverted(src.author))),
+        # an organization in braces, so that BibTeX does not take its last word for a surname
+        ("author", f"{{{_bib(src.author)}}}" if p.group_author else _bib(_author_inverted(p))),
         ("title", _bib(src.title)),
         ("howpublished", _bib(src.publisher or "")),
         ("year", str(date[0]) if date else ""),
