@@ -314,21 +314,106 @@ def render_actor(con: Console, s: ActorSummary, ds: Dataset) -> None:
         "mentioned": "Claims that mention it",
         "event": "Events",
     }
+    from rich.padding import Padding
+
     for key, recs in s.sections():
         if not recs:
             continue
         label = headings[key]
         con.print(Text(f"{label} ({len(recs)})", style="bold"))
+        # a grid, so that a long line wraps inside its own column, under its first word
+        rows = Table.grid(padding=(0, 2))
+        rows.add_column(no_wrap=True)
+        rows.add_column(ratio=1, overflow="fold")
+        rows.add_column(no_wrap=True, style="dim")
         for rec in recs:
-            line = Text("  ")
-            line.append_text(_date(rec))
-            line.append("  ")
             main, sub = _summary_of(rec, ds)
-            line.append_text(t(main))
+            what = t(main)
             if key in ("relayed", "disputed", "mentioned"):  # someone else's: say whose
-                line.append_text(t(f" — {sub}", "dim"))
-            line.append_text(t(f"  [{rec.id}]", "dim"))
-            con.print(line)
+                what.append_text(t(f" — {sub}", "dim"))
+            rows.add_row(_date(rec), what, t(rec.id))
+        con.print(Padding(rows, (0, 0, 0, 2)))
+
+
+def _record_head(rec: Record, ds: Dataset) -> Text:
+    """A record as a reader takes it in, like ``gh issue view``: the words or title first, then
+    who and when, via whom, where it stands in its source, and what qualifies it."""
+    from rich.text import Text
+
+    from kurskcli.output import renderings_note, status_note
+
+    out = Text()
+
+    def line(text: str, style: str = "", label: str = "") -> None:
+        if out:
+            out.append("\n")
+        if label:
+            out.append_text(t(f"{label}: ", "bold"))
+        out.append_text(t(text, style))
+
+    def when(r: Quote | Claim | Event | Source) -> str:
+        return human_date(r.date) if r.date else "undated"
+
+    def source_line(span: Any) -> None:
+        src = ds.sources.get(span.source)
+        where = f"{src.publisher or src.author}, “{src.title}”, {when(src)}" if src else span.source
+        line(f"{where} · {span.source}, characters {span.start}–{span.end}", "dim", "Source")
+
+    if isinstance(rec, Quote):
+        line(f"“{rec.text}”", "italic")
+        via = f", via {_name(ds, rec.via)}" if rec.via else ""
+        line(f"— {_name(ds, rec.speaker)}{via} · {when(rec)} · {rec.kind}", "bold")
+        source_line(rec.span)
+        if rec.renders:
+            line(f"{rec.renders}, the same words as another source prints them", "", "Renders")
+        others = renderings_note(rec, ds)
+        if others:
+            line(others, "yellow", "Other renderings")
+        for label, value in (("Context", rec.context), ("Language", rec.language), ("Note", rec.note)):
+            if value:
+                line(value, "", label)
+    elif isinstance(rec, Claim):
+        line(f"“{rec.text}”" if rec.verbatim else rec.text, "italic" if rec.verbatim else "")
+        status = status_note(rec, ds)
+        line(f"— {_name(ds, rec.claimant)} · {when(rec)} · {rec.kind}" + (f" · {status}" if status else ""), "bold")
+        source_line(rec.span)
+        if rec.actors:
+            line(", ".join(_name(ds, a) for a in rec.actors), "", "Mentions")
+        if rec.context:
+            line(rec.context, "", "Context")
+        if not rec.verbatim:
+            line("the dataset's summary of what the source says, not its words", "dim", "Wording")
+    elif isinstance(rec, Event):
+        line(rec.title, "bold")
+        if rec.summary:
+            line(rec.summary)
+        line(when(rec), "", "When")
+        odd = [w for w in rec.dated_by if not contains(w.dates, rec.dates)]
+        if odd:
+            dates = "; ".join(f"{human_date(w.date)} in {w.span.source}" for w in odd)
+            line(dates, "yellow", "Sources differ on the date")
+        if rec.actors:
+            line(", ".join(_name(ds, a) for a in rec.actors), "", "Actors")
+        for span in rec.spans:
+            source_line(span)
+    elif isinstance(rec, Actor):
+        line(rec.name, "bold")
+        line(" · ".join(p for p in (rec.kind, rec.role) if p))
+        if rec.affiliation:
+            line(_name(ds, rec.affiliation), "", "Affiliation")
+        if rec.aliases:
+            line(", ".join(rec.aliases), "", "Also known as")
+    else:
+        line(rec.title, "bold")
+        publisher = rec.publisher if rec.publisher != rec.author else None
+        line(" · ".join(p for p in (rec.author, publisher, when(rec)) if p))
+        for label, value in (("Address", rec.url), ("Language", rec.language), ("Note", rec.note)):
+            if value:
+                line(value, "", label)
+        line(f"{rec.channel}; {'stored in full' if rec.stored == 'full' else 'only excerpts stored'}", "", "Kind")
+        if rec.sha256:
+            line(rec.sha256, "dim", "SHA-256")
+    return out
 
 
 def render_record(
@@ -341,25 +426,11 @@ def render_record(
     """One record in full, each source passage with the record's own words highlighted, then
     the other renderings of a quote beside it."""
     from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
 
-    from kurskcli.output import record_dict
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for key, value in record_dict(rec, ds).items():
-        if key in ("id", "type", "source", "sources"):
-            continue
-        if key == "dated_by":
-            value = "; ".join(f"{w['date']} ({w['source']['id']})" for w in value) or "—"
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value) or "—"
-        grid.add_row(key.replace("_", " "), t("—" if value is None else value))
     con.print(
         Panel(
-            grid,
+            _record_head(rec, ds),
             title=t(f"{rec.type} {rec.id}", TYPE_STYLE[rec.type] + " bold"),
             title_align="left",
             border_style=TYPE_STYLE[rec.type],
