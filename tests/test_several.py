@@ -113,3 +113,38 @@ def test_a_sources_address_is_cited_in_every_style_when_known(run: Run) -> None:
     url = "https://sputnikglobe.com/"
     for style in ("plain", "markdown", "apa", "mla", "chicago", "bibtex"):
         assert url in run("cite", SPUTNIK, "--style", style).out, style
+
+
+def _screen(out: str) -> str:
+    """Terminal output with the panel borders and line breaks taken out."""
+    return " ".join(out.replace("│", " ").replace("╭", " ").replace("╰", " ").split())
+
+
+def test_terminal_show_reads_like_a_page_not_a_field_dump(run: Run) -> None:
+    out = _screen(run("show", "q-cmc-monument-rt", tty=True, env=TERMINAL).out)
+    assert "“A monument honoring their combat feats" in out
+    assert "— Kim Jong-un, via Korean Central News Agency · 28 Apr 2025 · direct" in out
+    assert "Source: germany.news-pravda.com, “Kim Jong-un promises monument" in out
+    assert "characters 58–237" in out and "Renders: q-cmc-monument" in out
+    assert "verbatim True" not in out and "date earliest" not in out and "speaker kim-jong-un" not in out
+    claim = _screen(run("show", "c-video-sergievsky", tty=True, env=TERMINAL).out)
+    assert "— unattributed · by 30 Apr 2025 · allegation · disputed by Konstantin Asmolov and Ruslan Karmanov" in claim
+    event = _screen(run("show", "e-kcna-cmc-statement", tty=True, env=TERMINAL).out)
+    assert "Sources differ on the date: 27 Apr 2025 in asmolov-2025-04-30" in event
+    assert "Actors: Korean Central News Agency," in event
+
+
+def test_check_lists_every_quote_a_short_text_stands_in(run: Run) -> None:
+    r = run("check", "shoulder to shoulder", "--json").json()
+    assert r["quote"]["id"] == "q-gerasimov-contribution" and r["partial"] is True  # type: ignore[index, call-overload]
+    assert r["also_in"] == ["q-putin-tribute"]  # type: ignore[index, call-overload]
+    plain = [line.split("\t") for line in run("check", "shoulder to shoulder").out.splitlines()]
+    assert [row[:4] for row in plain if row[0] == "also"] == [
+        ["also", "q-putin-tribute", "2025-04-28", "Vladimir Putin"]
+    ]
+    human = _screen(run("check", "shoulder to shoulder", tty=True, env=TERMINAL).out)
+    assert "Verbatim (part of a longer quote)" in human
+    assert "Also in 1 other quote: Vladimir Putin, 28 Apr 2025: “We pay tribute" in human
+    assert run("check", "we will never forget our friends", "--json").json()["also_in"] == []  # type: ignore[index, call-overload]
+    source = _screen(run("check", "Fake news regarding KPA presence", tty=True, env=TERMINAL).out)
+    assert "in claim c-author-early-fakes:" in source

@@ -41,6 +41,8 @@ class CheckResult(NamedTuple):
     record: Record | None = None  # for in_source: the record whose span holds the words, if any
     # for a quote found: every rendering of the same utterance, and whether the text is in it
     renderings: tuple[RenderingMatch, ...] = ()
+    # for a quote found: the other quotes the text also stands in (other utterances), in date order
+    also: tuple[Quote, ...] = ()
 
 
 class RenderingMatch(NamedTuple):
@@ -96,10 +98,27 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
             # an exact match beats a typographic one; the rendered quote beats its renderings
             matches.append(((bool(typography), q.renders is not None, q.id), q, typography, said != actual))
     if matches:
+        from kurskcli.query import rendering_groups, sort_key
+
         _, q, typography, partial = min(matches, key=lambda m: m[0])
         verdict = "typographic" if typography else "verbatim"
+        group = {g.id for g in rendering_groups(dataset).get(q.id, [q])}
+        # the other utterances the text stands in, each once: the rendered quote, or the first
+        # of its renderings found
+        others: dict[str, Quote] = {}
+        for m in sorted(matches, key=lambda m: (m[1].renders is not None, m[1].id)):
+            other: Quote = m[1]
+            if other.id not in group and other.renders not in group:
+                others.setdefault(other.renders or other.id, other)
         return CheckResult(
-            verdict, text, q, 100, partial=partial, changes=typography, renderings=_verdicts(dataset, said, exact, q)
+            verdict,
+            text,
+            q,
+            100,
+            partial=partial,
+            changes=typography,
+            renderings=_verdicts(dataset, said, exact, q),
+            also=tuple(sorted(others.values(), key=sort_key)),
         )
     found = find_in_sources(dataset, text)
     if found is not None:

@@ -199,6 +199,7 @@ def check_dict(r: CheckResult, ds: Dataset) -> dict[str, Any]:
         "renderings": [
             {"quote": m.quote.id, "source": m.quote.span.source, "verdict": m.verdict} for m in r.renderings
         ],
+        "also_in": [q.id for q in r.also],
     }
 
 

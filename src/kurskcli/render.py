@@ -558,6 +558,20 @@ def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:
             where = src.publisher if src and src.publisher else m.quote.span.source
             line.append_text(t(f"{where}, {human_date(m.quote.date) if m.quote.date else 'undated'}", "dim"))
             con.print(line)
+    if r.also:
+        n = len(r.also)
+        con.print(Text(f"Also in {n} other quote{'s' if n != 1 else ''}:", style="bold"))
+        from rich.padding import Padding
+        from rich.table import Table
+
+        rows = Table.grid(padding=(0, 2))
+        rows.add_column(ratio=1, overflow="fold")
+        rows.add_column(no_wrap=True, style="dim")
+        for q in r.also:
+            line = t(f"{_speaker_line(q, ds)}, {human_date(q.date) if q.date else 'undated'}: ", "green")
+            line.append_text(t(f"“{q.text}”", "italic"))
+            rows.add_row(line, t(q.id))
+        con.print(Padding(rows, (0, 0, 0, 2)))
 
 
 def _char_names(text: str) -> str:

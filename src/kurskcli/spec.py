@@ -66,7 +66,7 @@ SHELLS = vocab.SHELLS
 # `--json FIELDS` selects from; a test holds this list to what the commands print.
 JSON_FIELDS = frozenset(
     """
-    actors affiliation affiliation_name aliases author author_actor channel claimant claimant_name
+    actors affiliation affiliation_name aliases also_in author author_actor channel claimant claimant_name
     claims context counts datasets date date_earliest date_latest dated_by differences disputed
     disputed_by end events first_date id kind language last_date length matched_field matched_terms
     marks members mentioned name note ok partial passages problems publisher quote quotes record relayed

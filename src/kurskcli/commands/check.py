@@ -56,6 +56,7 @@ def check(
         ]
     lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
     lines += [["rendering", m.quote.id, m.quote.span.source, m.verdict] for m in result.renderings]
+    lines += [["also", q.id, q.date, ds.name_of(q.speaker), q.text] for q in result.also]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_check
