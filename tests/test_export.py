@@ -387,7 +387,11 @@ def test_timeline_as_svg_and_html(run: Run, tmp_path: Path) -> None:
     html = page.read_text("utf-8")
     parser = Collect()
     parser.feed(html)
-    assert "script" not in parser.tags and "\x1b" not in html
+    # one script, the page's own (inline, for its filters); the data's "<script>" is text
+    assert parser.tags.count("script") == 1 and "\x1b" not in html
+    from kurskcli.picture import _SCRIPT
+
+    assert html.count("<script>") == 1 and f"<script>{_SCRIPT}</script>" in html
     assert '<script>alert("x")</script>' in "".join(parser.data)
     assert "q-putin-tribute" in "".join(parser.data)
 

@@ -10,7 +10,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "kurskcli"
 MODEL = {"model", "dates", "text", "exits", "vocab"}
 CORE = {"env", "data", "dataset", "query", "searcher", "check", "index", "files"}
-PRESENTATION = {"output", "render", "export", "cite"}
+PRESENTATION = {"output", "render", "export", "cite", "picture"}
 CLI = {"cli", "commands", "errors", "complete", "spec", "__main__"}
 LAYERS = {**dict.fromkeys(MODEL, 0), **dict.fromkeys(CORE, 1), **dict.fromkeys(PRESENTATION, 2)}
 LAYERS.update(dict.fromkeys(CLI, 3))

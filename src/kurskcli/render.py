@@ -26,14 +26,14 @@ _WORD = re.compile(r"\w+")
 MAX_WIDTH = 500
 
 
-def make_console(out: IO[str], color: str, *, record: bool = False, default_width: int | None = None) -> Console:
+def make_console(out: IO[str], color: str) -> Console:
     """A Console for terminal output; ``color`` is auto, always or never.
 
     With auto, NO_COLOR, TERM=dumb and FORCE_COLOR have their usual meaning.
     """
     from rich.console import Console
 
-    width = default_width
+    width = None
     cols = os.environ.get("COLUMNS", "")
     if cols:
         # a width too small to lay out a table (COLUMNS=0, 1) or not a number: assume 80;
@@ -57,7 +57,6 @@ def make_console(out: IO[str], color: str, *, record: bool = False, default_widt
         markup=False,
         soft_wrap=False,
         legacy_windows=False,
-        record=record,
     )
 
 

@@ -2,7 +2,7 @@
 a picture."""
 
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +21,8 @@ from kurskcli.exits import EXIT_USAGE
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from kurskcli.model import Claim, Dataset, Event, Quote
 
 
 @with_shared_options(header=True)
@@ -97,32 +99,27 @@ def timeline(
         render_timeline(con, items, ds)
 
     if svg or html:
-        write_pictures(rich, svg, html, force)
+        write_pictures(items, ds, svg, html, force)
         return
     out.emit_list(
         items, lambda r: output.record_dict(r, ds), lambda r: output.plain_item(r, ds), rich, output.ITEM_COLUMNS
     )
 
 
-def write_pictures(draw: Callable[["Console"], None], svg: Path | None, html: Path | None, force: bool) -> None:
-    """Draw once on a recording console, then save what it drew as SVG and/or HTML."""
-    import io
-
-    from kurskcli.render import make_console
+def write_pictures(
+    items: "Sequence[Event | Quote | Claim]", ds: "Dataset", svg: Path | None, html: Path | None, force: bool
+) -> None:
+    """Write the timeline chart as SVG and/or the page around it as HTML (``-``: standard output)."""
+    from kurskcli import picture
     from kurskcli.text import safe
 
     if svg and html and (svg.resolve() == html.resolve() or str(svg) == str(html) == "-"):
         raise Fail("--svg and --html name the same file", EXIT_USAGE)
-    # a picture has no terminal to take its width from: COLUMNS, else 100
-    con = make_console(io.StringIO(), "always", record=True, default_width=100)
-    draw(con)
+    title = "North Korean troops in the Kursk region: timeline"
     for target, kind in ((svg, "SVG"), (html, "HTML")):
         if target is None:
             continue
-        if kind == "SVG":
-            page = con.export_svg(title="kurskcli timeline", clear=False)
-        else:
-            page = con.export_html(clear=False)
+        page = (picture.timeline_svg if kind == "SVG" else picture.timeline_html)(items, ds, title=title)
         if str(target) == "-":
             sys.stdout.write(page)
             continue
