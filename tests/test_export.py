@@ -120,8 +120,9 @@ def test_jsonl_and_json_exports(run: Run, tmp_path: Path, bundled: Dataset) -> N
     r = run("export", "-", "--format", "jsonl")
     lines = [json.loads(line) for line in r.out.splitlines()]
     total = sum(len(t) for t in (bundled.sources, bundled.actors, bundled.quotes, bundled.claims, bundled.events))
-    assert r.code == 0 and len(lines) == total
-    assert {obj["type"] for obj in lines} == {"source", "actor", "quote", "claim", "event"}
+    assert r.code == 0 and len(lines) == total + 1  # and the line that describes the dataset
+    assert lines[0]["type"] == "dataset" and lines[0]["id"] == "kursk-2025"
+    assert {obj["type"] for obj in lines[1:]} == {"source", "actor", "quote", "claim", "event"}
     out = tmp_path / "claims.json"
     assert run("export", str(out), "--type", "claim").code == 0
     claims = json.loads(out.read_text("utf-8"))

@@ -76,11 +76,27 @@ def _read_document(path: str) -> object:
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
             return None
         with os.fdopen(os.dup(fd), "rb") as fh:
-            return json.loads(fh.read(MAX_BYTES))
+            data = fh.read(MAX_BYTES)
+        if path.lower().endswith((".jsonl", ".ndjson")):
+            return _lines_document(data)
+        return json.loads(data)
     except (OSError, ValueError, RecursionError):
         return None
     finally:
         os.close(fd)
+
+
+def _lines_document(data: bytes) -> dict[str, list[object]]:
+    """A JSON Lines dataset's records gathered by type, as a JSON dataset holds them."""
+    doc: dict[str, list[object]] = {}
+    for line in data.splitlines():
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and isinstance(obj.get("type"), str):
+            doc.setdefault(obj["type"] + "s", []).append(obj)
+    return doc
 
 
 def _is_id(value: object) -> bool:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import stat
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
-from kurskcli.env import max_data_bytes
+from kurskcli.env import max_data_bytes, max_total_bytes
 from kurskcli.exits import EXIT_DATAERR, EXIT_NOINPUT
 from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span, Witness
 from kurskcli.text import fold_space
@@ -22,6 +23,7 @@ from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS
 BUNDLED_NAME = "kursk-2025.json"
 BUNDLED_ORIGIN = "<bundled>/" + BUNDLED_NAME
 SCHEMA_MAJOR = "1"
+SCHEMA_VERSION = "1.0"  # what a dataset this tool writes declares
 MAX_PROBLEMS = 20
 
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -122,6 +124,79 @@ def decode_json(data: bytes, origin: str) -> Any:
         raise DatasetError([Problem(origin, "$", f"invalid JSON: {exc}")]) from None
 
 
+def _decode_line(ck: _Checker, raw: bytes, where: str) -> Any:
+    """One line of a JSON Lines file, as strictly as a whole file; None (with a problem noted) if bad."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        ck.add(where, f"invalid UTF-8 at column {exc.start + 1}")
+        return None
+    try:
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        ck.add(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
+    except RecursionError:
+        ck.add(where, "JSON nested too deeply")
+    except ValueError as exc:
+        ck.add(where, f"invalid JSON: {exc}")
+    return None
+
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def read_lines(
+    path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """The lines of a regular file of at most ``limit`` bytes, numbered from 1, read as they are
+    needed; like ``read_limited``, with its fingerprint added to ``seen`` once it is read."""
+    if limit is None:
+        limit = max_data_bytes()
+    fh = _open_regular(path, limit)
+    with fh:
+        st = os.fstat(fh.fileno())
+        head = os.pread(fh.fileno(), SAMPLE_BYTES, 0)
+        tail = os.pread(fh.fileno(), SAMPLE_BYTES, max(st.st_size - SAMPLE_BYTES, SAMPLE_BYTES))
+        total = 0
+        try:
+            for number, line in enumerate(fh, 1):
+                total += len(line)
+                if total > limit:
+                    raise DataFileError(f"{path}: more than the {limit:,}-byte limit")
+                yield number, line
+        except OSError as exc:
+            raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if seen is not None:
+        seen.append(fingerprint_of(path, st, head + tail))
+
+
+def _open_regular(path: Path, limit: int) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file within ``limit`` bytes; else DataFileError."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DataFileError(f"{path}: is a directory, not a dataset file")
+    if not stat.S_ISREG(st.st_mode):
+        raise DataFileError(f"{path}: not a regular file")
+    if st.st_size > limit:
+        raise DataFileError(
+            f"{path}: {st.st_size:,} bytes is more than the {limit:,}-byte limit "
+            "(set KURSKCLI_MAX_DATA_BYTES to raise it)"
+        )
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        fh.close()
+        raise DataFileError(f"{path}: not a regular file")
+    return fh
+
+
 SAMPLE_BYTES = 64 * 1024
 
 
@@ -158,29 +233,13 @@ def read_limited(path: Path, limit: int | None = None, *, seen: list[list[Any]] 
     """
     if limit is None:
         limit = max_data_bytes()
+    fh = _open_regular(path, limit)
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise DataFileError(f"{path}: is a directory, not a dataset file")
-    if not stat.S_ISREG(st.st_mode):
-        raise DataFileError(f"{path}: not a regular file")
-    if st.st_size > limit:
-        raise DataFileError(
-            f"{path}: {st.st_size:,} bytes is more than the {limit:,}-byte limit "
-            "(set KURSKCLI_MAX_DATA_BYTES to raise it)"
-        )
-    try:
-        with open(path, "rb") as fh:
+        with fh:
             st = os.fstat(fh.fileno())  # the file actually opened, before a byte of it is read
-            if not stat.S_ISREG(st.st_mode):
-                raise DataFileError(f"{path}: not a regular file")
             # read(n) allocates n bytes up front: ask for the size stat() gave, plus one byte
             # to notice a file that grew past the limit since.
-            data = fh.read(min(st.st_size, limit) + 1)
+            data: bytes = fh.read(min(st.st_size, limit) + 1)
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(data) > limit:
@@ -315,6 +374,9 @@ def _encodable(text: str) -> bool:
     return True
 
 
+Items = Iterable[tuple[str, dict[str, Any]]]  # records, each with where it is (a JSON path, or a line)
+
+
 def _items(ck: _Checker, doc: dict[str, Any], key: str, base: str = "$") -> list[tuple[str, dict[str, Any]]]:
     """The objects of the array ``doc[key]`` (missing: none), each with its JSON path under ``base``."""
     value = doc.get(key, [])
@@ -406,6 +468,26 @@ class _Build:
         self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
         self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
         self.date_checks: list[tuple[_Checker, str, str, list[Witness]]] = []
+        self.total = self.left = max_total_bytes()  # for all the user's files together
+        self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
+
+    def budget(self, path: Path) -> int:
+        """The most ``path`` may hold: the per-file limit, or what is left of the total."""
+        per_file = max_data_bytes()
+        if self.left >= per_file:
+            return per_file
+        with contextlib.suppress(OSError):
+            size = os.stat(path).st_size
+            if size > self.left:
+                raise DataFileError(
+                    f"{path}: {size:,} bytes would pass the {self.total:,}-byte limit on all dataset files "
+                    "and source texts together (set KURSKCLI_MAX_TOTAL_BYTES to raise it)"
+                )
+        return self.left
+
+    def spent(self) -> None:
+        """Take what the last file read cost from what is left."""
+        self.left = self.total - sum(fp[3] for fp in self.ds.files) - self.reserved
 
     def reader(self, base: Path | None) -> Callable[[str], bytes]:
         """How a document's files are read: from the package (``base`` None) or from ``base``.
@@ -417,7 +499,9 @@ class _Build:
         folder = base
 
         def from_folder(name: str) -> bytes:
-            return read_limited(folder / name, seen=self.ds.files)
+            data = read_limited(folder / name, self.budget(folder / name), seen=self.ds.files)
+            self.spent()
+            return data
 
         return from_folder
 
@@ -448,22 +532,73 @@ class _Build:
             return ck
         info = doc.get("dataset")
         if ck.obj(info, "$.dataset", ("id", "version", "title"), ("description", "license")):
-            ident = ck.ident(info, "id", "$.dataset")
-            ver = ck.string(info, "version", "$.dataset")
-            title = ck.string(info, "title", "$.dataset")
-            desc = ck.string(info, "description", "$.dataset", nullable=True) or ""
-            lic = ck.string(info, "license", "$.dataset", nullable=True)
-            if ident and ver and title:
-                self.ds.infos.append(DatasetInfo(ident, ver, title, desc, version or "", origin, lic))
-        self._sources(ck, doc, base)
-        self._actors(ck, doc)
-        self._quotes(ck, doc)
-        self._claims(ck, doc)
-        self._events(ck, doc)
+            self._info(ck, info, "$.dataset", version)
+        self._sources(ck, _items(ck, doc, "sources"), base)
+        self._actors(ck, _items(ck, doc, "actors"))
+        self._quotes(ck, _items(ck, doc, "quotes"))
+        self._claims(ck, _items(ck, doc, "claims"))
+        self._events(ck, _items(ck, doc, "events"))
         return ck
 
-    def _sources(self, ck: _Checker, doc: dict[str, Any], base: Path | None) -> None:
-        for path, d in _items(ck, doc, "sources"):
+    def _info(self, ck: _Checker, info: dict[str, Any], path: str, version: str | None) -> None:
+        ident = ck.ident(info, "id", path)
+        ver = ck.string(info, "version", path)
+        title = ck.string(info, "title", path)
+        desc = ck.string(info, "description", path, nullable=True) or ""
+        lic = ck.string(info, "license", path, nullable=True)
+        if ident and ver and title:
+            self.ds.infos.append(DatasetInfo(ident, ver, title, desc, version or "", ck.origin, lic))
+
+    def add_lines(self, lines: Iterable[tuple[int, bytes]], origin: str, base: Path) -> _Checker:
+        """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
+        "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
+        checked and dropped as it is read: only the records built from it are kept."""
+        ck = _Checker(origin)
+        handlers: dict[str, Callable[[Items], None]] = {
+            "source": lambda items: self._sources(ck, items, base),
+            "actor": lambda items: self._actors(ck, items),
+            "quote": lambda items: self._quotes(ck, items),
+            "claim": lambda items: self._claims(ck, items),
+            "event": lambda items: self._events(ck, items),
+        }
+        started = False
+        for number, raw in lines:
+            if not raw.strip():
+                continue
+            where = f"line {number}"
+            obj = _decode_line(ck, raw, where)
+            if obj is None:
+                continue
+            if not isinstance(obj, dict):
+                ck.add(where, f"expected an object, got {_kind(obj)}")
+                continue
+            kind = obj.get("type")
+            if not started:
+                started = True
+                if kind != "dataset":
+                    ck.add(where, 'the first line must describe the dataset: {"type": "dataset", ...}')
+                    return ck
+                if ck.obj(obj, where, ("type", "schema_version", "id", "version", "title"), ("description", "license")):
+                    version = ck.string(obj, "schema_version", where)
+                    if version is not None and version.split(".")[0] != SCHEMA_MAJOR:
+                        ck.add(f"{where}.schema_version", f"unsupported schema version {version!r}")
+                        return ck
+                    self._info(ck, obj, where, version)
+                continue
+            handler = handlers.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                ck.add(f"{where}.type", f"expected one of {', '.join(handlers)}, got {kind!r}")
+                continue
+            handler([(where, {k: v for k, v in obj.items() if k != "type"})])
+            if len(ck.problems) > 100 * MAX_PROBLEMS:
+                ck.add(where, "too many problems; stopped reading")
+                break
+        if not started:
+            ck.add("$", "the file is empty")
+        return ck
+
+    def _sources(self, ck: _Checker, items: Items, base: Path | None) -> None:
+        for path, d in items:
             if not ck.obj(d, path, _SOURCE_FIELDS, _SOURCE_OPT):
                 continue
             sid = ck.ident(d, "id", path)
@@ -494,8 +629,8 @@ class _Build:
                     note=ck.string(d, "note", path, nullable=True),
                 )
 
-    def _actors(self, ck: _Checker, doc: dict[str, Any]) -> None:
-        for path, d in _items(ck, doc, "actors"):
+    def _actors(self, ck: _Checker, items: Items) -> None:
+        for path, d in items:
             if not ck.obj(d, path, ("id", "name", "kind"), ("role", "affiliation", "aliases")):
                 continue
             aid = ck.ident(d, "id", path)
@@ -516,8 +651,8 @@ class _Build:
             if aid and name and kind and self.claim_id(ck, path, aid):
                 self.ds.actors[aid] = Actor(aid, name, kind, role, aff, tuple(aliases), ck.origin)
 
-    def _quotes(self, ck: _Checker, doc: dict[str, Any]) -> None:
-        for path, d in _items(ck, doc, "quotes"):
+    def _quotes(self, ck: _Checker, items: Items) -> None:
+        for path, d in items:
             if not ck.obj(
                 d,
                 path,
@@ -559,8 +694,8 @@ class _Build:
                     note,
                 )
 
-    def _claims(self, ck: _Checker, doc: dict[str, Any]) -> None:
-        for path, d in _items(ck, doc, "claims"):
+    def _claims(self, ck: _Checker, items: Items) -> None:
+        for path, d in items:
             if not ck.obj(
                 d,
                 path,
@@ -609,8 +744,8 @@ class _Build:
                     fold_space(context),
                 )
 
-    def _events(self, ck: _Checker, doc: dict[str, Any]) -> None:
-        for path, d in _items(ck, doc, "events"):
+    def _events(self, ck: _Checker, items: Items) -> None:
+        for path, d in items:
             if not ck.obj(d, path, ("id", "title", "sources"), ("date", "summary", "actors", "type", "dated_by")):
                 continue
             eid = ck.ident(d, "id", path)
@@ -699,8 +834,17 @@ def load_dataset(
         checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))
     for p in paths:
         path = Path(p)
-        doc = decode_json(read_limited(path, seen=build.ds.files), str(path))
-        checkers.append(build.add_document(doc, str(path), path.parent))
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            lines = read_lines(path, build.budget(path), seen=build.ds.files)
+            with contextlib.suppress(OSError):
+                build.reserved = os.stat(path).st_size  # its source texts count against what is left
+            build.spent()
+            checkers.append(build.add_lines(lines, str(path), path.parent))
+            build.reserved = 0
+        else:
+            doc = decode_json(read_limited(path, build.budget(path), seen=build.ds.files), str(path))
+            checkers.append(build.add_document(doc, str(path), path.parent))
+        build.spent()
     build.finish()
     problems = [prob for ck in checkers for prob in ck.problems]
     if problems:

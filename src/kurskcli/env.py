@@ -1,7 +1,8 @@
 """What kurskcli reads from the environment: where things are, and the settings.
 
 KURSKCLI_DATA names extra dataset files; XDG_CACHE_HOME (else HOME) places the cache folder;
-KURSKCLI_CACHE=off turns the cache off; KURSKCLI_MAX_DATA_BYTES bounds a dataset file. Each
+KURSKCLI_CACHE=off turns the cache off; KURSKCLI_MAX_DATA_BYTES bounds a dataset file and
+KURSKCLI_MAX_TOTAL_BYTES all of them together. Each
 is read when it is needed, and a value that cannot be used is a SettingError (exit 2) that
 names the variable. Standard library only, cheap to import.
 """
@@ -12,6 +13,7 @@ import stat
 from pathlib import Path
 
 DEFAULT_MAX_DATA_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 _ON = ("", "1", "on", "yes", "true")
 _OFF = ("0", "off", "no", "false")
 
@@ -28,14 +30,23 @@ def data_paths() -> list[Path]:
 
 def max_data_bytes() -> int:
     """The largest dataset or source file to read (KURSKCLI_MAX_DATA_BYTES, else 256 MiB)."""
-    raw = os.environ.get("KURSKCLI_MAX_DATA_BYTES")
+    return _bytes_setting("KURSKCLI_MAX_DATA_BYTES", DEFAULT_MAX_DATA_BYTES)
+
+
+def max_total_bytes() -> int:
+    """The most to read in all, over every dataset file and source text of one run
+    (KURSKCLI_MAX_TOTAL_BYTES, else 1 GiB)."""
+    return _bytes_setting("KURSKCLI_MAX_TOTAL_BYTES", DEFAULT_MAX_TOTAL_BYTES)
+
+
+def _bytes_setting(name: str, default: int) -> int:
+    raw = os.environ.get(name)
     if raw is None:
-        return DEFAULT_MAX_DATA_BYTES
+        return default
     text = raw.strip().replace("_", "")
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise SettingError(
-            f"KURSKCLI_MAX_DATA_BYTES={raw!r} is not a whole number of bytes above 0 "
-            f"(unset it for the default, {DEFAULT_MAX_DATA_BYTES})"
+            f"{name}={raw!r} is not a whole number of bytes above 0 (unset it for the default, {default})"
         )
     return int(text)
 

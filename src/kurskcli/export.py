@@ -45,9 +45,68 @@ def write_json(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
 
 
 def write_jsonl(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
-    for rec in records:
-        out.write(json.dumps(record_dict(rec, ds), ensure_ascii=False))
+    """A JSON Lines dataset: a line describing it, then one record a line in the dataset format
+    (source texts inline), so that the file loads with ``--data`` as it is."""
+    for obj in dataset_lines(records, ds):
+        out.write(json.dumps(obj, ensure_ascii=False))
         out.write("\n")
+
+
+def dataset_lines(records: Sequence[Record], ds: Dataset) -> Iterable[dict[str, Any]]:
+    from kurskcli.dataset import SCHEMA_VERSION
+
+    infos = ds.infos
+    described = ", ".join(f"{i.id} {i.version}" for i in infos) or "no dataset"
+    head = {
+        "type": "dataset",
+        "schema_version": SCHEMA_VERSION,
+        "id": infos[0].id if len(infos) == 1 else ".".join(i.id for i in infos)[:120] or "export",
+        "version": infos[0].version if len(infos) == 1 else "1",
+        "title": infos[0].title if len(infos) == 1 else f"Export of {described}",
+        "description": infos[0].description if len(infos) == 1 else f"Records merged from {described}.",
+        "license": infos[0].license if len(infos) == 1 else None,
+    }
+    yield {k: v for k, v in head.items() if v}
+    for rec in records:
+        yield {"type": rec.type, **dataset_fields(rec)}
+
+
+def _dated(rec: Quote | Claim | Event | Source) -> dict[str, Any]:
+    return {"date": rec.date} if rec.date is not None else {}
+
+
+def _span_obj(span: Any) -> dict[str, Any]:
+    return {"id": span.source, "start": span.start, "end": span.end}
+
+
+def dataset_fields(rec: Record) -> dict[str, Any]:
+    """A record's fields as a dataset file writes them (docs/dataset: the loader's input)."""
+    if isinstance(rec, Source):
+        out: dict[str, Any] = {"id": rec.id, "title": rec.title, "author": rec.author, **_dated(rec)}
+        for name in ("author_actor", "publisher", "language", "url", "channel", "note", "sha256"):
+            if getattr(rec, name) is not None:
+                out[name] = getattr(rec, name)
+        return {**out, "stored": rec.stored, "text": rec.text}
+    if isinstance(rec, Actor):
+        out = {"id": rec.id, "name": rec.name, "kind": rec.kind, "aliases": list(rec.aliases)}
+        return out | {k: v for k, v in (("role", rec.role), ("affiliation", rec.affiliation)) if v is not None}
+    if isinstance(rec, Quote):
+        out = {"id": rec.id, "speaker": rec.speaker, **_dated(rec), "text": rec.text, "kind": rec.kind}
+        for name in ("via", "context", "language", "renders", "note"):
+            if getattr(rec, name):
+                out[name] = getattr(rec, name)
+        return {**out, "source": _span_obj(rec.span)}
+    if isinstance(rec, Claim):
+        out = {"id": rec.id, "claimant": rec.claimant, "kind": rec.kind, **_dated(rec), "text": rec.text}
+        out |= {"verbatim": rec.verbatim, "status": rec.status, "disputed_by": list(rec.disputed_by)}
+        out |= {"actors": list(rec.actors)} | ({"context": rec.context} if rec.context else {})
+        return {**out, "source": _span_obj(rec.span)}
+    assert isinstance(rec, Event)
+    out = {"id": rec.id, "title": rec.title, **_dated(rec), "summary": rec.summary, "actors": list(rec.actors)}
+    out["sources"] = [_span_obj(s) for s in rec.spans]
+    if rec.dated_by:
+        out["dated_by"] = [{"date": w.date, "source": _span_obj(w.span)} for w in rec.dated_by]
+    return out
 
 
 # ----------------------------------------------------------------------------- CSV

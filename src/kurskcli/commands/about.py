@@ -47,7 +47,7 @@ def about(
     """Show where the data comes from: datasets, sources, hashes and counts.
 
     \b
-    Example:
+    Examples:
       kurskcli about --json | jq '.sources[0].sha256'
     """
     ds = inputs.load()
