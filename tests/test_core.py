@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kurskcli import load_dataset, resolve_actor, search, timeline
 from kurskcli.check import check_quote
@@ -100,3 +102,12 @@ def test_actor_summary(mini: Dataset) -> None:
 def test_api_is_importable_from_the_package() -> None:
     ds = load_dataset()
     assert resolve_actor(ds, "Путин").id == "putin"
+
+
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u2028\u3000\u200bxyé"), max_size=40))
+def test_fold_space_is_the_regular_expression_it_replaced(text: str) -> None:
+    import re
+
+    from kurskcli.text import fold_space
+
+    assert fold_space(text) == re.sub(r"\s+", " ", text).strip()

@@ -29,15 +29,18 @@ _PUNCT_MAP = str.maketrans(
         "\u00a0": " ",
     }
 )
-_WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Hangul syllables decompose under NFKD; they must be recomposed, not stripped.
 _COMBINING_KEEP = re.compile(r"[\u1100-\u11ff]")
 
 
 def fold_space(text: str) -> str:
-    """Collapse every run of white space into one space and trim the ends."""
-    return _WS.sub(" ", text).strip()
+    """Collapse every run of white space into one space and trim the ends.
+
+    ``str.split`` and the regular expression ``\\s+`` know the same white space (``str.isspace``);
+    the split is several times faster, which a large dataset's load feels (see the benchmarks).
+    """
+    return " ".join(text.split())
 
 
 def fold(text: str) -> str:
