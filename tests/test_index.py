@@ -266,6 +266,10 @@ def test_any_bytes_as_the_saved_index_never_change_an_answer(
             at, bit = damage
             raw[at % len(raw)] ^= 1 << bit
             saved.write_bytes(bytes(raw))
+        stored = index.stored_dataset([MINI], True)  # before search rebuilds it: whatever it read, it is right or None
+        if stored is not None:
+            full = load_dataset([MINI])
+            assert stored.records() == full.records() and stored.sources == full.sources
         hits, _ = index.search([MINI], True, "the bridge", limit=None)
         assert [(h.record, h.score) for h in hits] == expected
     finally:
@@ -660,3 +664,46 @@ def test_show_reads_only_the_parts_of_a_long_source_it_needs_and_gets_the_same_p
         assert got.out == want.out, qid
         parts = -(-len(doc["sources"][0]["text"]) // index.PART)
         assert 1 <= len(read) <= 3 < parts, (qid, read, parts)  # a few parts of many
+
+
+EVERY_COMMAND = [
+    ["timeline", "--quotes", "--claims", "--json"],
+    ["timeline", "--quotes"],
+    ["quote", "petrov", "--json"],
+    ["quote", "putin"],
+    ["claims", "--json"],
+    ["actors", "--json"],
+    ["actor", "petrov"],
+    ["check", "the bridge will open in spring", "--json"],
+    ["check", "we will never forget our friends"],
+    ["read", "mini-src"],
+    ["read", "--json"],
+    ["about", "--json"],
+    ["export", "-", "--format", "jsonl"],
+]
+
+
+def test_every_command_reads_a_saved_store_instead_of_the_files(
+    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    off = {"KURSKCLI_CACHE": "off"}
+    expected = [run(*args, "--data", str(data), env=off) for args in EVERY_COMMAND]
+    assert all(r.code in (0, 1) for r in expected), [r.err for r in expected]
+    # no store yet: the files are read, and nothing is built by these commands
+    assert run("quote", "petrov", "--data", str(data)).code == 0 and caches(private_cache) == []
+    assert run("search", "bridge", "--data", str(data)).code == 0  # builds the store
+
+    def no_loading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("the dataset was read again")
+
+    with monkeypatch.context() as m:
+        m.setattr("kurskcli.dataset.load_dataset", no_loading)
+        for args, want in zip(EVERY_COMMAND, expected, strict=True):
+            got = run(*args, "--data", str(data))
+            assert (got.code, got.out, got.err) == (want.code, want.out, want.err), args
+    # verify always reads the files themselves; an edited file means the files again
+    assert run("verify", "--data", str(data)).code == 0
+    doc = json.loads(data.read_text("utf-8"))
+    doc["actors"][0]["name"] = "Pyotr Petrov-Vodkin"
+    data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert "Pyotr Petrov-Vodkin" in run("actor", "petrov", "--data", str(data)).out

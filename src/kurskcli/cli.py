@@ -135,6 +135,14 @@ class DataSource:
         return [*data_paths(), *self.data]
 
     def load(self, verify_hashes: bool = False) -> "Dataset":
+        """Every record. User datasets come from their store when one is saved and current
+        (reading it is faster than reading and checking the files); ``verify_hashes`` (as
+        `verify` asks) always reads the files themselves."""
+        if self._dataset is None and not verify_hashes and self._stored():
+            from kurskcli import index
+            from kurskcli.errors import debug_note
+
+            self._dataset = index.stored_dataset(self.paths(), self.bundled, debug_note)
         if self._dataset is None:
             from kurskcli.dataset import load_dataset
 

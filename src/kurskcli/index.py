@@ -42,13 +42,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kurskcli import __version__
 from kurskcli.dates import DateRange, iso
 from kurskcli.env import private_cache_dir
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, Span, Witness
+from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span, Witness
 from kurskcli.searcher import TYPE_ORDER, Hits, IndexBase, SearchIndex, normalize_query
 
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/4"
+FORMAT = "kurskcli-search-index/5"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -162,7 +162,7 @@ def _digest(*parts: bytes | str | int) -> bytes:
     return h.digest()
 
 
-_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths")
+_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths", "infos")
 PART = 65536  # source texts are stored in parts of this many characters, so that a passage reads one or two
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
@@ -277,6 +277,32 @@ class DiskIndex(IndexBase):
             return self.record_at(int(row[0]))
         return self._sources().get(record_id)  # without its text, like every source here
 
+    def dataset(self) -> Dataset:
+        """Everything the store holds, as a full load would give it: every record in the order
+        it was read, every source with its whole text, and what each dataset file says of itself."""
+        ds = Dataset()
+        ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
+        rows = self.con.execute("SELECT rid, id, data, fields, digest FROM records ORDER BY rid")
+        expected = 0
+        for rid, rec_id, data, fields, digest in rows:
+            if rid != expected or digest != _digest(rid, rec_id, data, fields):
+                raise CacheUnusable(f"record {rid} is missing or does not match its digest")
+            expected += 1
+            rec = unpack(self.type_of(rid), json.loads(data))
+            if rec.id != rec_id:
+                raise CacheUnusable(f"record {rid} holds another id")
+            table: dict[str, Any] = getattr(ds, rec.type + "s")
+            table[rec.id] = rec
+        if expected != self.size:
+            raise CacheUnusable("records are missing")
+        lengths: dict[str, int] = json.loads(self.meta["lengths"])
+        for src in self._sources().values():
+            text = "".join(self.part_of(src.id, part) for part in range(-(-lengths[src.id] // PART)))
+            if len(text) != lengths[src.id]:
+                raise CacheUnusable(f"the text of {src.id!r} has the wrong length")
+            ds.sources[src.id] = src._replace(text=text)
+        return ds
+
     def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
         """What ``records`` need to be shown as a full load would show them: every actor, every
         source, and the other renderings of each quote; with ``texts``, the parts of the source
@@ -383,12 +409,13 @@ def write(
     deps: Sequence[list[Any]],
     progress: Progress | None = None,
     sources: Sequence[Source] = (),
+    infos: Sequence[DatasetInfo] = (),
 ) -> None:
     """Write ``index`` to ``target`` (mode 0600) atomically: a private temporary file, then a rename."""
     from kurskcli.files import write_atomically
 
     def fill(tmp: Path, _fd: int) -> None:
-        _fill(index, tmp, key, deps, progress, sources)
+        _fill(index, tmp, key, deps, progress, sources, infos)
 
     write_atomically(target, fill, force=True, mode=0o600)
 
@@ -400,6 +427,7 @@ def _fill(
     deps: Sequence[list[Any]],
     progress: Progress | None,
     sources: Sequence[Source],
+    infos: Sequence[DatasetInfo],
 ) -> None:
     import sqlite3
 
@@ -445,6 +473,7 @@ def _fill(
             "renderings": json.dumps(_groups(index.records)),
             "sources": json.dumps([pack(src._replace(text="")) for src in sources], ensure_ascii=False),
             "lengths": json.dumps({src.id: len(src.text) for src in sources}),
+            "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
         }
         meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -541,6 +570,28 @@ def lookup(
     return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug)
 
 
+def stored_dataset(
+    paths: Sequence[Path], bundled: bool, debug: Callable[[str], None] = lambda message: None
+) -> Dataset | None:
+    """The whole dataset from the store of ``paths`` (and the bundled data), if one is saved and
+    current; None otherwise (the caller reads the files; nothing is built here)."""
+    folder, _ = private_cache_dir()
+    target = folder / _name(paths, bundled) if folder is not None else None
+    if target is None or not os.path.lexists(target):
+        return None
+    import sqlite3
+
+    try:
+        disk = _open(target, _current_key(paths, bundled))
+        try:
+            return disk.dataset()
+        finally:
+            disk.con.close()
+    except (sqlite3.Error, *_DAMAGE) as exc:
+        debug(f"not using the saved search index: {exc}")
+        return None
+
+
 def _through_store(
     paths: Sequence[Path],
     bundled: bool,
@@ -601,7 +652,7 @@ def _through_store(
         from kurskcli.files import OutputFileError
 
         try:
-            write(index, target, key, deps, progress, list(ds.sources.values()))
+            write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
         except (OSError, OutputFileError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")
