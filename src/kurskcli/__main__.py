@@ -3,13 +3,13 @@
 Shell completion (``kurskcli __complete ...``) is answered here, before the CLI and Typer
 are imported, so that pressing Tab stays fast.
 
-Two things here are about start-up time, measured with ``benchmarks/startup.py``:
+Two things here are about start-up time, as ``benchmarks/startup.py`` measures it:
 
 * The cyclic garbage collector is off while modules load (imports make many objects and
   no garbage), then the loaded objects are frozen out of its way and it is turned back on
-  for the command itself. Its passes over the import-time objects cost about 0.1 T.
+  for the command itself, so that its passes over the import-time objects are not paid for.
 * A command that has finished and flushed its output leaves with ``os._exit``, skipping the
-  interpreter's teardown of every module and object (about 0.15 T), but only when nothing
+  interpreter's teardown of every module and object, but only when nothing
   depends on that teardown: no ``atexit`` handler is registered (coverage tools, for one,
   register them), no other thread runs, and ``KURSKCLI_DEBUG`` is unset. Otherwise, and
   when ``cli.main`` is called from Python, the normal ``SystemExit`` path runs.
