@@ -274,17 +274,18 @@ def marks(dataset: Dataset, source_id: str) -> list[Mark]:
     return sorted(out, key=lambda m: (m.start, -m.end, m.record.id))
 
 
+def mark_edges(found: Sequence[Mark]) -> list[tuple[int, bool, Mark]]:
+    """Where each mark opens and closes, (position, opens, mark), in reading order: at one place,
+    what ends closes before what begins, inner spans close before outer ones and open after them."""
+    edges = [(m.start, True, m) for m in found] + [(m.end, False, m) for m in found]
+    return sorted(edges, key=lambda e: (e[0], e[1], -e[2].end if e[1] else -e[2].start))
+
+
 def marked_text(text: str, found: Sequence[Mark]) -> str:
-    """``text`` with ``[[id]]`` before and ``[[/id]]`` after each mark; at one place, what ends
-    is closed before what begins, inner spans close before outer ones."""
-    at: dict[int, list[tuple[int, int, str]]] = {}
-    for m in found:
-        at.setdefault(m.start, []).append((1, -m.end, f"[[{m.record.id}]]"))
-        at.setdefault(m.end, []).append((0, -m.start, f"[[/{m.record.id}]]"))
+    """``text`` with ``[[id]]`` before and ``[[/id]]`` after each mark."""
     parts, last = [], 0
-    for pos in sorted(at):
-        parts.append(text[last:pos])
-        parts.extend(tag for _, _, tag in sorted(at[pos]))
+    for pos, opens, m in mark_edges(found):
+        parts += [text[last:pos], f"[[{m.record.id}]]" if opens else f"[[/{m.record.id}]]"]
         last = pos
     parts.append(text[last:])
     return "".join(parts)

@@ -637,10 +637,8 @@ def render_reading(con: Console, src: Source, marks: Sequence[Mark]) -> None:
     label; where spans nest, the innermost colours the words."""
     from rich.text import Text
 
-    events: dict[int, list[tuple[int, int, Mark]]] = {}
-    for m in marks:
-        events.setdefault(m.start, []).append((1, -m.end, m))
-        events.setdefault(m.end, []).append((0, -m.start, m))
+    from kurskcli.query import mark_edges
+
     body = Text()
     active: list[Mark] = []
     last = 0
@@ -650,15 +648,14 @@ def render_reading(con: Console, src: Source, marks: Sequence[Mark]) -> None:
             style = TYPE_STYLE[active[-1].record.type] if active else ""
             body.append(safe(src.text[a:b], keep_newlines=True), style=style)
 
-    for pos in sorted(events):
+    for pos, opens, m in mark_edges(marks):
         chunk(last, pos)
         last = pos
-        for opens, _, m in sorted(events[pos], key=lambda e: (e[0], e[1])):
-            if opens:
-                body.append(f"[{m.record.id}] ", style="dim")
-                active.append(m)
-            elif m in active:
-                active.remove(m)
+        if opens:
+            body.append(f"[{m.record.id}] ", style="dim")
+            active.append(m)
+        else:
+            active.remove(m)
     chunk(last, len(src.text))
     head = f"{src.author}, “{src.title}”, {src.publisher or 'n.p.'}, {src.date or 'n.d.'}"
     con.print(t(head, "bold"))
