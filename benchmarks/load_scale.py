@@ -1,0 +1,106 @@
+"""Loading a large user dataset, as ratios to reading the same file with Python's json module.
+
+Generates a dataset of N quotes (as search_scale.py does) as JSON and as JSON Lines, then runs,
+in fresh processes, side by side and alternating over --rounds rounds:
+
+* the baselines: `json.load` of the JSON file, and `json.loads` of the JSON Lines file line
+  by line;
+* `kurskcli verify` of each file (reading and checking every record);
+* `kurskcli quote ... --json` of each file with the store off (the files read every time);
+* the first `kurskcli search` (which reads the file and saves the store), and `quote --json`
+  once the store is saved.
+
+It prints the medians of time and peak RSS, and each command's ratio to its baseline.
+
+    python benchmarks/load_scale.py [--quotes 100000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MiB) of one child, read with wait4."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"failed: {' '.join(argv)}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quotes", type=int, default=100_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    py = sys.executable
+    kurskcli = [py, "-m", "kurskcli", "--no-bundled"]
+    with tempfile.TemporaryDirectory() as tmp:
+        make = [py, str(HERE / "search_scale.py"), "--make", str(args.quotes), "--into", tmp]
+        json_file = Path(subprocess.run(make, capture_output=True, text=True, check=True).stdout.strip())
+        jsonl_file = Path(tmp) / "gen.jsonl"
+        env = {**os.environ, "KURSKCLI_CACHE": "off", "KURSKCLI_MAX_DATA_BYTES": str(2**31)}
+        env["KURSKCLI_MAX_TOTAL_BYTES"] = str(2**32)
+        subprocess.run([*kurskcli, "--data", str(json_file), "export", str(jsonl_file)], env=env, check=True)
+        runs = {
+            "json.load (baseline)": [py, "-c", f"import json; json.load(open({str(json_file)!r}, 'rb'))"],
+            "json.loads per line (baseline)": [
+                py,
+                "-c",
+                f"import json\nfor line in open({str(jsonl_file)!r}, 'rb'): json.loads(line)",
+            ],
+            "verify, JSON": [*kurskcli, "--data", str(json_file), "verify"],
+            "verify, JSON Lines": [*kurskcli, "--data", str(jsonl_file), "verify"],
+            "quote --json, JSON, no store": [*kurskcli, "--data", str(json_file), "quote", "speaker-3", "--json"],
+            "quote --json, JSON Lines, no store": [
+                *kurskcli,
+                "--data",
+                str(jsonl_file),
+                "quote",
+                "speaker-3",
+                "--json",
+            ],
+        }
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        rss: dict[str, list[float]] = {name: [] for name in runs}
+        names = list(runs)
+        for i in range(args.rounds):
+            for name in names[i % len(names) :] + names[: i % len(names)]:
+                t, m = run(runs[name], env)
+                times[name].append(t)
+                rss[name].append(m)
+        with tempfile.TemporaryDirectory() as cache:
+            store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
+            first = run([*kurskcli, "--data", str(json_file), "search", "monumnet", "--json"], store_env)
+            stored = [run(runs["quote --json, JSON, no store"], store_env) for _ in range(args.rounds)]
+        base, base_lines = statistics.median(times[names[0]]), statistics.median(times[names[1]])
+        print(
+            f"{args.quotes:,} quotes: {json_file.stat().st_size / 1e6:.0f} MB of JSON, "
+            f"{jsonl_file.stat().st_size / 1e6:.0f} MB of JSON Lines; {args.rounds} rotating rounds\n"
+        )
+        print(f"{'run':<38} {'time s':>7} {'ratio':>6} {'peak MiB':>9}")
+        for name in names:
+            t = statistics.median(times[name])
+            ref = base_lines if "Lines" in name or "line" in name else base
+            print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {max(rss[name]):>9.0f}")
+        print(f"{'first search, JSON (saves the store)':<38} {first[0]:>7.2f} {first[0] / base:>6.1f} {first[1]:>9.0f}")
+        t = statistics.median(s[0] for s in stored)
+        print(
+            f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"
+        )
+        print("\nratio: to json.load of the JSON file, or to json.loads per line for JSON Lines")
+
+
+if __name__ == "__main__":
+    main()
