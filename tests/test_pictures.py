@@ -34,6 +34,8 @@ def test_the_svg_is_a_chart_of_every_dated_item(run: Run, bundled: Dataset) -> N
     assert "rect" in shapes["e-laros-2024"] and "circle" not in shapes["e-laros-2024"]  # a range: a bar
     fade = next(g for g in items if g.get("data-id") == "e-kpa-arrival")  # "by 26 April": fading in
     assert any(child.get("fill") == "url(#fade)" for child in fade)
+    later = next(g for g in items if g.get("data-id") == "e-possible-summit")  # "2025-04-30/..": fading out
+    assert any(child.get("fill") == "url(#fadeout)" for child in later) and "circle" not in shapes["e-possible-summit"]
     assert root.find(f".//{SVG}g[@class='break']") is not None  # the quiet months are shortened, and say so
     legend = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "Russian Federation" in legend and "Democratic People’s Republic of Korea" in legend

@@ -2,7 +2,8 @@
 
 The chart puts each item (event, quote, claim) on its own row against a time axis: a day is a
 dot, a range a bar, and a range with an open start (``../2025-04-30``, "by 30 April") a bar
-that fades in from the left; uncertain dates (``?``, ``~``) are drawn dashed and hollow. The
+that fades in from the left, and one with an open end (``2025-04-30/..``) a bar that fades
+out to the right; uncertain dates (``?``, ``~``) are drawn dashed and hollow. The
 colour is the state the item's first actor belongs to (by affiliation), named in a legend.
 Long quiet stretches between dates are shortened and marked on the axis with a break, so that
 the days the article is about are not squeezed by a date months earlier.
@@ -49,6 +50,7 @@ class Item(NamedTuple):
     start: dt.date | None
     end: dt.date | None
     open_start: bool
+    open_end: bool
     uncertain: bool
 
 
@@ -99,6 +101,7 @@ def items_of(records: Sequence[Event | Quote | Claim], ds: Dataset) -> list[Item
                 start or end,
                 end or start,
                 start is None,
+                end is None,
                 d.uncertain,
             )
         )
@@ -150,11 +153,14 @@ def timeline_svg(records: Sequence[Event | Quote | Claim], ds: Dataset, *, title
         '<linearGradient id="fade" x1="0" x2="1" y1="0" y2="0">'
         '<stop offset="0" stop-color="#fff" stop-opacity="1"/><stop offset="1" stop-color="#fff" stop-opacity="0"/>'
         "</linearGradient>",
+        '<linearGradient id="fadeout" x1="0" x2="1" y1="0" y2="0">'
+        '<stop offset="0" stop-color="#fff" stop-opacity="0"/><stop offset="1" stop-color="#fff" stop-opacity="1"/>'
+        "</linearGradient>",
         "</defs>",
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
         f'<text x="16" y="28" font-size="16" font-weight="bold" fill="#000">{_x(title)}</text>',
         f'<text x="16" y="48" fill="#444">{len(items)} dated items · a dot is a day, a bar a range; '
-        "dashed and hollow: uncertain; fading in: “by” a date</text>",
+        "dashed and hollow: uncertain; fading in: by a date; fading out: after it</text>",
     ]
     for i, it in enumerate(items):
         y = TOP + i * ROW_H
@@ -206,6 +212,17 @@ def _row(it: Item, y: float, scale: Scale, fill: str, i: int) -> str:
             f'<rect x="{scale.x0}" y="{cy - 6}" width="{min(80, x2 - scale.x0):.1f}" height="12" fill="url(#fade)"/>'
         )
         parts.append(f'<rect x="{x2 - 3:.1f}" y="{cy - 7}" width="3" height="14" fill="{fill}"/>')
+    elif it.open_end:
+        # "after" a date: a solid start at the date, then a bar that fades out to the right
+        right = scale.x0 + scale.width
+        parts.append(f'<rect x="{x1:.1f}" y="{cy - 7}" width="3" height="14" fill="{fill}"/>')
+        parts.append(
+            f'<rect x="{x1:.1f}" y="{cy - 5}" width="{right - x1:.1f}" height="10" fill="{fill}" opacity="0.35"/>'
+        )
+        parts.append(
+            f'<rect x="{max(x1, right - 80):.1f}" y="{cy - 6}" width="{min(80, right - x1):.1f}" height="12" '
+            'fill="url(#fadeout)"/>'
+        )
     elif it.start == it.end:
         cx = (x1 + x2) / 2
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy}" r="6" fill="{body}" stroke="{fill}" stroke-width="2"{dash}/>')
