@@ -195,7 +195,8 @@ def _row(it: Item, y: float, scale: Scale, fill: str, i: int) -> str:
         parts.append(f'<rect x="0" y="{y - 4}" width="{WIDTH}" height="{ROW_H}" fill="#f3f3f3"/>')
     when = human_date(rec.date) if rec.date else "undated"
     parts.append(f'<text x="16" y="{y + 10}" fill="#000" font-weight="bold">{_x(when)}</text>')
-    parts.append(f'<text x="130" y="{y + 10}" fill="#555" font-size="10">{_x(rec.type)} · {_x(rec.id)}</text>')
+    id_x = max(130, 16 + 8 * len(when) + 10)  # after the date, which is bold, about 8 px a character
+    parts.append(f'<text x="{id_x}" y="{y + 10}" fill="#555" font-size="10">{_x(rec.type)} · {_x(rec.id)}</text>')
     for k, line in enumerate(_wrap(it.label)[:1]):
         parts.append(f'<text x="16" y="{y + 24 + 12 * k}" fill="#222">{_x(line)}</text>')
     cy = y + 12
