@@ -338,7 +338,7 @@ class _Checker:
             return None, DateRange(None, None)
 
     def span(self, value: Any, path: str) -> Span | None:
-        if not self.obj(value, path, ("id", "start", "end"), ()):
+        if not self.obj(value, path, *FIELDS["span"]):
             return None
         sid = self.ident(value, "id", path)
         start, end = value.get("start"), value.get("end")
@@ -395,11 +395,31 @@ def _items(ck: _Checker, doc: dict[str, Any], key: str, base: str = "$") -> list
 
 # ----------------------------------------------------------------------------- building
 
-_SOURCE_FIELDS = ("id", "title", "author")
-_SOURCE_OPT = (
-    *("type", "author_actor", "date", "publisher", "language", "file", "text", "sha256", "length", "url"),
-    *("stored", "channel", "note"),
-)
+# The dataset format, object by object: (required fields, optional fields), as the checks below
+# read them. The JSON Schema shipped beside the bundled data is tested to name exactly these.
+FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "document": (("schema_version", "dataset"), ("$schema", "sources", "actors", "quotes", "claims", "events")),
+    "dataset": (("id", "version", "title"), ("description", "license")),
+    "source": (
+        ("id", "title", "author"),
+        (
+            *("type", "author_actor", "date", "publisher", "language", "file", "text", "sha256", "length", "url"),
+            *("stored", "channel", "note"),
+        ),
+    ),
+    "actor": (("id", "name", "kind"), ("role", "affiliation", "aliases")),
+    "quote": (
+        ("id", "speaker", "text", "kind", "source"),
+        ("date", "via", "context", "language", "type", "renders", "note"),
+    ),
+    "claim": (
+        ("id", "kind", "text", "source"),
+        ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "context", "type"),
+    ),
+    "event": (("id", "title", "sources"), ("date", "summary", "actors", "type", "dated_by")),
+    "witness": (("date", "source"), ()),
+    "span": (("id", "start", "end"), ()),
+}
 SOURCE_STORED = ("full", "excerpts")
 SOURCE_CHANNELS = ("article", "speaker", "agency", "news", "reprint")
 
@@ -522,16 +542,14 @@ class _Build:
 
     def add_document(self, doc: Any, origin: str, base: Path | None) -> _Checker:
         ck = _Checker(origin)
-        if not ck.obj(
-            doc, "$", ("schema_version", "dataset"), ("$schema", "sources", "actors", "quotes", "claims", "events")
-        ):
+        if not ck.obj(doc, "$", *FIELDS["document"]):
             return ck
         version = ck.string(doc, "schema_version", "$")
         if version is not None and version.split(".")[0] != SCHEMA_MAJOR:
             ck.add("$.schema_version", f"unsupported schema version {version!r} (this tool reads {SCHEMA_MAJOR}.x)")
             return ck
         info = doc.get("dataset")
-        if ck.obj(info, "$.dataset", ("id", "version", "title"), ("description", "license")):
+        if ck.obj(info, "$.dataset", *FIELDS["dataset"]):
             self._info(ck, info, "$.dataset", version)
         self._sources(ck, _items(ck, doc, "sources"), base)
         self._actors(ck, _items(ck, doc, "actors"))
@@ -578,7 +596,8 @@ class _Build:
                 if kind != "dataset":
                     ck.add(where, 'the first line must describe the dataset: {"type": "dataset", ...}')
                     return ck
-                if ck.obj(obj, where, ("type", "schema_version", "id", "version", "title"), ("description", "license")):
+                required, optional = FIELDS["dataset"]
+                if ck.obj(obj, where, ("type", "schema_version", *required), optional):
                     version = ck.string(obj, "schema_version", where)
                     if version is not None and version.split(".")[0] != SCHEMA_MAJOR:
                         ck.add(f"{where}.schema_version", f"unsupported schema version {version!r}")
@@ -599,7 +618,7 @@ class _Build:
 
     def _sources(self, ck: _Checker, items: Items, base: Path | None) -> None:
         for path, d in items:
-            if not ck.obj(d, path, _SOURCE_FIELDS, _SOURCE_OPT):
+            if not ck.obj(d, path, *FIELDS["source"]):
                 continue
             sid = ck.ident(d, "id", path)
             title = ck.string(d, "title", path)
@@ -631,7 +650,7 @@ class _Build:
 
     def _actors(self, ck: _Checker, items: Items) -> None:
         for path, d in items:
-            if not ck.obj(d, path, ("id", "name", "kind"), ("role", "affiliation", "aliases")):
+            if not ck.obj(d, path, *FIELDS["actor"]):
                 continue
             aid = ck.ident(d, "id", path)
             name = ck.string(d, "name", path)
@@ -653,12 +672,7 @@ class _Build:
 
     def _quotes(self, ck: _Checker, items: Items) -> None:
         for path, d in items:
-            if not ck.obj(
-                d,
-                path,
-                ("id", "speaker", "text", "kind", "source"),
-                ("date", "via", "context", "language", "type", "renders", "note"),
-            ):
+            if not ck.obj(d, path, *FIELDS["quote"]):
                 continue
             qid = ck.ident(d, "id", path)
             speaker = ck.ident(d, "speaker", path)
@@ -696,12 +710,7 @@ class _Build:
 
     def _claims(self, ck: _Checker, items: Items) -> None:
         for path, d in items:
-            if not ck.obj(
-                d,
-                path,
-                ("id", "kind", "text", "source"),
-                ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "context", "type"),
-            ):
+            if not ck.obj(d, path, *FIELDS["claim"]):
                 continue
             cid = ck.ident(d, "id", path)
             claimant = ck.ident(d, "claimant", path, nullable=True)
@@ -746,7 +755,7 @@ class _Build:
 
     def _events(self, ck: _Checker, items: Items) -> None:
         for path, d in items:
-            if not ck.obj(d, path, ("id", "title", "sources"), ("date", "summary", "actors", "type", "dated_by")):
+            if not ck.obj(d, path, *FIELDS["event"]):
                 continue
             eid = ck.ident(d, "id", path)
             title = ck.string(d, "title", path)
@@ -778,7 +787,7 @@ class _Build:
         """An event's ``dated_by``: each source's own date, with the span where it gives it."""
         out = []
         for where, item in _items(ck, d, "dated_by", path):
-            if not ck.obj(item, where, ("date", "source"), ()):
+            if not ck.obj(item, where, *FIELDS["witness"]):
                 continue
             wdate, wdates = ck.date(item, where)
             span = ck.span(item.get("source"), f"{where}.source")
