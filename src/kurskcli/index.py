@@ -576,20 +576,29 @@ def stored_dataset(
     """The whole dataset from the store of ``paths`` (and the bundled data), if one is saved and
     current; None otherwise (the caller reads the files; nothing is built here)."""
     folder, _ = private_cache_dir()
-    target = folder / _name(paths, bundled) if folder is not None else None
-    if target is None or not os.path.lexists(target):
+    if folder is None:
         return None
+    answer = _ask(folder / _name(paths, bundled), paths, bundled, DiskIndex.dataset, debug)
+    return answer[0] if answer else None
+
+
+def _ask(
+    target: Path, paths: Sequence[Path], bundled: bool, on_disk: Callable[[DiskIndex], _T], debug: Callable[[str], None]
+) -> list[_T]:
+    """``[on_disk(store)]`` if the store at ``target`` is there, ours, intact and current; else ``[]``."""
+    if not os.path.lexists(target):
+        return []
     import sqlite3
 
     try:
         disk = _open(target, _current_key(paths, bundled))
         try:
-            return disk.dataset()
+            return [on_disk(disk)]
         finally:
             disk.con.close()
     except (sqlite3.Error, *_DAMAGE) as exc:
         debug(f"not using the saved search index: {exc}")
-        return None
+        return []
 
 
 def _through_store(
@@ -610,30 +619,13 @@ def _through_store(
         return in_memory(_load(paths, bundled, progress), None)
     name = _name(paths, bundled)
     target = folder / name
-    missing = object()
-
-    def saved() -> Any:
-        if not os.path.lexists(target):
-            return missing
-        import sqlite3
-
-        try:
-            disk = _open(target, _current_key(paths, bundled))
-            try:
-                return on_disk(disk)
-            finally:
-                disk.con.close()
-        except (sqlite3.Error, *_DAMAGE) as exc:
-            debug(f"not using the saved search index: {exc}")
-            return missing
-
-    answer = saved()
-    if answer is not missing:
-        return answer  # type: ignore[no-any-return]
+    answer = _ask(target, paths, bundled, on_disk, debug)
+    if answer:
+        return answer[0]
     with _build_lock(folder, name, warn):
-        answer = saved()  # built by another kurskcli while this one waited
-        if answer is not missing:
-            return answer  # type: ignore[no-any-return]
+        answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
+        if answer:
+            return answer[0]
         from kurskcli.files import sweep_stale
 
         sweep_stale(folder)
