@@ -109,7 +109,7 @@ def test_the_html_page_works_offline_and_its_filters_filter(
     page.evaluate("var b = document.getElementById('q'); b.value = ''; b.dispatchEvent(new Event('input'))")
     page.evaluate("var s = document.getElementById('actor'); s.value = 'putin'; s.dispatchEvent(new Event('change'))")
     putin = page.evaluate(visible)
-    assert putin == sum("putin" in picture._involved(r) for r in query.timeline(bundled, quotes=True, claims=True))
+    assert putin == sum("putin" in query.involved(r) for r in query.timeline(bundled, quotes=True, claims=True))
     page.evaluate("document.querySelector('input.type[value=quote]').click()")
     assert page.evaluate(visible) < putin  # quotes unticked
     width, height, _ = page.screenshot()

@@ -20,6 +20,7 @@ import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from kurskcli import query
 from kurskcli.dates import human_date, iso
 from kurskcli.model import Claim, Dataset, Event, Quote, Record
 from kurskcli.text import safe
@@ -286,7 +287,7 @@ def timeline_html(records: Sequence[Event | Quote | Claim], ds: Dataset, *, titl
     rows = []
     actors: dict[str, str] = {}
     for rec in records:
-        involved = _involved(rec)
+        involved = query.involved(rec)
         for a in involved:
             actors[a] = ds.name_of(a) or a
         src = ds.sources.get(_source_of(rec))
@@ -320,16 +321,6 @@ def timeline_html(records: Sequence[Event | Quote | Claim], ds: Dataset, *, titl
         count=len(records),
         script=_SCRIPT,
     )
-
-
-def _involved(rec: Record) -> list[str]:
-    if isinstance(rec, Quote):
-        return [a for a in (rec.speaker, rec.via) if a]
-    if isinstance(rec, Claim):
-        return [a for a in (rec.claimant, *rec.disputed_by, *rec.actors) if a]
-    if isinstance(rec, Event):
-        return list(rec.actors)
-    return []
 
 
 def _who(rec: Record, ds: Dataset) -> str:

@@ -135,12 +135,18 @@ def _within(d: DateRange, since: dt.date | None, until: dt.date | None) -> bool:
     return not (until is not None and (d.latest is None or d.latest > until))
 
 
-def involves(rec: Dated, actor_id: str) -> bool:
+def involved(rec: Dated) -> list[str]:
+    """The actors a record involves: an event's actors, a quote's speaker and who relayed it, a
+    claim's claimant, those who dispute it and those it mentions (see claim_role)."""
     if isinstance(rec, Event):
-        return actor_id in rec.actors
+        return list(rec.actors)
     if isinstance(rec, Quote):
-        return actor_id in (rec.speaker, rec.via)
-    return claim_role(rec, actor_id) is not None
+        return [a for a in (rec.speaker, rec.via) if a]
+    return [a for a in (rec.claimant, *rec.disputed_by, *rec.actors) if a]
+
+
+def involves(rec: Dated, actor_id: str) -> bool:
+    return actor_id in involved(rec)
 
 
 def claim_role(claim: Claim, actor_id: str) -> str | None:
