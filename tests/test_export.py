@@ -11,8 +11,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kurskcli.model import Dataset
 
@@ -446,3 +449,24 @@ def test_a_signal_during_a_sqlite_export_leaves_nothing_behind(tmp_path: Path, s
     assert proc.returncode == 128 + getattr(signal, sig)
     assert err == {"SIGTERM": "kurskcli: terminated\n", "SIGHUP": "kurskcli: hung up\n"}[sig]
     assert list(out.parent.iterdir()) == []
+
+
+_JSON_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _JSON_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_JSON_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_JSON_VALUES, min_size=1, max_size=5))
+def test_a_long_json_list_is_written_byte_for_byte_as_the_standard_library_writes_it(items: list[Any]) -> None:
+    import io
+
+    from kurskcli.output import LONG_JSON, write_json
+
+    long_list = (items * LONG_JSON)[:LONG_JSON]  # long enough for the fast writer
+    out = io.StringIO()
+    write_json(long_list, out)
+    assert out.getvalue() == json.dumps(long_list, ensure_ascii=False, indent=2) + "\n"
