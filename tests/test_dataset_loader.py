@@ -249,36 +249,3 @@ def test_a_sha256_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
     src["sha256"] = hashlib.sha256(b"the bridge will open in spring").hexdigest() + "\n"
     found = problems(write(tmp_path, doc))
     assert any("$.sources[0].sha256" in p and "64 lowercase hex digits" in p for p in found), found
-
-
-def test_the_shipped_json_schema_names_exactly_the_fields_the_loader_reads() -> None:
-    """One description of the format: the schema users validate against is held to the loader's."""
-    from importlib import resources
-
-    from kurskcli.dataset import FIELDS
-
-    schema = json.loads(resources.files("kurskcli.data").joinpath("schema.json").read_text("utf-8"))
-
-    def node(obj: dict[str, object]) -> dict[str, object]:
-        return obj.get("items", obj)  # type: ignore[return-value]
-
-    props = schema["properties"]
-    source_item = node(props["sources"])
-    quote_item = node(props["quotes"])
-    event_item = node(props["events"])
-    objects = {
-        "document": schema,
-        "dataset": props["dataset"],
-        "source": source_item,
-        "actor": node(props["actors"]),
-        "quote": quote_item,
-        "claim": node(props["claims"]),
-        "event": event_item,
-        "witness": node(event_item["properties"]["dated_by"]),
-        "span": quote_item["properties"]["source"],
-    }
-    for name, obj in objects.items():
-        required, optional = FIELDS[name]
-        assert set(obj.get("required", [])) == set(required), name
-        assert set(obj["properties"]) == set(required) | set(optional), name
-        assert obj.get("additionalProperties") is False, name

@@ -471,7 +471,7 @@ def test_ctrl_c_while_the_data_is_read_leaves_nothing(tmp_path: Path, private_ca
 
 @pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")
 def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: Path, private_cache: Path) -> None:
-    path = big_dataset(tmp_path, 15_000)  # enough to take over a second, when the bar appears
+    path = big_dataset(tmp_path, 60_000)  # enough to take over a second, when the bar appears
     cmd = f"{sys.executable} -m kurskcli --data {path} search item5 --color always"
     r = subprocess.run(
         ["script", "-qfec", cmd, "/dev/null"],

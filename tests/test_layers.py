@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kurskcli"
-MODEL = {"model", "dates", "text", "exits", "vocab"}
+MODEL = {"model", "dates", "text", "exits", "vocab", "schema"}
 CORE = {"env", "data", "dataset", "query", "searcher", "check", "index", "files"}
 PRESENTATION = {"output", "render", "export", "cite", "picture"}
 CLI = {"cli", "commands", "errors", "complete", "spec", "__main__"}

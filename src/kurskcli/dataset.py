@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from kurskcli.env import max_data_bytes, max_total_bytes
 from kurskcli.exits import EXIT_DATAERR, EXIT_NOINPUT
 from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span, Witness
 from kurskcli.text import fold_space
-from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS
+from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS, SOURCE_CHANNELS, SOURCE_STORED
 
 BUNDLED_NAME = "kursk-2025.json"
 BUNDLED_ORIGIN = "<bundled>/" + BUNDLED_NAME
@@ -27,6 +28,10 @@ SCHEMA_VERSION = "1.0"  # what a dataset this tool writes declares
 MAX_PROBLEMS = 20
 
 _SHA = re.compile(r"[0-9a-f]{64}")
+_VERSION = re.compile(r"1(\.[0-9]+)*")  # the schema versions this tool reads
+# A JSON escape of a UTF-16 surrogate: the only way a string can hold a lone one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+DECLARED_FROM_BYTES = 1 << 20  # files this large are checked against kurskcli.schema first
 
 
 class Problem(NamedTuple):
@@ -77,11 +82,13 @@ def _reject_constant(name: str) -> Any:
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key!r}")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
     return out
 
 
@@ -347,10 +354,63 @@ class _Checker:
             if not isinstance(num, int) or isinstance(num, bool) or num < 0:
                 self.add(f"{path}.{key}", "expected a whole number >= 0")
                 ok = False
-        if ok and start >= end:
-            self.add(path, f"empty or reversed span [{start}, {end})")
-            ok = False
-        return Span(sid, start, end) if ok and sid else None
+        return self.ordered(Span(sid, start, end), path) if ok and sid else None
+
+    def ordered(self, span: Span, path: str) -> Span | None:
+        """``span`` if it is not empty or reversed (no declaration can say so)."""
+        if span.start >= span.end:
+            self.add(path, f"empty or reversed span [{span.start}, {span.end})")
+            return None
+        return span
+
+    def kind(self, d: dict[str, Any], path: str, name: str) -> None:
+        """A record may say what it is; if it does, it must say it right."""
+        if "type" in d and d["type"] != name:
+            self.add(f"{path}.type", f"must be {name!r}")
+
+
+class _Declared(_Checker):
+    """The checker for objects that passed the declared format (``kurskcli.schema``): what the
+    declaration checked (types, fields, patterns, choices) is taken as it is, without a second
+    look; the loader's own checks (spans, dates, references, quoted words) still run."""
+
+    def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]) -> bool:
+        return True
+
+    def string(
+        self,
+        d: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        nullable: bool = False,
+        choices: Sequence[str] | None = None,
+        empty: bool = False,
+    ) -> str | None:
+        return d.get(key)
+
+    def ident(self, d: dict[str, Any], key: str, path: str, *, nullable: bool = False) -> str | None:
+        return d.get(key)
+
+    def ids(self, d: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        return tuple(d.get(key, ()))
+
+    def span(self, value: Any, path: str) -> Span | None:
+        return self.ordered(Span(value["id"], value["start"], value["end"]), path)
+
+    def kind(self, d: dict[str, Any], path: str, name: str) -> None:
+        pass
+
+
+def _declared(obj: Any, raw: bytes, name: str) -> bool:
+    """Whether ``obj``, decoded from ``raw``, is the object ``name`` of the declared format
+    (so that ``_Declared`` may check it). A surrogate escape anywhere means no: only the full
+    checks find a lone surrogate."""
+    if _SURROGATE_ESCAPE.search(raw):
+        return False
+    from kurskcli import schema
+
+    return schema.valid(obj, schema.OBJECTS[name])
 
 
 def _kind(value: Any) -> str:
@@ -420,8 +480,6 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "witness": (("date", "source"), ()),
     "span": (("id", "start", "end"), ()),
 }
-SOURCE_STORED = ("full", "excerpts")
-SOURCE_CHANNELS = ("article", "speaker", "agency", "news", "reprint")
 
 
 def _sha256(data: bytes) -> str:
@@ -433,7 +491,9 @@ def _sha256(data: bytes) -> str:
 def _read_source_text(
     ck: _Checker, path: str, d: dict[str, Any], verify_hashes: bool, read: Callable[[str], bytes]
 ) -> str | None:
-    inline, file = d.get("text"), d.get("file")
+    inline, file, sha = d.get("text"), d.get("file"), d.get("sha256")
+    if sha is not None and (not isinstance(sha, str) or not _SHA.fullmatch(sha)):
+        ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
     if (inline is None) == (file is None):
         ck.add(path, "a source needs exactly one of 'text' or 'file'")
         return None
@@ -451,14 +511,10 @@ def _read_source_text(
     except (OSError, DataFileError) as exc:
         ck.add(f"{path}.file", f"cannot read source text: {exc}")
         return None
-    sha = d.get("sha256")
     if sha is None:
         ck.add(path, "a source read from a file needs its 'sha256', so that its text can be verified")
-    else:
-        if not isinstance(sha, str) or not _SHA.fullmatch(sha):
-            ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
-        elif verify_hashes and _sha256(data) != sha:
-            ck.add(f"{path}.sha256", "the source text does not match its SHA-256")
+    elif isinstance(sha, str) and _SHA.fullmatch(sha) and verify_hashes and _sha256(data) != sha:
+        ck.add(f"{path}.sha256", "the source text does not match its SHA-256")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -475,8 +531,11 @@ def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, sour
             path, f"span [{span.start}, {span.end}) lies outside source {span.source!r} ({len(src.text)} characters)"
         )
         return
-    if text is not None and fold_space(src.text[span.start : span.end]) != fold_space(text):
-        excerpt = fold_space(src.text[span.start : span.end])
+    if text is None:
+        return
+    words = src.text[span.start : span.end]
+    if words != text and fold_space(words) != fold_space(text):
+        excerpt = fold_space(words)
         ck.add(path, f"text does not match the source at [{span.start}, {span.end}): source has {excerpt[:60]!r}")
 
 
@@ -485,8 +544,9 @@ class _Build:
         self.verify_hashes = verify_hashes
         self.ds = Dataset()
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
-        self.refs: list[tuple[_Checker, str, str, str]] = []  # checker, path, wanted type, id
-        self.span_checks: list[tuple[_Checker, str, Span, str | None]] = []
+        # checker, path, field, and what is checked; the field's path is only put together for a problem
+        self.refs: list[tuple[_Checker, str, str, str, str]] = []  # ..., wanted type, id
+        self.span_checks: list[tuple[_Checker, str, str, Span, str | None]] = []  # ..., span, its words
         self.date_checks: list[tuple[_Checker, str, str, list[Witness]]] = []
         self.total = self.left = max_total_bytes()  # for all the user's files together
         self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
@@ -536,16 +596,18 @@ class _Build:
         self.owner[rid] = (ck.origin, path)
         return True
 
-    def ref(self, ck: _Checker, path: str, table: str, rid: str | None) -> None:
+    def ref(self, ck: _Checker, path: str, field: str, table: str, rid: str | None) -> None:
         if rid is not None:
-            self.refs.append((ck, path, table, rid))
+            self.refs.append((ck, path, field, table, rid))
 
-    def add_document(self, doc: Any, origin: str, base: Path | None) -> _Checker:
-        ck = _Checker(origin)
+    def add_document(self, doc: Any, origin: str, base: Path | None, *, declared: bool = False) -> _Checker:
+        """Check and add a dataset document; ``declared``: it passed the declared format."""
+        ck = _Declared(origin) if declared else _Checker(origin)
         if not ck.obj(doc, "$", *FIELDS["document"]):
             return ck
+        ck.string(doc, "$schema", "$", nullable=True)
         version = ck.string(doc, "schema_version", "$")
-        if version is not None and version.split(".")[0] != SCHEMA_MAJOR:
+        if version is not None and not _VERSION.fullmatch(version):
             ck.add("$.schema_version", f"unsupported schema version {version!r} (this tool reads {SCHEMA_MAJOR}.x)")
             return ck
         info = doc.get("dataset")
@@ -567,17 +629,22 @@ class _Build:
         if ident and ver and title:
             self.ds.infos.append(DatasetInfo(ident, ver, title, desc, version or "", ck.origin, lic))
 
-    def add_lines(self, lines: Iterable[tuple[int, bytes]], origin: str, base: Path) -> _Checker:
+    def add_lines(
+        self, lines: Iterable[tuple[int, bytes]], origin: str, base: Path, *, declared: bool = False
+    ) -> _Checker:
         """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
-        checked and dropped as it is read: only the records built from it are kept."""
+        checked and dropped as it is read: only the records built from it are kept. With
+        ``declared``, each record is first checked against the declared format."""
         ck = _Checker(origin)
-        handlers: dict[str, Callable[[Items], None]] = {
-            "source": lambda items: self._sources(ck, items, base),
-            "actor": lambda items: self._actors(ck, items),
-            "quote": lambda items: self._quotes(ck, items),
-            "claim": lambda items: self._claims(ck, items),
-            "event": lambda items: self._events(ck, items),
+        fast = _Declared(origin)
+        fast.problems = ck.problems
+        handlers: dict[str, Callable[[_Checker, Items], None]] = {
+            "source": lambda c, items: self._sources(c, items, base),
+            "actor": self._actors,
+            "quote": self._quotes,
+            "claim": self._claims,
+            "event": self._events,
         }
         started = False
         for number, raw in lines:
@@ -599,7 +666,7 @@ class _Build:
                 required, optional = FIELDS["dataset"]
                 if ck.obj(obj, where, ("type", "schema_version", *required), optional):
                     version = ck.string(obj, "schema_version", where)
-                    if version is not None and version.split(".")[0] != SCHEMA_MAJOR:
+                    if version is not None and not _VERSION.fullmatch(version):
                         ck.add(f"{where}.schema_version", f"unsupported schema version {version!r}")
                         return ck
                     self._info(ck, obj, where, version)
@@ -608,7 +675,8 @@ class _Build:
             if handler is None:
                 ck.add(f"{where}.type", f"expected one of {', '.join(handlers)}, got {kind!r}")
                 continue
-            handler([(where, {k: v for k, v in obj.items() if k != "type"})])
+            checker = fast if declared and _declared(obj, raw, str(kind)) else ck
+            handler(checker, [(where, {k: v for k, v in obj.items() if k != "type"})])
             if len(ck.problems) > 100 * MAX_PROBLEMS:
                 ck.add(where, "too many problems; stopped reading")
                 break
@@ -626,9 +694,11 @@ class _Build:
             date, dates = ck.date(d, path)
             text = _read_source_text(ck, path, d, self.verify_hashes or base is not None, self.reader(base))
             author_actor = ck.ident(d, "author_actor", path, nullable=True)
-            self.ref(ck, f"{path}.author_actor", "actors", author_actor)
-            if "type" in d and d["type"] != "source":
-                ck.add(f"{path}.type", "must be 'source'")
+            self.ref(ck, path, ".author_actor", "actors", author_actor)
+            ck.kind(d, path, "source")
+            length = d.get("length")
+            if length is not None and (not isinstance(length, int) or isinstance(length, bool) or length < 0):
+                ck.add(f"{path}.length", "expected a whole number >= 0")
             if sid and title and author and text is not None and self.claim_id(ck, path, sid):
                 self.ds.sources[sid] = Source(
                     id=sid,
@@ -657,7 +727,7 @@ class _Build:
             kind = ck.string(d, "kind", path, choices=ACTOR_KINDS)
             role = ck.string(d, "role", path, nullable=True)
             aff = ck.ident(d, "affiliation", path, nullable=True)
-            self.ref(ck, f"{path}.affiliation", "actors", aff)
+            self.ref(ck, path, ".affiliation", "actors", aff)
             aliases: list[str] = []
             raw = d.get("aliases", [])
             if not isinstance(raw, list):
@@ -674,23 +744,24 @@ class _Build:
         for path, d in items:
             if not ck.obj(d, path, *FIELDS["quote"]):
                 continue
+            ck.kind(d, path, "quote")
             qid = ck.ident(d, "id", path)
             speaker = ck.ident(d, "speaker", path)
             via = ck.ident(d, "via", path, nullable=True)
             renders = ck.ident(d, "renders", path, nullable=True)
             note = ck.string(d, "note", path, nullable=True)
-            self.ref(ck, f"{path}.renders", "quotes", renders)
+            self.ref(ck, path, ".renders", "quotes", renders)
             text = ck.string(d, "text", path)
             kind = ck.string(d, "kind", path, choices=QUOTE_KINDS)
             context = ck.string(d, "context", path, nullable=True) or ""
             language = ck.string(d, "language", path, nullable=True)
             date, dates = ck.date(d, path)
             span = ck.span(d.get("source"), f"{path}.source")
-            self.ref(ck, f"{path}.speaker", "actors", speaker)
-            self.ref(ck, f"{path}.via", "actors", via)
+            self.ref(ck, path, ".speaker", "actors", speaker)
+            self.ref(ck, path, ".via", "actors", via)
             if span:
-                self.ref(ck, f"{path}.source.id", "sources", span.source)
-                self.span_checks.append((ck, f"{path}.source", span, text))
+                self.ref(ck, path, ".source.id", "sources", span.source)
+                self.span_checks.append((ck, path, ".source", span, text))
             if qid and speaker and text and kind and span and self.claim_id(ck, path, qid):
                 self.ds.quotes[qid] = Quote(
                     qid,
@@ -712,6 +783,7 @@ class _Build:
         for path, d in items:
             if not ck.obj(d, path, *FIELDS["claim"]):
                 continue
+            ck.kind(d, path, "claim")
             cid = ck.ident(d, "id", path)
             claimant = ck.ident(d, "claimant", path, nullable=True)
             kind = ck.string(d, "kind", path, choices=CLAIM_KINDS)
@@ -725,17 +797,17 @@ class _Build:
             disputed_by = ck.ids(d, "disputed_by", path)
             mentioned = ck.ids(d, "actors", path)
             for i, who in enumerate(mentioned):
-                self.ref(ck, f"{path}.actors[{i}]", "actors", who)
+                self.ref(ck, path, f".actors[{i}]", "actors", who)
             date, dates = ck.date(d, path)
             span = ck.span(d.get("source"), f"{path}.source")
-            self.ref(ck, f"{path}.claimant", "actors", claimant)
+            self.ref(ck, path, ".claimant", "actors", claimant)
             for i, who in enumerate(disputed_by):
-                self.ref(ck, f"{path}.disputed_by[{i}]", "actors", who)
+                self.ref(ck, path, f".disputed_by[{i}]", "actors", who)
             if disputed_by and status != "disputed":
                 ck.add(f"{path}.status", "a claim with 'disputed_by' must have status 'disputed'")
             if span:
-                self.ref(ck, f"{path}.source.id", "sources", span.source)
-                self.span_checks.append((ck, f"{path}.source", span, text if verbatim else None))
+                self.ref(ck, path, ".source.id", "sources", span.source)
+                self.span_checks.append((ck, path, ".source", span, text if verbatim else None))
             if cid and kind and text and span and self.claim_id(ck, path, cid):
                 self.ds.claims[cid] = Claim(
                     cid,
@@ -757,13 +829,14 @@ class _Build:
         for path, d in items:
             if not ck.obj(d, path, *FIELDS["event"]):
                 continue
+            ck.kind(d, path, "event")
             eid = ck.ident(d, "id", path)
             title = ck.string(d, "title", path)
             summary = ck.string(d, "summary", path, nullable=True) or ""
             actors = ck.ids(d, "actors", path)
             date, dates = ck.date(d, path)
             for i, who in enumerate(actors):
-                self.ref(ck, f"{path}.actors[{i}]", "actors", who)
+                self.ref(ck, path, f".actors[{i}]", "actors", who)
             spans: list[Span] = []
             raw = d.get("sources")
             if not isinstance(raw, list) or not raw:
@@ -773,8 +846,8 @@ class _Build:
                     span = ck.span(item, f"{path}.sources[{i}]")
                     if span:
                         spans.append(span)
-                        self.ref(ck, f"{path}.sources[{i}].id", "sources", span.source)
-                        self.span_checks.append((ck, f"{path}.sources[{i}]", span, None))
+                        self.ref(ck, path, f".sources[{i}].id", "sources", span.source)
+                        self.span_checks.append((ck, path, f".sources[{i}]", span, None))
             witnesses = self._witnesses(ck, d, path)
             if witnesses and date is not None:
                 self.date_checks.append((ck, path, date, witnesses))
@@ -792,8 +865,8 @@ class _Build:
             wdate, wdates = ck.date(item, where)
             span = ck.span(item.get("source"), f"{where}.source")
             if span:
-                self.ref(ck, f"{where}.source.id", "sources", span.source)
-                self.span_checks.append((ck, f"{where}.source", span, None))
+                self.ref(ck, where, ".source.id", "sources", span.source)
+                self.span_checks.append((ck, where, ".source", span, None))
             if wdate is None:
                 ck.add(f"{where}.date", "a witness gives a date")
             elif span:
@@ -801,22 +874,39 @@ class _Build:
         return out
 
     def finish(self) -> None:
-        for ck, path, table, rid in self.refs:
+        for ck, path, field, table, rid in self.refs:
             if rid not in getattr(self.ds, table):
-                ck.add(path, f"unknown {table[:-1]} {rid!r}")
-        for ck, path, table, rid in self.refs:
+                ck.add(path + field, f"unknown {table[:-1]} {rid!r}")
+        for ck, path, field, table, rid in self.refs:
             target = self.ds.quotes.get(rid) if table == "quotes" else None
             if target is not None and target.renders is not None:
-                ck.add(path, f"{rid!r} is itself a rendering of {target.renders!r}; name that one")
+                ck.add(path + field, f"{rid!r} is itself a rendering of {target.renders!r}; name that one")
         for ck, path, date, witnesses in self.date_checks:
             best = best_supported([(w.date, w.dates) for w in witnesses])
             if best != date:
                 ck.add(f"{path}.date", f"{date!r} is not the date its witnesses support best ({best!r})")
-        for ck, path, span, text in self.span_checks:
-            _check_span_text(ck, path, span, text, self.ds.sources)
+        for ck, path, field, span, text in self.span_checks:
+            _check_span_text(ck, path + field, span, text, self.ds.sources)
 
 
 # ----------------------------------------------------------------------------- public API
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a dataset's many objects are made.
+
+    Records hold no cycles, so it would find nothing; but it runs again and again while
+    hundreds of thousands of objects are made, walking all of them each time. Pausing it
+    halved loading 100,000 quotes (see benchmarks/load_scale.py).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def bundled_bytes() -> bytes:
@@ -836,11 +926,16 @@ def load_dataset(
     `kurskcli verify` does); source files beside user datasets are always hashed.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     """
+    with paused_gc():
+        return _load(paths, bundled, verify_hashes)
+
+
+def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, verify_hashes: bool) -> Dataset:
     build = _Build(verify_hashes)
     checkers: list[_Checker] = []
     if bundled:
         doc = decode_json(build.reader(None)(BUNDLED_NAME), BUNDLED_ORIGIN)
-        checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))
+        checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))  # small: the declaration would cost more
     for p in paths:
         path = Path(p)
         if path.suffix.lower() in JSONL_SUFFIXES:
@@ -848,11 +943,15 @@ def load_dataset(
             with contextlib.suppress(OSError):
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()
-            checkers.append(build.add_lines(lines, str(path), path.parent))
+            large = build.reserved >= DECLARED_FROM_BYTES
+            checkers.append(build.add_lines(lines, str(path), path.parent, declared=large))
             build.reserved = 0
         else:
-            doc = decode_json(read_limited(path, build.budget(path), seen=build.ds.files), str(path))
-            checkers.append(build.add_document(doc, str(path), path.parent))
+            raw = read_limited(path, build.budget(path), seen=build.ds.files)
+            doc = decode_json(raw, str(path))
+            declared = len(raw) >= DECLARED_FROM_BYTES and _declared(doc, raw, "document")
+            del raw
+            checkers.append(build.add_document(doc, str(path), path.parent, declared=declared))
         build.spent()
     build.finish()
     problems = [prob for ck in checkers for prob in ck.problems]

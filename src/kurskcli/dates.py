@@ -1,6 +1,7 @@
 """The subset of EDTF dates the datasets use, and partial dates typed on the command line."""
 
 import datetime as dt
+import functools
 import re
 from typing import NamedTuple
 
@@ -47,6 +48,7 @@ def _part(text: str) -> tuple[dt.date, dt.date, bool]:
     return d, d, qualified
 
 
+@functools.lru_cache(maxsize=4096)  # a dataset repeats a few dates many times
 def parse_edtf(text: str | None) -> DateRange:
     """Return the day range an EDTF string (level 0 and simple level 1 intervals) covers.
 

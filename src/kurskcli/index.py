@@ -280,6 +280,12 @@ class DiskIndex(IndexBase):
     def dataset(self) -> Dataset:
         """Everything the store holds, as a full load would give it: every record in the order
         it was read, every source with its whole text, and what each dataset file says of itself."""
+        from kurskcli.dataset import paused_gc
+
+        with paused_gc():
+            return self._dataset()
+
+    def _dataset(self) -> Dataset:
         ds = Dataset()
         ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
         rows = self.con.execute("SELECT rid, id, data, fields, digest FROM records ORDER BY rid")
@@ -631,10 +637,13 @@ def _through_store(
         sweep_stale(folder)
         debug(f"building the search index {target}")
         bundled_fp = _bundled_fingerprint() if bundled else None
-        ds = _load(paths, bundled, progress)
-        index = SearchIndex(
-            ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
-        )
+        from kurskcli.dataset import paused_gc
+
+        with paused_gc():
+            ds = _load(paths, bundled, progress)
+            index = SearchIndex(
+                ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
+            )
         read = {fp[0]: fp for fp in ds.files}
         key = _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths])
         mains = {os.path.realpath(p) for p in paths}
@@ -644,7 +653,8 @@ def _through_store(
         from kurskcli.files import OutputFileError
 
         try:
-            write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
+            with paused_gc():
+                write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
         except (OSError, OutputFileError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")

@@ -1,0 +1,204 @@
+"""The format declared once: the Structs, the shipped JSON Schema and the loader's checks agree."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kurskcli import schema
+from kurskcli.dataset import FIELDS, DatasetError, _Build, _declared, load_dataset
+
+from .conftest import FIXTURES, MINI
+
+
+def mini_doc() -> dict[str, Any]:
+    return copy.deepcopy(json.loads(MINI.read_text("utf-8")))
+
+
+def test_the_shipped_json_schema_is_the_one_generated_from_the_declaration() -> None:
+    shipped = json.loads(resources.files("kurskcli.data").joinpath("schema.json").read_text("utf-8"))
+    assert shipped == schema.json_schema(), "run: python -m kurskcli.schema > src/kurskcli/data/schema.json"
+
+
+def test_the_loaders_own_field_list_is_the_declarations() -> None:
+    assert set(FIELDS) == set(schema.OBJECTS)
+    for name, struct in schema.OBJECTS.items():
+        required, optional = schema.fields(struct)
+        assert set(FIELDS[name][0]) == set(required), name
+        assert set(FIELDS[name][1]) == set(optional), name
+
+
+def test_the_shipped_json_schema_names_exactly_the_fields_the_loader_reads() -> None:
+    shipped = json.loads(resources.files("kurskcli.data").joinpath("schema.json").read_text("utf-8"))
+    names = {"Document": "document", "Info": "dataset", "Witness": "witness", "Span": "span"}
+    for title, definition in shipped["$defs"].items():
+        required, optional = FIELDS[names.get(title, title.lower())]
+        assert set(definition.get("required", [])) == set(required), title
+        assert set(definition["properties"]) == set(required) | set(optional), title
+        assert definition["additionalProperties"] is False, title
+
+
+def test_the_shipped_json_schema_accepts_the_bundled_data_and_refuses_what_the_loader_refuses(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    shipped = json.loads(resources.files("kurskcli.data").joinpath("schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(shipped)
+    validator = jsonschema.Draft202012Validator(shipped)
+    bundled = json.loads(resources.files("kurskcli.data").joinpath("kursk-2025.json").read_text("utf-8"))
+    assert not list(validator.iter_errors(bundled))
+    for bad in ("q-open\n", "", " "):  # a trailing line break, empty, only white space
+        doc = mini_doc()
+        doc["quotes"][0]["id" if bad.strip() else "text"] = bad
+        assert list(validator.iter_errors(doc)), repr(bad)
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps(doc), "utf-8")
+        with pytest.raises(DatasetError):
+            load_dataset([path], bundled=False)
+
+
+# ----------------------------------------------------------------------------- the two paths agree
+
+
+def _outcome(doc: Any, declared: bool) -> tuple[list[str], list[Any]]:
+    build = _Build(False)
+    checker = build.add_document(copy.deepcopy(doc), "mini.json", FIXTURES, declared=declared)
+    build.finish()
+    ds = build.ds
+    tables = [ds.infos, ds.sources, ds.actors, ds.quotes, ds.claims, ds.events]
+    return [str(p) for p in checker.problems], tables
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a document a value sits at or could be added at."""
+    out = [path] if path else []
+    if isinstance(value, dict):
+        out.append((*path, "extra"))
+        for key in ("type", "date", "note", "context", "length", "sha256", "$schema", "verbatim", "file"):
+            out.append((*path, key))
+        for key, item in value.items():
+            out.extend(_places(item, (*path, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out.extend(_places(item, (*path, i)))
+    return out
+
+
+DELETE = object()
+VALUES = [
+    DELETE,
+    *(None, "", " ", "\t", "x", "X y", "Ivan", "mini-src", "q-open", "q-open\n", "petrov", "q-ready", "city"),
+    *("2024-03", "2024-03-03?", "2024/2025", "../2024", "2024-3", "1", "1.0", "1.x", "2.0", "٣"),
+    *(0, 1, -1, 59, 89, 10**6, 1.0, 1.5, True, False, [], ["petrov"], [""], ["q open"], {}),
+    *({"id": "mini-src", "start": 0, "end": 5}, {"id": "mini-src", "start": 5, "end": 5}, "a" * 200),
+    *("full", "excerpts", "article", "direct", "phrase", "person", "state", "disputed", "figure"),
+    *("source", "quote", "claim", "event", "0" * 64, "A" * 64, "text.txt", "\ud800"),
+    *([{"date": "2024-03-03", "source": {"id": "mini-src", "start": 0, "end": 5}}], [{"date": None}]),
+]
+MINI_PLACES = _places(mini_doc())
+
+
+def _mutate(doc: dict[str, Any], place: tuple[Any, ...], value: Any) -> None:
+    *parents, last = place
+    target: Any = doc
+    for step in parents:
+        target = target[step]
+    if value is DELETE:
+        if isinstance(target, dict):
+            target.pop(last, None)
+        elif isinstance(target, list) and last < len(target):
+            del target[last]
+    else:
+        target[last] = copy.deepcopy(value)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(MINI_PLACES), st.sampled_from(VALUES)), min_size=1, max_size=3))
+def test_a_document_the_declaration_accepts_loads_the_same_by_both_paths(changes: list[Any]) -> None:
+    doc = mini_doc()
+    for place, value in changes:
+        with contextlib.suppress(KeyError, IndexError, TypeError):  # the place is gone after an earlier change
+            _mutate(doc, place, value)
+    raw = json.dumps(doc).encode()
+    hand = _outcome(doc, declared=False)
+    if _declared(doc, raw, "document"):
+        assert _outcome(doc, declared=True) == hand
+    elif schema.valid(doc, schema.Document):
+        assert b"\\ud" in raw  # only a surrogate escape sends a declared document the long way
+    else:
+        assert hand[0], "the declaration refuses what the loader accepts"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(list(schema.RECORDS)), st.sampled_from(VALUES), st.sampled_from(VALUES))
+def test_a_json_lines_record_the_declaration_accepts_loads_the_same_by_both_paths(
+    kind: str, first: Any, second: Any
+) -> None:
+    doc = mini_doc()
+    records = [("source", r) for r in doc["sources"]] + [("actor", r) for r in doc["actors"]]
+    records += [(k[:-1], r) for k in ("quotes", "claims", "events") for r in doc[k]]
+    chosen = [r for k, r in records if k == kind]
+    keys = sorted({key for r in chosen for key in r})
+    _mutate(chosen[0], (keys[len(keys) // 2],), first)
+    _mutate(chosen[-1], (keys[0],), second)
+    head = {"type": "dataset", "schema_version": "1.0", **doc["dataset"]}
+    lines = [json.dumps(head)] + [json.dumps({"type": k, **r}) for k, r in records]
+    numbered = [(n, line.encode()) for n, line in enumerate(lines, 1)]
+
+    def outcome(declared: bool) -> tuple[list[str], list[Any]]:
+        build = _Build(False)
+        checker = build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared)
+        build.finish()
+        ds = build.ds
+        return [str(p) for p in checker.problems], [ds.infos, ds.sources, ds.actors, ds.quotes, ds.claims, ds.events]
+
+    assert outcome(True) == outcome(False)
+
+
+def test_a_large_file_is_checked_against_the_declaration_and_a_bad_one_still_gets_every_problem(
+    tmp_path: Path,
+) -> None:
+    doc = mini_doc()
+    doc["dataset"]["description"] = "x" * (1 << 20)  # over the size from which the declaration is used
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(doc), "utf-8")
+    assert _declared(doc, good.read_bytes(), "document")
+    assert load_dataset([good], bundled=False).quotes["q-open"].text == "the bridge will open in spring"
+    del doc["quotes"][1]["speaker"]
+    doc["actors"][0]["kind"] = "robot"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset([bad], bundled=False)
+    found = [str(p) for p in info.value.problems]
+    assert f"{bad}: $.quotes[1]: missing required field 'speaker'" in found
+    assert any(p.startswith(f"{bad}: $.actors[0].kind: 'robot' is not one of") for p in found)
+
+
+@pytest.mark.parametrize(
+    ("place", "value", "message"),
+    [
+        (("quotes", 0, "type"), "banana", "$.quotes[0].type: must be 'quote'"),
+        (("sources", 0, "sha256"), "abc", "$.sources[0].sha256: expected 64 lowercase hex digits"),
+        (("sources", 0, "length"), -1, "$.sources[0].length: expected a whole number >= 0"),
+        (("$schema",), 5, "$.$schema: expected a string, got a number"),
+        (("schema_version",), "1.x", "$.schema_version: unsupported schema version '1.x'"),
+    ],
+)
+def test_the_loader_checks_what_the_declaration_declares(
+    tmp_path: Path, place: tuple[Any, ...], value: Any, message: str
+) -> None:
+    doc = mini_doc()
+    _mutate(doc, place, value)
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset([path], bundled=False)
+    assert any(str(p).startswith(f"{path}: {message}") for p in info.value.problems), info.value.problems
+    assert not schema.valid(doc, schema.Document)
