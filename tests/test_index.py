@@ -351,8 +351,10 @@ def test_no_home_and_no_xdg_still_searches(
 
 
 def test_records_survive_the_trip_through_the_index(bundled: Dataset) -> None:
-    for rec in bundled.records():
-        assert index.unpack(rec.type, json.loads(json.dumps(index.pack(rec)))) == rec
+    import msgspec  # writes each record into the index
+
+    for rec in [*bundled.records(), *bundled.sources.values()]:
+        assert index.unpack(rec.type, json.loads(msgspec.json.encode(rec))) == rec
 
 
 @pytest.fixture(scope="module")
@@ -707,3 +709,17 @@ def test_every_command_reads_a_saved_store_instead_of_the_files(
     doc["actors"][0]["name"] = "Pyotr Petrov-Vodkin"
     data.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     assert "Pyotr Petrov-Vodkin" in run("actor", "petrov", "--data", str(data)).out
+
+
+def test_a_dataset_whose_file_name_is_not_utf8_is_searched_without_a_saved_index(
+    tmp_path: Path, private_cache: Path
+) -> None:
+    from .conftest import run_process
+
+    path = tmp_path / os.fsdecode(b"m\xffini.json")
+    shutil.copy(MINI, path)
+    for command in (("search", "bridge"), ("show", "q-open")):
+        r = run_process(*command, "--data", str(path))
+        assert r.returncode == 0 and "the bridge will open in spring" in r.stdout, r.stderr
+        assert "a dataset file's name is not valid UTF-8" in r.stderr and "internal error" not in r.stderr
+    assert caches(private_cache) == []

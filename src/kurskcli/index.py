@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurskcli import __version__
-from kurskcli.dates import DateRange, iso
+from kurskcli.dates import DateRange
 from kurskcli.env import private_cache_dir
 from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span, Witness
 from kurskcli.searcher import TYPE_ORDER, Hits, IndexBase, SearchIndex, normalize_query
@@ -69,10 +69,6 @@ _CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "act
 # ----------------------------------------------------------------------------- records as plain values
 
 
-def _pack_dates(value: DateRange) -> list[Any]:
-    return [iso(value.earliest), iso(value.latest), value.uncertain]
-
-
 def _unpack_dates(value: Sequence[Any]) -> DateRange:
     earliest, latest, uncertain = value
     return DateRange(
@@ -82,25 +78,9 @@ def _unpack_dates(value: Sequence[Any]) -> DateRange:
     )
 
 
-def pack(rec: Record) -> list[Any]:
-    """A record as plain JSON values: strings, numbers, booleans, None, lists."""
-    values: list[Any] = []
-    value: Any
-    for name, value in zip(rec._fields, rec, strict=True):
-        if name == "dates":
-            value = _pack_dates(value)
-        elif name == "spans":
-            value = [list(s) for s in value]
-        elif name == "span":
-            value = list(value)
-        elif name == "dated_by":
-            value = [[w.date, _pack_dates(w.dates), list(w.span)] for w in value]
-        values.append(value)
-    return values
-
-
 def unpack(kind: str, values: Sequence[Any]) -> Record:
-    """The record ``pack`` made ``values`` from; raises ValueError or TypeError on the wrong shape."""
+    """The record whose JSON (as msgspec writes a named tuple: an array, dates as ISO strings)
+    gave ``values``; raises ValueError or TypeError on the wrong shape."""
     cls = _CLASSES[kind]
     args: dict[str, Any] = {}
     for name, value in zip(cls._fields, values, strict=True):
@@ -445,21 +425,31 @@ def _fill(
             con.execute(statement)
         total = len(index.records)
 
+        import msgspec  # encodes a record (named tuples, dates) as pack would, in C
+
+        encode = msgspec.json.encode
+
         def rows() -> Any:
             for rid, rec in enumerate(index.records):
                 if progress is not None and rid % 1000 == 0:
                     progress("saving", rid, total)
-                fields = json.dumps(index.fields[rid], ensure_ascii=False)
-                data = json.dumps(pack(rec), ensure_ascii=False)
+                fields = encode(index.fields[rid]).decode("utf-8", "surrogateescape")
+                data = encode(rec).decode("utf-8", "surrogateescape")
                 yield rid, rec.id, data, fields, _digest(rid, rec.id, data, fields)
 
         con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows())
 
         def postings() -> Any:
+            tables = [(bytes([round(weight * 100)]), table) for weight, table in index.tables.items()]
             for word in index.vocab:
-                post = index.postings[word]
-                rids, weights = array("I", post).tobytes(), bytes(round(w * 100) for w in post.values())
-                yield word, rids, weights, _digest(word, rids, weights)
+                found, weights = array("I"), bytearray()
+                for weight, table in tables:
+                    rids = table.get(word)
+                    if rids:
+                        found.extend(rids)
+                        weights += weight * len(rids)
+                raw, weight_bytes = found.tobytes(), bytes(weights)
+                yield word, raw, weight_bytes, _digest(word, raw, weight_bytes)
 
         con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
 
@@ -477,7 +467,7 @@ def _fill(
             "vocab": "\n".join(index.vocab),
             "types": bytes(TYPE_ORDER[rec.type] for rec in index.records),
             "renderings": json.dumps(_groups(index.records)),
-            "sources": json.dumps([pack(src._replace(text="")) for src in sources], ensure_ascii=False),
+            "sources": encode([src._replace(text="") for src in sources]).decode("utf-8", "surrogateescape"),
             "lengths": json.dumps({src.id: len(src.text) for src in sources}),
             "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
         }
@@ -655,6 +645,8 @@ def _through_store(
         try:
             with paused_gc():
                 write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
+        except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
+            warn(f"cannot save the search index: a dataset file's name is not valid UTF-8; {doing} without it")
         except (OSError, OutputFileError, sqlite3.Error) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")
