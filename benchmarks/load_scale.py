@@ -7,8 +7,9 @@ in fresh processes, side by side and alternating over --rounds rounds:
   by line;
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
-* the first `kurskcli search` (which reads the file and saves the store), and `quote --json`
-  once the store is saved.
+* the first `kurskcli search` (which reads the file and saves the store), `quote --json`
+  once the store is saved, and a search from the store, as a ratio to T, the time of
+  `python -c "import typer"` run alternately with it.
 
 It prints the medians of time and peak RSS, and each command's ratio to its baseline.
 
@@ -82,8 +83,14 @@ def main() -> None:
                 rss[name].append(m)
         with tempfile.TemporaryDirectory() as cache:
             store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
-            first = run([*kurskcli, "--data", str(json_file), "search", "monumnet", "--json"], store_env)
+            search = [*kurskcli, "--data", str(json_file), "search", "monumnet", "--json"]
+            first = run(search, store_env)
             stored = [run(runs["quote --json, JSON, no store"], store_env) for _ in range(args.rounds)]
+            typer = [py, "-c", "import typer"]
+            warm, bare = [], []
+            for _ in range(max(args.rounds, 5)):  # side by side with T, as benchmarks/startup.py measures
+                warm.append(run(search, store_env))
+                bare.append(run(typer, env))
         base, base_lines = statistics.median(times[names[0]]), statistics.median(times[names[1]])
         print(
             f"{args.quotes:,} quotes: {json_file.stat().st_size / 1e6:.0f} MB of JSON, "
@@ -92,14 +99,17 @@ def main() -> None:
         print(f"{'run':<38} {'time s':>7} {'ratio':>6} {'peak MiB':>9}")
         for name in names:
             t = statistics.median(times[name])
-            ref = base_lines if "Lines" in name or "line" in name else base
+            ref = base_lines if "Lines" in name or "per line" in name else base
             print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {max(rss[name]):>9.0f}")
         print(f"{'first search, JSON (saves the store)':<38} {first[0]:>7.2f} {first[0] / base:>6.1f} {first[1]:>9.0f}")
         t = statistics.median(s[0] for s in stored)
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"
         )
-        print("\nratio: to json.load of the JSON file, or to json.loads per line for JSON Lines")
+        t, unit = statistics.median(w[0] for w in warm), statistics.median(b[0] for b in bare)
+        print(f"{'search, JSON, from the store':<38} {t:>7.2f} {t / unit:>5.2f}T {max(w[1] for w in warm):>9.0f}")
+        print("\nratio: to json.load of the JSON file, or to json.loads per line for JSON Lines;")
+        print(f"T: python -c 'import typer', {unit * 1000:.0f} ms in the same run")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,10 @@ def _parse_int(text: str) -> int:
     return int(text)
 
 
+# One strict decoder for every document and line (json.loads with options makes a new one per call).
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_reject_constant, parse_int=_parse_int)
+
+
 def _line_col(text: str, pos: int) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
@@ -120,7 +124,7 @@ def decode_json(data: bytes, origin: str) -> Any:
     if not text.strip():
         raise DatasetError([Problem(origin, "$", "the file is empty")])
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant, parse_int=_parse_int)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise DatasetError(
             [Problem(origin, "$", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
@@ -139,7 +143,7 @@ def _decode_line(ck: _Checker, raw: bytes, where: str) -> Any:
         ck.add(where, f"invalid UTF-8 at column {exc.start + 1}")
         return None
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant, parse_int=_parse_int)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         ck.add(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
     except RecursionError:
@@ -657,14 +661,14 @@ class _Build:
             if not isinstance(obj, dict):
                 ck.add(where, f"expected an object, got {_kind(obj)}")
                 continue
-            kind = obj.get("type")
+            kind = obj.pop("type", None)
             if not started:
                 started = True
                 if kind != "dataset":
                     ck.add(where, 'the first line must describe the dataset: {"type": "dataset", ...}')
                     return ck
                 required, optional = FIELDS["dataset"]
-                if ck.obj(obj, where, ("type", "schema_version", *required), optional):
+                if ck.obj(obj, where, ("schema_version", *required), optional):
                     version = ck.string(obj, "schema_version", where)
                     if version is not None and not _VERSION.fullmatch(version):
                         ck.add(f"{where}.schema_version", f"unsupported schema version {version!r}")
@@ -676,7 +680,7 @@ class _Build:
                 ck.add(f"{where}.type", f"expected one of {', '.join(handlers)}, got {kind!r}")
                 continue
             checker = fast if declared and _declared(obj, raw, str(kind)) else ck
-            handler(checker, [(where, {k: v for k, v in obj.items() if k != "type"})])
+            handler(checker, [(where, obj)])
             if len(ck.problems) > 100 * MAX_PROBLEMS:
                 ck.add(where, "too many problems; stopped reading")
                 break
