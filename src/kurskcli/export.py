@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from kurskcli import output
 from kurskcli.dates import human_date
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.output import record_dict
@@ -40,8 +41,7 @@ def selected(ds: Dataset, types: Sequence[str] | None) -> list[Record]:
 
 
 def write_json(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
-    json.dump([record_dict(r, ds) for r in records], out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    output.write_json([record_dict(r, ds) for r in records], out)
 
 
 def write_jsonl(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
