@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -386,6 +387,36 @@ def test_memory_and_disk_indexes_agree(
     ours = [(h.record, h.score, h.field, h.matched) for h in memory.search(query, limit=None)]
     theirs = [(h.record, h.score, h.field, h.matched) for h in disk.search(query, limit=None)]
     assert ours == theirs
+
+
+@pytest.fixture(scope="module")
+def bundled_index(bundled: Dataset) -> SearchIndex:
+    return SearchIndex(bundled.records(), bundled.passage)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10**6), st.integers(0, 50), st.sampled_from(["word", "typo", "prefix", "twice"]))
+def test_a_one_word_search_reads_fewer_records_and_answers_as_if_it_read_them_all(
+    bundled_index: SearchIndex, twin_indexes: tuple[SearchIndex, index.DiskIndex], k: int, i: int, how: str
+) -> None:
+    for store in (bundled_index, twin_indexes[1]):
+        word = store.vocab[k % len(store.vocab)]
+        query = {"word": word, "typo": _mutate(word, i), "prefix": word[:3], "twice": f"{word} {word}"}[how]
+        reference = copy.copy(store)
+        reference.rescore_all = True
+        for limit in (1, 2, 5, 20, None):
+            ours, theirs = store.search(query, limit=limit), reference.search(query, limit=limit)
+            assert [(h.record, h.score, h.field, h.matched) for h in ours] == [
+                (h.record, h.score, h.field, h.matched) for h in theirs
+            ]
+            assert ours.total == theirs.total
+
+
+def test_the_first_field_of_every_record_is_the_one_the_search_names_without_reading_it(bundled: Dataset) -> None:
+    from kurskcli.searcher import FIRST_FIELD, fields_of
+
+    for rec in bundled.records():
+        assert fields_of(rec)[0][0] == FIRST_FIELD[rec.type]
 
 
 # ----------------------------------------------------------------------------- subprocesses
