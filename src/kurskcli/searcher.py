@@ -131,6 +131,10 @@ class IndexBase:
     def record_at(self, rid: int) -> Record:
         raise NotImplementedError
 
+    def ids_of(self, rids: Sequence[int]) -> dict[int, str]:
+        """Record number -> record id, for ``rids``."""
+        return {rid: self.record_at(rid).id for rid in rids}
+
     def expand(self, term: str) -> dict[str, float]:
         """Vocabulary words that ``term`` stands for, with match quality 0-1."""
         out: dict[str, float] = {}
@@ -205,11 +209,22 @@ class IndexBase:
         total = len(hits) + len(waiting)
         if waiting:
             scores = sorted([h.score for h in hits] + [score for score, _ in waiting], reverse=True)
-            cut = scores[limit - 1] if limit and limit <= len(scores) else MIN_SCORE  # ties at the cut are read
+            keep = limit if limit and limit <= len(scores) else 0  # 0: every hit is kept
+            cut = scores[keep - 1] if keep else MIN_SCORE
+            chosen = [(score, rid) for score, rid in waiting if score > cut or not keep]
+            tied = [rid for score, rid in waiting if score == cut and keep]
+            if tied:
+                # Ties at the cut go by type and id: the tied records' ids are read (and checked)
+                # in one go, and only the records that make the cut are read whole.
+                slots = keep - len(chosen) - sum(h.score > cut for h in hits)
+                ids = self.ids_of(tied)
+                group = [((TYPE_ORDER[h.record.type], h.record.id), -1) for h in hits if h.score == cut]
+                group += [((TYPE_ORDER[self.type_of(rid)], ids[rid]), rid) for rid in tied]
+                group.sort()
+                chosen += [(cut, rid) for _, rid in group[:slots] if rid >= 0]
             hits.extend(
                 Hit(self.record_at(rid), score, frozenset(matched[rid]), FIRST_FIELD[self.type_of(rid)])
-                for score, rid in waiting
-                if score >= cut
+                for score, rid in chosen
             )
         hits.sort(key=hit_order)
         return Hits(hits[:limit] if limit else hits, total=total)
