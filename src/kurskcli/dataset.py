@@ -641,8 +641,8 @@ class _Build:
         checked and dropped as it is read: only the records built from it are kept. With
         ``declared``, each record is first checked against the declared format."""
         ck = _Checker(origin)
-        fast = _Declared(origin)
-        fast.problems = ck.problems
+        fast = _Declared(origin)  # for the lines that pass the declaration
+        fast.problems = ck.problems  # one list, in the order the problems are found
         handlers: dict[str, Callable[[_Checker, Items], None]] = {
             "source": lambda c, items: self._sources(c, items, base),
             "actor": self._actors,

@@ -80,7 +80,9 @@ def _unpack_dates(value: Sequence[Any]) -> DateRange:
 
 def unpack(kind: str, values: Sequence[Any]) -> Record:
     """The record whose JSON (as msgspec writes a named tuple: an array, dates as ISO strings)
-    gave ``values``; raises ValueError or TypeError on the wrong shape."""
+    gave ``values``; raises ValueError or TypeError on the wrong shape. Search, show and cite
+    read a few rows this way, without paying for msgspec's import; reading the whole store,
+    msgspec decodes each row itself (``DiskIndex.dataset``)."""
     cls = _CLASSES[kind]
     args: dict[str, Any] = {}
     for name, value in zip(cls._fields, values, strict=True):
@@ -448,7 +450,7 @@ def _fill(
             con.execute(statement)
         total = len(index.records)
 
-        import msgspec  # encodes a record (named tuples, dates) as pack would, in C
+        import msgspec  # writes a record in C: named tuples as arrays, dates as ISO strings
 
         encode = msgspec.json.encode
 
@@ -456,8 +458,8 @@ def _fill(
             for rid, rec in enumerate(index.records):
                 if progress is not None and rid % 1000 == 0:
                     progress("saving", rid, total)
-                fields = encode(index.fields[rid]).decode("utf-8", "surrogateescape")
-                data = encode(rec).decode("utf-8", "surrogateescape")
+                fields = encode(index.fields[rid]).decode()
+                data = encode(rec).decode()
                 yield rid, rec.id, data, fields, _digest(rid, rec.id, data, fields)
 
         con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows())
@@ -490,7 +492,7 @@ def _fill(
             "vocab": "\n".join(index.vocab),
             "types": bytes(TYPE_ORDER[rec.type] for rec in index.records),
             "renderings": json.dumps(_groups(index.records)),
-            "sources": encode([src._replace(text="") for src in sources]).decode("utf-8", "surrogateescape"),
+            "sources": encode([src._replace(text="") for src in sources]).decode(),
             "lengths": json.dumps({src.id: len(src.text) for src in sources}),
             "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
         }
