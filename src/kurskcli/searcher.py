@@ -269,6 +269,7 @@ class SearchIndex(IndexBase):
         # an array of record numbers takes half the memory of a list and is saved as it is.
         self.tables: dict[float, defaultdict[str, array[int]]] = {}
         self.fields: list[list[tuple[str, str, float]]] = []
+        self._asked: dict[str, dict[int, float]] = {}
         findall = _WORD.findall
         for i, rec in enumerate(self.records):
             if progress is not None and i % 1000 == 0:
@@ -288,11 +289,13 @@ class SearchIndex(IndexBase):
         self.vocab = sorted(set().union(*self.tables.values()))  # sorted, for prefix look-ups by bisection
 
     def postings_of(self, word: str) -> dict[int, float]:
-        post: dict[int, float] = {}
-        for weight, table in self.tables.items():
-            rids = table.get(word)
-            if rids:
-                post.update(dict.fromkeys(rids, weight))
+        post = self._asked.get(word)
+        if post is None:  # made when a search first asks for the word, then kept
+            post = self._asked[word] = {}
+            for weight, table in self.tables.items():
+                rids = table.get(word)
+                if rids:
+                    post.update(dict.fromkeys(rids, weight))
         return post
 
     def type_of(self, rid: int) -> str:
