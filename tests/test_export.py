@@ -467,6 +467,18 @@ def test_a_long_json_list_is_written_byte_for_byte_as_the_standard_library_write
     from kurskcli.output import LONG_JSON, write_json
 
     long_list = (items * LONG_JSON)[:LONG_JSON]  # long enough for the fast writer
-    out = io.StringIO()
-    write_json(long_list, out)
-    assert out.getvalue() == json.dumps(long_list, ensure_ascii=False, indent=2) + "\n"
+    expected = json.dumps(long_list, ensure_ascii=False, indent=2) + "\n"
+    text = io.StringIO()  # no bytes underneath: the writer decodes
+    write_json(long_list, text)
+    assert text.getvalue() == expected
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    stream.write("[before] ")  # what the text layer holds must come out first
+    write_json(long_list, stream)  # UTF-8 bytes underneath: the writer writes them as they are
+    stream.flush()
+    assert raw.getvalue().decode("utf-8") == "[before] " + expected
+    raw16 = io.BytesIO()
+    stream16 = io.TextIOWrapper(raw16, encoding="utf-16", newline="")  # a UTF, but not UTF-8 bytes
+    write_json(long_list, stream16)
+    stream16.flush()
+    assert raw16.getvalue().decode("utf-16") == expected
