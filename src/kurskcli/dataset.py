@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import re
@@ -17,7 +16,21 @@ import kurskcli.data
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
 from kurskcli.env import max_data_bytes, max_total_bytes
 from kurskcli.exits import EXIT_DATAERR, EXIT_NOINPUT
-from kurskcli.model import ID, Actor, Claim, Dataset, DatasetInfo, Event, Quote, Source, Span, Witness
+from kurskcli.model import (
+    ID,
+    SHA256,
+    VERSION,
+    Actor,
+    Claim,
+    Dataset,
+    DatasetInfo,
+    Event,
+    Quote,
+    Source,
+    Span,
+    Witness,
+    paused_gc,
+)
 from kurskcli.text import fold_space
 from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS, SOURCE_CHANNELS, SOURCE_STORED
 
@@ -27,8 +40,6 @@ SCHEMA_MAJOR = "1"
 SCHEMA_VERSION = "1.0"  # what a dataset this tool writes declares
 MAX_PROBLEMS = 20
 
-_SHA = re.compile(r"[0-9a-f]{64}")
-_VERSION = re.compile(r"1(\.[0-9]+)*")  # the schema versions this tool reads
 # A JSON escape of a UTF-16 surrogate: the only way a string can hold a lone one.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 DECLARED_FROM_BYTES = 1 << 20  # files this large are checked against kurskcli.schema first
@@ -496,7 +507,7 @@ def _read_source_text(
     ck: _Checker, path: str, d: dict[str, Any], verify_hashes: bool, read: Callable[[str], bytes]
 ) -> str | None:
     inline, file, sha = d.get("text"), d.get("file"), d.get("sha256")
-    if sha is not None and (not isinstance(sha, str) or not _SHA.fullmatch(sha)):
+    if sha is not None and (not isinstance(sha, str) or not SHA256.fullmatch(sha)):
         ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
     if (inline is None) == (file is None):
         ck.add(path, "a source needs exactly one of 'text' or 'file'")
@@ -517,7 +528,7 @@ def _read_source_text(
         return None
     if sha is None:
         ck.add(path, "a source read from a file needs its 'sha256', so that its text can be verified")
-    elif isinstance(sha, str) and _SHA.fullmatch(sha) and verify_hashes and _sha256(data) != sha:
+    elif isinstance(sha, str) and SHA256.fullmatch(sha) and verify_hashes and _sha256(data) != sha:
         ck.add(f"{path}.sha256", "the source text does not match its SHA-256")
     try:
         return data.decode("utf-8")
@@ -611,7 +622,7 @@ class _Build:
             return ck
         ck.string(doc, "$schema", "$", nullable=True)
         version = ck.string(doc, "schema_version", "$")
-        if version is not None and not _VERSION.fullmatch(version):
+        if version is not None and not VERSION.fullmatch(version):
             ck.add("$.schema_version", f"unsupported schema version {version!r} (this tool reads {SCHEMA_MAJOR}.x)")
             return ck
         info = doc.get("dataset")
@@ -670,7 +681,7 @@ class _Build:
                 required, optional = FIELDS["dataset"]
                 if ck.obj(obj, where, ("schema_version", *required), optional):
                     version = ck.string(obj, "schema_version", where)
-                    if version is not None and not _VERSION.fullmatch(version):
+                    if version is not None and not VERSION.fullmatch(version):
                         ck.add(f"{where}.schema_version", f"unsupported schema version {version!r}")
                         return ck
                     self._info(ck, obj, where, version)
@@ -894,23 +905,6 @@ class _Build:
 
 
 # ----------------------------------------------------------------------------- public API
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cycle collector while a dataset's many objects are made.
-
-    Records hold no cycles, so it would find nothing; but it runs again and again while
-    hundreds of thousands of objects are made, walking all of them each time. Pausing it
-    halved loading 100,000 quotes (see benchmarks/load_scale.py).
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def bundled_bytes() -> bytes:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kurskcli import __version__
 from kurskcli.dates import DateRange
 from kurskcli.env import private_cache_dir
-from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span, Witness
+from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span, Witness, paused_gc
 from kurskcli.searcher import TYPE_ORDER, Hits, IndexBase, SearchIndex, normalize_query
 
 if TYPE_CHECKING:
@@ -282,8 +282,6 @@ class DiskIndex(IndexBase):
     def dataset(self) -> Dataset:
         """Everything the store holds, as a full load would give it: every record in the order
         it was read, every source with its whole text, and what each dataset file says of itself."""
-        from kurskcli.dataset import paused_gc
-
         with paused_gc():
             return self._dataset()
 
@@ -426,7 +424,8 @@ def write(
     from kurskcli.files import write_atomically
 
     def fill(tmp: Path, _fd: int) -> None:
-        _fill(index, tmp, key, deps, progress, sources, infos)
+        with paused_gc():
+            _fill(index, tmp, key, deps, progress, sources, infos)
 
     write_atomically(target, fill, force=True, mode=0o600)
 
@@ -652,13 +651,10 @@ def _through_store(
         sweep_stale(folder)
         debug(f"building the search index {target}")
         bundled_fp = _bundled_fingerprint() if bundled else None
-        from kurskcli.dataset import paused_gc
-
-        with paused_gc():
-            ds = _load(paths, bundled, progress)
-            index = SearchIndex(
-                ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
-            )
+        ds = _load(paths, bundled, progress)
+        index = SearchIndex(
+            ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
+        )
         read = {fp[0]: fp for fp in ds.files}
         key = _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths])
         mains = {os.path.realpath(p) for p in paths}
@@ -668,8 +664,7 @@ def _through_store(
         from kurskcli.files import OutputFileError
 
         try:
-            with paused_gc():
-                write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
+            write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
         except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
             warn(f"cannot save the search index: a dataset file's name is not valid UTF-8; {doing} without it")
         except (OSError, OutputFileError, sqlite3.Error) as exc:

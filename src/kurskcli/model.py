@@ -6,7 +6,10 @@ annotations are evaluated (no ``from __future__ import annotations``): given str
 NamedTuple compiles a ForwardRef for every field.
 """
 
+import contextlib
+import gc
 import re
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
@@ -14,6 +17,8 @@ from kurskcli.dates import DateRange
 # What an id may be: letters, digits and . _ : -, starting with a letter or digit. Use fullmatch
 # (a "$" would also match before a trailing newline).
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+SHA256 = re.compile(r"[0-9a-f]{64}")  # a source text's digest, as the format writes it
+VERSION = re.compile(r"1(\.[0-9]+)*")  # the schema versions this tool reads
 
 RECORD_TYPES = ("quote", "claim", "event", "actor", "source")
 
@@ -197,3 +202,20 @@ class Dataset:
             "claims": len(self.claims),
             "events": len(self.events),
         }
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while many records are made.
+
+    Records hold no cycles, so it would find nothing; but it runs again and again while
+    hundreds of thousands of objects are made, walking all of them each time. Pausing it
+    halved loading 100,000 quotes (see benchmarks/load_scale.py).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -22,17 +22,18 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from kurskcli.model import ID, SHA256, VERSION
 from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS, SOURCE_CHANNELS, SOURCE_STORED
 
 # Patterns are written for both Python (which checks them here) and the JSON Schema dialect of
 # JavaScript: ASCII classes only, and "(?!\n)$" for the end, since Python's "$" also matches
 # before a final line break and "\Z" means nothing in JavaScript.
 _END = r"(?!\n)$"
-ID_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._:-]{{0,127}}{_END}"
+ID_PATTERN = rf"^{ID.pattern}{_END}"
 _EDTF_DAY = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[?~%]?"
 EDTF_PATTERN = rf"^(({_EDTF_DAY})|((({_EDTF_DAY})|\.\.)?/(({_EDTF_DAY})|\.\.)?)){_END}"
-SHA256_PATTERN = rf"^[0-9a-f]{{64}}{_END}"
-VERSION_PATTERN = rf"^1(\.[0-9]+)*{_END}"
+SHA256_PATTERN = rf"^{SHA256.pattern}{_END}"
+VERSION_PATTERN = rf"^{VERSION.pattern}{_END}"
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN)]
 Text = Annotated[str, Meta(pattern=r"\S")]  # not empty, not only white space

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import NamedTuple
 
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span, paused_gc
 from kurskcli.text import fold, words
 
 MAX_QUERY_CHARS = 256
@@ -270,6 +270,11 @@ class SearchIndex(IndexBase):
         self.tables: dict[float, defaultdict[str, array[int]]] = {}
         self.fields: list[list[tuple[str, str, float]]] = []
         self._asked: dict[str, dict[int, float]] = {}
+        with paused_gc():
+            self._build(passage, progress)
+        self.vocab = sorted(set().union(*self.tables.values()))  # sorted, for prefix look-ups by bisection
+
+    def _build(self, passage: Callable[[Span], str] | None, progress: Callable[[int, int], None] | None) -> None:
         findall = _WORD.findall
         for i, rec in enumerate(self.records):
             if progress is not None and i % 1000 == 0:
@@ -286,7 +291,6 @@ class SearchIndex(IndexBase):
                     table = self.tables[weight] = defaultdict(partial(array, "I"))
                 for word in found:
                     table[word].append(i)
-        self.vocab = sorted(set().union(*self.tables.values()))  # sorted, for prefix look-ups by bisection
 
     def postings_of(self, word: str) -> dict[int, float]:
         post = self._asked.get(word)
