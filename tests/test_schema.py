@@ -66,13 +66,16 @@ def test_the_shipped_json_schema_accepts_the_bundled_data_and_refuses_what_the_l
 # ----------------------------------------------------------------------------- the two paths agree
 
 
-def _outcome(doc: Any, declared: bool) -> tuple[list[str], list[Any]]:
-    build = _Build(False)
-    checker = build.add_document(copy.deepcopy(doc), "mini.json", FIXTURES, declared=declared)
+def _result(build: _Build, checker: Any) -> tuple[list[str], list[Any]]:
+    """What a finished load gives: its problems and every table it built."""
     build.finish()
     ds = build.ds
-    tables = [ds.infos, ds.sources, ds.actors, ds.quotes, ds.claims, ds.events]
-    return [str(p) for p in checker.problems], tables
+    return [str(p) for p in checker.problems], [ds.infos, ds.sources, ds.actors, ds.quotes, ds.claims, ds.events]
+
+
+def _outcome(doc: Any, declared: bool) -> tuple[list[str], list[Any]]:
+    build = _Build(False)
+    return _result(build, build.add_document(copy.deepcopy(doc), "mini.json", FIXTURES, declared=declared))
 
 
 def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -153,10 +156,7 @@ def test_a_json_lines_record_the_declaration_accepts_loads_the_same_by_both_path
 
     def outcome(declared: bool) -> tuple[list[str], list[Any]]:
         build = _Build(False)
-        checker = build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared)
-        build.finish()
-        ds = build.ds
-        return [str(p) for p in checker.problems], [ds.infos, ds.sources, ds.actors, ds.quotes, ds.claims, ds.events]
+        return _result(build, build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared))
 
     assert outcome(True) == outcome(False)
 
