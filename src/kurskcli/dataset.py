@@ -26,6 +26,7 @@ from kurskcli.model import (
     DatasetInfo,
     Event,
     Quote,
+    Record,
     Source,
     Span,
     Witness,
@@ -274,14 +275,22 @@ def read_limited(path: Path, limit: int | None = None, *, seen: list[list[Any]] 
 # ----------------------------------------------------------------------------- checking
 
 
+class NotStreamed(Exception):
+    """Data that ``stream_dataset`` cannot take one record at a time: a problem (the whole load
+    reports it exactly), or a record that names a source given only after it."""
+
+
 class _Checker:
     """Collects problems for one file while walking its JSON document."""
 
-    def __init__(self, origin: str):
+    def __init__(self, origin: str, *, streaming: bool = False):
         self.origin = origin
         self.problems: list[Problem] = []
+        self.streaming = streaming  # the first problem stops a streamed load
 
     def add(self, path: str, message: str) -> None:
+        if self.streaming:
+            raise NotStreamed(f"{self.origin}: {path}: {message}")
         self.problems.append(Problem(self.origin, path, message))
 
     def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]) -> bool:
@@ -600,6 +609,20 @@ class _Build:
 
         return from_folder
 
+    def checker(self, origin: str, declared: bool = False) -> _Checker:
+        return _Declared(origin) if declared else _Checker(origin)
+
+    def keep(self, table: str, rec: Record) -> None:
+        """Add a checked record to the dataset."""
+        getattr(self.ds, table)[rec.id] = rec
+
+    def span_check(self, ck: _Checker, path: str, field: str, span: Span, text: str | None) -> None:
+        """Check once every source is read that ``span`` lies in its source and, with ``text``, holds it."""
+        self.span_checks.append((ck, path, field, span, text))
+
+    def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
+        self.date_checks.append((ck, path, date, witnesses))
+
     def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
         if rid is None:
             return False
@@ -617,7 +640,7 @@ class _Build:
 
     def add_document(self, doc: Any, origin: str, base: Path | None, *, declared: bool = False) -> _Checker:
         """Check and add a dataset document; ``declared``: it passed the declared format."""
-        ck = _Declared(origin) if declared else _Checker(origin)
+        ck = self.checker(origin, declared)
         if not ck.obj(doc, "$", *FIELDS["document"]):
             return ck
         ck.string(doc, "$schema", "$", nullable=True)
@@ -651,8 +674,8 @@ class _Build:
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
         checked and dropped as it is read: only the records built from it are kept. With
         ``declared``, each record is first checked against the declared format."""
-        ck = _Checker(origin)
-        fast = _Declared(origin)  # for the lines that pass the declaration
+        ck = self.checker(origin)
+        fast = self.checker(origin, declared=True)  # for the lines that pass the declaration
         fast.problems = ck.problems  # one list, in the order the problems are found
         handlers: dict[str, Callable[[_Checker, Items], None]] = {
             "source": lambda c, items: self._sources(c, items, base),
@@ -715,22 +738,25 @@ class _Build:
             if length is not None and (not isinstance(length, int) or isinstance(length, bool) or length < 0):
                 ck.add(f"{path}.length", "expected a whole number >= 0")
             if sid and title and author and text is not None and self.claim_id(ck, path, sid):
-                self.ds.sources[sid] = Source(
-                    id=sid,
-                    title=title,
-                    author=author,
-                    author_actor=author_actor,
-                    date=date,
-                    publisher=ck.string(d, "publisher", path, nullable=True),
-                    language=ck.string(d, "language", path, nullable=True),
-                    sha256=d.get("sha256") if isinstance(d.get("sha256"), str) else None,
-                    text=text,
-                    dates=dates,
-                    origin=ck.origin,
-                    url=ck.string(d, "url", path, nullable=True),
-                    stored=ck.string(d, "stored", path, nullable=True, choices=SOURCE_STORED) or "full",
-                    channel=ck.string(d, "channel", path, nullable=True, choices=SOURCE_CHANNELS),
-                    note=ck.string(d, "note", path, nullable=True),
+                self.keep(
+                    "sources",
+                    Source(
+                        id=sid,
+                        title=title,
+                        author=author,
+                        author_actor=author_actor,
+                        date=date,
+                        publisher=ck.string(d, "publisher", path, nullable=True),
+                        language=ck.string(d, "language", path, nullable=True),
+                        sha256=d.get("sha256") if isinstance(d.get("sha256"), str) else None,
+                        text=text,
+                        dates=dates,
+                        origin=ck.origin,
+                        url=ck.string(d, "url", path, nullable=True),
+                        stored=ck.string(d, "stored", path, nullable=True, choices=SOURCE_STORED) or "full",
+                        channel=ck.string(d, "channel", path, nullable=True, choices=SOURCE_CHANNELS),
+                        note=ck.string(d, "note", path, nullable=True),
+                    ),
                 )
 
     def _actors(self, ck: _Checker, items: Items) -> None:
@@ -753,7 +779,7 @@ class _Build:
                     if alias:
                         aliases.append(alias)
             if aid and name and kind and self.claim_id(ck, path, aid):
-                self.ds.actors[aid] = Actor(aid, name, kind, role, aff, tuple(aliases), ck.origin)
+                self.keep("actors", Actor(aid, name, kind, role, aff, tuple(aliases), ck.origin))
 
     def _quotes(self, ck: _Checker, items: Items) -> None:
         for path, d in items:
@@ -776,22 +802,25 @@ class _Build:
             self.ref(ck, path, ".via", "actors", via)
             if span:
                 self.ref(ck, path, ".source.id", "sources", span.source)
-                self.span_checks.append((ck, path, ".source", span, text))
+                self.span_check(ck, path, ".source", span, text)
             if qid and speaker and text and kind and span and self.claim_id(ck, path, qid):
-                self.ds.quotes[qid] = Quote(
-                    qid,
-                    speaker,
-                    date,
-                    dates,
-                    fold_space(text),
-                    kind,
-                    via,
-                    context,
-                    language,
-                    span,
-                    ck.origin,
-                    renders,
-                    note,
+                self.keep(
+                    "quotes",
+                    Quote(
+                        qid,
+                        speaker,
+                        date,
+                        dates,
+                        fold_space(text),
+                        kind,
+                        via,
+                        context,
+                        language,
+                        span,
+                        ck.origin,
+                        renders,
+                        note,
+                    ),
                 )
 
     def _claims(self, ck: _Checker, items: Items) -> None:
@@ -822,22 +851,25 @@ class _Build:
                 ck.add(f"{path}.status", "a claim with 'disputed_by' must have status 'disputed'")
             if span:
                 self.ref(ck, path, ".source.id", "sources", span.source)
-                self.span_checks.append((ck, path, ".source", span, text if verbatim else None))
+                self.span_check(ck, path, ".source", span, text if verbatim else None)
             if cid and kind and text and span and self.claim_id(ck, path, cid):
-                self.ds.claims[cid] = Claim(
-                    cid,
-                    claimant,
-                    kind,
-                    date,
-                    dates,
-                    fold_space(text),
-                    verbatim,
-                    status,
-                    disputed_by,
-                    span,
-                    ck.origin,
-                    mentioned,
-                    fold_space(context),
+                self.keep(
+                    "claims",
+                    Claim(
+                        cid,
+                        claimant,
+                        kind,
+                        date,
+                        dates,
+                        fold_space(text),
+                        verbatim,
+                        status,
+                        disputed_by,
+                        span,
+                        ck.origin,
+                        mentioned,
+                        fold_space(context),
+                    ),
                 )
 
     def _events(self, ck: _Checker, items: Items) -> None:
@@ -862,13 +894,14 @@ class _Build:
                     if span:
                         spans.append(span)
                         self.ref(ck, path, f".sources[{i}].id", "sources", span.source)
-                        self.span_checks.append((ck, path, f".sources[{i}]", span, None))
+                        self.span_check(ck, path, f".sources[{i}]", span, None)
             witnesses = self._witnesses(ck, d, path)
             if witnesses and date is not None:
-                self.date_checks.append((ck, path, date, witnesses))
+                self.date_check(ck, path, date, witnesses)
             if eid and title and spans and self.claim_id(ck, path, eid):
-                self.ds.events[eid] = Event(
-                    eid, date, dates, title, summary, actors, tuple(spans), ck.origin, tuple(witnesses)
+                self.keep(
+                    "events",
+                    Event(eid, date, dates, title, summary, actors, tuple(spans), ck.origin, tuple(witnesses)),
                 )
 
     def _witnesses(self, ck: _Checker, d: dict[str, Any], path: str) -> list[Witness]:
@@ -881,7 +914,7 @@ class _Build:
             span = ck.span(item.get("source"), f"{where}.source")
             if span:
                 self.ref(ck, where, ".source.id", "sources", span.source)
-                self.span_checks.append((ck, where, ".source", span, None))
+                self.span_check(ck, where, ".source", span, None)
             if wdate is None:
                 ck.add(f"{where}.date", "a witness gives a date")
             elif span:
