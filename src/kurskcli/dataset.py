@@ -563,6 +563,12 @@ def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, sour
         ck.add(path, f"text does not match the source at [{span.start}, {span.end}): source has {excerpt[:60]!r}")
 
 
+def _check_witnesses(ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
+    best = best_supported([(w.date, w.dates) for w in witnesses])
+    if best != date:
+        ck.add(f"{path}.date", f"{date!r} is not the date its witnesses support best ({best!r})")
+
+
 class _Build:
     def __init__(self, verify_hashes: bool) -> None:
         self.verify_hashes = verify_hashes
@@ -930,11 +936,81 @@ class _Build:
             if target is not None and target.renders is not None:
                 ck.add(path + field, f"{rid!r} is itself a rendering of {target.renders!r}; name that one")
         for ck, path, date, witnesses in self.date_checks:
-            best = best_supported([(w.date, w.dates) for w in witnesses])
-            if best != date:
-                ck.add(f"{path}.date", f"{date!r} is not the date its witnesses support best ({best!r})")
+            _check_witnesses(ck, path, date, witnesses)
         for ck, path, field, span, text in self.span_checks:
             _check_span_text(ck, path + field, span, text, self.ds.sources)
+
+
+class Sink:
+    """Where ``stream_dataset`` puts each checked quote, claim, event and actor."""
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        """Take ``rec``; ``ds`` holds the sources and actors read so far."""
+        raise NotImplementedError
+
+    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+        """Whether no two records taken share an id, none has the id of one of ``sources``, and
+        each of ``quotes`` is the id of a quote taken."""
+        raise NotImplementedError
+
+
+class _Streamed(_Build):
+    """A load that hands each record to a sink as it is checked and keeps only the sources, the
+    actors and what the later checks need: no record list grows with the data. Anything the
+    whole load would report, and a span on a source not read yet, raise NotStreamed."""
+
+    def __init__(self, verify_hashes: bool, sink: Sink) -> None:
+        super().__init__(verify_hashes)
+        self.sink = sink
+        self.actors_named: set[str] = set()  # actors named before they were read
+        self.quotes_named: set[str] = set()  # quotes named as what a rendering renders
+        self.renderings: set[str] = set()  # quotes that are renderings themselves
+
+    def checker(self, origin: str, declared: bool = False) -> _Checker:
+        ck = super().checker(origin, declared)
+        ck.streaming = True
+        return ck
+
+    def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
+        return rid is not None  # ids are held unique by the sink, at the end
+
+    def keep(self, table: str, rec: Record) -> None:
+        if table == "sources":
+            if rec.id in self.ds.sources:
+                raise NotStreamed(f"two sources have the id {rec.id!r}")
+            self.ds.sources[rec.id] = rec  # type: ignore[assignment]  # a Source
+            return
+        if table == "actors":
+            self.ds.actors[rec.id] = rec  # type: ignore[assignment]  # an Actor
+        elif isinstance(rec, Quote) and rec.renders is not None:
+            self.renderings.add(rec.id)
+        self.sink.add(rec, self.ds)
+
+    def ref(self, ck: _Checker, path: str, field: str, table: str, rid: str | None) -> None:
+        if rid is None:
+            return
+        if table == "actors":
+            if rid not in self.ds.actors:
+                self.actors_named.add(rid)
+        elif table == "sources":
+            if rid not in self.ds.sources:
+                raise NotStreamed(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
+        else:
+            self.quotes_named.add(rid)
+
+    def span_check(self, ck: _Checker, path: str, field: str, span: Span, text: str | None) -> None:
+        _check_span_text(ck, path + field, span, text, self.ds.sources)  # its source is read: see ref
+
+    def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
+        _check_witnesses(ck, path, date, witnesses)
+
+    def finish(self) -> None:
+        if not self.actors_named <= self.ds.actors.keys():
+            raise NotStreamed("a record names an unknown actor")
+        if self.quotes_named & self.renderings:
+            raise NotStreamed("a rendering names another rendering")
+        if not self.sink.consistent(self.ds.sources, self.quotes_named):
+            raise NotStreamed("an id is used twice, or a rendering names an unknown quote")
 
 
 # ----------------------------------------------------------------------------- public API
@@ -961,8 +1037,25 @@ def load_dataset(
         return _load(paths, bundled, verify_hashes)
 
 
-def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, verify_hashes: bool) -> Dataset:
-    build = _Build(verify_hashes)
+def stream_dataset(paths: Sequence[str | os.PathLike[str]], sink: Sink, *, bundled: bool = True) -> Dataset:
+    """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
+    it is checked instead of keeping it: the dataset returned holds the sources, the actors (which
+    went to the sink too), what each file says of itself and the files read, and no quote, claim
+    or event.
+
+    Raises NotStreamed at the first problem and where a record names a source that comes after it
+    (``load_dataset`` then reports exactly what is wrong, or loads the data whole), and
+    DataFileError or DatasetError as ``load_dataset`` does.
+    """
+    with paused_gc():
+        ds = _load(paths, bundled, False, _Streamed(False, sink))
+    return ds
+
+
+def _load(
+    paths: Sequence[str | os.PathLike[str]], bundled: bool, verify_hashes: bool, build: _Build | None = None
+) -> Dataset:
+    build = build or _Build(verify_hashes)
     checkers: list[_Checker] = []
     if bundled:
         doc = decode_json(build.reader(None)(BUNDLED_NAME), BUNDLED_ORIGIN)

@@ -34,7 +34,7 @@ import stat
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -439,6 +439,30 @@ def _fill(
     sources: Sequence[Source],
     infos: Sequence[DatasetInfo],
 ) -> None:
+    con = _new_store(path)
+    try:
+        import msgspec  # writes a record in C: named tuples as arrays, dates as ISO strings
+
+        encode = msgspec.json.encode
+        total = len(index.records)
+
+        def rows() -> Iterator[tuple[int, str, str, str]]:
+            for rid, rec in enumerate(index.records):
+                if progress is not None and rid % 1000 == 0:
+                    progress("saving", rid, total)
+                yield rid, rec.id, encode(rec).decode(), encode(index.fields[rid]).decode()
+
+        _insert_records(con, rows())
+        tables = list(index.tables.items())
+        _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
+        types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
+        _finish_store(con, key, deps, index.vocab, types, _groups(index.records), sources, infos)
+    finally:
+        con.close()
+
+
+def _new_store(path: Path) -> sqlite3.Connection:
+    """A connection to a new, empty store at ``path``, made for writing it fast."""
     import sqlite3
 
     con = sqlite3.connect(path)
@@ -447,59 +471,72 @@ def _fill(
         con.execute("PRAGMA synchronous = OFF")  # the finished file is synced before it is put in place
         for statement in SCHEMA:
             con.execute(statement)
-        total = len(index.records)
-
-        import msgspec  # writes a record in C: named tuples as arrays, dates as ISO strings
-
-        encode = msgspec.json.encode
-
-        def rows() -> Any:
-            for rid, rec in enumerate(index.records):
-                if progress is not None and rid % 1000 == 0:
-                    progress("saving", rid, total)
-                fields = encode(index.fields[rid]).decode()
-                data = encode(rec).decode()
-                yield rid, rec.id, data, fields, _digest(rid, rec.id, data, fields)
-
-        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows())
-
-        def postings() -> Any:
-            tables = [(bytes([round(weight * 100)]), table) for weight, table in index.tables.items()]
-            for word in index.vocab:
-                found, weights = array("I"), bytearray()
-                for weight, table in tables:
-                    rids = table.get(word)
-                    if rids:
-                        found.extend(rids)
-                        weights += weight * len(rids)
-                raw, weight_bytes = found.tobytes(), bytes(weights)
-                yield word, raw, weight_bytes, _digest(word, raw, weight_bytes)
-
-        con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
-
-        def parts() -> Any:
-            for src in sources:
-                for part in range(-(-len(src.text) // PART)):
-                    text = src.text[part * PART : (part + 1) * PART]
-                    yield src.id, part, text, _digest(src.id, part, text)
-
-        con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
-        meta: dict[str, Any] = {
-            "format": FORMAT,
-            "key": key,
-            "deps": json.dumps(list(deps)),
-            "vocab": "\n".join(index.vocab),
-            "types": bytes(TYPE_ORDER[rec.type] for rec in index.records),
-            "renderings": json.dumps(_groups(index.records)),
-            "sources": encode([src._replace(text="") for src in sources]).decode(),
-            "lengths": json.dumps({src.id: len(src.text) for src in sources}),
-            "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
-        }
-        meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
-        con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        con.commit()
-    finally:
+    except BaseException:
         con.close()
+        raise
+    return con
+
+
+def _insert_records(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]]) -> None:
+    """Store (record number, id, record JSON, fields JSON) rows, each with its digest."""
+    con.executemany(
+        "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
+        ((rid, rec_id, data, fields, _digest(rid, rec_id, data, fields)) for rid, rec_id, data, fields in rows),
+    )
+
+
+def _insert_postings(
+    con: sqlite3.Connection, vocab: Sequence[str], lists: Callable[[str], Iterable[tuple[float, array[int] | None]]]
+) -> None:
+    """Store each word's postings: ``lists(word)`` gives (weight, record numbers) pairs."""
+
+    def postings() -> Iterator[tuple[str, bytes, bytes, bytes]]:
+        for word in vocab:
+            found, weights = array("I"), bytearray()
+            for weight, rids in lists(word):
+                if rids:
+                    found.extend(rids)
+                    weights += bytes([round(weight * 100)]) * len(rids)
+            raw, weight_bytes = found.tobytes(), bytes(weights)
+            yield word, raw, weight_bytes, _digest(word, raw, weight_bytes)
+
+    con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
+
+
+def _finish_store(
+    con: sqlite3.Connection,
+    key: str,
+    deps: Sequence[list[Any]],
+    vocab: Sequence[str],
+    types: bytes,
+    groups: dict[str, list[str]],
+    sources: Sequence[Source],
+    infos: Sequence[DatasetInfo],
+) -> None:
+    """Store the source texts and the description of the store, and commit."""
+    import msgspec
+
+    def parts() -> Iterator[tuple[str, int, str, bytes]]:
+        for src in sources:
+            for part in range(-(-len(src.text) // PART)):
+                text = src.text[part * PART : (part + 1) * PART]
+                yield src.id, part, text, _digest(src.id, part, text)
+
+    con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
+    meta: dict[str, Any] = {
+        "format": FORMAT,
+        "key": key,
+        "deps": json.dumps(list(deps)),
+        "vocab": "\n".join(vocab),
+        "types": types,
+        "renderings": json.dumps(groups),
+        "sources": msgspec.json.encode([src._replace(text="") for src in sources]).decode(),
+        "lengths": json.dumps({src.id: len(src.text) for src in sources}),
+        "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
+    }
+    meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
+    con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    con.commit()
 
 
 def _groups(records: Sequence[Record]) -> dict[str, list[str]]:

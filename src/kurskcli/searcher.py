@@ -267,7 +267,7 @@ class SearchIndex(IndexBase):
         # weight it holds the word at, once: one append per word and record is all the work
         # (building 100,000 quotes' postings as one dict per word took four times as long), and
         # an array of record numbers takes half the memory of a list and is saved as it is.
-        self.tables: dict[float, defaultdict[str, array[int]]] = {}
+        self.tables: Tables = {}
         self.fields: list[list[tuple[str, str, float]]] = []
         self._asked: dict[str, dict[int, float]] = {}
         with paused_gc():
@@ -275,22 +275,12 @@ class SearchIndex(IndexBase):
         self.vocab = sorted(set().union(*self.tables.values()))  # sorted, for prefix look-ups by bisection
 
     def _build(self, passage: Callable[[Span], str] | None, progress: Callable[[int, int], None] | None) -> None:
-        findall = _WORD.findall
         for i, rec in enumerate(self.records):
             if progress is not None and i % 1000 == 0:
                 progress(i, self.size)
-            flds = [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
+            flds = folded_fields(rec, passage)
             self.fields.append(flds)
-            seen: set[str] = set()
-            for _, text, weight in sorted(flds, key=lambda f: -f[2]):
-                found = set(findall(text))
-                found -= seen
-                seen |= found
-                table = self.tables.get(weight)
-                if table is None:
-                    table = self.tables[weight] = defaultdict(partial(array, "I"))
-                for word in found:
-                    table[word].append(i)
+            add_postings(self.tables, flds, i)
 
     def postings_of(self, word: str) -> dict[int, float]:
         post = self._asked.get(word)
@@ -310,6 +300,31 @@ class SearchIndex(IndexBase):
 
     def record_at(self, rid: int) -> Record:
         return self.records[rid]
+
+
+Tables = dict[float, defaultdict[str, "array[int]"]]
+"""Postings: per field weight, each word's record numbers in order; a record is listed under the
+highest weight it holds the word at, once."""
+
+
+def folded_fields(rec: Record, passage: Callable[[Span], str] | None) -> list[tuple[str, str, float]]:
+    """``fields_of(rec, passage)``, each text folded as the index holds it."""
+    return [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
+
+
+def add_postings(tables: Tables, fields: list[tuple[str, str, float]], number: int) -> None:
+    """List record ``number`` in ``tables`` under every word of its folded ``fields``."""
+    findall = _WORD.findall
+    seen: set[str] = set()
+    for _, text, weight in sorted(fields, key=lambda f: -f[2]):
+        found = set(findall(text))
+        found -= seen
+        seen |= found
+        table = tables.get(weight)
+        if table is None:
+            table = tables[weight] = defaultdict(partial(array, "I"))
+        for word in found:
+            table[word].append(number)
 
 
 def hit_order(hit: Hit) -> tuple[int, int, str]:
