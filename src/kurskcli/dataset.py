@@ -10,7 +10,7 @@ import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
@@ -941,17 +941,15 @@ class _Build:
             _check_span_text(ck, path + field, span, text, self.ds.sources)
 
 
-class Sink:
+class Sink(Protocol):
     """Where ``stream_dataset`` puts each checked quote, claim, event and actor."""
 
     def add(self, rec: Record, ds: Dataset) -> None:
         """Take ``rec``; ``ds`` holds the sources and actors read so far."""
-        raise NotImplementedError
 
     def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
         """Whether no two records taken share an id, none has the id of one of ``sources``, and
         each of ``quotes`` is the id of a quote taken."""
-        raise NotImplementedError
 
 
 class _Streamed(_Build):

@@ -43,7 +43,16 @@ from kurskcli import __version__
 from kurskcli.dates import DateRange
 from kurskcli.env import private_cache_dir
 from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span, Witness, paused_gc
-from kurskcli.searcher import TYPE_ORDER, Hits, IndexBase, SearchIndex, normalize_query
+from kurskcli.searcher import (
+    TYPE_ORDER,
+    Hits,
+    IndexBase,
+    SearchIndex,
+    Tables,
+    add_postings,
+    folded_fields,
+    normalize_query,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -548,6 +557,137 @@ def _groups(records: Sequence[Record]) -> dict[str, list[str]]:
     return {root: ids for root, ids in members.items() if len(ids) > 1}
 
 
+class _Streamed:
+    """Writes the store while the data is read: each record goes to its row and its postings as
+    soon as it is checked, and is dropped (``dataset.stream_dataset`` hands them over). What stays
+    in memory is the postings, the sources and the actors: about a fifth of what the records
+    of a million quotes take as objects.
+
+    Record numbers follow ``Dataset.records()``: every quote, then every claim, event and actor,
+    each in the order read. A quote's number is known when it is read; the others wait in a
+    temporary table until the quotes are counted.
+    """
+
+    BATCH = 1000
+
+    def __init__(self, con: sqlite3.Connection, progress: Progress | None) -> None:
+        import msgspec
+
+        self.con = con
+        self.encode = msgspec.json.encode
+        self.progress = progress
+        self.counts = [0] * len(TYPE_ORDER)
+        self.tables: list[Tables] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
+        self.batch: list[tuple[int, int, str, str, str]] = []
+        self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
+        con.execute(
+            "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, fields TEXT, "
+            "PRIMARY KEY (type, n)) WITHOUT ROWID"
+        )
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        code = TYPE_ORDER[rec.type]
+        n = self.counts[code]
+        self.counts[code] = n + 1
+        fields = folded_fields(rec, ds.passage)
+        add_postings(self.tables[code], fields, n)
+        self.batch.append((code, n, rec.id, self.encode(rec).decode(), self.encode(fields).decode()))
+        if isinstance(rec, Quote) and rec.renders is not None:
+            self.renderings.setdefault(rec.renders, []).append((n, rec.id))
+        if len(self.batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.progress is not None:
+            self.progress("streaming", sum(self.counts), 0)
+        _insert_records(
+            self.con, ((n, rec_id, data, fields) for code, n, rec_id, data, fields in self.batch if not code)
+        )
+        self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?, ?)", (row for row in self.batch if row[0]))
+        self.batch.clear()
+
+    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+        self._flush()
+        offsets = self.offsets()
+        rows = self.con.execute("SELECT type, n, id, data, fields FROM waiting ORDER BY type, n")
+        _insert_records(self.con, ((offsets[code] + n, rec_id, data, fields) for code, n, rec_id, data, fields in rows))
+        self.con.execute("DROP TABLE waiting")
+        if self.con.execute("SELECT 1 FROM records GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone():
+            return False
+        for rec_id in sources:
+            if self.con.execute("SELECT 1 FROM records WHERE id = ?", (rec_id,)).fetchone():
+                return False
+        for rec_id in quotes:
+            row = self.con.execute("SELECT rid FROM records WHERE id = ?", (rec_id,)).fetchone()
+            if row is None or row[0] >= self.counts[0]:
+                return False
+        return True
+
+    def offsets(self) -> list[int]:
+        """The number of each type's first record."""
+        out, total = [], 0
+        for count in self.counts:
+            out.append(total)
+            total += count
+        return out
+
+    def finish(self, key: str, deps: Sequence[list[Any]], ds: Dataset) -> None:
+        """Store the postings, the source texts and the description, once the data is read whole."""
+        offsets = self.offsets()
+        weights = sorted({weight for tables in self.tables for weight in tables}, reverse=True)
+        vocab = sorted(set().union(*(table for tables in self.tables for table in tables.values())))
+
+        def lists(word: str) -> Iterator[tuple[float, array[int] | None]]:
+            for weight in weights:
+                for tables, offset in zip(self.tables, offsets, strict=True):
+                    rids = tables[weight].get(word) if weight in tables else None
+                    if rids and offset:
+                        rids = array("I", [rid + offset for rid in rids])
+                    yield weight, rids
+
+        if self.progress is not None:
+            self.progress("saving", 0, 0)
+        _insert_postings(self.con, vocab, lists)
+        types = b"".join(bytes([code]) * count for code, count in enumerate(self.counts))
+        groups: list[tuple[int, str, list[str]]] = []
+        for root, members in self.renderings.items():
+            (rid,) = self.con.execute("SELECT rid FROM records WHERE id = ?", (root,)).fetchone()
+            group = sorted([(rid, root), *members])
+            groups.append((group[0][0], root, [rec_id for _, rec_id in group]))
+        renderings = {root: ids for _, root, ids in sorted(groups)}
+        _finish_store(self.con, key, deps, vocab, types, renderings, list(ds.sources.values()), ds.infos)
+
+
+def _stream(
+    paths: Sequence[Path], bundled: bool, target: Path, bundled_fp: list[Any] | None, progress: Progress | None
+) -> None:
+    """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them; raise
+    ``dataset.NotStreamed`` (and leave nothing behind) where the data has to be loaded whole."""
+    from kurskcli.dataset import stream_dataset
+    from kurskcli.files import write_atomically
+
+    def fill(tmp: Path, _fd: int) -> None:
+        con = _new_store(tmp)
+        try:
+            with paused_gc():
+                sink = _Streamed(con, progress)
+                ds = stream_dataset(paths, sink, bundled=bundled)
+                key, deps = _key_and_deps(paths, bundled_fp, ds)
+                sink.finish(key, deps, ds)
+        finally:
+            con.close()
+
+    write_atomically(target, fill, force=True, mode=0o600)
+
+
+def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Dataset) -> tuple[str, list[list[Any]]]:
+    """The store's key and the other files it rests on (source texts), from the files ``ds`` read."""
+    read = {fp[0]: fp for fp in ds.files}
+    mains = {os.path.realpath(p) for p in paths}
+    deps = [fp for real, fp in read.items() if real not in mains]
+    return _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths]), deps
+
+
 @contextmanager
 def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterator[None]:
     """Hold ``name``'s lock in ``folder`` while its index is built, so that it is built once."""
@@ -688,17 +828,27 @@ def _through_store(
         sweep_stale(folder)
         debug(f"building the search index {target}")
         bundled_fp = _bundled_fingerprint() if bundled else None
+        import sqlite3
+
+        from kurskcli.dataset import JSONL_SUFFIXES, DataFileError, DatasetError, NotStreamed
+        from kurskcli.files import OutputFileError
+
+        if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths):
+            # JSON Lines are read a line at a time, so the store can be written as they are read
+            # without ever holding the records; a JSON document is held whole by its parser anyway.
+            try:
+                _stream(paths, bundled, target, bundled_fp, progress)
+            except (NotStreamed, DataFileError, DatasetError, OSError, OutputFileError, sqlite3.Error) as exc:
+                debug(f"loading the data whole: {exc}")  # the whole load reports any problem exactly
+            else:
+                answer = _ask(target, paths, bundled, on_disk, debug)
+                if answer:
+                    return answer[0]
         ds = _load(paths, bundled, progress)
         index = SearchIndex(
             ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
         )
-        read = {fp[0]: fp for fp in ds.files}
-        key = _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths])
-        mains = {os.path.realpath(p) for p in paths}
-        deps = [fp for real, fp in read.items() if real not in mains]
-        import sqlite3
-
-        from kurskcli.files import OutputFileError
+        key, deps = _key_and_deps(paths, bundled_fp, ds)
 
         try:
             write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)

@@ -602,6 +602,7 @@ class BuildProgress:
 
     PHASES: ClassVar[dict[str, str]] = {
         "reading": "reading and checking the data",
+        "streaming": "reading, checking and indexing the data",
         "indexing": "indexing",
         "saving": "saving the index",
     }

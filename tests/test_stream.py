@@ -1,0 +1,244 @@
+"""JSON Lines data is written to the store as it is read: no record is kept in memory, the store
+is the one a whole load writes, and data that cannot be streamed is loaded whole, with the
+whole load's answers and messages."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import tracemalloc
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kurskcli import index
+from kurskcli.dataset import DatasetError, NotStreamed, load_dataset, stream_dataset
+from kurskcli.model import Dataset, Record
+from kurskcli.searcher import SearchIndex, search
+
+from .conftest import MINI, Result, run_process
+from .test_jsonl import _mini_lines, _write
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture(scope="module")
+def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
+    """The bundled data as JSON Lines records: every type, renderings, witnesses, several sources."""
+    out = tmp_path_factory.mktemp("bundled") / "kursk.jsonl"
+    assert run_process("export", str(out)).returncode == 0
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def _shuffled(lines: list[Any], seed: int) -> list[Any]:
+    """The dataset line and the sources first, then every other record in a random order."""
+    head = [x for x in lines if x["type"] in ("dataset", "source")]
+    rest = [x for x in lines if x["type"] not in ("dataset", "source")]
+    random.Random(seed).shuffle(rest)
+    return head + rest
+
+
+def _tables(path: Path) -> dict[str, Any]:
+    con = sqlite3.connect(path)
+    try:
+        postings = {}
+        for word, raw, weights, _ in con.execute("SELECT * FROM postings"):
+            rids = array("I")
+            rids.frombytes(raw)
+            postings[word] = dict(zip(rids, weights, strict=True))
+        return {
+            "records": con.execute("SELECT * FROM records ORDER BY rid").fetchall(),
+            "texts": con.execute("SELECT * FROM texts ORDER BY id, part").fetchall(),
+            "meta": dict(con.execute("SELECT key, value FROM meta").fetchall()),
+            "postings": postings,
+        }
+    finally:
+        con.close()
+
+
+def _both_stores(paths: list[Path], bundled: bool, folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The store written while streaming ``paths``, and the one written from a whole load."""
+    streamed, whole = folder / "streamed.sqlite", folder / "whole.sqlite"
+    fp = index._bundled_fingerprint() if bundled else None
+    index._stream(paths, bundled, streamed, fp, None)  # raises NotStreamed if it fell short
+    ds = load_dataset(paths, bundled=bundled)
+    key, deps = index._key_and_deps(paths, fp, ds)
+    index.write(SearchIndex(ds.records(), ds.passage), whole, key, deps, None, list(ds.sources.values()), ds.infos)
+    return _tables(streamed), _tables(whole)
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["bundled data as lines", "shuffled, seed 1", "shuffled, seed 2", "with the bundled data", "beside a document"],
+)
+def test_a_streamed_store_is_the_store_a_whole_load_writes(
+    tmp_path: Path, bundled_lines: list[object], case: str
+) -> None:
+    lines = bundled_lines
+    if case.startswith("shuffled"):  # actors after the quotes naming them, renderings before what they render
+        lines = _shuffled(bundled_lines, int(case[-1]))
+    paths = [_write(tmp_path, lines)]
+    bundled = False
+    if case == "with the bundled data":
+        paths, bundled = [_write(tmp_path, _mini_lines())], True
+    elif case == "beside a document":
+        paths.append(MINI)
+    streamed, whole = _both_stores(paths, bundled, tmp_path)
+    assert streamed["records"] == whole["records"]  # the same rows, numbers and digests
+    assert streamed["texts"] == whole["texts"]
+    assert streamed["postings"] == whole["postings"]
+    assert streamed["meta"] == whole["meta"]
+    assert len(streamed["records"]) > 100 or bundled
+
+
+def test_the_first_search_over_json_lines_answers_as_a_whole_load_does(
+    run: Run, tmp_path: Path, bundled_lines: list[object], private_cache: Path
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 3))
+    ds = load_dataset([path], bundled=False)
+    for query in ("monument", "kursk liberation", "putn", "trump"):
+        for store in private_cache.glob("*.sqlite"):
+            store.unlink()  # each query is a first search
+        first = run("search", query, "--json", "--data", str(path), "--no-bundled", env={"KURSKCLI_DEBUG": "1"})
+        assert "building the search index" in first.err and "loading the data whole" not in first.err
+        assert [h["id"] for h in first.json()] == [h.record.id for h in search(ds, query)]  # type: ignore[index,union-attr]
+        assert run("search", query, "--json", "--data", str(path), "--no-bundled").out == first.out
+        # the human output too, against a search that keeps the records in memory
+        plain = run("search", query, "--data", str(path), "--no-bundled")
+        off = run("search", query, "--data", str(path), "--no-bundled", env={"KURSKCLI_CACHE": "off"})
+        assert plain.out == off.out and query.split()[0][:3] in plain.out.lower()
+
+
+def _quote(qid: str, **extra: object) -> dict[str, object]:
+    return {
+        "type": "quote",
+        "id": qid,
+        "speaker": "petrov",
+        "text": "Alpha News",
+        "kind": "direct",
+        "source": {"id": "mini-src", "start": 0, "end": 10},
+        **extra,
+    }
+
+
+def _broken(case: str) -> list[Any]:
+    lines: list[Any] = _mini_lines()
+    quotes = [i for i, x in enumerate(lines) if isinstance(x, dict) and x["type"] == "quote"]
+    if case == "an id used by a quote and a claim":
+        claim = next(x for x in lines if isinstance(x, dict) and x["type"] == "claim")
+        claim["id"] = lines[quotes[0]]["id"]
+    elif case == "a quote with the id of a source":
+        lines[quotes[0]]["id"] = "mini-src"
+    elif case == "two sources with one id":
+        lines.insert(2, dict(lines[1]))
+    elif case == "an unknown actor":
+        lines[quotes[0]]["speaker"] = "nobody"
+    elif case == "a rendering of an unknown quote":
+        lines.append(_quote("q-r", renders="q-missing"))
+    elif case == "a rendering of a rendering":
+        lines += [_quote("q-r1", renders=lines[quotes[0]]["id"]), _quote("q-r2", renders="q-r1")]
+    elif case == "words not in the source":
+        lines[quotes[0]]["text"] = "Not what was said"
+    elif case == "a line that is not JSON":
+        lines.append("{not json")
+    return lines
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "an id used by a quote and a claim",
+        "a quote with the id of a source",
+        "two sources with one id",
+        "an unknown actor",
+        "a rendering of an unknown quote",
+        "a rendering of a rendering",
+        "words not in the source",
+        "a line that is not JSON",
+    ],
+)
+def test_data_with_a_problem_is_loaded_whole_and_reported_as_always(
+    run: Run, tmp_path: Path, private_cache: Path, case: str
+) -> None:
+    path = _write(tmp_path, _broken(case))
+    with pytest.raises(NotStreamed):
+        index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    assert not (tmp_path / "store.sqlite").exists()
+    with pytest.raises(DatasetError) as whole:
+        load_dataset([path], bundled=False)
+    with pytest.raises(DatasetError) as searched:
+        index.search([path], False, "alpha")
+    assert searched.value.problems == whole.value.problems
+    r = run("search", "alpha", "--data", str(path), "--no-bundled")
+    assert r.code == 65 and all(str(p) in r.err for p in whole.value.problems), r.err
+    assert not list(private_cache.glob("*.sqlite"))  # nothing saved
+
+
+def test_a_record_before_its_source_is_loaded_whole_with_the_same_answers(tmp_path: Path, run: Run) -> None:
+    lines = _mini_lines()
+    lines.append(lines.pop(1))  # the source last
+    path = _write(tmp_path, lines)
+    with pytest.raises(NotStreamed, match="names source 'mini-src' before it is read"):
+        index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    said: list[str] = []
+    hits, _ = index.search([path], False, "alpha", debug=said.append)
+    assert any("loading the data whole" in s for s in said)
+    assert [h.record.id for h in hits] == [h.record.id for h in search(load_dataset([path], bundled=False), "alpha")]
+    again: list[str] = []
+    index.search([path], False, "alpha", debug=again.append)
+    assert not any("building" in s for s in again)  # the whole load saved the store
+
+
+class _Count:
+    """A sink that keeps nothing."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        self.seen += 1
+
+    def consistent(self, sources: object, quotes: object) -> bool:
+        return True
+
+
+def _many(tmp_path: Path, n: int) -> Path:
+    lines = _mini_lines()[:7]  # the dataset, its source and its actors
+    lines += [_quote(f"q-{i:06d}", context="x" * 200) for i in range(n)]
+    path = tmp_path / f"many-{n}.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    return path
+
+
+def _peak(load: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        load()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_streaming_holds_no_record_while_a_whole_load_holds_them_all(tmp_path: Path) -> None:
+    small, large = _many(tmp_path, 1_000), _many(tmp_path, 20_000)
+    sink = _Count()
+    ds = stream_dataset([large], sink, bundled=False)
+    assert sink.seen == 20_000 + 5 and not ds.quotes and list(ds.actors) and list(ds.sources)
+    streamed = (
+        _peak(lambda: stream_dataset([small], _Count(), bundled=False)),
+        _peak(lambda: stream_dataset([large], _Count(), bundled=False)),
+    )
+    whole = _peak(lambda: load_dataset([small], bundled=False)), _peak(lambda: load_dataset([large], bundled=False))
+    assert whole[1] > 10 * whole[0]  # twenty times the records: about twenty times the memory
+    assert streamed[1] < 2 * streamed[0]  # the same memory, whatever the number of records
+
+
+def test_the_progress_of_a_streamed_build_is_reported(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    index.search([_many(tmp_path, 2_500)], False, "alpha", progress=lambda *a: seen.append(a))
+    assert ("streaming", 1000, 0) in seen and ("streaming", 2000, 0) in seen
+    assert seen[-1][0] == "saving"
