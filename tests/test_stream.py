@@ -9,7 +9,7 @@ import random
 import sqlite3
 import tracemalloc
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -194,16 +194,24 @@ def test_a_record_before_its_source_is_loaded_whole_with_the_same_answers(tmp_pa
 
 
 class _Count:
-    """A sink that keeps nothing."""
+    """A sink that keeps nothing but the source texts."""
 
     def __init__(self) -> None:
         self.seen = 0
+        self.texts: dict[str, str] = {}
 
     def add(self, rec: Record, ds: Dataset) -> None:
         self.seen += 1
 
     def consistent(self, sources: object, quotes: object) -> bool:
         return True
+
+    def text(self, source_id: str, chunks: Iterable[str]) -> int:
+        self.texts[source_id] = "".join(chunks)
+        return len(self.texts[source_id])
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        return self.texts[source_id][start:end]
 
 
 def _many(tmp_path: Path, n: int) -> Path:
@@ -242,3 +250,76 @@ def test_the_progress_of_a_streamed_build_is_reported(tmp_path: Path) -> None:
     index.search([_many(tmp_path, 2_500)], False, "alpha", progress=lambda *a: seen.append(a))
     assert ("streaming", 1000, 0) in seen and ("streaming", 2000, 0) in seen
     assert seen[-1][0] == "saving"
+
+
+def _text_file_dataset(folder: Path, text: str) -> Path:
+    """JSON Lines whose source text is a file beside it, with quotes on spans around the
+    boundaries of the parts the store keeps texts in."""
+    import hashlib
+
+    (folder / "long.txt").write_bytes(text.encode("utf-8"))
+    lines: list[Any] = [
+        {"type": "dataset", "schema_version": "1.0", "id": "long", "version": "1", "title": "Long"},
+        {
+            "type": "source",
+            "id": "long",
+            "title": "Long",
+            "author": "test",
+            "file": "long.txt",
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        },
+        {"type": "actor", "id": "s", "name": "Speaker", "kind": "person"},
+    ]
+    for i, around in enumerate([10, index.PART - 7, 2 * index.PART, 2 * index.PART + 3, len(text) - 40]):
+        start = text.rindex(" ", 0, around) + 1
+        end = text.index(" ", around + 5)
+        lines.append(
+            _quote(f"q{i}", speaker="s", text=text[start:end], source={"id": "long", "start": start, "end": end})
+        )
+    lines.append(
+        {
+            "type": "event",
+            "id": "e",
+            "title": "Across a boundary",
+            "sources": [{"id": "long", "start": index.PART - 100, "end": index.PART + 100}],
+        }
+    )
+    path = folder / "long.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", "utf-8")
+    return path
+
+
+def _long_text() -> str:
+    words = ["Курск", "ready", "граница", "🙂", "dawn", "d’être", "x"]
+    rng = random.Random(5)
+    rows = [" ".join(rng.choice(words) for _ in range(200)) for _ in range(300)]
+    return "\n".join(rows) + "\n"
+
+
+def test_a_source_text_file_is_stored_as_it_is_read(tmp_path: Path) -> None:
+    text = _long_text()
+    assert len(text) > 2 * index.PART + 100
+    path = _text_file_dataset(tmp_path, text)
+    streamed, whole = _both_stores([path], False, tmp_path)
+    assert streamed == whole
+    assert "".join(t for _, _, t, _ in streamed["texts"]) == text
+    assert json.loads(streamed["meta"]["lengths"]) == {"long": len(text)}
+
+
+@pytest.mark.parametrize("case", ["another text", "not UTF-8", "missing"])
+def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp_path: Path, case: str) -> None:
+    path = _text_file_dataset(tmp_path, _long_text())
+    long = tmp_path / "long.txt"
+    if case == "another text":
+        long.write_text(_long_text().replace("dawn", "dusk"), "utf-8")
+    elif case == "not UTF-8":
+        long.write_bytes(long.read_bytes()[:-3] + b"\xff\n")
+    else:
+        long.unlink()
+    with pytest.raises(NotStreamed):
+        index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    with pytest.raises(DatasetError) as whole:
+        load_dataset([path], bundled=False)
+    with pytest.raises(DatasetError) as searched:
+        index.search([path], False, "ready")
+    assert searched.value.problems == whole.value.problems

@@ -546,18 +546,16 @@ def _read_source_text(
         return None
 
 
-def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, sources: dict[str, Source]) -> None:
-    src = sources.get(span.source)
-    if src is None:
+def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, ds: Dataset) -> None:
+    if span.source not in ds.sources:
         return  # reported as a dangling reference
-    if span.end > len(src.text):
-        ck.add(
-            path, f"span [{span.start}, {span.end}) lies outside source {span.source!r} ({len(src.text)} characters)"
-        )
+    size = ds.text_length(span.source)
+    if span.end > size:
+        ck.add(path, f"span [{span.start}, {span.end}) lies outside source {span.source!r} ({size} characters)")
         return
     if text is None:
         return
-    words = src.text[span.start : span.end]
+    words = ds.excerpt(span.source, span.start, span.end)
     if words != text and fold_space(words) != fold_space(text):
         excerpt = fold_space(words)
         ck.add(path, f"text does not match the source at [{span.start}, {span.end}): source has {excerpt[:60]!r}")
@@ -617,6 +615,10 @@ class _Build:
 
     def checker(self, origin: str, declared: bool = False) -> _Checker:
         return _Declared(origin) if declared else _Checker(origin)
+
+    def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
+        """The text of source ``d`` (None, with a problem noted, where there is none to be had)."""
+        return _read_source_text(ck, path, d, self.verify_hashes or base is not None, self.reader(base))
 
     def keep(self, table: str, rec: Record) -> None:
         """Add a checked record to the dataset."""
@@ -736,7 +738,7 @@ class _Build:
             title = ck.string(d, "title", path)
             author = ck.string(d, "author", path)
             date, dates = ck.date(d, path)
-            text = _read_source_text(ck, path, d, self.verify_hashes or base is not None, self.reader(base))
+            text = self.source_text(ck, path, d, base, sid)
             author_actor = ck.ident(d, "author_actor", path, nullable=True)
             self.ref(ck, path, ".author_actor", "actors", author_actor)
             ck.kind(d, path, "source")
@@ -938,7 +940,7 @@ class _Build:
         for ck, path, date, witnesses in self.date_checks:
             _check_witnesses(ck, path, date, witnesses)
         for ck, path, field, span, text in self.span_checks:
-            _check_span_text(ck, path + field, span, text, self.ds.sources)
+            _check_span_text(ck, path + field, span, text, self.ds)
 
 
 class Sink(Protocol):
@@ -951,6 +953,30 @@ class Sink(Protocol):
         """Whether no two records taken share an id, none has the id of one of ``sources``, and
         each of ``quotes`` is the id of a quote taken."""
 
+    def text(self, source_id: str, chunks: Iterable[str]) -> int:
+        """Take the text of a source, given in pieces; return its length in characters."""
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
+
+
+class _TextsInSink(Dataset):
+    """The dataset of a streamed load: its sources carry no text; their texts are in the sink."""
+
+    __slots__ = ("lengths", "sink")
+
+    def __init__(self, sink: Sink) -> None:
+        super().__init__()
+        self.sink = sink
+        self.lengths: dict[str, int] = {}
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        start, end = max(0, start), min(end, self.lengths[source_id])
+        return self.sink.excerpt(source_id, start, end) if start < end else ""
+
+    def text_length(self, source_id: str) -> int:
+        return self.lengths[source_id]
+
 
 class _Streamed(_Build):
     """A load that hands each record to a sink as it is checked and keeps only the sources, the
@@ -960,6 +986,7 @@ class _Streamed(_Build):
     def __init__(self, verify_hashes: bool, sink: Sink) -> None:
         super().__init__(verify_hashes)
         self.sink = sink
+        self.ds = self.texts = _TextsInSink(sink)
         self.actors_named: set[str] = set()  # actors named before they were read
         self.quotes_named: set[str] = set()  # quotes named as what a rendering renders
         self.renderings: set[str] = set()  # quotes that are renderings themselves
@@ -972,10 +999,46 @@ class _Streamed(_Build):
     def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
         return rid is not None  # ids are held unique by the sink, at the end
 
+    def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
+        """The text goes to the sink as it is read (a text file a line at a time): the source is
+        kept with an empty text, and its length noted."""
+        if sid is None or sid in self.texts.lengths:
+            raise NotStreamed(f"{ck.origin}: {path}: a source without an id, or two with one")
+        if base is None or "file" not in d or "text" in d:
+            text = super().source_text(ck, path, d, base, sid)
+            if text is None:
+                raise NotStreamed(f"{ck.origin}: {path}: no text")
+            self.texts.lengths[sid] = self.sink.text(sid, [text])
+            return ""
+        sha, rel = d.get("sha256"), d.get("file")
+        if not isinstance(sha, str) or not isinstance(rel, str) or not SHA256.fullmatch(sha):
+            raise NotStreamed(f"{ck.origin}: {path}: a text file without its SHA-256")
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in rel:
+            raise NotStreamed(f"{ck.origin}: {path}.file: not a relative path inside the dataset's folder")
+        import codecs
+        import hashlib
+
+        where = base / rel
+        digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+
+        def pieces() -> Iterator[str]:
+            for _, raw in read_lines(where, self.budget(where), seen=self.ds.files):
+                digest.update(raw)
+                yield decoder.decode(raw)
+            yield decoder.decode(b"", final=True)
+
+        try:
+            self.texts.lengths[sid] = self.sink.text(sid, pieces())
+        except (DataFileError, UnicodeDecodeError) as exc:
+            raise NotStreamed(f"{ck.origin}: {path}.file: {exc}") from None
+        self.spent()
+        if digest.hexdigest() != sha:
+            raise NotStreamed(f"{ck.origin}: {path}.sha256: does not match the text")
+        return ""
+
     def keep(self, table: str, rec: Record) -> None:
         if table == "sources":
-            if rec.id in self.ds.sources:
-                raise NotStreamed(f"two sources have the id {rec.id!r}")
             self.ds.sources[rec.id] = rec  # type: ignore[assignment]  # a Source
             return
         if table == "actors":
@@ -997,7 +1060,7 @@ class _Streamed(_Build):
             self.quotes_named.add(rid)
 
     def span_check(self, ck: _Checker, path: str, field: str, span: Span, text: str | None) -> None:
-        _check_span_text(ck, path + field, span, text, self.ds.sources)  # its source is read: see ref
+        _check_span_text(ck, path + field, span, text, self.ds)  # its source is read: see ref
 
     def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
         _check_witnesses(ck, path, date, witnesses)

@@ -465,7 +465,9 @@ def _fill(
         tables = list(index.tables.items())
         _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
         types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
-        _finish_store(con, key, deps, index.vocab, types, _groups(index.records), sources, infos)
+        _insert_texts(con, ((src.id, [src.text]) for src in sources))
+        lengths = {src.id: len(src.text) for src in sources}
+        _finish_store(con, key, deps, index.vocab, types, _groups(index.records), sources, lengths, infos)
     finally:
         con.close()
 
@@ -512,6 +514,30 @@ def _insert_postings(
     con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
 
 
+def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[str]]]) -> dict[str, int]:
+    """Store each (source id, pieces of its text) in parts of PART characters; their lengths."""
+    lengths: dict[str, int] = {}
+
+    def parts() -> Iterator[tuple[str, int, str, bytes]]:
+        for source_id, pieces in texts:
+            part, length, rest = 0, 0, ""  # rest: the start of the next part
+            for piece in pieces:
+                length += len(piece)
+                whole = rest + piece if rest else piece
+                start = 0
+                while len(whole) - start >= PART:
+                    text = whole[start : start + PART]
+                    yield source_id, part, text, _digest(source_id, part, text)
+                    part, start = part + 1, start + PART
+                rest = whole[start:]
+            if rest:
+                yield source_id, part, rest, _digest(source_id, part, rest)
+            lengths[source_id] = length
+
+    con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
+    return lengths
+
+
 def _finish_store(
     con: sqlite3.Connection,
     key: str,
@@ -520,18 +546,12 @@ def _finish_store(
     types: bytes,
     groups: dict[str, list[str]],
     sources: Sequence[Source],
+    lengths: dict[str, int],
     infos: Sequence[DatasetInfo],
 ) -> None:
-    """Store the source texts and the description of the store, and commit."""
+    """Store the description of the store, and commit."""
     import msgspec
 
-    def parts() -> Iterator[tuple[str, int, str, bytes]]:
-        for src in sources:
-            for part in range(-(-len(src.text) // PART)):
-                text = src.text[part * PART : (part + 1) * PART]
-                yield src.id, part, text, _digest(src.id, part, text)
-
-    con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
     meta: dict[str, Any] = {
         "format": FORMAT,
         "key": key,
@@ -540,7 +560,7 @@ def _finish_store(
         "types": types,
         "renderings": json.dumps(groups),
         "sources": msgspec.json.encode([src._replace(text="") for src in sources]).decode(),
-        "lengths": json.dumps({src.id: len(src.text) for src in sources}),
+        "lengths": json.dumps(lengths),
         "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
     }
     meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
@@ -580,6 +600,8 @@ class _Streamed:
         self.tables: list[Tables] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.batch: list[tuple[int, int, str, str, str]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
+        self.lengths: dict[str, int] = {}  # source id -> the length of its text, stored already
+        self.parts: dict[tuple[str, int], str] = {}  # parts of the texts read back lately
         con.execute(
             "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, fields TEXT, "
             "PRIMARY KEY (type, n)) WITHOUT ROWID"
@@ -655,7 +677,27 @@ class _Streamed:
             group = sorted([(rid, root), *members])
             groups.append((group[0][0], root, [rec_id for _, rec_id in group]))
         renderings = {root: ids for _, root, ids in sorted(groups)}
-        _finish_store(self.con, key, deps, vocab, types, renderings, list(ds.sources.values()), ds.infos)
+        sources = list(ds.sources.values())
+        _finish_store(self.con, key, deps, vocab, types, renderings, sources, self.lengths, ds.infos)
+
+    def text(self, source_id: str, chunks: Iterable[str]) -> int:
+        length = _insert_texts(self.con, [(source_id, chunks)])[source_id]
+        self.lengths[source_id] = length
+        return length
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        first, last = start // PART, (end - 1) // PART
+        text = "".join(self._part(source_id, part) for part in range(first, last + 1))
+        return text[start - first * PART : end - first * PART]
+
+    def _part(self, source_id: str, part: int) -> str:
+        cached = self.parts.get((source_id, part))
+        if cached is None:
+            if len(self.parts) >= 16:  # spans are mostly read in order: a few parts are enough
+                self.parts.clear()
+            row = self.con.execute("SELECT text FROM texts WHERE id = ? AND part = ?", (source_id, part)).fetchone()
+            cached = self.parts[source_id, part] = row[0]
+        return cached
 
 
 def _stream(
