@@ -1,15 +1,16 @@
 """Loading a large user dataset, as ratios to reading the same file with Python's json module.
 
-Generates a dataset of N quotes (as search_scale.py does) as JSON and as JSON Lines, then runs,
-in fresh processes, side by side and alternating over --rounds rounds:
+Generates a dataset of N quotes (as search_scale.py does) as JSON and as JSON Lines (its source
+text, one line per quote, in a file beside it, as a large dataset would keep it), then runs, in
+fresh processes, side by side and alternating over --rounds rounds:
 
 * the baselines: `json.load` of the JSON file, and `json.loads` of the JSON Lines file line
   by line;
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
-* the first `kurskcli search` (which reads the file and saves the store), `quote --json`
-  once the store is saved, and a search from the store, as a ratio to T, the time of
-  `python -c "import typer"` run alternately with it.
+* the first `kurskcli search` of each file (which reads it and saves the store; JSON Lines are
+  written to the store as they are read), `quote --json` once the store is saved, and a search
+  from the store, as a ratio to T, the time of `python -c "import typer"` run alternately with it.
 
 It prints the medians of time and peak RSS, and each command's ratio to its baseline.
 
@@ -40,6 +41,20 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
+def text_to_file(jsonl_file: Path) -> None:
+    """Move the inline text of the source on the file's second line to a file beside it."""
+    import hashlib
+    import json
+
+    lines = jsonl_file.read_bytes().split(b"\n")
+    source = json.loads(lines[1])
+    text = source.pop("text").encode("utf-8")
+    (jsonl_file.parent / "gen-src.txt").write_bytes(text)
+    source.update(file="gen-src.txt", sha256=hashlib.sha256(text).hexdigest())
+    lines[1] = json.dumps(source).encode()
+    jsonl_file.write_bytes(b"\n".join(lines))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quotes", type=int, default=100_000)
@@ -54,6 +69,7 @@ def main() -> None:
         env = {**os.environ, "KURSKCLI_CACHE": "off", "KURSKCLI_MAX_DATA_BYTES": str(2**31)}
         env["KURSKCLI_MAX_TOTAL_BYTES"] = str(2**32)
         subprocess.run([*kurskcli, "--data", str(json_file), "export", str(jsonl_file)], env=env, check=True)
+        text_to_file(jsonl_file)
         runs = {
             "json.load (baseline)": [py, "-c", f"import json; json.load(open({str(json_file)!r}, 'rb'))"],
             "json.loads per line (baseline)": [
@@ -85,6 +101,12 @@ def main() -> None:
             store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
             search = [*kurskcli, "--data", str(json_file), "search", "monumnet", "--json"]
             first = run(search, store_env)
+        with tempfile.TemporaryDirectory() as cache:
+            lines_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
+            first_lines = run([*kurskcli, "--data", str(jsonl_file), "search", "monumnet", "--json"], lines_env)
+        with tempfile.TemporaryDirectory() as cache:
+            store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
+            run(search, store_env)
             stored = [run(runs["quote --json, JSON, no store"], store_env) for _ in range(args.rounds)]
             typer = [py, "-c", "import typer"]
             warm, bare = [], []
@@ -102,6 +124,8 @@ def main() -> None:
             ref = base_lines if "Lines" in name or "per line" in name else base
             print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {max(rss[name]):>9.0f}")
         print(f"{'first search, JSON (saves the store)':<38} {first[0]:>7.2f} {first[0] / base:>6.1f} {first[1]:>9.0f}")
+        t, m = first_lines
+        print(f"{'first search, JSON Lines (streamed)':<38} {t:>7.2f} {t / base_lines:>6.1f} {m:>9.0f}")
         t = statistics.median(s[0] for s in stored)
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"

@@ -306,7 +306,7 @@ def test_a_source_text_file_is_stored_as_it_is_read(tmp_path: Path) -> None:
     assert json.loads(streamed["meta"]["lengths"]) == {"long": len(text)}
 
 
-@pytest.mark.parametrize("case", ["another text", "not UTF-8", "missing"])
+@pytest.mark.parametrize("case", ["another text", "not UTF-8", "missing", "outside the folder"])
 def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp_path: Path, case: str) -> None:
     path = _text_file_dataset(tmp_path, _long_text())
     long = tmp_path / "long.txt"
@@ -314,8 +314,10 @@ def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp
         long.write_text(_long_text().replace("dawn", "dusk"), "utf-8")
     elif case == "not UTF-8":
         long.write_bytes(long.read_bytes()[:-3] + b"\xff\n")
-    else:
+    elif case == "missing":
         long.unlink()
+    else:
+        path.write_text(path.read_text("utf-8").replace('"long.txt"', f'"../{tmp_path.name}/long.txt"'), "utf-8")
     with pytest.raises(NotStreamed):
         index._stream([path], False, tmp_path / "store.sqlite", None, None)
     with pytest.raises(DatasetError) as whole:
@@ -323,3 +325,18 @@ def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp
     with pytest.raises(DatasetError) as searched:
         index.search([path], False, "ready")
     assert searched.value.problems == whole.value.problems
+
+
+def test_show_and_cite_stream_json_lines_on_their_first_run(
+    run: Run, tmp_path: Path, bundled_lines: list[object], private_cache: Path
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 4))
+    data = ["--data", str(path), "--no-bundled"]
+    off = {"KURSKCLI_CACHE": "off"}
+    for args in (["show", "q-cmc-monument"], ["show", "q-cmc-monument", "--json"], ["cite", "q-cmc-monument"]):
+        for store in private_cache.glob("*.sqlite"):
+            store.unlink()
+        first = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
+        assert "building the search index" in first.err and "loading the data whole" not in first.err
+        assert first.code == 0 and first.out == run(*args, *data, env=off).out and "monument" in first.out
+        assert run(*args, *data).out == first.out  # and from the store it saved

@@ -512,6 +512,12 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _inside(rel: str) -> bool:
+    """Whether ``rel`` names a file inside the dataset's folder."""
+    pure = PurePosixPath(rel)
+    return not (pure.is_absolute() or ".." in pure.parts or "\\" in rel)
+
+
 def _read_source_text(
     ck: _Checker, path: str, d: dict[str, Any], verify_hashes: bool, read: Callable[[str], bytes]
 ) -> str | None:
@@ -526,8 +532,7 @@ def _read_source_text(
     rel = ck.string(d, "file", path)
     if rel is None:
         return None
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in rel:
+    if not _inside(rel):
         ck.add(f"{path}.file", "must be a relative path inside the dataset's folder")
         return None
     try:
@@ -1013,8 +1018,7 @@ class _Streamed(_Build):
         sha, rel = d.get("sha256"), d.get("file")
         if not isinstance(sha, str) or not isinstance(rel, str) or not SHA256.fullmatch(sha):
             raise NotStreamed(f"{ck.origin}: {path}: a text file without its SHA-256")
-        pure = PurePosixPath(rel)
-        if pure.is_absolute() or ".." in pure.parts or "\\" in rel:
+        if not _inside(rel):
             raise NotStreamed(f"{ck.origin}: {path}.file: not a relative path inside the dataset's folder")
         import codecs
         import hashlib
