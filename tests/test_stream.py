@@ -340,3 +340,34 @@ def test_show_and_cite_stream_json_lines_on_their_first_run(
         assert "building the search index" in first.err and "loading the data whole" not in first.err
         assert first.code == 0 and first.out == run(*args, *data, env=off).out and "monument" in first.out
         assert run(*args, *data).out == first.out  # and from the store it saved
+
+
+def _as_lines(document: Path) -> Path:
+    doc = json.loads(document.read_text("utf-8"))
+    lines: list[Any] = [{"type": "dataset", "schema_version": doc["schema_version"], **doc["dataset"]}]
+    for table in ("sources", "actors", "quotes"):
+        lines += [{"type": table[:-1], **rec} for rec in doc[table]]
+    path = document.with_suffix(".jsonl")
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, private_cache: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .test_index import big_dataset, caches
+
+    path = _as_lines(big_dataset(tmp_path, 60_000))
+    argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--debug"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (130, "") and err.endswith("kurskcli: interrupted\n"), err
+    assert "building the search index" in err and "loading the data whole" not in err
+    assert caches(private_cache) == []
