@@ -4,10 +4,12 @@ network, run a script in it, take a screenshot. For the tests of the timeline pi
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
@@ -51,6 +53,7 @@ class Page:
             ],
             stdout=subprocess.DEVNULL,
             stderr=self.log,
+            start_new_session=True,  # its own process group: close() ends its helpers too
         )
         # the browser's log goes to a file (a pipe nobody reads would fill and stop it)
         deadline = time.monotonic() + 30
@@ -139,7 +142,8 @@ class Page:
             if hasattr(self, "ws"):
                 self.ws.close()
         finally:
-            self.proc.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the browser and every helper it started
             self.proc.wait()
             self.log.close()
             shutil.rmtree(self.profile, ignore_errors=True)
