@@ -991,7 +991,8 @@ class _Streamed(_Build):
     def __init__(self, verify_hashes: bool, sink: Sink) -> None:
         super().__init__(verify_hashes)
         self.sink = sink
-        self.ds = self.texts = _TextsInSink(sink)
+        self.texts = _TextsInSink(sink)
+        self.ds = self.texts  # what the build fills is this dataset, whose texts are in the sink
         self.actors_named: set[str] = set()  # actors named before they were read
         self.quotes_named: set[str] = set()  # quotes named as what a rendering renders
         self.renderings: set[str] = set()  # quotes that are renderings themselves
@@ -1104,9 +1105,10 @@ def load_dataset(
 
 def stream_dataset(paths: Sequence[str | os.PathLike[str]], sink: Sink, *, bundled: bool = True) -> Dataset:
     """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
-    it is checked instead of keeping it: the dataset returned holds the sources, the actors (which
-    went to the sink too), what each file says of itself and the files read, and no quote, claim
-    or event.
+    it is checked instead of keeping it, and each source text too, as it is read: the dataset
+    returned holds the sources (without their texts, whose lengths ``text_length`` gives and
+    whose words ``excerpt`` reads from the sink), the actors (which went to the sink too), what
+    each file says of itself and the files read, and no quote, claim or event.
 
     Raises NotStreamed at the first problem and where a record names a source that comes after it
     (``load_dataset`` then reports exactly what is wrong, or loads the data whole), and

@@ -465,8 +465,7 @@ def _fill(
         tables = list(index.tables.items())
         _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
         types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
-        _insert_texts(con, ((src.id, [src.text]) for src in sources))
-        lengths = {src.id: len(src.text) for src in sources}
+        lengths = _insert_texts(con, ((src.id, [src.text]) for src in sources))
         _finish_store(con, key, deps, index.vocab, types, _groups(index.records), sources, lengths, infos)
     finally:
         con.close()
@@ -600,7 +599,6 @@ class _Streamed:
         self.tables: list[Tables] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.batch: list[tuple[int, int, str, str, str]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
-        self.lengths: dict[str, int] = {}  # source id -> the length of its text, stored already
         self.parts: dict[tuple[str, int], str] = {}  # parts of the texts read back lately
         con.execute(
             "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, fields TEXT, "
@@ -677,13 +675,12 @@ class _Streamed:
             group = sorted([(rid, root), *members])
             groups.append((group[0][0], root, [rec_id for _, rec_id in group]))
         renderings = {root: ids for _, root, ids in sorted(groups)}
+        lengths = {source_id: ds.text_length(source_id) for source_id in ds.sources}
         sources = list(ds.sources.values())
-        _finish_store(self.con, key, deps, vocab, types, renderings, sources, self.lengths, ds.infos)
+        _finish_store(self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos)
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
-        length = _insert_texts(self.con, [(source_id, chunks)])[source_id]
-        self.lengths[source_id] = length
-        return length
+        return _insert_texts(self.con, [(source_id, chunks)])[source_id]
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         first, last = start // PART, (end - 1) // PART
