@@ -371,3 +371,24 @@ def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, pri
     assert (proc.returncode, out) == (130, "") and err.endswith("kurskcli: interrupted\n"), err
     assert "building the search index" in err and "loading the data whole" not in err
     assert caches(private_cache) == []
+
+
+def test_concurrent_first_searches_over_json_lines_stream_once(tmp_path: Path, private_cache: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from .test_index import big_dataset
+
+    path = _as_lines(big_dataset(tmp_path, 20_000))
+    env = {**os.environ, "KURSKCLI_DEBUG": "1"}
+    argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--json"]
+    procs = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert results[0][0] == results[1][0] and json.loads(results[0][0])
+    errs = [err for _, err in results]
+    assert sum("building the search index" in err for err in errs) == 1, errs
+    assert not any("loading the data whole" in err for err in errs)
