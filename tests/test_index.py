@@ -451,6 +451,17 @@ def big_dataset(folder: Path, n: int) -> Path:
     return path
 
 
+def as_lines(document: Path) -> Path:
+    """The dataset ``document`` (sources, actors and quotes) as JSON Lines beside it."""
+    doc = json.loads(document.read_text("utf-8"))
+    lines: list[object] = [{"type": "dataset", "schema_version": doc["schema_version"], **doc["dataset"]}]
+    for table in ("sources", "actors", "quotes"):
+        lines += [{"type": table[:-1], **rec} for rec in doc[table]]
+    path = document.with_suffix(".jsonl")
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
+    return path
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("signals", "code", "said"),
@@ -591,8 +602,11 @@ def test_temporary_folders_left_by_a_killed_kurskcli_are_swept(
     assert not dead.exists() and alive.exists() and other.exists()
 
 
-def test_concurrent_first_searches_build_the_index_once(tmp_path: Path, private_cache: Path) -> None:
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_concurrent_first_searches_build_the_index_once(tmp_path: Path, private_cache: Path, suffix: str) -> None:
     path = big_dataset(tmp_path, 20_000)
+    if suffix == ".jsonl":
+        path = as_lines(path)  # streamed into the store as it is read
     env = {**os.environ, "KURSKCLI_DEBUG": "1"}
     argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--json"]
     procs = [
@@ -603,6 +617,7 @@ def test_concurrent_first_searches_build_the_index_once(tmp_path: Path, private_
     assert results[0][0] == results[1][0] and json.loads(results[0][0])
     builds = sum("debug: building the search index" in err for _, err in results)
     assert builds == 1, [err for _, err in results]
+    assert not any("loading the data whole" in err for _, err in results)
 
 
 def test_a_search_waits_for_the_lock_of_a_build_under_way(tmp_path: Path, data: Path, private_cache: Path) -> None:

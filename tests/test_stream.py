@@ -342,16 +342,6 @@ def test_show_and_cite_stream_json_lines_on_their_first_run(
         assert run(*args, *data).out == first.out  # and from the store it saved
 
 
-def _as_lines(document: Path) -> Path:
-    doc = json.loads(document.read_text("utf-8"))
-    lines: list[Any] = [{"type": "dataset", "schema_version": doc["schema_version"], **doc["dataset"]}]
-    for table in ("sources", "actors", "quotes"):
-        lines += [{"type": table[:-1], **rec} for rec in doc[table]]
-    path = document.with_suffix(".jsonl")
-    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", "utf-8")
-    return path
-
-
 @pytest.mark.slow
 def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, private_cache: Path) -> None:
     import signal
@@ -359,9 +349,9 @@ def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, pri
     import sys
     import time
 
-    from .test_index import big_dataset, caches
+    from .test_index import as_lines, big_dataset, caches
 
-    path = _as_lines(big_dataset(tmp_path, 60_000))
+    path = as_lines(big_dataset(tmp_path, 60_000))
     argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--debug"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
@@ -371,24 +361,3 @@ def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, pri
     assert (proc.returncode, out) == (130, "") and err.endswith("kurskcli: interrupted\n"), err
     assert "building the search index" in err and "loading the data whole" not in err
     assert caches(private_cache) == []
-
-
-def test_concurrent_first_searches_over_json_lines_stream_once(tmp_path: Path, private_cache: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from .test_index import big_dataset
-
-    path = _as_lines(big_dataset(tmp_path, 20_000))
-    env = {**os.environ, "KURSKCLI_DEBUG": "1"}
-    argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--json"]
-    procs = [
-        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)
-    ]
-    results = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0]
-    assert results[0][0] == results[1][0] and json.loads(results[0][0])
-    errs = [err for _, err in results]
-    assert sum("building the search index" in err for err in errs) == 1, errs
-    assert not any("loading the data whole" in err for err in errs)
