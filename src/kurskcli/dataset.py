@@ -29,6 +29,7 @@ from kurskcli.model import (
     Record,
     Source,
     Span,
+    TextsElsewhere,
     Witness,
     paused_gc,
 )
@@ -965,22 +966,17 @@ class Sink(Protocol):
         """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
 
 
-class _TextsInSink(Dataset):
+class _TextsInSink(TextsElsewhere):
     """The dataset of a streamed load: its sources carry no text; their texts are in the sink."""
 
-    __slots__ = ("lengths", "sink")
+    __slots__ = ("sink",)
 
     def __init__(self, sink: Sink) -> None:
         super().__init__()
         self.sink = sink
-        self.lengths: dict[str, int] = {}
 
-    def excerpt(self, source_id: str, start: int, end: int) -> str:
-        start, end = max(0, start), min(end, self.lengths[source_id])
-        return self.sink.excerpt(source_id, start, end) if start < end else ""
-
-    def text_length(self, source_id: str) -> int:
-        return self.lengths[source_id]
+    def read(self, source_id: str, start: int, end: int) -> str:
+        return self.sink.excerpt(source_id, start, end)
 
 
 class _Streamed(_Build):

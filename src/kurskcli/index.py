@@ -42,7 +42,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from kurskcli import __version__
 from kurskcli.dates import DateRange
 from kurskcli.env import private_cache_dir
-from kurskcli.model import Actor, Claim, Dataset, DatasetInfo, Event, Quote, Record, Source, Span, Witness, paused_gc
+from kurskcli.model import (
+    Actor,
+    Claim,
+    Dataset,
+    DatasetInfo,
+    Event,
+    Quote,
+    Record,
+    Source,
+    Span,
+    TextsElsewhere,
+    Witness,
+    paused_gc,
+)
 from kurskcli.searcher import (
     TYPE_ORDER,
     Hits,
@@ -357,26 +370,24 @@ class DiskIndex(IndexBase):
         return ds
 
 
-class StoredDataset(Dataset):
+class StoredDataset(TextsElsewhere):
     """Records read from a saved index, with only the parts of the source texts that were read."""
 
-    __slots__ = ("lengths", "parts")
+    __slots__ = ("parts",)
 
     def __init__(self, lengths: dict[str, int]) -> None:
-        super().__init__()
-        self.lengths = lengths
+        super().__init__(lengths)
         self.parts: dict[tuple[str, int], str] = {}
 
-    def excerpt(self, source_id: str, start: int, end: int) -> str:
-        start, end = max(0, start), min(end, self.lengths[source_id])
-        if start >= end:
-            return ""
-        text = "".join(self.parts[source_id, part] for part in range(start // PART, (end - 1) // PART + 1))
-        offset = (start // PART) * PART
-        return text[start - offset : end - offset]
+    def read(self, source_id: str, start: int, end: int) -> str:
+        return _from_parts(lambda part: self.parts[source_id, part], start, end)
 
-    def text_length(self, source_id: str) -> int:
-        return self.lengths[source_id]
+
+def _from_parts(part_of: Callable[[int], str], start: int, end: int) -> str:
+    """Characters ``[start, end)`` (``start < end``) of a text stored in parts of PART characters."""
+    first = start // PART
+    text = "".join(part_of(part) for part in range(first, (end - 1) // PART + 1))
+    return text[start - first * PART : end - first * PART]
 
 
 def connect_bounded(path: Path) -> sqlite3.Connection:
@@ -684,9 +695,7 @@ class _Streamed:
         return _insert_texts(self.con, [(source_id, chunks)])[source_id]
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
-        first, last = start // PART, (end - 1) // PART
-        text = "".join(self._part(source_id, part) for part in range(first, last + 1))
-        return text[start - first * PART : end - first * PART]
+        return _from_parts(lambda part: self._part(source_id, part), start, end)
 
     def _part(self, source_id: str, part: int) -> str:
         cached = self.parts.get((source_id, part))

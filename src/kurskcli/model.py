@@ -204,6 +204,28 @@ class Dataset:
         }
 
 
+class TextsElsewhere(Dataset):
+    """A dataset whose sources carry no text: the length of each text is known, and its words
+    are read where they are kept (``read``)."""
+
+    __slots__ = ("lengths",)
+
+    def __init__(self, lengths: dict[str, int] | None = None) -> None:
+        super().__init__()
+        self.lengths: dict[str, int] = {} if lengths is None else lengths
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        start, end = max(0, start), min(end, self.lengths[source_id])
+        return self.read(source_id, start, end) if start < end else ""
+
+    def text_length(self, source_id: str) -> int:
+        return self.lengths[source_id]
+
+    def read(self, source_id: str, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of a text, ``0 <= start < end <= its length``."""
+        raise NotImplementedError
+
+
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cycle collector while many records are made.
