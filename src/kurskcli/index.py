@@ -580,11 +580,16 @@ def _finish_store(
 
 def _groups(records: Sequence[Record]) -> dict[str, list[str]]:
     """Quote id -> the ids of every rendering of its utterance, for utterances with more than one."""
-    members: dict[str, list[str]] = {}
-    for rec in records:
-        if isinstance(rec, Quote):
-            members.setdefault(rec.renders or rec.id, []).append(rec.id)
-    return {root: ids for root, ids in members.items() if len(ids) > 1}
+    return _grouped((rid, rec.renders or rec.id, rec.id) for rid, rec in enumerate(records) if isinstance(rec, Quote))
+
+
+def _grouped(quotes: Iterable[tuple[int, str, str]]) -> dict[str, list[str]]:
+    """What ``_groups`` gives, from (record number, the utterance's first quote, id) triples in
+    any order: the groups in the order of their first record, each in record order."""
+    members: dict[str, list[tuple[int, str]]] = {}
+    for rid, root, rec_id in sorted(quotes):
+        members.setdefault(root, []).append((rid, rec_id))
+    return {root: [rec_id for _, rec_id in ids] for root, ids in members.items() if len(ids) > 1}
 
 
 class _Streamed:
@@ -681,12 +686,11 @@ class _Streamed:
             self.progress("saving", 0, 0)
         _insert_postings(self.con, vocab, lists)
         types = b"".join(bytes([code]) * count for code, count in enumerate(self.counts))
-        groups: list[tuple[int, str, list[str]]] = []
-        for root, members in self.renderings.items():
+        quotes = [(n, root, rec_id) for root, members in self.renderings.items() for n, rec_id in members]
+        for root in self.renderings:
             (rid,) = self.con.execute("SELECT rid FROM records WHERE id = ?", (root,)).fetchone()
-            group = sorted([(rid, root), *members])
-            groups.append((group[0][0], root, [rec_id for _, rec_id in group]))
-        renderings = {root: ids for _, root, ids in sorted(groups)}
+            quotes.append((rid, root, root))
+        renderings = _grouped(quotes)
         lengths = {source_id: ds.text_length(source_id) for source_id in ds.sources}
         sources = list(ds.sources.values())
         _finish_store(self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos)
