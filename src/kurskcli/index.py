@@ -154,19 +154,31 @@ def _current_key(paths: Sequence[Path], bundled: bool) -> str:
     return _key(_bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
 
 
-def _digest(*parts: bytes | str | int) -> bytes:
-    try:
-        from _blake2 import blake2b  # what hashlib.blake2b is, without hashlib's OpenSSL (3-4 ms)
-    except ImportError:  # a Python without the module
-        from hashlib import blake2b
+_BLAKE2B: Any = None
 
-    h = blake2b(digest_size=16)
+
+def _digest(*parts: bytes | str | int) -> bytes:
+    """A 16-byte BLAKE2b of ``parts``, each as its length and its bytes (str as UTF-8, int as
+    decimal): every row of the store carries one, and is checked by it when read."""
+    global _BLAKE2B
+    if _BLAKE2B is None:  # imported once, on first use
+        try:
+            from _blake2 import blake2b  # what hashlib.blake2b is, without hashlib's OpenSSL (3-4 ms)
+        except ImportError:  # a Python without the module
+            from hashlib import blake2b
+        _BLAKE2B = blake2b
+    h = _BLAKE2B(digest_size=16)
+    update = h.update
     for part in parts:
-        raw = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        raw = str(raw).encode() if isinstance(raw, int) else raw
-        h.update(len(raw).to_bytes(8, "little"))
-        h.update(raw)
-    return h.digest()
+        if isinstance(part, str):
+            raw = part.encode("utf-8", "surrogateescape")
+        elif isinstance(part, int):
+            raw = str(part).encode()
+        else:
+            raw = part
+        update(len(raw).to_bytes(8, "little"))
+        update(raw)
+    return bytes(h.digest())
 
 
 _META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths", "infos")
