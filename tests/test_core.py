@@ -111,3 +111,12 @@ def test_fold_space_is_the_regular_expression_it_replaced(text: str) -> None:
     from kurskcli.text import fold_space
 
     assert fold_space(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60) | st.text(max_size=30))
+def test_the_index_finds_the_words_the_regular_expression_finds(text: str) -> None:
+    import re
+
+    from kurskcli.searcher import word_set
+
+    assert word_set(text) == set(re.findall(r"\w+", text))
