@@ -249,3 +249,26 @@ def test_a_sha256_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
     src["sha256"] = hashlib.sha256(b"the bridge will open in spring").hexdigest() + "\n"
     found = problems(write(tmp_path, doc))
     assert any("$.sources[0].sha256" in p and "64 lowercase hex digits" in p for p in found), found
+
+
+def test_a_large_document_is_loaded_in_less_memory_than_json_load_takes_to_read_it(tmp_path: Path) -> None:
+    """Its bytes are let go once decoded, before the text is parsed: json.load holds both."""
+    import tracemalloc
+
+    from .test_index import big_dataset
+
+    path = big_dataset(tmp_path, 5_000)  # 2 MB: large enough to be checked against the declaration
+
+    def json_load() -> object:
+        with path.open("rb") as f:
+            return json.load(f)
+
+    peaks = []
+    for load in (json_load, lambda: load_dataset([path], bundled=False)):
+        tracemalloc.start()
+        try:
+            load()
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] < 0.95 * peaks[0]

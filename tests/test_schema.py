@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kurskcli import schema
-from kurskcli.dataset import FIELDS, DatasetError, _Build, _declared, load_dataset
+from kurskcli.dataset import FIELDS, DatasetError, _Build, _declared, _escapes_surrogate, load_dataset
 
 from .conftest import FIXTURES, MINI
 
@@ -130,7 +130,7 @@ def test_a_document_the_declaration_accepts_loads_the_same_by_both_paths(changes
             _mutate(doc, place, value)
     raw = json.dumps(doc).encode()
     hand = _outcome(doc, declared=False)
-    if _declared(doc, raw, "document"):
+    if not _escapes_surrogate(raw) and _declared(doc, "document"):
         assert _outcome(doc, declared=True) == hand
     elif schema.valid(doc, schema.Document):
         assert b"\\ud" in raw  # only a surrogate escape sends a declared document the long way
@@ -168,7 +168,7 @@ def test_a_large_file_is_checked_against_the_declaration_and_a_bad_one_still_get
     doc["dataset"]["description"] = "x" * (1 << 20)  # over the size from which the declaration is used
     good = tmp_path / "good.json"
     good.write_text(json.dumps(doc), "utf-8")
-    assert _declared(doc, good.read_bytes(), "document")
+    assert not _escapes_surrogate(good.read_bytes()) and _declared(doc, "document")
     assert load_dataset([good], bundled=False).quotes["q-open"].text == "the bridge will open in spring"
     del doc["quotes"][1]["speaker"]
     doc["actors"][0]["kind"] = "robot"

@@ -123,6 +123,11 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
 
 def decode_json(data: bytes, origin: str) -> Any:
     """Parse dataset bytes strictly: UTF-8 (a BOM is fine), no duplicate keys, no NaN, no giant numbers."""
+    return parse_json(utf8_text(data, origin), origin)
+
+
+def utf8_text(data: bytes, origin: str) -> str:
+    """A dataset file's text: UTF-8, with a BOM or without; not UTF-16, not empty."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
         raise DatasetError([Problem(origin, "$", "the file looks like UTF-16; save it as UTF-8")])
     if data.startswith(b"\xef\xbb\xbf"):
@@ -136,6 +141,11 @@ def decode_json(data: bytes, origin: str) -> Any:
         ) from None
     if not text.strip():
         raise DatasetError([Problem(origin, "$", "the file is empty")])
+    return text
+
+
+def parse_json(text: str, origin: str) -> Any:
+    """A dataset file's text parsed strictly (see ``decode_json``)."""
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -427,12 +437,15 @@ class _Declared(_Checker):
         pass
 
 
-def _declared(obj: Any, raw: bytes, name: str) -> bool:
-    """Whether ``obj``, decoded from ``raw``, is the object ``name`` of the declared format
-    (so that ``_Declared`` may check it). A surrogate escape anywhere means no: only the full
-    checks find a lone surrogate."""
-    if _SURROGATE_ESCAPE.search(raw):
-        return False
+def _escapes_surrogate(raw: bytes) -> bool:
+    """Whether JSON text may hold a surrogate escape: such an object is never declared (see
+    ``_declared``), since only the full checks find a lone surrogate."""
+    return _SURROGATE_ESCAPE.search(raw) is not None
+
+
+def _declared(obj: Any, name: str) -> bool:
+    """Whether ``obj`` is the object ``name`` of the declared format (so that ``_Declared`` may
+    check it). Its JSON text must hold no surrogate escape (``_escapes_surrogate``)."""
     from kurskcli import schema
 
     return schema.valid(obj, schema.OBJECTS[name])
@@ -727,7 +740,7 @@ class _Build:
             if handler is None:
                 ck.add(f"{where}.type", f"expected one of {', '.join(handlers)}, got {kind!r}")
                 continue
-            checker = fast if declared and _declared(obj, raw, str(kind)) else ck
+            checker = fast if declared and not _escapes_surrogate(raw) and _declared(obj, str(kind)) else ck
             handler(checker, [(where, obj)])
             if len(ck.problems) > 100 * MAX_PROBLEMS:
                 ck.add(where, "too many problems; stopped reading")
@@ -1135,9 +1148,13 @@ def _load(
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
-            doc = decode_json(raw, str(path))
-            declared = len(raw) >= DECLARED_FROM_BYTES and _declared(doc, raw, "document")
-            del raw
+            large = len(raw) >= DECLARED_FROM_BYTES
+            escaped = large and _escapes_surrogate(raw)
+            text = utf8_text(raw, str(path))
+            del raw  # parsed, as json.load parses, with the text alone in memory
+            doc = parse_json(text, str(path))
+            del text
+            declared = large and not escaped and _declared(doc, "document")
             checkers.append(build.add_document(doc, str(path), path.parent, declared=declared))
         build.spent()
     build.finish()
