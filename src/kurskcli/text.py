@@ -49,9 +49,13 @@ def fold(text: str) -> str:
     Hangul and Cyrillic letters survive (й and ё fold to и and е, as Russian
     readers commonly type them).
     """
-    text = text.translate(_PUNCT_MAP)
-    if text.isascii():  # nothing to decompose or strip: the common case, and 20 times faster
-        return fold_space(text.lower())
+    if text.isascii():  # nothing to decompose or strip: the common case, 20 times faster
+        return fold_space(text.replace("`", "'").lower())  # the one ASCII character _PUNCT_MAP maps
+    return _fold_unicode(text.translate(_PUNCT_MAP))
+
+
+def _fold_unicode(text: str) -> str:
+    """``fold`` for text beyond ASCII, its quotes and dashes already mapped."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return fold_space(unicodedata.normalize("NFC", stripped).casefold())
