@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -712,6 +713,78 @@ def test_show_reads_only_the_parts_of_a_long_source_it_needs_and_gets_the_same_p
         assert got.out == want.out, qid
         parts = -(-len(doc["sources"][0]["text"]) // index.PART)
         assert 1 <= len(read) <= 3 < parts, (qid, read, parts)  # a few parts of many
+
+
+def test_a_speakers_quotes_come_from_the_saved_index_as_from_the_files_reading_only_theirs(
+    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = load_dataset([data])
+    names = [*sorted(ds.actors), "Путин", "north korea", "petorv", "nobody at all", "cit"]
+    commands = [("quote", who, *how) for who in names for how in (["--json"], [], ["--color", "always"], ["--only"])]
+    commands += [("quote", "putin", "--random", "--seed", "3"), ("quote", "north korea", "--limit", "2", "--jsonl")]
+    off = {"KURSKCLI_CACHE": "off"}
+    expected = [run(*c, "--data", str(data), env=off) for c in commands]
+    assert {r.code for r in expected} == {0, 1, 2} and sum(r.code == 0 for r in expected) > len(names) * 2
+    assert run("search", "bridge", "--data", str(data)).code == 0  # builds the store
+    read: list[int] = []
+    row = index.DiskIndex._row
+
+    def counted(self: index.DiskIndex, rid: int) -> Any:
+        read.append(rid)
+        return row(self, rid)
+
+    def no_loading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("every record was read")
+
+    monkeypatch.setattr(index.DiskIndex, "_row", counted)
+    monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
+    monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
+    for command, want in zip(commands, expected, strict=True):
+        read.clear()
+        got = run(*command, "--data", str(data))
+        assert (got.code, got.out, got.err) == (want.code, want.out, want.err), command
+        if command[2:] == ("--json",) and got.code == 0:
+            shown = {q["id"] for q in got.json()}  # type: ignore[union-attr]
+            others = {o for q in got.json() for o in q.get("renderings", [])}  # type: ignore[union-attr]
+            assert len(read) <= len(ds.actors) + len(shown) + len(others) < len(ds.records()), command
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "DELETE FROM speakers WHERE actor = 'putin'",
+        "UPDATE speakers SET rids = substr(rids, 5) WHERE actor = 'putin'",
+        "UPDATE speakers SET rids = rids || rids WHERE actor = 'putin'",
+        "UPDATE meta SET value = replace(value, '\"putin\"', '\"petrov\"') WHERE key = 'speakers'",
+    ],
+)
+def test_an_edited_list_of_a_speakers_quotes_never_changes_the_answer(
+    run: Callable[..., Result], data: Path, private_cache: Path, edit: str
+) -> None:
+    expected = run("quote", "putin", "--data", str(data), "--json", env={"KURSKCLI_CACHE": "off"})
+    assert expected.code == 0 and len(expected.json()) > 1  # type: ignore[arg-type]
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    [saved] = caches(private_cache)
+    _sql(saved, edit)
+    got = run("quote", "putin", "--data", str(data), "--json")
+    assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
+
+
+def test_a_forged_list_of_a_speakers_quotes_is_caught_by_its_count(
+    run: Callable[..., Result], data: Path, private_cache: Path
+) -> None:
+    """A list emptied, with a digest made to match, still disagrees with the description."""
+    expected = run("quote", "putin", "--data", str(data), "--json", env={"KURSKCLI_CACHE": "off"})
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    [saved] = caches(private_cache)
+    import sqlite3
+
+    con = sqlite3.connect(saved)
+    con.execute("UPDATE speakers SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", index._digest("putin", b"")))
+    con.commit()
+    con.close()
+    got = run("quote", "putin", "--data", str(data), "--json")
+    assert (got.code, got.out) == (expected.code, expected.out)
 
 
 EVERY_COMMAND = [

@@ -53,6 +53,7 @@ def _tables(path: Path) -> dict[str, Any]:
         return {
             "records": con.execute("SELECT * FROM records ORDER BY rid").fetchall(),
             "texts": con.execute("SELECT * FROM texts ORDER BY id, part").fetchall(),
+            "speakers": con.execute("SELECT * FROM speakers ORDER BY actor").fetchall(),
             "meta": dict(con.execute("SELECT key, value FROM meta").fetchall()),
             "postings": postings,
         }

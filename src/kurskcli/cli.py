@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer._click.exceptions import ClickException, UsageError
 
-    from kurskcli.model import Dataset, Record
+    from kurskcli.model import Actor, Dataset, Record
     from kurskcli.searcher import Hits
 
 EPILOG = """\b
@@ -148,6 +148,27 @@ class DataSource:
 
             self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
+
+    def speaker(self, name: str) -> "tuple[Dataset, Actor]":
+        """The actor ``name`` resolves to, and a dataset with every actor and source and every
+        quote it or its members spoke or relayed (with their other renderings); user datasets
+        from their store when one is saved and current, without reading every record."""
+        if self._dataset is None and self._stored():
+            from kurskcli import index
+            from kurskcli.errors import debug_note
+            from kurskcli.query import members_of
+
+            chosen: list[Actor] = []
+
+            def choose(actors: "Dataset") -> set[str]:
+                chosen.append(resolve(actors, name))
+                return members_of(actors, chosen[0].id)
+
+            ds = index.stored_quotes(self.paths(), self.bundled, choose, debug_note)
+            if ds is not None:
+                return ds, chosen[0]
+        ds = self.load()
+        return ds, resolve(ds, name)
 
     def _stored(self) -> bool:
         """Whether to go through the saved index: for user datasets, unless the cache is off."""
@@ -480,7 +501,7 @@ def stdout_is_terminal() -> bool:
     return is_terminal(sys.stdout)
 
 
-def resolve(ds: "Dataset", name: str) -> Any:
+def resolve(ds: "Dataset", name: str) -> "Actor":
     from kurskcli.query import AmbiguousName, UnknownName, resolve_actor
     from kurskcli.text import safe
 

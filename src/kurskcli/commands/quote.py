@@ -7,7 +7,6 @@ import typer
 from kurskcli.cli import (
     DataSource,
     Output,
-    resolve,
     with_shared_options,
 )
 from kurskcli.errors import Fail
@@ -52,8 +51,7 @@ def quote(
 
     if seed is not None and not random:
         raise Fail("--seed only applies with --random", EXIT_USAGE)
-    ds = inputs.load()
-    who = resolve(ds, speaker) if speaker else None
+    ds, who = inputs.speaker(speaker) if speaker else (inputs.load(), None)
     quotes = query.quotes_by(ds, who.id if who else None, members=not only)
     if random:
         quotes = query.pick_random(quotes, seed)
