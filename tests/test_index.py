@@ -715,12 +715,14 @@ def test_show_reads_only_the_parts_of_a_long_source_it_needs_and_gets_the_same_p
         assert 1 <= len(read) <= 3 < parts, (qid, read, parts)  # a few parts of many
 
 
-def test_a_speakers_quotes_come_from_the_saved_index_as_from_the_files_reading_only_theirs(
+def test_an_actors_quotes_and_summary_come_from_the_saved_index_as_from_the_files_reading_only_theirs(
     run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ds = load_dataset([data])
     names = [*sorted(ds.actors), "Путин", "north korea", "petorv", "nobody at all", "cit"]
-    commands = [("quote", who, *how) for who in names for how in (["--json"], [], ["--color", "always"], ["--only"])]
+    modes = (["--json"], [], ["--color", "always"], ["--only"])
+    commands = [(command, who, *how) for who in names for command in ("quote", "actor") for how in modes]
+    commands = [c for c in commands if c[0] == "quote" or c[2:] != ("--only",)]
     commands += [("quote", "putin", "--random", "--seed", "3"), ("quote", "north korea", "--limit", "2", "--jsonl")]
     off = {"KURSKCLI_CACHE": "off"}
     expected = [run(*c, "--data", str(data), env=off) for c in commands]
@@ -743,34 +745,38 @@ def test_a_speakers_quotes_come_from_the_saved_index_as_from_the_files_reading_o
         read.clear()
         got = run(*command, "--data", str(data))
         assert (got.code, got.out, got.err) == (want.code, want.out, want.err), command
-        if command[2:] == ("--json",) and got.code == 0:
+        if command[0] == "quote" and command[2:] == ("--json",) and got.code == 0:
             shown = {q["id"] for q in got.json()}  # type: ignore[union-attr]
             others = {o for q in got.json() for o in q.get("renderings", [])}  # type: ignore[union-attr]
             assert len(read) <= len(ds.actors) + len(shown) + len(others) < len(ds.records()), command
+        if command[0] == "actor" and got.code == 0:
+            assert len(read) < len(ds.records()) / 2, command
 
 
 @pytest.mark.parametrize(
     "edit",
     [
-        "DELETE FROM speakers WHERE actor = 'putin'",
-        "UPDATE speakers SET rids = substr(rids, 5) WHERE actor = 'putin'",
-        "UPDATE speakers SET rids = rids || rids WHERE actor = 'putin'",
-        "UPDATE meta SET value = replace(value, '\"putin\"', '\"petrov\"') WHERE key = 'speakers'",
+        "DELETE FROM mentions WHERE actor = 'putin'",
+        "UPDATE mentions SET rids = substr(rids, 5) WHERE actor = 'putin'",
+        "UPDATE mentions SET rids = rids || rids WHERE actor = 'putin'",
+        "UPDATE meta SET value = replace(value, '\"putin\"', '\"petrov\"') WHERE key = 'mentions'",
     ],
 )
-def test_an_edited_list_of_a_speakers_quotes_never_changes_the_answer(
+def test_an_edited_list_of_the_records_naming_an_actor_never_changes_an_answer(
     run: Callable[..., Result], data: Path, private_cache: Path, edit: str
 ) -> None:
-    expected = run("quote", "putin", "--data", str(data), "--json", env={"KURSKCLI_CACHE": "off"})
-    assert expected.code == 0 and len(expected.json()) > 1  # type: ignore[arg-type]
+    off = {"KURSKCLI_CACHE": "off"}
+    expected = [run(command, "putin", "--data", str(data), "--json", env=off) for command in ("quote", "actor")]
+    assert expected[0].code == 0 and len(expected[0].json()) > 1  # type: ignore[arg-type]
     assert run("search", "bridge", "--data", str(data)).code == 0
     [saved] = caches(private_cache)
     _sql(saved, edit)
-    got = run("quote", "putin", "--data", str(data), "--json")
-    assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
+    for command, want in zip(("quote", "actor"), expected, strict=True):
+        got = run(command, "putin", "--data", str(data), "--json")
+        assert (got.code, got.out, got.err) == (want.code, want.out, want.err), command
 
 
-def test_a_forged_list_of_a_speakers_quotes_is_caught_by_its_count(
+def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
     run: Callable[..., Result], data: Path, private_cache: Path
 ) -> None:
     """A list emptied, with a digest made to match, still disagrees with the description."""
@@ -780,7 +786,7 @@ def test_a_forged_list_of_a_speakers_quotes_is_caught_by_its_count(
     import sqlite3
 
     con = sqlite3.connect(saved)
-    con.execute("UPDATE speakers SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", index._digest("putin", b"")))
+    con.execute("UPDATE mentions SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", index._digest("putin", b"")))
     con.commit()
     con.close()
     got = run("quote", "putin", "--data", str(data), "--json")

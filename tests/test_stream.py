@@ -53,7 +53,7 @@ def _tables(path: Path) -> dict[str, Any]:
         return {
             "records": con.execute("SELECT * FROM records ORDER BY rid").fetchall(),
             "texts": con.execute("SELECT * FROM texts ORDER BY id, part").fetchall(),
-            "speakers": con.execute("SELECT * FROM speakers ORDER BY actor").fetchall(),
+            "mentions": con.execute("SELECT * FROM mentions ORDER BY actor").fetchall(),
             "meta": dict(con.execute("SELECT key, value FROM meta").fetchall()),
             "postings": postings,
         }
@@ -92,6 +92,7 @@ def test_a_streamed_store_is_the_store_a_whole_load_writes(
     assert streamed["records"] == whole["records"]  # the same rows, numbers and digests
     assert streamed["texts"] == whole["texts"]
     assert streamed["postings"] == whole["postings"]
+    assert streamed["mentions"] == whole["mentions"]
     assert streamed["meta"] == whole["meta"]
     assert len(streamed["records"]) > 100 or bundled
 

@@ -149,10 +149,11 @@ class DataSource:
             self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
-    def speaker(self, name: str) -> "tuple[Dataset, Actor]":
-        """The actor ``name`` resolves to, and a dataset with every actor and source and every
-        quote it or its members spoke or relayed (with their other renderings); user datasets
-        from their store when one is saved and current, without reading every record."""
+    def naming(self, name: str, kinds: Sequence[str], *, members: bool = False) -> "tuple[Dataset, Actor]":
+        """The actor ``name`` resolves to, and a dataset with every actor and source and the
+        records of ``kinds`` that name it (with ``members``, it or any actor affiliated with it);
+        user datasets from their store when one is saved and current, without reading every
+        record. Loaded whole otherwise."""
         if self._dataset is None and self._stored():
             from kurskcli import index
             from kurskcli.errors import debug_note
@@ -162,9 +163,9 @@ class DataSource:
 
             def choose(actors: "Dataset") -> set[str]:
                 chosen.append(resolve(actors, name))
-                return members_of(actors, chosen[0].id)
+                return members_of(actors, chosen[0].id) if members else {chosen[0].id}
 
-            ds = index.stored_quotes(self.paths(), self.bundled, choose, debug_note)
+            ds = index.stored_naming(self.paths(), self.bundled, choose, kinds, debug_note)
             if ds is not None:
                 return ds, chosen[0]
         ds = self.load()

@@ -181,7 +181,7 @@ def _digest(*parts: bytes | str | int) -> bytes:
     return bytes(h.digest())
 
 
-_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths", "infos", "speakers")
+_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths", "infos", "mentions")
 PART = 65536  # source texts are stored in parts of this many characters, so that a passage reads one or two
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
@@ -189,7 +189,7 @@ SCHEMA = (
     "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT, digest BLOB)",
     "CREATE INDEX records_id ON records (id)",
     "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
-    "CREATE TABLE speakers (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
+    "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
 )
 _LAYOUT: list[tuple[Any, ...]] = []
 
@@ -284,28 +284,29 @@ class DiskIndex(IndexBase):
             raise CacheUnusable("records are missing")
         return out
 
-    def quotes_of(self, actor_ids: Iterable[str]) -> list[Quote]:
-        """The quotes spoken or relayed by any of ``actor_ids``, in record order, read through the
-        speakers table (the description says how many quotes each actor has there)."""
-        counts: dict[str, int] = json.loads(self.meta["speakers"])
+    def naming(self, actor_ids: Iterable[str], kinds: Iterable[str] = TYPE_ORDER) -> list[Record]:
+        """The records of ``kinds`` that name any of ``actor_ids`` (see ``named``), in record
+        order, read through the mentions table; the description says how many each actor has."""
+        counts: dict[str, int] = json.loads(self.meta["mentions"])
+        codes = {TYPE_ORDER[kind] for kind in kinds}
+        wanted = set(actor_ids)
         rids: set[int] = set()
-        for actor in actor_ids:
+        for actor in sorted(wanted):
             if actor not in counts:
-                continue  # an actor who said nothing
-            row = self.con.execute("SELECT rids, digest FROM speakers WHERE actor = ?", (actor,)).fetchone()
+                continue  # an actor no record names
+            row = self.con.execute("SELECT rids, digest FROM mentions WHERE actor = ?", (actor,)).fetchone()
             if row is None or row[1] != _digest(actor, row[0]):
-                raise CacheUnusable(f"the quotes of {actor!r} are missing or do not match their digest")
+                raise CacheUnusable(f"the records naming {actor!r} are missing or do not match their digest")
             found = array("I")
             found.frombytes(row[0])
             if len(found) != counts[actor] or (found and max(found) >= self.size):
-                raise CacheUnusable(f"the quotes of {actor!r} are out of range")
-            rids.update(found)
+                raise CacheUnusable(f"the records naming {actor!r} are out of range")
+            rids.update(rid for rid in found if self.types[rid] in codes)
         out = []
-        wanted = set(actor_ids)
         for rid in sorted(rids):
             rec = self.record_at(rid)
-            if not isinstance(rec, Quote) or not {rec.speaker, rec.via} & wanted:
-                raise CacheUnusable(f"record {rid} is not a quote of those actors")
+            if not named(rec) & wanted:
+                raise CacheUnusable(f"record {rid} names none of those actors")
             out.append(rec)
         return out
 
@@ -515,12 +516,11 @@ def _fill(
         _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
         types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
         lengths = _insert_texts(con, ((src.id, [src.text]) for src in sources))
-        speakers: Speakers = {}
+        mentions: Mentions = {}
         for rid, rec in enumerate(index.records):
-            if isinstance(rec, Quote):
-                _add_speaker(speakers, rid, rec)
+            _add_mentions(mentions, rid, rec)
         groups = _groups(index.records)
-        _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, speakers)
+        _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, mentions)
     finally:
         con.close()
 
@@ -567,15 +567,30 @@ def _insert_postings(
     con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
 
 
-Speakers = dict[str, "array[int]"]
-"""Actor id -> the record numbers of the quotes it spoke or relayed, in order."""
+Mentions = dict[str, "array[int]"]
+"""Actor id -> the numbers of the records that name it (see ``named``), in order."""
 
 
-def _add_speaker(speakers: Speakers, rid: int, quote: Quote) -> None:
-    """List quote number ``rid`` under its speaker, and under the actor that relayed it."""
-    speakers.setdefault(quote.speaker, array("I")).append(rid)
-    if quote.via is not None and quote.via != quote.speaker:
-        speakers.setdefault(quote.via, array("I")).append(rid)
+def named(rec: Record) -> set[str]:
+    """The actors a record names: a quote's speaker and who relayed it; a claim's claimant,
+    those disputing it and the actors it is about; an event's actors."""
+    if isinstance(rec, Quote):
+        return {rec.speaker} if rec.via is None else {rec.speaker, rec.via}
+    if isinstance(rec, Claim):
+        out = {*rec.disputed_by, *rec.actors}
+        return out if rec.claimant is None else out | {rec.claimant}
+    if isinstance(rec, Event):
+        return set(rec.actors)
+    return set()
+
+
+def _add_mentions(mentions: Mentions, rid: int, rec: Record) -> None:
+    """List record number ``rid`` under every actor it names."""
+    for actor in named(rec):
+        found = mentions.get(actor)
+        if found is None:
+            found = mentions[actor] = array("I")
+        found.append(rid)
 
 
 def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[str]]]) -> dict[str, int]:
@@ -612,13 +627,13 @@ def _finish_store(
     sources: Sequence[Source],
     lengths: dict[str, int],
     infos: Sequence[DatasetInfo],
-    speakers: Speakers,
+    mentions: Mentions,
 ) -> None:
-    """Store each speaker's quotes and the description of the store, and commit."""
+    """Store the records naming each actor and the description of the store, and commit."""
     import msgspec
 
-    rows = ((actor, rids.tobytes()) for actor, rids in speakers.items())
-    con.executemany("INSERT INTO speakers VALUES (?, ?, ?)", ((a, raw, _digest(a, raw)) for a, raw in rows))
+    rows = ((actor, rids.tobytes()) for actor, rids in mentions.items())
+    con.executemany("INSERT INTO mentions VALUES (?, ?, ?)", ((a, raw, _digest(a, raw)) for a, raw in rows))
 
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -630,7 +645,7 @@ def _finish_store(
         "sources": msgspec.json.encode([src._replace(text="") for src in sources]).decode(),
         "lengths": json.dumps(lengths),
         "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
-        "speakers": json.dumps({actor: len(rids) for actor, rids in speakers.items()}, sort_keys=True),
+        "mentions": json.dumps({actor: len(rids) for actor, rids in mentions.items()}, sort_keys=True),
     }
     meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -675,7 +690,7 @@ class _Streamed:
         self.tables: list[Tables] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.batch: list[tuple[int, int, str, str, str]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
-        self.speakers: Speakers = {}
+        self.mentions: list[Mentions] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.parts: dict[tuple[str, int], str] = {}  # parts of the texts read back lately
         con.execute(
             "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, fields TEXT, "
@@ -689,10 +704,9 @@ class _Streamed:
         fields = folded_fields(rec, ds.passage)
         add_postings(self.tables[code], fields, n)
         self.batch.append((code, n, rec.id, self.encode(rec).decode(), self.encode(fields).decode()))
-        if isinstance(rec, Quote):
-            _add_speaker(self.speakers, n, rec)  # a quote's number is its record number
-            if rec.renders is not None:
-                self.renderings.setdefault(rec.renders, []).append((n, rec.id))
+        _add_mentions(self.mentions[code], n, rec)
+        if isinstance(rec, Quote) and rec.renders is not None:
+            self.renderings.setdefault(rec.renders, []).append((n, rec.id))
         if len(self.batch) >= self.BATCH:
             self._flush()
 
@@ -755,7 +769,11 @@ class _Streamed:
         renderings = _grouped(quotes)
         lengths = {source_id: ds.text_length(source_id) for source_id in ds.sources}
         sources = list(ds.sources.values())
-        _finish_store(self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos, self.speakers)
+        mentions: Mentions = {}
+        for by_type, offset in zip(self.mentions, offsets, strict=True):  # in type order: record order
+            for actor, numbers in by_type.items():
+                mentions.setdefault(actor, array("I")).extend(n + offset for n in numbers)
+        _finish_store(self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos, mentions)
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
         return _insert_texts(self.con, [(source_id, chunks)])[source_id]
@@ -894,22 +912,24 @@ def stored_dataset(
     return answer[0] if answer else None
 
 
-def stored_quotes(
+def stored_naming(
     paths: Sequence[Path],
     bundled: bool,
     choose: Callable[[Dataset], Iterable[str]],
+    kinds: Iterable[str],
     debug: Callable[[str], None] = lambda message: None,
 ) -> Dataset | None:
     """From the store of ``paths`` (and the bundled data), if one is saved and current: a dataset
-    with every actor and source and the quotes spoken or relayed by the actors that ``choose``
-    picks given the actors, with their other renderings; None otherwise (nothing is built here)."""
+    with every actor and source, and the records of ``kinds`` that name the actors ``choose``
+    picks given the actors (quotes with their other renderings); None otherwise (nothing is
+    built here)."""
     folder, _ = private_cache_dir()
     if folder is None:
         return None
 
     def on_disk(disk: DiskIndex) -> Dataset:
         actors = disk.context([])
-        return disk.context(disk.quotes_of(list(choose(actors))))
+        return disk.context(disk.naming(list(choose(actors)), kinds))
 
     answer = _ask(folder / _name(paths, bundled), paths, bundled, on_disk, debug)
     return answer[0] if answer else None

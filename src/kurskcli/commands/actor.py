@@ -7,7 +7,6 @@ import typer
 from kurskcli.cli import (
     DataSource,
     Output,
-    resolve,
     with_shared_options,
 )
 
@@ -31,8 +30,8 @@ def actor(
     """
     from kurskcli import output, query
 
-    ds = inputs.load()
-    s = query.summarize_actor(ds, resolve(ds, name))
+    ds, who = inputs.naming(name, ["quote", "claim", "event"])
+    s = query.summarize_actor(ds, who)
     lines: list[list[object]] = [["actor", *output.plain_item(s.actor, ds)]]
     lines += [[label, *output.plain_item(r, ds)] for label, recs in s.sections() for r in recs]
     lines += [["source", *output.plain_item(ds.sources[sid], ds)] for sid in s.sources if sid in ds.sources]

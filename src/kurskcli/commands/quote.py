@@ -51,7 +51,7 @@ def quote(
 
     if seed is not None and not random:
         raise Fail("--seed only applies with --random", EXIT_USAGE)
-    ds, who = inputs.speaker(speaker) if speaker else (inputs.load(), None)
+    ds, who = inputs.naming(speaker, ["quote"], members=True) if speaker else (inputs.load(), None)
     quotes = query.quotes_by(ds, who.id if who else None, members=not only)
     if random:
         quotes = query.pick_random(quotes, seed)
