@@ -793,6 +793,57 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
     assert (got.code, got.out) == (expected.code, expected.out)
 
 
+@pytest.mark.parametrize(
+    ("args", "kinds"),
+    [
+        (["timeline", "--json"], {"event", "actor"}),
+        (["timeline", "--quotes"], {"event", "quote", "actor"}),
+        (["timeline", "--claims", "--color", "always"], {"event", "claim", "actor"}),
+        (["claims", "--json"], {"claim", "actor"}),
+        (["claims", "--claimant", "petrov"], {"claim", "actor"}),
+        (["about", "--json"], None),
+    ],
+)
+def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(
+    run: Callable[..., Result],
+    data: Path,
+    private_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    kinds: set[str] | None,
+) -> None:
+    expected = run(*args, "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    assert expected.code == 0
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    asked: list[set[str] | None] = []
+    whole = index.DiskIndex._dataset
+
+    def spied(self: index.DiskIndex, wanted: set[str] | None) -> Dataset:
+        asked.append(wanted)
+        return whole(self, wanted)
+
+    monkeypatch.setattr(index.DiskIndex, "_dataset", spied)
+    got = run(*args, "--data", str(data))
+    assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
+    assert asked == [kinds]
+
+
+def test_a_store_read_by_kind_gives_those_records_as_the_whole_read_does(data: Path, private_cache: Path) -> None:
+    index.search([data], True, "bridge")
+    [saved] = caches(private_cache)
+    disk = index.DiskIndex(index.connect_bounded(saved))
+    try:
+        whole = disk.dataset()
+        for kinds in (["event"], ["quote", "claim"], []):
+            part = disk.dataset(kinds)
+            for kind in ("quote", "claim", "event", "actor"):
+                expected = getattr(whole, kind + "s") if kind in [*kinds, "actor"] else {}
+                assert getattr(part, kind + "s") == expected, (kinds, kind)
+            assert part.sources == whole.sources and part.infos == whole.infos
+    finally:
+        disk.con.close()
+
+
 EVERY_COMMAND = [
     ["timeline", "--quotes", "--claims", "--json"],
     ["timeline", "--quotes"],

@@ -134,15 +134,19 @@ class DataSource:
 
         return [*data_paths(), *self.data]
 
-    def load(self, verify_hashes: bool = False) -> "Dataset":
+    def load(self, verify_hashes: bool = False, kinds: Sequence[str] | None = None) -> "Dataset":
         """Every record. User datasets come from their store when one is saved and current
         (reading it is faster than reading and checking the files); ``verify_hashes`` (as
-        `verify` asks) always reads the files themselves."""
+        `verify` asks) always reads the files themselves. With ``kinds``, only the records of
+        those kinds and the actors are needed: a store reads no other (the files hold them all)."""
         if self._dataset is None and not verify_hashes and self._stored():
             from kurskcli import index
             from kurskcli.errors import debug_note
 
-            self._dataset = index.stored_dataset(self.paths(), self.bundled, debug_note)
+            ds = index.stored_dataset(self.paths(), self.bundled, debug_note, kinds)
+            if kinds is not None:
+                return ds or self.load()
+            self._dataset = ds
         if self._dataset is None:
             from kurskcli.dataset import load_dataset
 

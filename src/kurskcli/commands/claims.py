@@ -39,7 +39,7 @@ def claims(
     from kurskcli import output, query
 
     kind = choose(kind, CLAIM_KINDS, "--kind") if kind is not None else None
-    ds = inputs.load()
+    ds = inputs.load(kinds=["claim"])
     who = resolve(ds, claimant) if claimant else None
     found = query.claims_of(ds, claimant=who.id if who else None, disputed=disputed, kind=kind)
     found = found[:limit] if limit else found

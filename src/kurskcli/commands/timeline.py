@@ -85,7 +85,7 @@ def timeline(
         raise Fail("--since is after --until", EXIT_USAGE)
     if (svg or html) and out.mode in ("json", "jsonl"):
         raise Fail(f"--{out.mode} prints records and --{'svg' if svg else 'html'} draws them; choose one", EXIT_USAGE)
-    ds = inputs.load()
+    ds = inputs.load(kinds=["event", *(["quote"] if quotes else []), *(["claim"] if claims else [])])
     names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
     actor_ids = {resolve(ds, n).id for n in names} or None
     items = query.timeline(ds, actors=actor_ids, since=lo, until=hi, quotes=quotes, claims=claims, strict=strict)
