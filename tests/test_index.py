@@ -660,11 +660,12 @@ def test_show_and_cite_answer_from_the_saved_index_as_from_the_files(
 ) -> None:
     commands = [("show", rid, *how) for rid in SHOWN for how in (["--json"], [], ["--color", "always"])]
     commands += [("cite", rid, "--style", style) for rid in ("q-open", "q-cmc-monument") for style in ("apa", "bibtex")]
-    commands += [("cite", "q-cmc-monument", "--rendering", "earliest"), ("show", "q-opne"), ("cite", "q-opne")]
+    commands += [("cite", "q-cmc-monument", "--rendering", "earliest"), ("cite", "putin"), ("cite", "Petrov")]
+    commands += [("show", "q-opne"), ("cite", "q-opne")]
     off = {"KURSKCLI_CACHE": "off"}
     expected = [run(*c, "--data", str(data), env=off) for c in commands]
-    assert [r.code for r in expected].count(0) == len(commands) - 2, [r.err for r in expected if r.code]
-    assert "did you mean q-open" in expected[-1].err
+    assert [r.code for r in expected].count(0) == len(commands) - 4, [r.err for r in expected if r.code]
+    assert "did you mean q-open" in expected[-1].err and "their quotes: q-putin-tribute" in expected[-4].err
     assert run("show", "q-open", "--data", str(data)).code == 0  # builds the store
     assert caches(private_cache)
 
@@ -672,6 +673,7 @@ def test_show_and_cite_answer_from_the_saved_index_as_from_the_files(
         raise AssertionError("the dataset was read again")
 
     monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
+    monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
     for command, want in zip(commands, expected, strict=True):
         got = run(*command, "--data", str(data))
         assert (got.code, got.out, got.err) == (want.code, want.out, want.err), command

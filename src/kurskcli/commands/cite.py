@@ -85,7 +85,7 @@ def _actor_named(inputs: DataSource, known: "Dataset", names: list[str]) -> None
         actors = [a for a in known.actors.values() if key and key in query.name_keys(a)]
         if len(actors) == 1:
             who = actors[0]
-            quotes = [q.id for q in query.quotes_by(inputs.load(), who.id)]
+            quotes = [q.id for q in query.quotes_by(inputs.naming(who.id, ["quote"])[0], who.id)]
             offer = f"; their quotes: {', '.join(quotes[:6])}{', …' if len(quotes) > 6 else ''}" if quotes else ""
             raise Fail(
                 f"{safe(name)!r} is an actor ({who.name}), not a quote or claim{offer} (see 'kurskcli quote {who.id}')",
