@@ -9,8 +9,10 @@ fresh processes, side by side and alternating over --rounds rounds:
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
 * the first `kurskcli search` of each file (which reads it and saves the store; JSON Lines are
-  written to the store as they are read), `quote --json` once the store is saved, and a search
-  from the store, as a ratio to T, the time of `python -c "import typer"` run alternately with it.
+  written to the store as they are read), `quote`, `actor`, `timeline` and `about` once the store
+  is saved (the first two read one speaker's records, the third the events, the last every
+  record), and a search from the store, as a ratio to T, the time of `python -c "import typer"`
+  run alternately with it.
 
 It prints the medians of time and peak RSS, and each command's ratio to its baseline.
 
@@ -113,6 +115,14 @@ def main() -> None:
             store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
             run(search, store_env)
             stored = [run(runs["quote --json, JSON, no store"], store_env) for _ in range(args.rounds)]
+            others = {
+                name: [run([*kurskcli, "--data", str(json_file), *argv], store_env) for _ in range(args.rounds)]
+                for name, argv in (
+                    ("actor --json, JSON, from the store", ["actor", "speaker-3", "--json"]),
+                    ("timeline --json, JSON, from the store", ["timeline", "--json"]),
+                    ("about --json, JSON, from the store", ["about", "--json"]),
+                )
+            }
             typer = [py, "-c", "import typer"]
             warm, bare = [], []
             for _ in range(max(args.rounds, 5)):  # side by side with T, as benchmarks/startup.py measures
@@ -135,6 +145,9 @@ def main() -> None:
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"
         )
+        for name, got in others.items():
+            t = statistics.median(s[0] for s in got)
+            print(f"{name:<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in got):>9.0f}")
         t, unit = statistics.median(w[0] for w in warm), statistics.median(b[0] for b in bare)
         print(f"{'search, JSON, from the store':<38} {t:>7.2f} {t / unit:>5.2f}T {max(w[1] for w in warm):>9.0f}")
         print("\nratio: to json.load of the JSON file, or to json.loads per line for JSON Lines;")
