@@ -803,7 +803,7 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
         (["timeline", "--claims", "--color", "always"], {"event", "claim", "actor"}),
         (["claims", "--json"], {"claim", "actor"}),
         (["claims", "--claimant", "petrov"], {"claim", "actor"}),
-        (["about", "--json"], None),
+        (["export", "-", "--format", "jsonl"], None),
     ],
 )
 def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(
@@ -828,6 +828,31 @@ def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(
     got = run(*args, "--data", str(data))
     assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
     assert asked == [kinds]
+
+
+@pytest.mark.parametrize("how", [["--json"], [], ["--color", "always"]])
+def test_about_answers_from_the_store_without_reading_a_record(
+    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch, how: list[str]
+) -> None:
+    expected = run("about", *how, "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    assert expected.code == 0 and '"quotes":' in run("about", "--json", "--data", str(data)).out
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    read: list[int] = []
+    row = index.DiskIndex._row
+
+    def counted(self: index.DiskIndex, rid: int) -> Any:
+        read.append(rid)
+        return row(self, rid)
+
+    def no_loading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("every record was read")
+
+    monkeypatch.setattr(index.DiskIndex, "_row", counted)
+    monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
+    got = run("about", *how, "--data", str(data))
+    assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
+    ds = load_dataset([data])
+    assert len(read) == len(ds.actors)  # the actors alone
 
 
 def test_a_store_read_by_kind_gives_those_records_as_the_whole_read_does(data: Path, private_cache: Path) -> None:

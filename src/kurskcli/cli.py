@@ -153,6 +153,18 @@ class DataSource:
             self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
+    def overview(self) -> "Dataset":
+        """Every actor and source and how many records of each kind there are (``counts``): user
+        datasets from their store when one is saved and current, without reading the records."""
+        if self._dataset is None and self._stored():
+            from kurskcli import index
+            from kurskcli.errors import debug_note
+
+            ds = index.stored_overview(self.paths(), self.bundled, debug_note)
+            if ds is not None:
+                return ds
+        return self.load()
+
     def naming(self, name: str, kinds: Sequence[str], *, members: bool = False) -> "tuple[Dataset, Actor]":
         """The actor ``name`` resolves to, and a dataset with every actor and source and the
         records of ``kinds`` that name it (with ``members``, it or any actor affiliated with it);

@@ -387,6 +387,19 @@ class DiskIndex(IndexBase):
             ds.sources[src.id] = src._replace(text=text)
         return ds
 
+    def overview(self) -> StoredDataset:
+        """What ``about`` shows, without reading a quote, claim or event: every actor and source
+        (without its text), what each dataset file says of itself, and how many records of each
+        kind the store holds."""
+        ds = self.context([])
+        ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
+        kinds = {name: self.types.count(bytes([code])) for code, name in _TYPE_NAMES.items()}
+        if len(ds.actors) != kinds["actor"]:
+            raise CacheUnusable("actors are missing")
+        ds.tallies = {"sources": len(ds.sources), "actors": len(ds.actors)}
+        ds.tallies.update((name + "s", kinds[name]) for name in ("quote", "claim", "event"))
+        return ds
+
     def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
         """What ``records`` need to be shown as a full load would show them: every actor, every
         source, and the other renderings of each quote; with ``texts``, the parts of the source
@@ -424,13 +437,18 @@ class DiskIndex(IndexBase):
 
 
 class StoredDataset(TextsElsewhere):
-    """Records read from a saved index, with only the parts of the source texts that were read."""
+    """Records read from a saved index, with only the parts of the source texts that were read;
+    with ``tallies``, the number of records of each kind the store holds, which ``counts`` gives."""
 
-    __slots__ = ("parts",)
+    __slots__ = ("parts", "tallies")
 
     def __init__(self, lengths: dict[str, int]) -> None:
         super().__init__(lengths)
         self.parts: dict[tuple[str, int], str] = {}
+        self.tallies: dict[str, int] | None = None
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.tallies) if self.tallies is not None else super().counts()
 
     def read(self, source_id: str, start: int, end: int) -> str:
         return _from_parts(lambda part: self.parts[source_id, part], start, end)
@@ -927,6 +945,18 @@ def stored_dataset(
     if folder is None:
         return None
     answer = _ask(folder / _name(paths, bundled), paths, bundled, lambda disk: disk.dataset(kinds), debug)
+    return answer[0] if answer else None
+
+
+def stored_overview(
+    paths: Sequence[Path], bundled: bool, debug: Callable[[str], None] = lambda message: None
+) -> Dataset | None:
+    """``DiskIndex.overview`` of the store of ``paths`` (and the bundled data), if one is saved
+    and current; None otherwise (nothing is built here)."""
+    folder, _ = private_cache_dir()
+    if folder is None:
+        return None
+    answer = _ask(folder / _name(paths, bundled), paths, bundled, DiskIndex.overview, debug)
     return answer[0] if answer else None
 
 

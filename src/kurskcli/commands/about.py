@@ -50,7 +50,7 @@ def about(
     Examples:
       kurskcli about --json | jq '.sources[0].sha256'
     """
-    ds = inputs.load()
+    ds = inputs.overview()
     info = _about(ds)
     lines: list[list[object]] = [
         ["dataset", d["id"], d["version"], d["schema_version"], d["title"]] for d in info["datasets"]
