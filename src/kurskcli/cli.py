@@ -165,6 +165,21 @@ class DataSource:
                 return ds
         return self.load()
 
+    def actor_counts(self) -> "tuple[Dataset, dict[str, dict[str, int]]]":
+        """Every actor and source, and ``query.actor_counts``: user datasets from their store when
+        one is saved and current, where the counts were made as it was written."""
+        if self._dataset is None and self._stored():
+            from kurskcli import index
+            from kurskcli.errors import debug_note
+
+            got = index.stored_actor_counts(self.paths(), self.bundled, debug_note)
+            if got is not None:
+                return got
+        from kurskcli.query import actor_counts
+
+        ds = self.load()
+        return ds, actor_counts(ds)
+
     def naming(self, name: str, kinds: Sequence[str], *, members: bool = False) -> "tuple[Dataset, Actor]":
         """The actor ``name`` resolves to, and a dataset with every actor and source and the
         records of ``kinds`` that name it (with ``members``, it or any actor affiliated with it);

@@ -181,7 +181,19 @@ def _digest(*parts: bytes | str | int) -> bytes:
     return bytes(h.digest())
 
 
-_META_KEYS = ("format", "key", "deps", "vocab", "types", "renderings", "sources", "lengths", "infos", "mentions")
+_META_KEYS = (
+    "format",
+    "key",
+    "deps",
+    "vocab",
+    "types",
+    "renderings",
+    "sources",
+    "lengths",
+    "infos",
+    "mentions",  # how many records name each actor (the records are in the mentions table)
+    "counts",  # in what roles they name it (query.actor_counts)
+)
 PART = 65536  # source texts are stored in parts of this many characters, so that a passage reads one or two
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
@@ -387,6 +399,18 @@ class DiskIndex(IndexBase):
             ds.sources[src.id] = src._replace(text=text)
         return ds
 
+    def actor_counts(self) -> dict[str, dict[str, int]]:
+        """``query.actor_counts`` of the data, as counted when the store was written."""
+        from kurskcli.query import COUNTS
+
+        stored: Counts = json.loads(self.meta["counts"])
+        first = self.types.find(bytes([TYPE_ORDER["actor"]]))
+        actors = [self.record_at(rid).id for rid in range(first, self.size)] if first >= 0 else []
+        counts = {aid: {name: stored.get(aid, {}).get(name, 0) for name in COUNTS} for aid in actors}
+        if any(aid not in counts or set(got) - set(COUNTS) for aid, got in stored.items()):
+            raise CacheUnusable("counts of unknown actors")
+        return counts
+
     def overview(self) -> StoredDataset:
         """What ``about`` shows, without reading a quote, claim or event: every actor and source
         (without its text), what each dataset file says of itself, and how many records of each
@@ -548,11 +572,15 @@ def _fill(
         _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
         types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
         lengths = _insert_texts(con, ((src.id, [src.text]) for src in sources))
+        from kurskcli.query import count_record
+
         mentions: Mentions = {}
+        counts: Counts = {}
         for rid, rec in enumerate(index.records):
             _add_mentions(mentions, rid, rec)
+            count_record(counts, rec)
         groups = _groups(index.records)
-        _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, mentions)
+        _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, mentions, counts)
     finally:
         con.close()
 
@@ -599,6 +627,8 @@ def _insert_postings(
     con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
 
 
+Counts = dict[str, dict[str, int]]
+"""Actor id -> what ``query.actor_counts`` counts for it."""
 Mentions = dict[str, "array[int]"]
 """Actor id -> the numbers of the records that name it (see ``named``), in order."""
 
@@ -660,8 +690,10 @@ def _finish_store(
     lengths: dict[str, int],
     infos: Sequence[DatasetInfo],
     mentions: Mentions,
+    counts: Counts,
 ) -> None:
-    """Store the records naming each actor and the description of the store, and commit."""
+    """Store the records naming each actor and the description of the store (with each actor's
+    counts), and commit."""
     import msgspec
 
     rows = ((actor, rids.tobytes()) for actor, rids in mentions.items())
@@ -678,6 +710,7 @@ def _finish_store(
         "lengths": json.dumps(lengths),
         "infos": json.dumps([list(info) for info in infos], ensure_ascii=False),
         "mentions": json.dumps({actor: len(rids) for actor, rids in mentions.items()}, sort_keys=True),
+        "counts": json.dumps(counts, sort_keys=True),
     }
     meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -715,7 +748,10 @@ class _Streamed:
     def __init__(self, con: sqlite3.Connection, progress: Progress | None) -> None:
         import msgspec
 
+        from kurskcli.query import count_record
+
         self.con = con
+        self.count_record = count_record
         self.encode = msgspec.json.encode
         self.progress = progress
         self.counts = [0] * len(TYPE_ORDER)
@@ -723,6 +759,7 @@ class _Streamed:
         self.batch: list[tuple[int, int, str, str, str]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
         self.mentions: list[Mentions] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
+        self.actor_counts: Counts = {}
         self.parts: dict[tuple[str, int], str] = {}  # parts of the texts read back lately
         con.execute(
             "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, fields TEXT, "
@@ -737,6 +774,7 @@ class _Streamed:
         add_postings(self.tables[code], fields, n)
         self.batch.append((code, n, rec.id, self.encode(rec).decode(), self.encode(fields).decode()))
         _add_mentions(self.mentions[code], n, rec)
+        self.count_record(self.actor_counts, rec)
         if isinstance(rec, Quote) and rec.renders is not None:
             self.renderings.setdefault(rec.renders, []).append((n, rec.id))
         if len(self.batch) >= self.BATCH:
@@ -805,7 +843,9 @@ class _Streamed:
         for by_type, offset in zip(self.mentions, offsets, strict=True):  # in type order: record order
             for actor, numbers in by_type.items():
                 mentions.setdefault(actor, array("I")).extend(n + offset for n in numbers)
-        _finish_store(self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos, mentions)
+        _finish_store(
+            self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos, mentions, self.actor_counts
+        )
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
         return _insert_texts(self.con, [(source_id, chunks)])[source_id]
@@ -957,6 +997,22 @@ def stored_overview(
     if folder is None:
         return None
     answer = _ask(folder / _name(paths, bundled), paths, bundled, DiskIndex.overview, debug)
+    return answer[0] if answer else None
+
+
+def stored_actor_counts(
+    paths: Sequence[Path], bundled: bool, debug: Callable[[str], None] = lambda message: None
+) -> tuple[Dataset, dict[str, dict[str, int]]] | None:
+    """From the store of ``paths`` (and the bundled data), if one is saved and current: a dataset
+    with every actor and source, and ``DiskIndex.actor_counts``; None otherwise."""
+    folder, _ = private_cache_dir()
+    if folder is None:
+        return None
+
+    def on_disk(disk: DiskIndex) -> tuple[Dataset, dict[str, dict[str, int]]]:
+        return disk.context([]), disk.actor_counts()
+
+    answer = _ask(folder / _name(paths, bundled), paths, bundled, on_disk, debug)
     return answer[0] if answer else None
 
 

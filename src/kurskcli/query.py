@@ -459,17 +459,26 @@ COUNTS = ("quotes", "relayed", "claims", "disputed", "mentioned", "events")
 def actor_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
     """Per actor id: quotes spoken and relayed; claims made, disputed and mentioning it; events."""
     counts = {aid: dict.fromkeys(COUNTS, 0) for aid in dataset.actors}
-    for qt in dataset.quotes.values():
-        counts[qt.speaker]["quotes"] += 1
-        if qt.via is not None and qt.via != qt.speaker:
-            counts[qt.via]["relayed"] += 1
-    roles = {"made": "claims", "disputed": "disputed", "mentioned": "mentioned"}
-    for cl in dataset.claims.values():
-        for who in {cl.claimant, *cl.disputed_by, *cl.actors} - {None}:
-            role = claim_role(cl, who)  # type: ignore[arg-type]  # None removed above
-            if role is not None:
-                counts[who][roles[role]] += 1  # type: ignore[index]
-    for ev in dataset.events.values():
-        for who in set(ev.actors):
-            counts[who]["events"] += 1
+    for records in (dataset.quotes, dataset.claims, dataset.events):
+        for rec in records.values():
+            count_record(counts, rec)
     return counts
+
+
+_CLAIM_COUNTS = {"made": "claims", "disputed": "disputed", "mentioned": "mentioned"}
+
+
+def count_record(counts: dict[str, dict[str, int]], rec: Record) -> None:
+    """Add to ``counts`` (see ``actor_counts``) what ``rec`` counts for each actor it names."""
+    if isinstance(rec, Quote):
+        counts.setdefault(rec.speaker, dict.fromkeys(COUNTS, 0))["quotes"] += 1
+        if rec.via is not None and rec.via != rec.speaker:
+            counts.setdefault(rec.via, dict.fromkeys(COUNTS, 0))["relayed"] += 1
+    elif isinstance(rec, Claim):
+        for who in {rec.claimant, *rec.disputed_by, *rec.actors} - {None}:
+            role = claim_role(rec, who)  # type: ignore[arg-type]  # None removed above
+            if role is not None:
+                counts.setdefault(who, dict.fromkeys(COUNTS, 0))[_CLAIM_COUNTS[role]] += 1  # type: ignore[arg-type]
+    elif isinstance(rec, Event):
+        for who in set(rec.actors):
+            counts.setdefault(who, dict.fromkeys(COUNTS, 0))["events"] += 1

@@ -35,8 +35,7 @@ def actors(
     from kurskcli import output, query
 
     kind = choose(kind, ACTOR_KINDS, "--kind", {"people": "person"}) if kind is not None else None
-    ds = inputs.load()
-    counts = query.actor_counts(ds)
+    ds, counts = inputs.actor_counts()
     people = sorted((a for a in ds.actors.values() if kind is None or a.kind == kind), key=lambda a: a.id)
     if not people:
         out.none_found("no actors match")
