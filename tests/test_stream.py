@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from kurskcli import index
-from kurskcli.dataset import DatasetError, NotStreamed, load_dataset, stream_dataset
+from kurskcli.dataset import DatasetError, NotStreamed, _Counted, load_dataset, stream_dataset, verified_counts
 from kurskcli.model import Dataset, Record
 from kurskcli.searcher import SearchIndex, search
 
@@ -178,6 +178,14 @@ def test_data_with_a_problem_is_loaded_whole_and_reported_as_always(
     r = run("search", "alpha", "--data", str(path), "--no-bundled")
     assert r.code == 65 and all(str(p) in r.err for p in whole.value.problems), r.err
     assert not list(private_cache.glob("*.sqlite"))  # nothing saved
+    # verify's stream stops at the problem too, and the whole load reports it
+    with pytest.raises(NotStreamed):
+        stream_dataset([path], _Counted(), bundled=False, verify_hashes=True)
+    with pytest.raises(DatasetError) as verified:
+        verified_counts([path], bundled=False)
+    assert verified.value.problems == whole.value.problems
+    r = run("verify", "--data", str(path), "--no-bundled", "--json")
+    assert r.code == 65 and r.json()["problems"] == [str(p) for p in whole.value.problems]  # type: ignore[index, call-overload]
 
 
 def test_a_record_before_its_source_is_loaded_whole_with_the_same_answers(tmp_path: Path, run: Run) -> None:
@@ -245,6 +253,32 @@ def test_streaming_holds_no_record_while_a_whole_load_holds_them_all(tmp_path: P
     whole = _peak(lambda: load_dataset([small], bundled=False)), _peak(lambda: load_dataset([large], bundled=False))
     assert whole[1] > 10 * whole[0]  # twenty times the records: about twenty times the memory
     assert streamed[1] < 2 * streamed[0]  # the same memory, whatever the number of records
+
+
+def test_verify_checks_json_lines_as_they_are_read_and_counts_what_a_whole_load_counts(
+    tmp_path: Path, bundled_lines: list[object], run: Run
+) -> None:
+    lines = _write(tmp_path, _shuffled(bundled_lines, 5))
+    cases = [[lines], [lines, MINI]]
+    cases.append([_text_file_dataset(tmp_path, _long_text())])
+    for paths in cases:
+        expected = load_dataset(paths, bundled=False, verify_hashes=True).counts()
+        sink = _Counted()
+        ds = stream_dataset(paths, sink, bundled=False, verify_hashes=True)  # raises if it fell short
+        assert not ds.quotes and verified_counts(paths, bundled=False) == expected
+        assert {**ds.counts(), **sink.counts} == expected and expected["quotes"]
+    r = run("verify", "--no-bundled", "--json", *(x for p in cases[0] for x in ("--data", str(p))))
+    assert r.code == 0 and r.json()["counts"] == load_dataset(cases[0], bundled=False).counts()  # type: ignore[index, call-overload]
+
+
+def test_verify_holds_no_record_of_json_lines(tmp_path: Path) -> None:
+    small, large = _many(tmp_path, 1_000), _many(tmp_path, 20_000)
+    few = _peak(lambda: verified_counts([small], bundled=False))
+    many = _peak(lambda: verified_counts([large], bundled=False))
+    assert verified_counts([large], bundled=False)["quotes"] == 20_000
+    whole = _peak(lambda: load_dataset([large], bundled=False, verify_hashes=True))
+    assert many < 2 * few + 20_000 * 200  # the ids alone grow: a few hundred bytes a record
+    assert many < whole / 4
 
 
 def test_the_progress_of_a_streamed_build_is_reported(tmp_path: Path) -> None:
@@ -327,6 +361,11 @@ def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp
     with pytest.raises(DatasetError) as searched:
         index.search([path], False, "ready")
     assert searched.value.problems == whole.value.problems
+    with pytest.raises(NotStreamed):
+        stream_dataset([path], _Counted(), bundled=False, verify_hashes=True)
+    with pytest.raises(DatasetError) as verified:
+        verified_counts([path], bundled=False)
+    assert verified.value.problems == whole.value.problems
 
 
 def test_show_and_cite_stream_json_lines_on_their_first_run(

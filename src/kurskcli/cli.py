@@ -153,6 +153,13 @@ class DataSource:
             self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
         return self._dataset
 
+    def verified_counts(self) -> dict[str, int]:
+        """Every check of the data, against the files themselves (never the store), and how
+        many records of each kind it holds; raises DatasetError as ``load`` does."""
+        from kurskcli.dataset import verified_counts
+
+        return verified_counts(self.paths(), bundled=self.bundled)
+
     def overview(self) -> "Dataset":
         """Every actor and source and how many records of each kind there are (``counts``): user
         datasets from their store when one is saved and current, without reading the records."""

@@ -1112,7 +1112,9 @@ def load_dataset(
         return _load(paths, bundled, verify_hashes)
 
 
-def stream_dataset(paths: Sequence[str | os.PathLike[str]], sink: Sink, *, bundled: bool = True) -> Dataset:
+def stream_dataset(
+    paths: Sequence[str | os.PathLike[str]], sink: Sink, *, bundled: bool = True, verify_hashes: bool = False
+) -> Dataset:
     """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
     it is checked instead of keeping it, and each source text too, as it is read: the dataset
     returned holds the sources (without their texts, whose lengths ``text_length`` gives and
@@ -1124,8 +1126,59 @@ def stream_dataset(paths: Sequence[str | os.PathLike[str]], sink: Sink, *, bundl
     DataFileError or DatasetError as ``load_dataset`` does.
     """
     with paused_gc():
-        ds = _load(paths, bundled, False, _Streamed(False, sink))
+        ds = _load(paths, bundled, verify_hashes, _Streamed(verify_hashes, sink))
     return ds
+
+
+class _Counted:
+    """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
+    source text is kept whole to check spans against."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(("quotes", "claims", "events"), 0)
+        self.quote_ids: set[str] = set()
+        self.other_ids: set[str] = set()
+        self.twice = False
+        self.texts: dict[str, str] = {}
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        if rec.id in self.quote_ids or rec.id in self.other_ids:
+            self.twice = True
+        if isinstance(rec, Quote):
+            self.quote_ids.add(rec.id)
+        else:
+            self.other_ids.add(rec.id)
+        if rec.type != "actor":  # the dataset counts those
+            self.counts[rec.type + "s"] += 1
+
+    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+        if self.twice or any(sid in self.quote_ids or sid in self.other_ids for sid in sources):
+            return False
+        return all(qid in self.quote_ids for qid in quotes)
+
+    def text(self, source_id: str, chunks: Iterable[str]) -> int:
+        self.texts[source_id] = "".join(chunks)
+        return len(self.texts[source_id])
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        return self.texts[source_id][start:end]
+
+
+def verified_counts(paths: Sequence[str | os.PathLike[str]], *, bundled: bool = True) -> dict[str, int]:
+    """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
+    data, and how many records of each kind it holds. A set with JSON Lines is checked as it is
+    read, keeping the ids, the actors and the source texts but no other record; at the first
+    problem, or anything else a stream cannot take, it is loaded whole, which reports every
+    problem as it always does."""
+    if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
+        sink = _Counted()
+        try:
+            ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True)
+        except (NotStreamed, DataFileError, DatasetError):
+            pass  # the whole load below reports any problem exactly
+        else:
+            return {**ds.counts(), **sink.counts}
+    return load_dataset(paths, bundled=bundled, verify_hashes=True).counts()
 
 
 def _load(

@@ -35,8 +35,7 @@ def verify(
     problems: list[str] = []
     counts: dict[str, int] = {}
     try:
-        ds = inputs.load(verify_hashes=True)
-        counts = ds.counts()
+        counts = inputs.verified_counts()
     except DatasetError as exc:
         problems = [str(p) for p in exc.problems]
     ok = not problems
