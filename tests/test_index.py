@@ -717,19 +717,9 @@ def test_show_reads_only_the_parts_of_a_long_source_it_needs_and_gets_the_same_p
         assert 1 <= len(read) <= 3 < parts, (qid, read, parts)  # a few parts of many
 
 
-def test_an_actors_quotes_and_summary_come_from_the_saved_index_as_from_the_files_reading_only_theirs(
-    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ds = load_dataset([data])
-    names = [*sorted(ds.actors), "Путин", "north korea", "petorv", "nobody at all", "cit"]
-    modes = (["--json"], [], ["--color", "always"], ["--only"])
-    commands = [(command, who, *how) for who in names for command in ("quote", "actor") for how in modes]
-    commands = [c for c in commands if c[0] == "quote" or c[2:] != ("--only",)]
-    commands += [("quote", "putin", "--random", "--seed", "3"), ("quote", "north korea", "--limit", "2", "--jsonl")]
-    off = {"KURSKCLI_CACHE": "off"}
-    expected = [run(*c, "--data", str(data), env=off) for c in commands]
-    assert {r.code for r in expected} == {0, 1, 2} and sum(r.code == 0 for r in expected) > len(names) * 2
-    assert run("search", "bridge", "--data", str(data)).code == 0  # builds the store
+def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the store's records read from now on, one by one; reading them all at
+    once, or the files, fails."""
     read: list[int] = []
     row = index.DiskIndex._row
 
@@ -743,6 +733,23 @@ def test_an_actors_quotes_and_summary_come_from_the_saved_index_as_from_the_file
     monkeypatch.setattr(index.DiskIndex, "_row", counted)
     monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
     monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
+    return read
+
+
+def test_an_actors_quotes_and_summary_come_from_the_saved_index_as_from_the_files_reading_only_theirs(
+    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = load_dataset([data])
+    names = [*sorted(ds.actors), "Путин", "north korea", "petorv", "nobody at all", "cit"]
+    modes = (["--json"], [], ["--color", "always"], ["--only"])
+    commands = [(command, who, *how) for who in names for command in ("quote", "actor") for how in modes]
+    commands = [c for c in commands if c[0] == "quote" or c[2:] != ("--only",)]
+    commands += [("quote", "putin", "--random", "--seed", "3"), ("quote", "north korea", "--limit", "2", "--jsonl")]
+    off = {"KURSKCLI_CACHE": "off"}
+    expected = [run(*c, "--data", str(data), env=off) for c in commands]
+    assert {r.code for r in expected} == {0, 1, 2} and sum(r.code == 0 for r in expected) > len(names) * 2
+    assert run("search", "bridge", "--data", str(data)).code == 0  # builds the store
+    read = rows_read(monkeypatch)
     for command, want in zip(commands, expected, strict=True):
         read.clear()
         got = run(*command, "--data", str(data))
@@ -847,18 +854,7 @@ def test_about_and_actors_answer_from_the_store_reading_the_actors_alone(
     expected = run(*args, "--data", str(data), env={"KURSKCLI_CACHE": "off"})
     assert expected.code == 0
     assert run("search", "bridge", "--data", str(data)).code == 0
-    read: list[int] = []
-    row = index.DiskIndex._row
-
-    def counted(self: index.DiskIndex, rid: int) -> Any:
-        read.append(rid)
-        return row(self, rid)
-
-    def no_loading(*args: object, **kw: object) -> Dataset:
-        raise AssertionError("every record was read")
-
-    monkeypatch.setattr(index.DiskIndex, "_row", counted)
-    monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
+    read = rows_read(monkeypatch)
     got = run(*args, "--data", str(data))
     assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
     ds = load_dataset([data])
