@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from kurskcli import index
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
+from kurskcli.query import actor_counts, quotes_by
 from kurskcli.searcher import SearchIndex
 
 from .conftest import MINI, Result
@@ -268,10 +269,16 @@ def test_any_bytes_as_the_saved_index_never_change_an_answer(
             at, bit = damage
             raw[at % len(raw)] ^= 1 << bit
             saved.write_bytes(bytes(raw))
-        stored = index.stored_dataset([MINI], True)  # before search rebuilds it: whatever it read, it is right or None
-        if stored is not None:
-            full = load_dataset([MINI])
+        # before search rebuilds it: whatever the store gives is right, or it gives nothing
+        full = load_dataset([MINI])
+        for stored in index.stored([MINI], True, index.DiskIndex.dataset):
             assert stored.records() == full.records() and stored.sources == full.sources
+        for counts in index.stored([MINI], True, index.DiskIndex.actor_counts):
+            assert counts == actor_counts(full)
+        for overview in index.stored([MINI], True, index.DiskIndex.overview):
+            assert overview.counts() == full.counts() and overview.actors == full.actors
+        for named in index.stored([MINI], True, lambda disk: disk.about_actors(lambda _: {"putin"}, ["quote"])):
+            assert quotes_by(named, "putin") == quotes_by(full, "putin")
         hits, _ = index.search([MINI], True, "the bridge", limit=None)
         assert [(h.record, h.score) for h in hits] == expected
     finally:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer._click.exceptions import ClickException, UsageError
 
+    from kurskcli.index import DiskIndex
     from kurskcli.model import Actor, Dataset, Record
     from kurskcli.searcher import Hits
+
+T = TypeVar("T")
 
 EPILOG = """\b
 Options every command takes, before or after its name: --json or --jsonl
@@ -139,14 +142,12 @@ class DataSource:
         (reading it is faster than reading and checking the files); ``verify_hashes`` (as
         `verify` asks) always reads the files themselves. With ``kinds``, only the records of
         those kinds and the actors are needed: a store reads no other (the files hold them all)."""
-        if self._dataset is None and not verify_hashes and self._stored():
-            from kurskcli import index
-            from kurskcli.errors import debug_note
-
-            ds = index.stored_dataset(self.paths(), self.bundled, debug_note, kinds)
-            if kinds is not None:
-                return ds or self.load()
-            self._dataset = ds
+        if not verify_hashes:
+            stored = self._from_store(lambda disk: disk.dataset(kinds))
+            if stored and kinds is not None:
+                return stored[0]
+            if stored:
+                self._dataset = stored[0]
         if self._dataset is None:
             from kurskcli.dataset import load_dataset
 
@@ -163,25 +164,15 @@ class DataSource:
     def overview(self) -> "Dataset":
         """Every actor and source and how many records of each kind there are (``counts``): user
         datasets from their store when one is saved and current, without reading the records."""
-        if self._dataset is None and self._stored():
-            from kurskcli import index
-            from kurskcli.errors import debug_note
-
-            ds = index.stored_overview(self.paths(), self.bundled, debug_note)
-            if ds is not None:
-                return ds
-        return self.load()
+        stored = self._from_store(lambda disk: disk.overview())
+        return stored[0] if stored else self.load()
 
     def actor_counts(self) -> "tuple[Dataset, dict[str, dict[str, int]]]":
         """Every actor and source, and ``query.actor_counts``: user datasets from their store when
         one is saved and current, where the counts were made as it was written."""
-        if self._dataset is None and self._stored():
-            from kurskcli import index
-            from kurskcli.errors import debug_note
-
-            got = index.stored_actor_counts(self.paths(), self.bundled, debug_note)
-            if got is not None:
-                return got
+        stored = self._from_store(lambda disk: (disk.context([]), disk.actor_counts()))
+        if stored:
+            return stored[0]
         from kurskcli.query import actor_counts
 
         ds = self.load()
@@ -192,22 +183,29 @@ class DataSource:
         records of ``kinds`` that name it (with ``members``, it or any actor affiliated with it);
         user datasets from their store when one is saved and current, without reading every
         record. Loaded whole otherwise."""
-        if self._dataset is None and self._stored():
-            from kurskcli import index
-            from kurskcli.errors import debug_note
-            from kurskcli.query import members_of
+        from kurskcli.query import members_of
 
-            chosen: list[Actor] = []
+        chosen: list[Actor] = []
 
-            def choose(actors: "Dataset") -> set[str]:
-                chosen.append(resolve(actors, name))
-                return members_of(actors, chosen[0].id) if members else {chosen[0].id}
+        def choose(actors: "Dataset") -> set[str]:
+            chosen.append(resolve(actors, name))
+            return members_of(actors, chosen[0].id) if members else {chosen[0].id}
 
-            ds = index.stored_naming(self.paths(), self.bundled, choose, kinds, debug_note)
-            if ds is not None:
-                return ds, chosen[0]
+        stored = self._from_store(lambda disk: disk.about_actors(choose, kinds))
+        if stored:
+            return stored[0], chosen[0]
         ds = self.load()
         return ds, resolve(ds, name)
+
+    def _from_store(self, on_disk: "Callable[[DiskIndex], T]") -> list[T]:
+        """``[on_disk(store)]`` for user datasets whose store is saved and current (unless the
+        data is loaded already, or the cache is off); ``[]`` otherwise."""
+        if self._dataset is not None or not self._stored():
+            return []
+        from kurskcli import index
+        from kurskcli.errors import debug_note
+
+        return index.stored(self.paths(), self.bundled, on_disk, debug_note)
 
     def _stored(self) -> bool:
         """Whether to go through the saved index: for user datasets, unless the cache is off."""

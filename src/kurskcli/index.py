@@ -399,6 +399,11 @@ class DiskIndex(IndexBase):
             ds.sources[src.id] = src._replace(text=text)
         return ds
 
+    def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset:
+        """Every actor and source, and the records of ``kinds`` that name the actors ``choose``
+        picks given the actors (quotes with their other renderings)."""
+        return self.context(self.naming(list(choose(self.context([]))), kinds))
+
     def actor_counts(self) -> dict[str, dict[str, int]]:
         """``query.actor_counts`` of the data, as counted when the store was written."""
         from kurskcli.query import COUNTS
@@ -972,71 +977,18 @@ def lookup(
     return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug)
 
 
-def stored_dataset(
+def stored(
     paths: Sequence[Path],
     bundled: bool,
+    on_disk: Callable[[DiskIndex], _T],
     debug: Callable[[str], None] = lambda message: None,
-    kinds: Iterable[str] | None = None,
-) -> Dataset | None:
-    """The whole dataset from the store of ``paths`` (and the bundled data), if one is saved and
-    current (with ``kinds``, only the records of those kinds and the actors); None otherwise
-    (the caller reads the files; nothing is built here)."""
+) -> list[_T]:
+    """``[on_disk(store)]`` if the store of ``paths`` (and the bundled data) is saved and
+    current; ``[]`` otherwise, and the caller reads the files (nothing is built here)."""
     folder, _ = private_cache_dir()
     if folder is None:
-        return None
-    answer = _ask(folder / _name(paths, bundled), paths, bundled, lambda disk: disk.dataset(kinds), debug)
-    return answer[0] if answer else None
-
-
-def stored_overview(
-    paths: Sequence[Path], bundled: bool, debug: Callable[[str], None] = lambda message: None
-) -> Dataset | None:
-    """``DiskIndex.overview`` of the store of ``paths`` (and the bundled data), if one is saved
-    and current; None otherwise (nothing is built here)."""
-    folder, _ = private_cache_dir()
-    if folder is None:
-        return None
-    answer = _ask(folder / _name(paths, bundled), paths, bundled, DiskIndex.overview, debug)
-    return answer[0] if answer else None
-
-
-def stored_actor_counts(
-    paths: Sequence[Path], bundled: bool, debug: Callable[[str], None] = lambda message: None
-) -> tuple[Dataset, dict[str, dict[str, int]]] | None:
-    """From the store of ``paths`` (and the bundled data), if one is saved and current: a dataset
-    with every actor and source, and ``DiskIndex.actor_counts``; None otherwise."""
-    folder, _ = private_cache_dir()
-    if folder is None:
-        return None
-
-    def on_disk(disk: DiskIndex) -> tuple[Dataset, dict[str, dict[str, int]]]:
-        return disk.context([]), disk.actor_counts()
-
-    answer = _ask(folder / _name(paths, bundled), paths, bundled, on_disk, debug)
-    return answer[0] if answer else None
-
-
-def stored_naming(
-    paths: Sequence[Path],
-    bundled: bool,
-    choose: Callable[[Dataset], Iterable[str]],
-    kinds: Iterable[str],
-    debug: Callable[[str], None] = lambda message: None,
-) -> Dataset | None:
-    """From the store of ``paths`` (and the bundled data), if one is saved and current: a dataset
-    with every actor and source, and the records of ``kinds`` that name the actors ``choose``
-    picks given the actors (quotes with their other renderings); None otherwise (nothing is
-    built here)."""
-    folder, _ = private_cache_dir()
-    if folder is None:
-        return None
-
-    def on_disk(disk: DiskIndex) -> Dataset:
-        actors = disk.context([])
-        return disk.context(disk.naming(list(choose(actors)), kinds))
-
-    answer = _ask(folder / _name(paths, bundled), paths, bundled, on_disk, debug)
-    return answer[0] if answer else None
+        return []
+    return _ask(folder / _name(paths, bundled), paths, bundled, on_disk, debug)
 
 
 def _ask(
