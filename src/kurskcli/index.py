@@ -297,8 +297,11 @@ class DiskIndex(IndexBase):
         return out
 
     def naming(self, actor_ids: Iterable[str], kinds: Iterable[str] = TYPE_ORDER) -> list[Record]:
-        """The records of ``kinds`` that name any of ``actor_ids`` (see ``named``), in record
-        order, read through the mentions table; the description says how many each actor has."""
+        """The records of ``kinds`` that name any of ``actor_ids`` (``query.involved``), in
+        record order, read through the mentions table; the description says how many each
+        actor has."""
+        from kurskcli.query import involved
+
         counts: dict[str, int] = json.loads(self.meta["mentions"])
         codes = {TYPE_ORDER[kind] for kind in kinds}
         wanted = set(actor_ids)
@@ -314,10 +317,10 @@ class DiskIndex(IndexBase):
             if len(found) != counts[actor] or (found and max(found) >= self.size):
                 raise CacheUnusable(f"the records naming {actor!r} are out of range")
             rids.update(rid for rid in found if self.types[rid] in codes)
-        out = []
+        out: list[Record] = []
         for rid in sorted(rids):
             rec = self.record_at(rid)
-            if not named(rec) & wanted:
+            if not isinstance(rec, (Quote, Claim, Event)) or not wanted.intersection(involved(rec)):
                 raise CacheUnusable(f"record {rid} names none of those actors")
             out.append(rec)
         return out
@@ -577,13 +580,14 @@ def _fill(
         _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
         types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
         lengths = _insert_texts(con, ((src.id, [src.text]) for src in sources))
-        from kurskcli.query import count_record
+        from kurskcli.query import count_record, involved
 
         mentions: Mentions = {}
         counts: Counts = {}
         for rid, rec in enumerate(index.records):
-            _add_mentions(mentions, rid, rec)
-            count_record(counts, rec)
+            if isinstance(rec, (Quote, Claim, Event)):
+                _add_mentions(mentions, rid, involved(rec))
+                count_record(counts, rec)
         groups = _groups(index.records)
         _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, mentions, counts)
     finally:
@@ -635,25 +639,13 @@ def _insert_postings(
 Counts = dict[str, dict[str, int]]
 """Actor id -> what ``query.actor_counts`` counts for it."""
 Mentions = dict[str, "array[int]"]
-"""Actor id -> the numbers of the records that name it (see ``named``), in order."""
+"""Actor id -> the numbers of the quotes, claims and events that name it (``query.involved``),
+in order."""
 
 
-def named(rec: Record) -> set[str]:
-    """The actors a record names: a quote's speaker and who relayed it; a claim's claimant,
-    those disputing it and the actors it is about; an event's actors."""
-    if isinstance(rec, Quote):
-        return {rec.speaker} if rec.via is None else {rec.speaker, rec.via}
-    if isinstance(rec, Claim):
-        out = {*rec.disputed_by, *rec.actors}
-        return out if rec.claimant is None else out | {rec.claimant}
-    if isinstance(rec, Event):
-        return set(rec.actors)
-    return set()
-
-
-def _add_mentions(mentions: Mentions, rid: int, rec: Record) -> None:
-    """List record number ``rid`` under every actor it names."""
-    for actor in named(rec):
+def _add_mentions(mentions: Mentions, rid: int, actors: Iterable[str]) -> None:
+    """List record number ``rid`` under each of ``actors``, the actors it names."""
+    for actor in set(actors):
         found = mentions.get(actor)
         if found is None:
             found = mentions[actor] = array("I")
@@ -753,10 +745,10 @@ class _Streamed:
     def __init__(self, con: sqlite3.Connection, progress: Progress | None) -> None:
         import msgspec
 
-        from kurskcli.query import count_record
+        from kurskcli.query import count_record, involved
 
         self.con = con
-        self.count_record = count_record
+        self.count_record, self.involved = count_record, involved
         self.encode = msgspec.json.encode
         self.progress = progress
         self.counts = [0] * len(TYPE_ORDER)
@@ -778,8 +770,9 @@ class _Streamed:
         fields = folded_fields(rec, ds.passage)
         add_postings(self.tables[code], fields, n)
         self.batch.append((code, n, rec.id, self.encode(rec).decode(), self.encode(fields).decode()))
-        _add_mentions(self.mentions[code], n, rec)
-        self.count_record(self.actor_counts, rec)
+        if isinstance(rec, (Quote, Claim, Event)):
+            _add_mentions(self.mentions[code], n, self.involved(rec))
+            self.count_record(self.actor_counts, rec)
         if isinstance(rec, Quote) and rec.renders is not None:
             self.renderings.setdefault(rec.renders, []).append((n, rec.id))
         if len(self.batch) >= self.BATCH:
