@@ -475,10 +475,10 @@ def count_record(counts: dict[str, dict[str, int]], rec: Record) -> None:
         if rec.via is not None and rec.via != rec.speaker:
             counts.setdefault(rec.via, dict.fromkeys(COUNTS, 0))["relayed"] += 1
     elif isinstance(rec, Claim):
-        for who in {rec.claimant, *rec.disputed_by, *rec.actors} - {None}:
-            role = claim_role(rec, who)  # type: ignore[arg-type]  # None removed above
+        for who in set(involved(rec)):
+            role = claim_role(rec, who)
             if role is not None:
-                counts.setdefault(who, dict.fromkeys(COUNTS, 0))[_CLAIM_COUNTS[role]] += 1  # type: ignore[arg-type]
+                counts.setdefault(who, dict.fromkeys(COUNTS, 0))[_CLAIM_COUNTS[role]] += 1
     elif isinstance(rec, Event):
         for who in set(rec.actors):
             counts.setdefault(who, dict.fromkeys(COUNTS, 0))["events"] += 1
