@@ -14,7 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kurskcli import schema
-from kurskcli.dataset import FIELDS, DatasetError, _Build, _declared, _escapes_surrogate, load_dataset
+from kurskcli.dataset import (
+    FIELDS,
+    DatasetError,
+    _Build,
+    _declared,
+    _escapes_surrogate,
+    _typed_document,
+    load_dataset,
+    parse_json,
+)
 
 from .conftest import FIXTURES, MINI
 
@@ -130,12 +139,99 @@ def test_a_document_the_declaration_accepts_loads_the_same_by_both_paths(changes
             _mutate(doc, place, value)
     raw = json.dumps(doc).encode()
     hand = _outcome(doc, declared=False)
+    typed = _typed_outcome(raw)
     if not _escapes_surrogate(raw) and _declared(doc, "document"):
         assert _outcome(doc, declared=True) == hand
+        assert typed == hand  # msgspec's decoding too: the same records, or the same problems
     elif schema.valid(doc, schema.Document):
         assert b"\\ud" in raw  # only a surrogate escape sends a declared document the long way
+        assert typed is None
     else:
         assert hand[0], "the declaration refuses what the loader accepts"
+        assert typed is None
+
+
+def _typed_outcome(raw: bytes) -> tuple[list[str], list[Any]] | None:
+    """What a load through msgspec's decoding gives, if it takes the document."""
+    doc = _typed_document(raw)
+    if doc is None:
+        return None
+    build = _Build(False)
+    return _result(build, build.add_typed(doc, "mini.json", FIXTURES))
+
+
+def _dumps(value: Any, twice: int, again: Any, seen: list[int]) -> str:
+    """JSON text of ``value`` in which the object numbered ``twice`` (counting from 0 in the order
+    they are written) gives its last key a second time, with the value ``again``."""
+    if isinstance(value, dict):
+        number = len(seen)
+        seen.append(number)
+        pairs = [f"{json.dumps(k)}: {_dumps(v, twice, again, seen)}" for k, v in value.items()]
+        if number == twice and value:
+            pairs.append(f"{json.dumps(list(value)[-1])}: {json.dumps(again)}")
+        return "{" + ", ".join(pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dumps(v, twice, again, seen) for v in value) + "]"
+    return json.dumps(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 40), st.sampled_from(VALUES[1:]))
+def test_msgspec_decoding_never_takes_a_document_that_gives_a_key_twice(twice: int, again: Any) -> None:
+    doc = mini_doc()
+    text = _dumps(doc, twice, again, [])
+    if text == json.dumps(doc):
+        return  # no object numbered so
+    with pytest.raises(DatasetError, match="duplicate key"):
+        parse_json(text, "mini.json")
+    assert _typed_document(text.encode()) is None
+
+
+def _with_key_twice(doc: dict[str, Any], place: tuple[Any, ...], key: str) -> str:
+    """JSON text of ``doc`` in which the object at ``place`` gives ``key`` twice, as it is."""
+    target: Any = doc
+    for step in place:
+        target = target[step]
+    marker = "@@twice@@"
+    target[marker] = None
+    text = json.dumps(doc)
+    del target[marker]
+    return text.replace(f'"{marker}": null', f"{json.dumps(key)}: {json.dumps(target[key])}")
+
+
+@pytest.mark.parametrize(
+    ("place", "key"),
+    [((), "dataset"), (("quotes", 0), "text"), (("quotes", 1, "source"), "end"), (("dataset",), "id")],
+)
+def test_a_key_given_twice_with_the_same_value_is_still_refused(place: tuple[Any, ...], key: str) -> None:
+    text = _with_key_twice(mini_doc(), place, key)
+    with pytest.raises(DatasetError, match="duplicate key"):
+        parse_json(text, "mini.json")
+    assert _typed_document(text.encode()) is None
+
+
+def test_an_escaped_colon_keeps_a_document_from_msgspec_even_where_it_would_hide_a_repeated_key() -> None:
+    doc = mini_doc()
+    doc["quotes"][0]["context"] = "asked: when"
+    plain = json.dumps(doc)
+    assert _typed_document(plain.encode()) is not None
+    escaped = plain.replace("asked: when", "asked\\u003a when")
+    assert _typed_document(escaped.encode()) is None  # decoded the same; the long way reads it
+    assert parse_json(escaped, "mini.json") == doc
+    # one key given twice and one colon spelled as an escape: as many colons as msgspec writes
+    hidden = _with_key_twice(doc, ("quotes", 1), "kind").replace("asked: when", "asked\\u003a when")
+    assert _typed_document(hidden.encode()) is None
+
+
+def test_a_number_the_strict_parser_refuses_keeps_a_document_from_msgspec() -> None:
+    doc = mini_doc()
+    doc["sources"][0]["length"] = 10**18
+    text = json.dumps(doc)
+    with pytest.raises(DatasetError, match="number too large"):
+        parse_json(text, "mini.json")
+    assert _typed_document(text.encode()) is None
+    doc["sources"][0]["length"] = 10**18 - 1
+    assert _typed_document(json.dumps(doc).encode()) is not None
 
 
 @settings(max_examples=200, deadline=None)
@@ -169,7 +265,21 @@ def test_a_large_file_is_checked_against_the_declaration_and_a_bad_one_still_get
     good = tmp_path / "good.json"
     good.write_text(json.dumps(doc), "utf-8")
     assert not _escapes_surrogate(good.read_bytes()) and _declared(doc, "document")
-    assert load_dataset([good], bundled=False).quotes["q-open"].text == "the bridge will open in spring"
+    with pytest.MonkeyPatch.context() as mp:  # msgspec decodes it; the hand-written walk is not needed
+        mp.setattr(_Build, "add_document", None)
+        assert load_dataset([good], bundled=False).quotes["q-open"].text == "the bridge will open in spring"
+    stranger = copy.deepcopy(doc)  # decoded by msgspec, refused by the loader's own checks
+    stranger["quotes"][0]["speaker"] = "nobody"
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(json.dumps(stranger), "utf-8")
+    assert _typed_document(unknown.read_bytes()) is not None
+    with pytest.raises(DatasetError) as refused:
+        load_dataset([unknown], bundled=False)
+    assert [str(p) for p in refused.value.problems] == [f"{unknown}: $.quotes[0].speaker: unknown actor 'nobody'"]
+    twice = tmp_path / "twice.json"
+    twice.write_text(_with_key_twice(doc, ("quotes", 1), "speaker"), "utf-8")
+    with pytest.raises(DatasetError, match=r"twice.json: \$: invalid JSON: duplicate key 'speaker'"):
+        load_dataset([twice], bundled=False)
     del doc["quotes"][1]["speaker"]
     doc["actors"][0]["kind"] = "robot"
     bad = tmp_path / "bad.json"

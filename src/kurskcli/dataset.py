@@ -44,7 +44,10 @@ MAX_PROBLEMS = 20
 
 # A JSON escape of a UTF-16 surrogate: the only way a string can hold a lone one.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-DECLARED_FROM_BYTES = 1 << 20  # files this large are checked against kurskcli.schema first
+# Escapes that keep a document from msgspec (``_typed_document``): a surrogate, and a colon.
+_TYPED_UNSAFE = re.compile(rb"\\u(?:[dD][89a-fA-F]|003[aA])")
+DECLARED_FROM_BYTES = 1 << 20  # files this large are decoded into kurskcli.schema first
+_LARGEST = 10**18  # the strict parser refuses a number of more digits (``_parse_int``)
 
 
 class Problem(NamedTuple):
@@ -451,6 +454,49 @@ def _declared(obj: Any, name: str) -> bool:
     return schema.valid(obj, schema.OBJECTS[name])
 
 
+def _typed_document(raw: bytes) -> Any:
+    """The document ``raw`` decoded by msgspec into the declared format in one pass in C
+    (``kurskcli.schema.Document``), or None where only the full checks may read it: it is not
+    what the format declares, it holds an escape of a surrogate or a colon, a number the strict
+    parser refuses, or the same key twice in one object."""
+    import msgspec
+
+    from kurskcli import schema
+
+    if _TYPED_UNSAFE.search(raw):
+        return None
+    try:
+        doc = schema.DOCUMENT.decode(raw)
+    except msgspec.DecodeError:  # not JSON, or not the declared format
+        return None
+    if any(isinstance(src.length, int) and src.length >= _LARGEST for src in doc.sources or ()):
+        return None  # spans are held below their text's length by the loader's own checks
+    if _colons(doc) != raw.count(b":"):
+        return None
+    return doc
+
+
+def _colons(doc: Any) -> int:
+    """How many colons msgspec writes for ``doc``, a batch of records at a time.
+
+    msgspec keeps the last of two equal keys where the strict parser refuses them; this count
+    finds them. A colon in JSON is either the one after a key or a character of a string (only
+    the escape \\u003a spells one otherwise, and ``_typed_document`` turns that away). msgspec
+    writes one colon for each key kept, no key for a field the text left out (UNSET), and each
+    string's own colons. So the text has more colons than this exactly when a key was dropped.
+    """
+    import msgspec
+
+    encode = msgspec.json.encode
+    count, emptied = 0, dict[str, list[Any]]()
+    for name in ("sources", "actors", "quotes", "claims", "events"):
+        records = getattr(doc, name)
+        if records:
+            emptied[name] = []
+            count += sum(encode(records[i : i + 4096]).count(b":") for i in range(0, len(records), 4096))
+    return count + encode(msgspec.structs.replace(doc, **emptied)).count(b":")
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -684,6 +730,53 @@ class _Build:
         self._claims(ck, _items(ck, doc, "claims"))
         self._events(ck, _items(ck, doc, "events"))
         return ck
+
+    def add_typed(self, doc: Any, origin: str, base: Path | None) -> _Checker:
+        """Check and add a document msgspec decoded (``_typed_document``): the loader's own
+        checks run as ``add_document`` runs them; what the declaration checked is not looked at
+        again. Quotes, which make up most of a large dataset, are read from the decoded objects
+        directly; the other records as plain objects."""
+        import msgspec
+
+        ck = self.checker(origin, declared=True)
+
+        def items(name: str) -> list[tuple[str, dict[str, Any]]]:
+            return [(f"$.{name}[{i}]", d) for i, d in enumerate(msgspec.to_builtins(getattr(doc, name) or []))]
+
+        self._info(ck, msgspec.to_builtins(doc.dataset), "$.dataset", doc.schema_version)
+        self._sources(ck, items("sources"), base)
+        self._actors(ck, items("actors"))
+        self._typed_quotes(ck, doc.quotes or [])
+        self._claims(ck, items("claims"))
+        self._events(ck, items("events"))
+        return ck
+
+    def _typed_quotes(self, ck: _Checker, quotes: list[Any]) -> None:
+        """``_quotes`` for ``kurskcli.schema.Quote`` objects: the same checks and records."""
+        origin = ck.origin
+        ref, span_check, claim_id, keep = self.ref, self.span_check, self.claim_id, self.keep
+        ranges: dict[str | None, DateRange] = {}
+        for i, q in enumerate(quotes):
+            path = f"$.quotes[{i}]"
+            date = q.date or None
+            dates = ranges.get(date)
+            if dates is None:
+                given = date
+                date, dates = ck.date({"date": given}, path)
+                if date == given:  # one that does not parse comes back as None, with a problem
+                    ranges[date] = dates
+            via, renders = q.via or None, q.renders or None
+            ref(ck, path, ".renders", "quotes", renders)
+            ref(ck, path, ".speaker", "actors", q.speaker)
+            ref(ck, path, ".via", "actors", via)
+            s = q.source
+            span = ck.ordered(Span(s.id, s.start, s.end), f"{path}.source")
+            if span:
+                ref(ck, path, ".source.id", "sources", span.source)
+                span_check(ck, path, ".source", span, q.text)
+            if span and claim_id(ck, path, q.id):
+                said = (q.id, q.speaker, date, dates, fold_space(q.text), q.kind, via, q.context or "")
+                keep("quotes", Quote(*said, q.language or None, span, origin, renders, q.note or None))
 
     def _info(self, ck: _Checker, info: dict[str, Any], path: str, version: str | None) -> None:
         ident = ck.ident(info, "id", path)
@@ -1201,14 +1294,17 @@ def _load(
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
-            large = len(raw) >= DECLARED_FROM_BYTES
-            escaped = large and _escapes_surrogate(raw)
-            text = utf8_text(raw, str(path))
-            del raw  # parsed, as json.load parses, with the text alone in memory
-            doc = parse_json(text, str(path))
-            del text
-            declared = large and not escaped and _declared(doc, "document")
-            checkers.append(build.add_document(doc, str(path), path.parent, declared=declared))
+            doc = _typed_document(raw) if len(raw) >= DECLARED_FROM_BYTES else None
+            if doc is not None:
+                del raw  # the decoded document alone in memory, as json.load leaves it
+                checkers.append(build.add_typed(doc, str(path), path.parent))
+            else:
+                text = utf8_text(raw, str(path))
+                del raw  # parsed, as json.load parses, with the text alone in memory
+                doc = parse_json(text, str(path))
+                del text
+                checkers.append(build.add_document(doc, str(path), path.parent))
+            del doc
         build.spent()
     build.finish()
     problems = [prob for ck in checkers for prob in ck.problems]

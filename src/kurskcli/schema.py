@@ -11,16 +11,19 @@ exactly one of ``text`` and ``file``, that a span is not empty, that references 
 ids are unique, that quoted words match the source text, that dates parse.
 
 Importing msgspec and building these types costs more than checking a small file by hand,
-so the loader uses them only for large files (``dataset.DECLARED_FROM_BYTES``).
+so the loader uses them only for large files (``dataset.DECLARED_FROM_BYTES``), which it
+decodes into them (``DOCUMENT``). Fields that may be left out default to ``UNSET``, so that a
+decoded object tells which fields its text gave (``dataset._colons`` counts on it); what
+leaving one out means is documented in the JSON Schema (``meaning_if_absent``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from kurskcli.model import ID, SHA256, VERSION
 from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS, SOURCE_CHANNELS, SOURCE_STORED
@@ -46,6 +49,7 @@ Edtf = Annotated[
     ),
 ]
 Offset = Annotated[int, Meta(ge=0)]
+FilePath = Annotated[Text, Meta(description="path relative to the dataset file, inside its folder")]
 
 # Literal types built from the shared vocabulary, so that a new kind is added in one place.
 ActorKind = Literal[ACTOR_KINDS]  # type: ignore[valid-type]
@@ -74,8 +78,8 @@ class Info(_Object):
     id: Id
     version: Text
     title: Text
-    description: Text | None = None
-    license: Text | None = None
+    description: Text | UnsetType | None = UNSET
+    license: Text | UnsetType | None = UNSET
 
 
 class Source(_Object):
@@ -84,19 +88,19 @@ class Source(_Object):
     id: Id
     title: Text
     author: Text
-    type: Literal["source"] = "source"
-    author_actor: Id | None = None
-    date: Edtf | None = None
-    publisher: Text | None = None
-    language: Text | None = None
-    file: Annotated[Text, Meta(description="path relative to the dataset file, inside its folder")] | None = None
-    text: Text | None = None
-    sha256: Annotated[str, Meta(pattern=SHA256_PATTERN)] | None = None
-    length: Offset | None = None
-    url: Text | None = None
-    stored: Stored | None = None
-    channel: Channel | None = None
-    note: Text | None = None
+    type: Literal["source"] | UnsetType = UNSET
+    author_actor: Id | UnsetType | None = UNSET
+    date: Edtf | UnsetType | None = UNSET
+    publisher: Text | UnsetType | None = UNSET
+    language: Text | UnsetType | None = UNSET
+    file: FilePath | UnsetType | None = UNSET
+    text: Text | UnsetType | None = UNSET
+    sha256: Annotated[str, Meta(pattern=SHA256_PATTERN)] | UnsetType | None = UNSET
+    length: Offset | UnsetType | None = UNSET
+    url: Text | UnsetType | None = UNSET
+    stored: Stored | UnsetType | None = UNSET
+    channel: Channel | UnsetType | None = UNSET
+    note: Text | UnsetType | None = UNSET
 
 
 class Actor(_Object):
@@ -105,9 +109,9 @@ class Actor(_Object):
     id: Id
     name: Text
     kind: ActorKind
-    role: Text | None = None
-    affiliation: Id | None = None
-    aliases: list[Text] = []
+    role: Text | UnsetType | None = UNSET
+    affiliation: Id | UnsetType | None = UNSET
+    aliases: list[Text] | UnsetType = UNSET
 
 
 class Quote(_Object):
@@ -118,13 +122,13 @@ class Quote(_Object):
     text: Text
     kind: QuoteKind
     source: Span
-    type: Literal["quote"] = "quote"
-    date: Edtf | None = None
-    via: Id | None = None
-    context: Text | None = None
-    language: Text | None = None
-    renders: Id | None = None
-    note: Text | None = None
+    type: Literal["quote"] | UnsetType = UNSET
+    date: Edtf | UnsetType | None = UNSET
+    via: Id | UnsetType | None = UNSET
+    context: Text | UnsetType | None = UNSET
+    language: Text | UnsetType | None = UNSET
+    renders: Id | UnsetType | None = UNSET
+    note: Text | UnsetType | None = UNSET
 
 
 class Claim(_Object):
@@ -134,14 +138,14 @@ class Claim(_Object):
     kind: ClaimKind
     text: Text
     source: Span
-    type: Literal["claim"] = "claim"
-    claimant: Id | None = None
-    date: Edtf | None = None
-    verbatim: bool = False
-    status: ClaimStatus | None = None
-    disputed_by: list[Id] = []
-    actors: list[Id] = []
-    context: Text | None = None
+    type: Literal["claim"] | UnsetType = UNSET
+    claimant: Id | UnsetType | None = UNSET
+    date: Edtf | UnsetType | None = UNSET
+    verbatim: bool | UnsetType = UNSET
+    status: ClaimStatus | UnsetType | None = UNSET
+    disputed_by: list[Id] | UnsetType = UNSET
+    actors: list[Id] | UnsetType = UNSET
+    context: Text | UnsetType | None = UNSET
 
 
 class Witness(_Object):
@@ -157,11 +161,11 @@ class Event(_Object):
     id: Id
     title: Text
     sources: Annotated[list[Span], Meta(min_length=1)]
-    type: Literal["event"] = "event"
-    date: Edtf | None = None
-    summary: Text | None = None
-    actors: list[Id] = []
-    dated_by: list[Witness] = []
+    type: Literal["event"] | UnsetType = UNSET
+    date: Edtf | UnsetType | None = UNSET
+    summary: Text | UnsetType | None = UNSET
+    actors: list[Id] | UnsetType = UNSET
+    dated_by: list[Witness] | UnsetType = UNSET
 
 
 class Document(_Object):
@@ -169,13 +173,15 @@ class Document(_Object):
 
     schema_version: Annotated[str, Meta(pattern=VERSION_PATTERN)]
     dataset: Info
-    schema: Text | None = msgspec.field(default=None, name="$schema")
-    sources: list[Source] = []
-    actors: list[Actor] = []
-    quotes: list[Quote] = []
-    claims: list[Claim] = []
-    events: list[Event] = []
+    schema: Text | UnsetType | None = msgspec.field(default=UNSET, name="$schema")
+    sources: list[Source] | UnsetType = UNSET
+    actors: list[Actor] | UnsetType = UNSET
+    quotes: list[Quote] | UnsetType = UNSET
+    claims: list[Claim] | UnsetType = UNSET
+    events: list[Event] | UnsetType = UNSET
 
+
+DOCUMENT = msgspec.json.Decoder(Document)  # decodes and checks a document's JSON text in one pass
 
 RECORDS: dict[str, type[_Object]] = {
     "source": Source,
@@ -191,6 +197,24 @@ OBJECTS: dict[str, type[_Object]] = {
     "witness": Witness,
     "span": Span,
 }
+
+
+OBJECTS_BY_TITLE = {struct.__name__: struct for struct in OBJECTS.values()}
+
+
+def meaning_if_absent(annotation: Any) -> Any:
+    """What a field left out means (its type with ``UnsetType``): an empty list, the one value a
+    literal allows, false for a flag, else null. Optional fields default to ``UNSET`` so that a
+    decoded object tells which fields its JSON gave; the JSON Schema documents these instead."""
+    kinds = [arg for arg in get_args(annotation) if arg not in (UnsetType, type(None))] or [annotation]
+    kind = get_args(kinds[0])[0] if get_origin(kinds[0]) is Annotated else kinds[0]
+    if get_origin(kind) is list:
+        return []
+    if get_origin(kind) is Literal and len(get_args(kind)) == 1:
+        return get_args(kind)[0]
+    if kind is bool:
+        return False
+    return None
 
 
 def fields(struct: type[Struct]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -218,8 +242,11 @@ def json_schema() -> dict[str, Any]:
         "title": "kurskcli dataset",
         **schema,
     }
-    for definition in schema["$defs"].values():
+    for name, definition in schema["$defs"].items():
         definition["additionalProperties"] = False
+        for field in msgspec.structs.fields(OBJECTS_BY_TITLE[name]):
+            if not field.required:
+                definition["properties"][field.encode_name]["default"] = meaning_if_absent(field.type)
     # what a Struct cannot declare: exactly one of an inline text and a file with its digest
     schema["$defs"]["Source"]["oneOf"] = [
         {"required": ["text"], "not": {"required": ["file"]}},

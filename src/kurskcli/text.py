@@ -39,7 +39,12 @@ def fold_space(text: str) -> str:
 
     ``str.split`` and the regular expression ``\\s+`` know the same white space (``str.isspace``);
     the split is several times faster, which a large dataset's load feels (see the benchmarks).
+    Text that is printable holds no white space but the ASCII space (every other white space
+    character is a control or separator), so with no two spaces together and none at either end
+    it is returned as it is, without being split: most quotes are, and are read ten times faster.
     """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
