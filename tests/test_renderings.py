@@ -15,7 +15,7 @@ import pytest
 from kurskcli.dataset import DatasetError, load_dataset
 from kurskcli.dates import best_supported, parse_edtf
 from kurskcli.model import Dataset
-from kurskcli.query import rendering_groups
+from kurskcli.query import rendering_groups, sort_key
 
 from .conftest import Result
 
@@ -31,6 +31,24 @@ def bundled_doc() -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- the data
+
+
+@pytest.mark.parametrize("name", ["bundled", "mini"])
+def test_a_group_holds_the_rendered_quote_then_its_renderings_by_date_and_a_lone_quote_has_none(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    ds: Dataset = request.getfixturevalue(name)
+    groups = rendering_groups(ds)
+    lone = 0
+    for q in ds.quotes.values():
+        members = [o for o in ds.quotes.values() if (o.renders or o.id) == (q.renders or q.id)]
+        expected = sorted(members, key=lambda o: (o.renders is not None, sort_key(o)))
+        if len(expected) == 1:
+            lone += 1
+            assert q.id not in groups
+        else:
+            assert groups[q.id] == expected
+    assert lone and (groups or name == "mini")  # the small dataset has no renderings
 
 
 def test_every_quote_of_the_article_has_another_rendering(bundled: Dataset) -> None:

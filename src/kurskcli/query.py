@@ -304,15 +304,18 @@ _GROUPS: dict[int, tuple[Dataset, dict[str, list[Quote]]]] = {}
 
 def rendering_groups(dataset: Dataset) -> dict[str, list[Quote]]:
     """Quote id -> every rendering of the same utterance, itself included: the rendered one first,
-    then the others in date order. Computed once per dataset."""
+    then the others in date order. A quote with no other rendering is not a key (its group is
+    itself alone). Computed once per dataset."""
     cached = _GROUPS.get(id(dataset))
     if cached is None or cached[0] is not dataset:
-        members: dict[str, list[Quote]] = {}
+        others: dict[str, list[Quote]] = {}
         for q in dataset.quotes.values():
-            members.setdefault(q.renders or q.id, []).append(q)
+            if q.renders is not None:
+                others.setdefault(q.renders, []).append(q)
         groups: dict[str, list[Quote]] = {}
-        for group in members.values():
-            group.sort(key=lambda q: (q.renders is not None, sort_key(q)))  # the rendered one first
+        for rendered, later in others.items():
+            head = dataset.quotes.get(rendered)  # absent only from a part of the data read from the store
+            group = ([head] if head else []) + sorted(later, key=sort_key)
             for q in group:
                 groups[q.id] = group
         cached = (dataset, groups)
