@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,20 @@ from kurskcli.dataset import (
     FIELDS,
     DatasetError,
     _Build,
-    _declared,
-    _escapes_surrogate,
     _typed_document,
     load_dataset,
     parse_json,
 )
 
 from .conftest import FIXTURES, MINI
+
+
+def _escapes_surrogate(raw: bytes) -> bool:
+    return re.search(rb"\\u[dD][89a-fA-F]", raw) is not None
+
+
+def _declared(doc: Any, name: str) -> bool:
+    return schema.valid(doc, schema.OBJECTS[name])
 
 
 def mini_doc() -> dict[str, Any]:
@@ -255,6 +262,48 @@ def test_a_json_lines_record_the_declaration_accepts_loads_the_same_by_both_path
         return _result(build, build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared))
 
     assert outcome(True) == outcome(False)
+
+
+def _mini_lines() -> list[str]:
+    doc = mini_doc()
+    lines = [json.dumps({"type": "dataset", "schema_version": "1.0", **doc["dataset"]})]
+    for key in ("sources", "actors", "quotes", "claims", "events"):
+        lines += [json.dumps({"type": key[:-1], **record}) for record in doc[key]]
+    return lines
+
+
+def _lines_outcome(lines: list[str], declared: bool) -> tuple[list[str], list[Any]]:
+    build = _Build(False)
+    numbered = [(n, line.encode()) for n, line in enumerate(lines, 1)]
+    return _result(build, build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_a_json_lines_record_that_gives_a_key_twice_is_refused_by_both_paths(data: st.DataObject) -> None:
+    lines = _mini_lines()
+    number = data.draw(st.integers(1, len(lines) - 1))
+    record = json.loads(lines[number])
+    key = data.draw(st.sampled_from(sorted(record)))
+    again = data.draw(st.sampled_from([record[key], *VALUES[1:]]))
+    lines[number] = lines[number][:-1] + f", {json.dumps(key)}: {json.dumps(again)}}}"
+    typed, full = _lines_outcome(lines, True), _lines_outcome(lines, False)
+    assert typed == full
+    assert f"mini.jsonl: line {number + 1}: invalid JSON: duplicate key {key!r}" in full[0]
+
+
+def test_json_lines_records_that_start_with_their_type_are_decoded_by_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kurskcli import dataset
+
+    expected = _lines_outcome(_mini_lines(), False)[1]
+    read = []
+    monkeypatch.setattr(dataset, "_decode_line", lambda ck, raw, where: read.append(where) or json.loads(raw))
+    lines = _mini_lines()
+    lines[-1] = json.dumps({k: v for k, v in json.loads(lines[-1]).items() if k != "type"} | {"type": "event"})
+    lines[-2] = lines[-2].replace('"type": "', ' \t{ "type" :"', 1)[3:]  # white space is fine
+    problems, tables = _lines_outcome(lines, True)
+    assert not problems and tables == expected
+    assert read == ["line 1", f"line {len(lines)}"]  # the first line, and the one whose type comes last
 
 
 def test_a_large_file_is_checked_against_the_declaration_and_a_bad_one_still_gets_every_problem(

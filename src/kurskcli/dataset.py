@@ -42,9 +42,8 @@ SCHEMA_MAJOR = "1"
 SCHEMA_VERSION = "1.0"  # what a dataset this tool writes declares
 MAX_PROBLEMS = 20
 
-# A JSON escape of a UTF-16 surrogate: the only way a string can hold a lone one.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-# Escapes that keep a document from msgspec (``_typed_document``): a surrogate, and a colon.
+# Escapes that keep a document from msgspec (``_typed_document``): of a UTF-16 surrogate (the
+# only way a string can hold a lone one, which only the full checks find), and of a colon.
 _TYPED_UNSAFE = re.compile(rb"\\u(?:[dD][89a-fA-F]|003[aA])")
 DECLARED_FROM_BYTES = 1 << 20  # files this large are decoded into kurskcli.schema first
 _LARGEST = 10**18  # the strict parser refuses a number of more digits (``_parse_int``)
@@ -440,20 +439,6 @@ class _Declared(_Checker):
         pass
 
 
-def _escapes_surrogate(raw: bytes) -> bool:
-    """Whether JSON text may hold a surrogate escape: such an object is never declared (see
-    ``_declared``), since only the full checks find a lone surrogate."""
-    return _SURROGATE_ESCAPE.search(raw) is not None
-
-
-def _declared(obj: Any, name: str) -> bool:
-    """Whether ``obj`` is the object ``name`` of the declared format (so that ``_Declared`` may
-    check it). Its JSON text must hold no surrogate escape (``_escapes_surrogate``)."""
-    from kurskcli import schema
-
-    return schema.valid(obj, schema.OBJECTS[name])
-
-
 def _typed_document(raw: bytes) -> Any:
     """The document ``raw`` decoded by msgspec into the declared format in one pass in C
     (``kurskcli.schema.Document``), or None where only the full checks may read it: it is not
@@ -476,6 +461,31 @@ def _typed_document(raw: bytes) -> Any:
     return doc
 
 
+_LINE_KIND = re.compile(rb'\s*\{\s*"type"\s*:\s*"([a-z]+)"')  # how a record line starts, as written
+
+
+def _typed_line(raw: bytes) -> tuple[str, Any] | None:
+    """A JSON Lines record that starts with its type, decoded by msgspec as ``_typed_document``
+    decodes a document, with its type; or None where only the full checks may read it."""
+    import msgspec
+
+    from kurskcli import schema
+
+    found = _LINE_KIND.match(raw)
+    decoder = schema.LINES.get(found[1].decode()) if found else None
+    if decoder is None or _TYPED_UNSAFE.search(raw):
+        return None
+    try:
+        record: Any = decoder.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    if isinstance(getattr(record, "length", None), int) and record.length >= _LARGEST:
+        return None
+    if msgspec.json.encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
+        return None
+    return record.type, record
+
+
 def _colons(doc: Any) -> int:
     """How many colons msgspec writes for ``doc``, a batch of records at a time.
 
@@ -495,6 +505,13 @@ def _colons(doc: Any) -> int:
             emptied[name] = []
             count += sum(encode(records[i : i + 4096]).count(b":") for i in range(0, len(records), 4096))
     return count + encode(msgspec.structs.replace(doc, **emptied)).count(b":")
+
+
+def _plain(value: Any) -> Any:
+    """Decoded records as the JSON objects they were decoded from, fields left out still out."""
+    import msgspec
+
+    return msgspec.to_builtins(value)
 
 
 def _kind(value: Any) -> str:
@@ -643,6 +660,7 @@ class _Build:
         self.date_checks: list[tuple[_Checker, str, str, list[Witness]]] = []
         self.total = self.left = max_total_bytes()  # for all the user's files together
         self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
+        self.ranges: dict[str | None, DateRange] = {}  # dates parsed for quotes, by their text
 
     def budget(self, path: Path) -> int:
         """The most ``path`` may hold: the per-file limit, or what is left of the total."""
@@ -736,28 +754,25 @@ class _Build:
         checks run as ``add_document`` runs them; what the declaration checked is not looked at
         again. Quotes, which make up most of a large dataset, are read from the decoded objects
         directly; the other records as plain objects."""
-        import msgspec
-
         ck = self.checker(origin, declared=True)
 
         def items(name: str) -> list[tuple[str, dict[str, Any]]]:
-            return [(f"$.{name}[{i}]", d) for i, d in enumerate(msgspec.to_builtins(getattr(doc, name) or []))]
+            return [(f"$.{name}[{i}]", d) for i, d in enumerate(_plain(getattr(doc, name) or []))]
 
-        self._info(ck, msgspec.to_builtins(doc.dataset), "$.dataset", doc.schema_version)
+        self._info(ck, _plain(doc.dataset), "$.dataset", doc.schema_version)
         self._sources(ck, items("sources"), base)
         self._actors(ck, items("actors"))
-        self._typed_quotes(ck, doc.quotes or [])
+        self._typed_quotes(ck, ((f"$.quotes[{i}]", q) for i, q in enumerate(doc.quotes or ())))
         self._claims(ck, items("claims"))
         self._events(ck, items("events"))
         return ck
 
-    def _typed_quotes(self, ck: _Checker, quotes: list[Any]) -> None:
+    def _typed_quotes(self, ck: _Checker, items: Iterable[tuple[str, Any]]) -> None:
         """``_quotes`` for ``kurskcli.schema.Quote`` objects: the same checks and records."""
         origin = ck.origin
         ref, span_check, claim_id, keep = self.ref, self.span_check, self.claim_id, self.keep
-        ranges: dict[str | None, DateRange] = {}
-        for i, q in enumerate(quotes):
-            path = f"$.quotes[{i}]"
+        ranges = self.ranges
+        for path, q in items:
             date = q.date or None
             dates = ranges.get(date)
             if dates is None:
@@ -793,7 +808,7 @@ class _Build:
         """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
         checked and dropped as it is read: only the records built from it are kept. With
-        ``declared``, each record is first checked against the declared format."""
+        ``declared``, each record is first decoded into the declared format (``_typed_line``)."""
         ck = self.checker(origin)
         fast = self.checker(origin, declared=True)  # for the lines that pass the declaration
         fast.problems = ck.problems  # one list, in the order the problems are found
@@ -809,6 +824,14 @@ class _Build:
             if not raw.strip():
                 continue
             where = f"line {number}"
+            typed = _typed_line(raw) if declared and started else None
+            if typed is not None:
+                kind, record = typed
+                if kind == "quote":
+                    self._typed_quotes(fast, [(where, record)])
+                else:
+                    handlers[kind](fast, [(where, _plain(record))])
+                continue
             obj = _decode_line(ck, raw, where)
             if obj is None:
                 continue
@@ -833,8 +856,7 @@ class _Build:
             if handler is None:
                 ck.add(f"{where}.type", f"expected one of {', '.join(handlers)}, got {kind!r}")
                 continue
-            checker = fast if declared and not _escapes_surrogate(raw) and _declared(obj, str(kind)) else ck
-            handler(checker, [(where, obj)])
+            handler(ck, [(where, obj)])
             if len(ck.problems) > 100 * MAX_PROBLEMS:
                 ck.add(where, "too many problems; stopped reading")
                 break
