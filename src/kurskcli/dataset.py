@@ -464,26 +464,31 @@ def _typed_document(raw: bytes) -> Any:
 _LINE_KIND = re.compile(rb'\s*\{\s*"type"\s*:\s*"([a-z]+)"')  # how a record line starts, as written
 
 
-def _typed_line(raw: bytes) -> tuple[str, Any] | None:
-    """A JSON Lines record that starts with its type, decoded by msgspec as ``_typed_document``
-    decodes a document, with its type; or None where only the full checks may read it."""
+def _typed_lines() -> Callable[[bytes], tuple[str, Any] | None]:
+    """What decodes a JSON Lines record that starts with its type, as ``_typed_document`` decodes
+    a document: it gives the type and the record, or None where only the full checks may read it."""
     import msgspec
 
     from kurskcli import schema
 
-    found = _LINE_KIND.match(raw)
-    decoder = schema.LINES.get(found[1].decode()) if found else None
-    if decoder is None or _TYPED_UNSAFE.search(raw):
-        return None
-    try:
-        record: Any = decoder.decode(raw)
-    except msgspec.DecodeError:
-        return None
-    if isinstance(getattr(record, "length", None), int) and record.length >= _LARGEST:
-        return None
-    if msgspec.json.encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
-        return None
-    return record.type, record
+    decoders, encode, start, unsafe = schema.LINES, msgspec.json.encode, _LINE_KIND.match, _TYPED_UNSAFE.search
+
+    def typed(raw: bytes) -> tuple[str, Any] | None:
+        found = start(raw)
+        decoder = decoders.get(found[1].decode()) if found else None
+        if decoder is None or unsafe(raw):
+            return None
+        try:
+            record: Any = decoder.decode(raw)
+        except msgspec.DecodeError:
+            return None
+        if isinstance(getattr(record, "length", None), int) and record.length >= _LARGEST:
+            return None
+        if encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
+            return None
+        return record.type, record
+
+    return typed
 
 
 def _colons(doc: Any) -> int:
@@ -808,7 +813,7 @@ class _Build:
         """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
         checked and dropped as it is read: only the records built from it are kept. With
-        ``declared``, each record is first decoded into the declared format (``_typed_line``)."""
+        ``declared``, each record is first decoded into the declared format (``_typed_lines``)."""
         ck = self.checker(origin)
         fast = self.checker(origin, declared=True)  # for the lines that pass the declaration
         fast.problems = ck.problems  # one list, in the order the problems are found
@@ -819,12 +824,13 @@ class _Build:
             "claim": self._claims,
             "event": self._events,
         }
+        typed_line = _typed_lines() if declared else None
         started = False
         for number, raw in lines:
             if not raw.strip():
                 continue
             where = f"line {number}"
-            typed = _typed_line(raw) if declared and started else None
+            typed = typed_line(raw) if typed_line and started else None
             if typed is not None:
                 kind, record = typed
                 if kind == "quote":
