@@ -361,3 +361,20 @@ def test_the_loader_checks_what_the_declaration_declares(
         load_dataset([path], bundled=False)
     assert any(str(p).startswith(f"{path}: {message}") for p in info.value.problems), info.value.problems
     assert not schema.valid(doc, schema.Document)
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_json_lines_file_with_too_many_problems_stops_being_read(declared: bool) -> None:
+    from kurskcli.dataset import MAX_PROBLEMS
+
+    lines = _mini_lines()
+    quote = json.loads(next(line for line in lines if '"quote"' in line[:20]))
+    many = 100 * MAX_PROBLEMS + 50
+    lines += [json.dumps(quote)] * many  # each a duplicate id
+    lines += ["not json"] * many
+    problems, _ = _lines_outcome(lines, declared)
+    assert (
+        problems[-1]
+        == f"mini.jsonl: line {len(lines) - 2 * many + 100 * MAX_PROBLEMS + 2}: too many problems; stopped reading"
+    )
+    assert all("duplicate id" in p for p in problems[:-1])

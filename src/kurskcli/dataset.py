@@ -830,6 +830,9 @@ class _Build:
             if not raw.strip():
                 continue
             where = f"line {number}"
+            if len(ck.problems) > 100 * MAX_PROBLEMS:
+                ck.add(where, "too many problems; stopped reading")
+                break
             typed = typed_line(raw) if typed_line and started else None
             if typed is not None:
                 kind, record = typed
@@ -863,9 +866,6 @@ class _Build:
                 ck.add(f"{where}.type", f"expected one of {', '.join(handlers)}, got {kind!r}")
                 continue
             handler(ck, [(where, obj)])
-            if len(ck.problems) > 100 * MAX_PROBLEMS:
-                ck.add(where, "too many problems; stopped reading")
-                break
         if not started:
             ck.add("$", "the file is empty")
         return ck

@@ -358,7 +358,8 @@ class DiskIndex(IndexBase):
     def dataset(self, kinds: Iterable[str] | None = None) -> Dataset:
         """Everything the store holds, as a full load would give it: every record in the order
         it was read, every source with its whole text, and what each dataset file says of itself.
-        With ``kinds``, only the records of those kinds and the actors."""
+        With ``kinds``, only the records of those kinds and the actors, and no source text: the
+        sources' lengths alone (what the timeline and the claims show of a source)."""
         with paused_gc():
             return self._dataset(None if kinds is None else {*kinds, "actor"})
 
@@ -366,7 +367,8 @@ class DiskIndex(IndexBase):
         import msgspec  # turns each row back into its record in C: a quarter of unpack's time
 
         decoders = {code: msgspec.json.Decoder(_CLASSES[name]) for code, name in _TYPE_NAMES.items()}
-        ds = Dataset()
+        lengths: dict[str, int] = json.loads(self.meta["lengths"])
+        ds = Dataset() if kinds is None else StoredDataset(lengths)
         ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
         for code, name in sorted(_TYPE_NAMES.items()):
             if kinds is not None and name not in kinds:
@@ -394,7 +396,9 @@ class DiskIndex(IndexBase):
                 raise CacheUnusable("records are missing")
         if kinds is None and sum(len(getattr(ds, name + "s")) for name in _TYPE_NAMES.values()) != self.size:
             raise CacheUnusable("records of an unknown kind")
-        lengths: dict[str, int] = json.loads(self.meta["lengths"])
+        if kinds is not None:
+            ds.sources.update(self._sources())
+            return ds
         for src in self._sources().values():
             text = "".join(self.part_of(src.id, part) for part in range(-(-lengths[src.id] // PART)))
             if len(text) != lengths[src.id]:
