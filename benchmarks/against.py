@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from load_scale import HERE, run, text_to_file
+from load_scale import HERE, run
 
 COMMANDS = {
     "quote --json, store off": (["quote", "speaker-3", "--json"], {"KURSKCLI_CACHE": "off"}),
@@ -47,7 +47,8 @@ def main() -> None:
         jsonl_file = Path(tmp) / "gen.jsonl"
         export = [args.new, "--no-bundled", "--data", str(json_file), "export", str(jsonl_file)]
         subprocess.run(export, env={**env, "KURSKCLI_CACHE": "off"}, check=True, capture_output=True)
-        text_to_file(jsonl_file)
+        # in a child: a parent that once held the file would lend its peak memory to every child
+        subprocess.run([sys.executable, str(HERE / "load_scale.py"), "--text-to-file", str(jsonl_file)], check=True)
         got: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
         for i in range(args.rounds):
             order = list(installs.items())
