@@ -454,8 +454,8 @@ def _typed_document(raw: bytes) -> Any:
         doc = schema.DOCUMENT.decode(raw)
     except msgspec.DecodeError:  # not JSON, or not the declared format
         return None
-    if any(isinstance(src.length, int) and src.length >= _LARGEST for src in doc.sources or ()):
-        return None  # spans are held below their text's length by the loader's own checks
+    if any(map(_too_large, doc.sources or ())):
+        return None
     if _colons(doc) != raw.count(b":"):
         return None
     return doc
@@ -482,13 +482,20 @@ def _typed_lines() -> Callable[[bytes], tuple[str, Any] | None]:
             record: Any = decoder.decode(raw)
         except msgspec.DecodeError:
             return None
-        if isinstance(getattr(record, "length", None), int) and record.length >= _LARGEST:
+        if _too_large(record):
             return None
         if encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
             return None
         return record.type, record
 
     return typed
+
+
+def _too_large(record: Any) -> bool:
+    """Whether a decoded source gives a length of more digits than the strict parser takes. No
+    other number needs this: spans are held below their text's length by the loader's checks."""
+    length = getattr(record, "length", None)
+    return isinstance(length, int) and length >= _LARGEST
 
 
 def _colons(doc: Any) -> int:
@@ -734,9 +741,9 @@ class _Build:
         if rid is not None:
             self.refs.append((ck, path, field, table, rid))
 
-    def add_document(self, doc: Any, origin: str, base: Path | None, *, declared: bool = False) -> _Checker:
-        """Check and add a dataset document; ``declared``: it passed the declared format."""
-        ck = self.checker(origin, declared)
+    def add_document(self, doc: Any, origin: str, base: Path | None) -> _Checker:
+        """Check and add a dataset document, every field of it (see also ``add_typed``)."""
+        ck = self.checker(origin)
         if not ck.obj(doc, "$", *FIELDS["document"]):
             return ck
         ck.string(doc, "$schema", "$", nullable=True)

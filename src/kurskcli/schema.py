@@ -234,15 +234,6 @@ def fields(struct: type[Struct]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return required, tuple(f.encode_name for f in info if not f.required)
 
 
-def valid(obj: Any, struct: type[Struct]) -> bool:
-    """Whether ``obj`` (decoded JSON) is what ``struct`` declares."""
-    try:
-        msgspec.convert(obj, struct)
-    except (msgspec.ValidationError, UnicodeError):  # a lone surrogate is not text
-        return False
-    return True
-
-
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a dataset document, generated from the declarations."""
     schema: dict[str, Any] = msgspec.json.schema(Document)
