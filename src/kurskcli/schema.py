@@ -209,9 +209,6 @@ OBJECTS: dict[str, type[_Object]] = {
 }
 
 
-OBJECTS_BY_TITLE = {struct.__name__: struct for struct in OBJECTS.values()}
-
-
 def meaning_if_absent(annotation: Any) -> Any:
     """What a field left out means (its type with ``UnsetType``): an empty list, the one value a
     literal allows, false for a flag, else null. Optional fields default to ``UNSET`` so that a
@@ -243,9 +240,10 @@ def json_schema() -> dict[str, Any]:
         "title": "kurskcli dataset",
         **schema,
     }
+    structs = {struct.__name__: struct for struct in OBJECTS.values()}  # as msgspec names the definitions
     for name, definition in schema["$defs"].items():
         definition["additionalProperties"] = False
-        for field in msgspec.structs.fields(OBJECTS_BY_TITLE[name]):
+        for field in msgspec.structs.fields(structs[name]):
             if not field.required:
                 definition["properties"][field.encode_name]["default"] = meaning_if_absent(field.type)
     # what a Struct cannot declare: exactly one of an inline text and a file with its digest
