@@ -383,3 +383,29 @@ def test_a_json_lines_file_with_too_many_problems_stops_being_read(declared: boo
         == f"mini.jsonl: line {len(lines) - 2 * many + 100 * MAX_PROBLEMS + 2}: too many problems; stopped reading"
     )
     assert all("duplicate id" in p for p in problems[:-1])
+
+
+def test_the_bundled_data_loads_the_same_decoded_by_msgspec_as_a_document_and_as_lines() -> None:
+    import kurskcli.data
+    from kurskcli.dataset import BUNDLED_ORIGIN, bundled_bytes
+
+    raw = bundled_bytes()
+    decoded = _typed_document(raw)
+    assert decoded is not None  # Cyrillic, Hangul, renderings, notes, witnesses: all as declared
+    typed_build, full_build = _Build(False), _Build(False)
+    typed = _result(typed_build, typed_build.add_typed(decoded, BUNDLED_ORIGIN, None))
+    full = _result(full_build, full_build.add_document(json.loads(raw), BUNDLED_ORIGIN, None))
+    assert typed == full and not full[0] and len(full[1][3]) > 30
+
+    doc = json.loads(raw)
+    lines = [json.dumps({"type": "dataset", "schema_version": doc["schema_version"], **doc["dataset"]})]
+    for key in ("sources", "actors", "quotes", "claims", "events"):
+        lines += [json.dumps({"type": key[:-1], **record}, ensure_ascii=False) for record in doc[key]]
+    numbered = [(n, line.encode()) for n, line in enumerate(lines, 1)]
+    folder = Path(kurskcli.data.__file__).parent
+    by_line = {}
+    for declared in (True, False):
+        build = _Build(False)
+        by_line[declared] = _result(build, build.add_lines(numbered, BUNDLED_ORIGIN, folder, declared=declared))
+    assert by_line[True] == by_line[False] and not by_line[True][0]
+    assert by_line[True][1][3] == full[1][3]  # the same quotes as the document gives
