@@ -235,15 +235,58 @@ def test_an_escaped_colon_keeps_a_document_from_msgspec_even_where_it_would_hide
     assert _typed_document(hidden.encode()) is None
 
 
-def test_a_number_the_strict_parser_refuses_keeps_a_document_from_msgspec() -> None:
+NUMBER_PLACES = [
+    ("sources", 0, "length"),
+    ("quotes", 0, "source", "start"),
+    ("quotes", 1, "source", "end"),
+    ("claims", 0, "source", "end"),
+    ("events", 0, "sources", 0, "start"),
+    ("events", 0, "dated_by", 0, "source", "end"),
+]
+
+
+@pytest.mark.parametrize("place", NUMBER_PLACES)
+def test_a_number_the_strict_parser_refuses_keeps_a_document_or_line_from_msgspec(place: tuple[Any, ...]) -> None:
+    from kurskcli.dataset import _typed_lines
+
     doc = mini_doc()
-    doc["sources"][0]["length"] = 10**18
-    text = json.dumps(doc)
-    with pytest.raises(DatasetError, match="number too large"):
-        parse_json(text, "mini.json")
-    assert _typed_document(text.encode()) is None
-    doc["sources"][0]["length"] = 10**18 - 1
-    assert _typed_document(json.dumps(doc).encode()) is not None
+    doc["events"][0]["dated_by"] = [{"date": "2024-03-03", "source": {"id": "mini-src", "start": 0, "end": 5}}]
+    typed_line = _typed_lines()
+    for value, refused in ((10**18 - 1, False), (10**18, True)):
+        _mutate(doc, place, value)
+        text = json.dumps(doc)
+        if refused:
+            with pytest.raises(DatasetError, match="number too large"):
+                parse_json(text, "mini.json")
+        assert (_typed_document(text.encode()) is None) == refused
+        record = doc[place[0]][place[1]]
+        line = json.dumps({"type": place[0][:-1], **record}).encode()
+        assert (typed_line(line) is None) == refused
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda raw: raw.replace(b'"start": 0', b'"start": 12345678901234567890', 1), "number too large"),
+        (lambda raw: raw.replace(b"xxxx", b"x\xffxx", 1), "invalid UTF-8 at line 1"),
+        (lambda raw: b"\xef\xbb\xbf" + raw, None),  # a byte order mark is fine
+    ],
+)
+def test_a_large_file_msgspec_refuses_gets_the_message_of_the_full_checks(
+    tmp_path: Path, edit: Any, message: str | None
+) -> None:
+    doc = mini_doc()
+    doc["dataset"]["description"] = "x" * (1 << 20)  # over the size from which msgspec decodes
+    path = tmp_path / "large.json"
+    path.write_bytes(edit(json.dumps(doc).encode()))
+    assert _typed_document(path.read_bytes()) is None
+    if message is None:
+        assert load_dataset([path], bundled=False).quotes["q-open"].text == "the bridge will open in spring"
+        return
+    with pytest.raises(DatasetError) as info:
+        load_dataset([path], bundled=False)
+    [problem] = info.value.problems
+    assert problem.path == "$" and message in problem.message, problem
 
 
 @settings(max_examples=200, deadline=None)
@@ -409,3 +452,18 @@ def test_the_bundled_data_loads_the_same_decoded_by_msgspec_as_a_document_and_as
         by_line[declared] = _result(build, build.add_lines(numbered, BUNDLED_ORIGIN, folder, declared=declared))
     assert by_line[True] == by_line[False] and not by_line[True][0]
     assert by_line[True][1][3] == full[1][3]  # the same quotes as the document gives
+
+
+def test_a_json_lines_record_that_is_not_utf8_gets_the_message_of_the_full_checks() -> None:
+    from kurskcli.dataset import _typed_lines
+
+    lines = _mini_lines()
+    lines.append(json.dumps({"type": "actor", "id": "x", "name": "@", "kind": "person"}))
+    numbered = [(n, line.encode().replace(b"@", b"\xff")) for n, line in enumerate(lines, 1)]
+    assert _typed_lines()(numbered[-1][1]) is None
+    outcomes = []
+    for declared in (True, False):
+        build = _Build(False)
+        outcomes.append(_result(build, build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == [f"mini.jsonl: line {len(lines)}: invalid UTF-8 at column 39"]

@@ -9,6 +9,7 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, NamedTuple, Protocol
 
@@ -452,9 +453,9 @@ def _typed_document(raw: bytes) -> Any:
         return None
     try:
         doc = schema.DOCUMENT.decode(raw)
-    except msgspec.DecodeError:  # not JSON, or not the declared format
+    except (msgspec.DecodeError, ValueError):  # not JSON, not UTF-8, or not the declared format
         return None
-    if any(map(_too_large, doc.sources or ())):
+    if _largest_number(doc.sources or (), [*(doc.quotes or ()), *(doc.claims or ())], doc.events or ()) >= _LARGEST:
         return None
     if _colons(doc) != raw.count(b":"):
         return None
@@ -480,22 +481,29 @@ def _typed_lines() -> Callable[[bytes], tuple[str, Any] | None]:
             return None
         try:
             record: Any = decoder.decode(raw)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, ValueError):
             return None
-        if _too_large(record):
+        kind = record.type
+        spanned, events = [record] if kind in ("quote", "claim") else [], [record] if kind == "event" else []
+        if _largest_number([record] if kind == "source" else [], spanned, events) >= _LARGEST:
             return None
         if encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
             return None
-        return record.type, record
+        return kind, record
 
     return typed
 
 
-def _too_large(record: Any) -> bool:
-    """Whether a decoded source gives a length of more digits than the strict parser takes. No
-    other number needs this: spans are held below their text's length by the loader's checks."""
-    length = getattr(record, "length", None)
-    return isinstance(length, int) and length >= _LARGEST
+def _largest_number(sources: Iterable[Any], spanned: Sequence[Any], events: Iterable[Any]) -> int:
+    """The largest number decoded records give: the lengths of ``sources``, the offsets of the
+    span of each of ``spanned`` (quotes and claims), and of the spans of ``events`` and of their
+    witnesses. The strict parser refuses a number of more than 18 digits; msgspec does not."""
+    spans = list(map(attrgetter("source"), spanned))
+    for event in events:
+        spans += event.sources
+        spans += map(attrgetter("source"), event.dated_by or ())
+    lengths = [src.length for src in sources if isinstance(src.length, int)]
+    return max([*lengths, *map(attrgetter("start"), spans), *map(attrgetter("end"), spans)], default=0)
 
 
 def _colons(doc: Any) -> int:
