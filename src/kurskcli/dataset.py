@@ -746,7 +746,10 @@ class _Build:
         return True
 
     def ref(self, ck: _Checker, path: str, field: str, table: str, rid: str | None) -> None:
-        if rid is not None:
+        """Check once every file is read that ``rid`` names a record of ``table``: at once, where
+        it names an actor or source read already (tables only grow; only a reference to a quote
+        is looked at again, in ``finish``)."""
+        if rid is not None and (table == "quotes" or rid not in getattr(self.ds, table)):
             self.refs.append((ck, path, field, table, rid))
 
     def add_document(self, doc: Any, origin: str, base: Path | None) -> _Checker:
