@@ -484,8 +484,11 @@ def _typed_lines() -> Callable[[bytes], tuple[str, Any] | None]:
         except (msgspec.DecodeError, ValueError):
             return None
         kind = record.type
-        spanned, events = [record] if kind in ("quote", "claim") else [], [record] if kind == "event" else []
-        if _largest_number([record] if kind == "source" else [], spanned, events) >= _LARGEST:
+        if kind in ("quote", "claim"):  # most lines: their one span, looked at directly
+            span = record.source
+            if span.start >= _LARGEST or span.end >= _LARGEST:
+                return None
+        elif _largest_number([record] if kind == "source" else [], [], [record] if kind == "event" else []) >= _LARGEST:
             return None
         if encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
             return None
