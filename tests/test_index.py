@@ -158,7 +158,7 @@ def _sql(path: Path, *statements: str) -> None:
     "edit",
     [
         "UPDATE records SET data = replace(data, 'bridge', 'tunnel')",
-        "UPDATE records SET fields = replace(fields, 'bridge', 'tunnel')",
+        "UPDATE texts SET text = replace(text, 'bridge', 'tunnel')",
         "UPDATE postings SET weights = zeroblob(length(weights))",
         "DELETE FROM postings WHERE word = 'bridge'",
         "UPDATE meta SET value = value || char(10) || 'zzz' WHERE key = 'vocab'",
@@ -378,7 +378,7 @@ def twin_indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchIndex,
     ds = load_dataset([MINI])
     memory = SearchIndex(ds.records(), ds.passage)
     target = tmp_path_factory.mktemp("twin") / "index.sqlite"
-    index.write(memory, target, "key", [])
+    index.write(memory, target, "key", [], list(ds.sources.values()), ds.infos)
     return memory, index.DiskIndex(sqlite3.connect(target, check_same_thread=False))
 
 

@@ -68,7 +68,7 @@ def _both_stores(paths: list[Path], bundled: bool, folder: Path) -> tuple[dict[s
     index._stream(paths, bundled, streamed, fp, None)  # raises NotStreamed if it fell short
     ds = load_dataset(paths, bundled=bundled)
     key, deps = index._key_and_deps(paths, fp, ds)
-    index.write(SearchIndex(ds.records(), ds.passage), whole, key, deps, None, list(ds.sources.values()), ds.infos)
+    index.write(SearchIndex(ds.records(), ds.passage), whole, key, deps, list(ds.sources.values()), ds.infos)
     return _tables(streamed), _tables(whole)
 
 

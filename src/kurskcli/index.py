@@ -70,7 +70,7 @@ from kurskcli.searcher import (
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/6"
+FORMAT = "kurskcli-search-index/7"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -198,7 +198,7 @@ PART = 65536  # source texts are stored in parts of this many characters, so tha
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
     "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
-    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, fields TEXT, digest BLOB)",
+    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, digest BLOB)",
     "CREATE INDEX records_id ON records (id)",
     "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
     "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
@@ -243,6 +243,7 @@ class DiskIndex(IndexBase):
         self.types: bytes = meta["types"]
         self.size = len(self.types)
         self._records: dict[int, Record] = {}
+        self._texts: StoredDataset | None = None  # the parts of the texts read so far
 
     def postings_of(self, word: str) -> dict[int, float]:
         row = self.con.execute("SELECT rids, weights, digest FROM postings WHERE word = ?", (word,)).fetchone()
@@ -260,24 +261,29 @@ class DiskIndex(IndexBase):
     def type_of(self, rid: int) -> str:
         return _TYPE_NAMES[self.types[rid]]
 
-    def _row(self, rid: int) -> tuple[Record, list[tuple[str, str, float]]]:
-        row = self.con.execute("SELECT id, data, fields, digest FROM records WHERE rid = ?", (rid,)).fetchone()
+    def _row(self, rid: int) -> Record:
+        row = self.con.execute("SELECT id, data, digest FROM records WHERE rid = ?", (rid,)).fetchone()
         if row is None:
             raise CacheUnusable(f"record {rid} missing")
-        rec_id, data, fields, digest = row
-        if digest != _digest(rid, rec_id, data, fields):
+        rec_id, data, digest = row
+        if digest != _digest(rid, rec_id, data):
             raise CacheUnusable(f"record {rid} does not match its digest")
         rec = unpack(self.type_of(rid), json.loads(data))
         if rec.id != rec_id:
             raise CacheUnusable(f"record {rid} holds another id")
         self._records[rid] = rec
-        return rec, [(name, text, float(weight)) for name, text, weight in json.loads(fields)]
+        return rec
 
     def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
-        return self._row(rid)[1]
+        """Folded from the record as the index was (a search reads a few hundred at most), the
+        source passages of claims and events from the stored texts."""
+        if self._texts is None:
+            self._texts = StoredDataset(json.loads(self.meta["lengths"]))
+            self._texts.parts = _OnDemand(self.part_of)
+        return folded_fields(self.record_at(rid), self._texts.passage)
 
     def record_at(self, rid: int) -> Record:
-        return self._records.get(rid) or self._row(rid)[0]
+        return self._records.get(rid) or self._row(rid)
 
     def ids_of(self, rids: Sequence[int]) -> dict[int, str]:
         """The ids of the records ``rids``, each row checked against its digest, in one query
@@ -287,9 +293,9 @@ class DiskIndex(IndexBase):
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.con.execute(f"SELECT rid, id, data, fields, digest FROM records WHERE rid IN ({marks})", chunk)
-            for rid, rec_id, data, fields, digest in rows:
-                if digest != _digest(rid, rec_id, data, fields):
+            rows = self.con.execute(f"SELECT rid, id, data, digest FROM records WHERE rid IN ({marks})", chunk)
+            for rid, rec_id, data, digest in rows:
+                if digest != _digest(rid, rec_id, data):
                     raise CacheUnusable(f"record {rid} does not match its digest")
                 out[rid] = rec_id
         if len(out) != len(wanted):
@@ -379,13 +385,13 @@ class DiskIndex(IndexBase):
                 continue
             if self.types.count(bytes([code])) != last - first + 1:
                 raise CacheUnusable(f"the {name}s are not numbered in one run")
-            select = "SELECT rid, id, data, fields, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid"
+            select = "SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid"
             rows = self.con.execute(select, (first, last))
             expected = first
             table: dict[str, Any] = getattr(ds, name + "s")
             decode = decoders[code].decode
-            for rid, rec_id, data, fields, digest in rows:
-                if rid != expected or digest != _digest(rid, rec_id, data, fields):
+            for rid, rec_id, data, digest in rows:
+                if rid != expected or digest != _digest(rid, rec_id, data):
                     raise CacheUnusable(f"record {rid} is missing or does not match its digest")
                 expected += 1
                 rec = decode(data)
@@ -472,6 +478,18 @@ class DiskIndex(IndexBase):
         return ds
 
 
+class _OnDemand(dict[tuple[str, int], str]):
+    """Parts of the stored texts, each read (and checked) the first time it is asked for."""
+
+    def __init__(self, part_of: Callable[[str, int], str]) -> None:
+        super().__init__()
+        self.part_of = part_of
+
+    def __missing__(self, key: tuple[str, int]) -> str:
+        value = self[key] = self.part_of(*key)
+        return value
+
+
 class StoredDataset(TextsElsewhere):
     """Records read from a saved index, with only the parts of the source texts that were read;
     with ``tallies``, the number of records of each kind the store holds, which ``counts`` gives."""
@@ -543,11 +561,12 @@ def write(
     target: Path,
     key: str,
     deps: Sequence[list[Any]],
+    sources: Sequence[Source],
+    infos: Sequence[DatasetInfo],
     progress: Progress | None = None,
-    sources: Sequence[Source] = (),
-    infos: Sequence[DatasetInfo] = (),
 ) -> None:
-    """Write ``index`` to ``target`` (mode 0600) atomically: a private temporary file, then a rename."""
+    """Write ``index`` of records whose texts are ``sources`` to ``target`` (mode 0600)
+    atomically: a private temporary file, then a rename."""
     from kurskcli.files import write_atomically
 
     def fill(tmp: Path, _fd: int) -> None:
@@ -573,11 +592,11 @@ def _fill(
         encode = msgspec.json.encode
         total = len(index.records)
 
-        def rows() -> Iterator[tuple[int, str, str, str]]:
+        def rows() -> Iterator[tuple[int, str, str]]:
             for rid, rec in enumerate(index.records):
                 if progress is not None and rid % 1000 == 0:
                     progress("saving", rid, total)
-                yield rid, rec.id, encode(rec).decode(), encode(index.fields[rid]).decode()
+                yield rid, rec.id, encode(rec).decode()
 
         _insert_records(con, rows())
         tables = list(index.tables.items())
@@ -614,11 +633,12 @@ def _new_store(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _insert_records(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str]]) -> None:
-    """Store (record number, id, record JSON, fields JSON) rows, each with its digest."""
+def _insert_records(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Store (record number, id, record JSON) rows, each with its digest. A record's search
+    fields are not stored: they are folded from it again when a search reads it."""
     con.executemany(
-        "INSERT INTO records VALUES (?, ?, ?, ?, ?)",
-        ((rid, rec_id, data, fields, _digest(rid, rec_id, data, fields)) for rid, rec_id, data, fields in rows),
+        "INSERT INTO records VALUES (?, ?, ?, ?)",
+        ((rid, rec_id, data, _digest(rid, rec_id, data)) for rid, rec_id, data in rows),
     )
 
 
@@ -757,13 +777,13 @@ class _Streamed:
         self.progress = progress
         self.counts = [0] * len(TYPE_ORDER)
         self.tables: list[Tables] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
-        self.batch: list[tuple[int, int, str, str, str]] = []
+        self.batch: list[tuple[int, int, str, str]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
         self.mentions: list[Mentions] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.actor_counts: Counts = {}
         self.parts: dict[tuple[str, int], str] = {}  # parts of the texts read back lately
         con.execute(
-            "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, fields TEXT, "
+            "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, "
             "PRIMARY KEY (type, n)) WITHOUT ROWID"
         )
 
@@ -771,9 +791,8 @@ class _Streamed:
         code = TYPE_ORDER[rec.type]
         n = self.counts[code]
         self.counts[code] = n + 1
-        fields = folded_fields(rec, ds.passage)
-        add_postings(self.tables[code], fields, n)
-        self.batch.append((code, n, rec.id, self.encode(rec).decode(), self.encode(fields).decode()))
+        add_postings(self.tables[code], folded_fields(rec, ds.passage), n)
+        self.batch.append((code, n, rec.id, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):
             _add_mentions(self.mentions[code], n, self.involved(rec))
             self.count_record(self.actor_counts, rec)
@@ -785,17 +804,15 @@ class _Streamed:
     def _flush(self) -> None:
         if self.progress is not None:
             self.progress("streaming", sum(self.counts), 0)
-        _insert_records(
-            self.con, ((n, rec_id, data, fields) for code, n, rec_id, data, fields in self.batch if not code)
-        )
-        self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?, ?)", (row for row in self.batch if row[0]))
+        _insert_records(self.con, ((n, rec_id, data) for code, n, rec_id, data in self.batch if not code))
+        self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?)", (row for row in self.batch if row[0]))
         self.batch.clear()
 
     def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
         self._flush()
         offsets = self.offsets()
-        rows = self.con.execute("SELECT type, n, id, data, fields FROM waiting ORDER BY type, n")
-        _insert_records(self.con, ((offsets[code] + n, rec_id, data, fields) for code, n, rec_id, data, fields in rows))
+        rows = self.con.execute("SELECT type, n, id, data FROM waiting ORDER BY type, n")
+        _insert_records(self.con, ((offsets[code] + n, rec_id, data) for code, n, rec_id, data in rows))
         self.con.execute("DROP TABLE waiting")
         if self.con.execute("SELECT 1 FROM records GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone():
             return False
@@ -1060,7 +1077,7 @@ def _through_store(
         key, deps = _key_and_deps(paths, bundled_fp, ds)
 
         try:
-            write(index, target, key, deps, progress, list(ds.sources.values()), ds.infos)
+            write(index, target, key, deps, list(ds.sources.values()), ds.infos, progress)
         except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
             warn(f"cannot save the search index: a dataset file's name is not valid UTF-8; {doing} without it")
         except (OSError, OutputFileError, sqlite3.Error) as exc:
