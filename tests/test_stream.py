@@ -402,3 +402,64 @@ def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, pri
     assert (proc.returncode, out) == (130, "") and err.endswith("kurskcli: interrupted\n"), err
     assert "building the search index" in err and "loading the data whole" not in err
     assert caches(private_cache) == []
+
+
+def test_large_json_lines_are_written_to_the_store_by_any_first_command(
+    run: Run, tmp_path: Path, bundled_lines: list[object], private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 5))
+    data = ["--data", str(path), "--no-bundled"]
+    off = {"KURSKCLI_CACHE": "off"}
+    commands = (
+        ["quote", "putin"],
+        ["quote", "putin", "--json"],
+        ["actor", "kim-jong-un"],
+        ["actors"],
+        ["timeline"],
+        ["claims", "--json"],
+        ["about"],
+    )
+    expected = {tuple(args): run(*args, *data, env=off) for args in commands}
+    for args in commands:  # smaller than STREAM_FROM: read whole, and nothing is saved
+        assert run(*args, *data).out == expected[tuple(args)].out
+    assert not list(private_cache.glob("*.sqlite"))
+    monkeypatch.setattr(index, "STREAM_FROM", path.stat().st_size)
+    for args in commands:
+        for store in private_cache.glob("*.sqlite"):
+            store.unlink()
+        first = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
+        assert "as the data is read" in first.err and "loading the data whole" not in first.err, first.err
+        want = expected[tuple(args)]
+        assert (first.code, first.out) == (want.code, want.out) and want.code == 0 and want.out
+        assert len(list(private_cache.glob("*.sqlite"))) == 1
+        again = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
+        assert again.out == want.out and "building" not in again.err  # from the store
+
+
+def test_large_json_lines_with_a_problem_are_reported_by_the_whole_load(
+    run: Run, tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, _broken("words not in the source"))
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    want = run("quote", "petrov", "--data", str(path), "--no-bundled", env={"KURSKCLI_CACHE": "off"})
+    r = run("quote", "petrov", "--data", str(path), "--no-bundled")
+    assert (r.code, r.out, r.err) == (want.code, want.out, want.err) and r.code == 65
+    assert not list(private_cache.glob("*.sqlite"))
+
+
+def test_a_first_command_over_large_json_lines_holds_no_record(
+    run: Run, tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small, large = _many(tmp_path, 1_000), _many(tmp_path, 20_000)
+
+    def about(path: Path) -> int:
+        for store in private_cache.glob("*.sqlite"):
+            store.unlink()
+        return _peak(lambda: run("about", "--data", str(path), "--no-bundled"))
+
+    about(small)  # every module imported before anything is measured
+    whole = about(small), about(large)
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    streamed = about(small), about(large)
+    assert whole[1] > 10 * whole[0]  # twenty times the records: about twenty times the memory
+    assert streamed[1] < 2 * streamed[0]  # the same memory, whatever the number of records

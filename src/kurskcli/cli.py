@@ -198,14 +198,15 @@ class DataSource:
         return ds, resolve(ds, name)
 
     def _from_store(self, on_disk: "Callable[[DiskIndex], T]") -> list[T]:
-        """``[on_disk(store)]`` for user datasets whose store is saved and current (unless the
-        data is loaded already, or the cache is off); ``[]`` otherwise."""
+        """``[on_disk(store)]`` for user datasets whose store is saved and current, or is written
+        now as large JSON Lines are read (unless the data is loaded already, or the cache is
+        off); ``[]`` otherwise."""
         if self._dataset is not None or not self._stored():
             return []
         from kurskcli import index
-        from kurskcli.errors import debug_note
 
-        return index.stored(self.paths(), self.bundled, on_disk, debug_note)
+        with self._store_options() as options:
+            return index.stored(self.paths(), self.bundled, on_disk, **options)
 
     def _stored(self) -> bool:
         """Whether to go through the saved index: for user datasets, unless the cache is off."""

@@ -882,6 +882,28 @@ class _Streamed:
         return cached
 
 
+def _streamed(
+    paths: Sequence[Path], bundled: bool, target: Path, progress: Progress | None, debug: Callable[[str], None]
+) -> bool:
+    """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them, and
+    say whether it was written. It is not (and nothing is left behind) where the data has to be
+    loaded whole: a problem, which the whole load reports exactly, or a record naming a source
+    given after it. The caller holds the build lock."""
+    import sqlite3
+
+    from kurskcli.dataset import DataFileError, DatasetError, NotStreamed
+    from kurskcli.files import OutputFileError, sweep_stale
+
+    sweep_stale(target.parent)
+    debug(f"building the search index {target} as the data is read")
+    try:
+        _stream(paths, bundled, target, _bundled_fingerprint() if bundled else None, progress)
+    except (NotStreamed, DataFileError, DatasetError, OSError, OutputFileError, sqlite3.Error) as exc:
+        debug(f"loading the data whole: {exc}")
+        return False
+    return True
+
+
 def _stream(
     paths: Sequence[Path], bundled: bool, target: Path, bundled_fp: list[Any] | None, progress: Progress | None
 ) -> None:
@@ -991,18 +1013,52 @@ def lookup(
     return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug)
 
 
+STREAM_FROM = 64 * 2**20
+"""JSON Lines files this large together are written to the store by the first command that
+reads them, whatever it is: read whole, their records would take about four times their size
+in memory; streamed, only the index does. Smaller ones are read whole until a search saves
+their store, which is faster for one command."""
+
+
+def streams(paths: Sequence[Path]) -> bool:
+    """Whether ``paths`` hold at least STREAM_FROM bytes of JSON Lines."""
+    from kurskcli.dataset import JSONL_SUFFIXES
+
+    total = 0
+    for path in paths:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            try:
+                total += os.stat(path).st_size
+            except OSError:
+                return False  # reading it whole reports the problem exactly
+    return total >= STREAM_FROM
+
+
 def stored(
     paths: Sequence[Path],
     bundled: bool,
     on_disk: Callable[[DiskIndex], _T],
+    *,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
 ) -> list[_T]:
     """``[on_disk(store)]`` if the store of ``paths`` (and the bundled data) is saved and
-    current; ``[]`` otherwise, and the caller reads the files (nothing is built here)."""
+    current, or if they hold STREAM_FROM bytes of JSON Lines and it can be written as they
+    are read; ``[]`` otherwise, and the caller reads the files whole."""
     folder, _ = private_cache_dir()
     if folder is None:
         return []
-    return _ask(folder / _name(paths, bundled), paths, bundled, on_disk, debug)
+    name = _name(paths, bundled)
+    target = folder / name
+    answer = _ask(target, paths, bundled, on_disk, debug)
+    if answer or not streams(paths):
+        return answer
+    with _build_lock(folder, name, warn):
+        answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
+        if answer or not _streamed(paths, bundled, target, progress, debug):
+            return answer
+        return _ask(target, paths, bundled, on_disk, debug)
 
 
 def _ask(
@@ -1049,27 +1105,23 @@ def _through_store(
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:
             return answer[0]
-        from kurskcli.files import sweep_stale
+        from kurskcli.dataset import JSONL_SUFFIXES
+
+        # JSON Lines are read a line at a time, so the store can be written as they are read
+        # without ever holding the records; a JSON document is held whole by its parser anyway.
+        if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths) and _streamed(
+            paths, bundled, target, progress, debug
+        ):
+            answer = _ask(target, paths, bundled, on_disk, debug)
+            if answer:
+                return answer[0]
+        import sqlite3
+
+        from kurskcli.files import OutputFileError, sweep_stale
 
         sweep_stale(folder)
         debug(f"building the search index {target}")
         bundled_fp = _bundled_fingerprint() if bundled else None
-        import sqlite3
-
-        from kurskcli.dataset import JSONL_SUFFIXES, DataFileError, DatasetError, NotStreamed
-        from kurskcli.files import OutputFileError
-
-        if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths):
-            # JSON Lines are read a line at a time, so the store can be written as they are read
-            # without ever holding the records; a JSON document is held whole by its parser anyway.
-            try:
-                _stream(paths, bundled, target, bundled_fp, progress)
-            except (NotStreamed, DataFileError, DatasetError, OSError, OutputFileError, sqlite3.Error) as exc:
-                debug(f"loading the data whole: {exc}")  # the whole load reports any problem exactly
-            else:
-                answer = _ask(target, paths, bundled, on_disk, debug)
-                if answer:
-                    return answer[0]
         ds = _load(paths, bundled, progress)
         index = SearchIndex(
             ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
