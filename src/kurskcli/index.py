@@ -740,7 +740,12 @@ def _finish_store(
 
 def _groups(records: Sequence[Record]) -> dict[str, list[str]]:
     """Quote id -> the ids of every rendering of its utterance, for utterances with more than one."""
-    return _grouped((rid, rec.renders or rec.id, rec.id) for rid, rec in enumerate(records) if isinstance(rec, Quote))
+    quotes = [(rid, rec) for rid, rec in enumerate(records) if isinstance(rec, Quote)]
+    rendered = {rec.renders for _, rec in quotes if rec.renders is not None}
+    # only the quotes of an utterance with more renderings than one: most quotes have none
+    return _grouped(
+        (rid, rec.renders or rec.id, rec.id) for rid, rec in quotes if rec.renders is not None or rec.id in rendered
+    )
 
 
 def _grouped(quotes: Iterable[tuple[int, str, str]]) -> dict[str, list[str]]:
