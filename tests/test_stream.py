@@ -434,6 +434,13 @@ def test_large_json_lines_are_written_to_the_store_by_any_first_command(
         assert len(list(private_cache.glob("*.sqlite"))) == 1
         again = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
         assert again.out == want.out and "building" not in again.err  # from the store
+    for args in (["quote"], ["export", "-", "--format", "jsonl"], ["read", "asmolov-2025-04-30"]):
+        # every record: read whole, as saving the store first would bound no memory
+        for store in private_cache.glob("*.sqlite"):
+            store.unlink()
+        r = run(*args, *data)
+        assert r.code == 0 and r.out == run(*args, *data, env=off).out and r.out
+        assert not list(private_cache.glob("*.sqlite"))
 
 
 def test_large_json_lines_with_a_problem_are_reported_by_the_whole_load(

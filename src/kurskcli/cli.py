@@ -143,7 +143,8 @@ class DataSource:
         `verify` asks) always reads the files themselves. With ``kinds``, only the records of
         those kinds and the actors are needed: a store reads no other (the files hold them all)."""
         if not verify_hashes:
-            stored = self._from_store(lambda disk: disk.dataset(kinds))
+            # every record: saving the store first would bound no memory, only add time
+            stored = self._from_store(lambda disk: disk.dataset(kinds), build=kinds is not None)
             if stored and kinds is not None:
                 return stored[0]
             if stored:
@@ -197,16 +198,16 @@ class DataSource:
         ds = self.load()
         return ds, resolve(ds, name)
 
-    def _from_store(self, on_disk: "Callable[[DiskIndex], T]") -> list[T]:
-        """``[on_disk(store)]`` for user datasets whose store is saved and current, or is written
-        now as large JSON Lines are read (unless the data is loaded already, or the cache is
-        off); ``[]`` otherwise."""
+    def _from_store(self, on_disk: "Callable[[DiskIndex], T]", build: bool = True) -> list[T]:
+        """``[on_disk(store)]`` for user datasets whose store is saved and current, or (with
+        ``build``) is written now as large JSON Lines are read (unless the data is loaded
+        already, or the cache is off); ``[]`` otherwise."""
         if self._dataset is not None or not self._stored():
             return []
         from kurskcli import index
 
         with self._store_options() as options:
-            return index.stored(self.paths(), self.bundled, on_disk, **options)
+            return index.stored(self.paths(), self.bundled, on_disk, build=build, **options)
 
     def _stored(self) -> bool:
         """Whether to go through the saved index: for user datasets, unless the cache is off."""

@@ -1020,9 +1020,9 @@ def lookup(
 
 STREAM_FROM = 64 * 2**20
 """JSON Lines files this large together are written to the store by the first command that
-reads them, whatever it is: read whole, their records would take about four times their size
-in memory; streamed, only the index does. Smaller ones are read whole until a search saves
-their store, which is faster for one command."""
+reads them, unless it needs every record anyway: read whole, their records would take about
+three times their size in memory; streamed, only the index does. Smaller ones are read whole
+until a search saves their store, which is faster for one command."""
 
 
 def streams(paths: Sequence[Path]) -> bool:
@@ -1044,20 +1044,21 @@ def stored(
     bundled: bool,
     on_disk: Callable[[DiskIndex], _T],
     *,
+    build: bool = True,
     progress: Progress | None = None,
     warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
 ) -> list[_T]:
     """``[on_disk(store)]`` if the store of ``paths`` (and the bundled data) is saved and
-    current, or if they hold STREAM_FROM bytes of JSON Lines and it can be written as they
-    are read; ``[]`` otherwise, and the caller reads the files whole."""
+    current, or if (with ``build``) they hold STREAM_FROM bytes of JSON Lines and it can be
+    written as they are read; ``[]`` otherwise, and the caller reads the files whole."""
     folder, _ = private_cache_dir()
     if folder is None:
         return []
     name = _name(paths, bundled)
     target = folder / name
     answer = _ask(target, paths, bundled, on_disk, debug)
-    if answer or not streams(paths):
+    if answer or not build or not streams(paths):
         return answer
     with _build_lock(folder, name, warn):
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
