@@ -9,7 +9,9 @@ fresh processes, side by side and alternating over --rounds rounds:
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
 * the first `kurskcli search` of each file (which reads it and saves the store; JSON Lines are
-  written to the store as they are read), `quote`, `actor`, `timeline` and `about` once the store
+  written to the store as they are read), and the first `quote` of the JSON Lines file with
+  the store on (which saves the store as it reads from 64 MiB of JSON Lines, and reads the
+  file whole below that), `quote`, `actor`, `timeline` and `about` once the store
   is saved (the first two read one speaker's records, the third the events, the last every
   record), and a search from the store, as a ratio to T, the time of `python -c "import typer"`
   run alternately with it.
@@ -106,10 +108,12 @@ def main() -> None:
                 rss[name].append(m)
         search = [*kurskcli, "--data", str(json_file), "search", "monumnet", "--json"]
         search_lines = [*kurskcli, "--data", str(jsonl_file), "search", "monumnet", "--json"]
+        quote_lines = runs["quote --json, JSON Lines, no store"]
         firsts: list[tuple[float, float]] = []
         firsts_lines: list[tuple[float, float]] = []
-        for _ in range(args.rounds):  # each a first search: a new cache folder every time
-            for argv, got in ((search, firsts), (search_lines, firsts_lines)):
+        firsts_quote: list[tuple[float, float]] = []  # JSON Lines of 64 MiB or more: saves the store as it reads
+        for _ in range(args.rounds):  # each a first command: a new cache folder every time
+            for argv, got in ((search, firsts), (search_lines, firsts_lines), (quote_lines, firsts_quote)):
                 with tempfile.TemporaryDirectory() as cache:
                     got.append(run(argv, {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}))
         first = statistics.median(t for t, _ in firsts), max(m for _, m in firsts)
@@ -144,6 +148,8 @@ def main() -> None:
         print(f"{'first search, JSON (saves the store)':<38} {first[0]:>7.2f} {first[0] / base:>6.1f} {first[1]:>9.0f}")
         t, m = first_lines
         print(f"{'first search, JSON Lines (streamed)':<38} {t:>7.2f} {t / base_lines:>6.1f} {m:>9.0f}")
+        t, m = statistics.median(t for t, _ in firsts_quote), max(m for _, m in firsts_quote)
+        print(f"{'first quote --json, JSON Lines, store':<38} {t:>7.2f} {t / base_lines:>6.1f} {m:>9.0f}")
         t = statistics.median(s[0] for s in stored)
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"
