@@ -301,6 +301,34 @@ def test_results_are_the_same_with_and_without_the_index(
     assert caches(private_cache)
 
 
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_saved_index_answers_without_the_data_files_being_read_again(
+    run: Callable[..., Result], tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    # With the bundled data too, so that claims and events are found by the words of several
+    # sources: the store folds their passages from the texts it holds, as the files gave them.
+    from .test_jsonl import _mini_lines
+
+    path = tmp_path / f"mini{suffix}"
+    if suffix == ".json":
+        shutil.copy(MINI, path)
+    else:
+        path.write_text("".join(json.dumps(line) + "\n" for line in _mini_lines()), "utf-8")
+    queries = [*QUERIES, "kursk liberation", "troops participated in", "gerasimov report", "monumnet"]
+    off = {"KURSKCLI_CACHE": "off"}
+    expected = {query: search_json(run, query, "--data", str(path), env=off) for query in queries}
+    assert search_json(run, queries[0], "--data", str(path)) == expected[queries[0]]  # saves the store
+
+    def no_reading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("the data files were read again")
+
+    monkeypatch.setattr("kurskcli.dataset.load_dataset", no_reading)
+    monkeypatch.setattr("kurskcli.dataset.stream_dataset", no_reading)
+    for query in queries:
+        assert search_json(run, query, "--data", str(path)) == expected[query], query
+    assert {"claim", "event"} <= {hit["type"] for hits in expected.values() for hit in hits}
+
+
 def test_plain_and_terminal_output_read_the_same_from_the_index(run: Callable[..., Result], data: Path) -> None:
     for tty in (False, True):
         off = run("search", "bridge", "--data", str(data), tty=tty, env={"KURSKCLI_CACHE": "off", "COLUMNS": "100"})
