@@ -329,6 +329,49 @@ def test_a_saved_index_answers_without_the_data_files_being_read_again(
     assert {"claim", "event"} <= {hit["type"] for hits in expected.values() for hit in hits}
 
 
+def test_building_a_store_removes_the_stores_no_kurskcli_of_this_version_can_use_again(
+    run: Callable[..., Result], tmp_path: Path, private_cache: Path
+) -> None:
+    import fcntl
+
+    kept, gone, other = (tmp_path / name for name in ("kept.json", "gone.json", "other.json"))
+    for path in (kept, gone, other):
+        shutil.copy(MINI, path)
+    expected = search_json(run, "bridge", "--data", str(kept))
+    search_json(run, "bridge", "--data", str(gone))
+    kept_store, gone_store = (private_cache / index._name([p], True) for p in (kept, gone))
+    older = private_cache / "search-0000abcd.sqlite"  # as an earlier version of kurskcli named its stores
+    shutil.copy(kept_store, older)
+    _sql(older, "UPDATE meta SET value = 'kurskcli-search-index/1' WHERE key = 'format'")
+    busy = private_cache / "search-0000beef.sqlite"  # as old, but another kurskcli is building it
+    shutil.copy(older, busy)
+    damaged = private_cache / "search-0000dead.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    link = private_cache / "search-0000cafe.sqlite"
+    link.symlink_to(older)
+    unrelated = private_cache / "search-notes.sqlite"
+    shutil.copy(older, unrelated)
+    gone.unlink()
+    fd = os.open(f"{busy}.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        search_json(run, "bridge", "--data", str(other))  # builds a store, and sweeps
+    finally:
+        os.close(fd)
+    left = sorted(p.name for p in private_cache.iterdir())
+    assert not older.exists() and not damaged.exists()
+    assert not gone_store.exists() and gone_store.name + ".lock" not in left
+    assert kept_store.exists() and busy.exists() and link.is_symlink() and unrelated.exists(), left
+    assert (private_cache / index._name([other], True)).exists()
+
+    def no_loading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("the dataset was read again")
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr("kurskcli.dataset.load_dataset", no_loading)
+        assert search_json(run, "bridge", "--data", str(kept)) == expected  # the kept store still serves
+
+
 def test_plain_and_terminal_output_read_the_same_from_the_index(run: Callable[..., Result], data: Path) -> None:
     for tty in (False, True):
         off = run("search", "bridge", "--data", str(data), tty=tty, env={"KURSKCLI_CACHE": "off", "COLUMNS": "100"})

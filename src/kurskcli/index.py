@@ -30,12 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import stat
 import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -897,9 +898,9 @@ def _streamed(
     import sqlite3
 
     from kurskcli.dataset import DataFileError, DatasetError, NotStreamed
-    from kurskcli.files import OutputFileError, sweep_stale
+    from kurskcli.files import OutputFileError
 
-    sweep_stale(target.parent)
+    _sweep(target)
     debug(f"building the search index {target} as the data is read")
     try:
         _stream(paths, bundled, target, _bundled_fingerprint() if bundled else None, progress)
@@ -937,6 +938,74 @@ def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Datas
     mains = {os.path.realpath(p) for p in paths}
     deps = [fp for real, fp in read.items() if real not in mains]
     return _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths]), deps
+
+
+_STORE_NAME = re.compile(r"search-[0-9a-f]{8}\.sqlite")
+
+
+def _sweep(target: Path) -> None:
+    """Before the store at ``target`` is built: remove what a killed kurskcli left in its folder,
+    and the other stores no kurskcli of this version can use again (``_usable``), each only
+    while no kurskcli is building it. A store of a large dataset can take more room than the
+    data, and a new version of kurskcli, or a dataset moved or deleted, would leave it there."""
+    import fcntl
+
+    from kurskcli.files import sweep_stale
+
+    folder = target.parent
+    sweep_stale(folder)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == target.name or not _STORE_NAME.fullmatch(entry.name):
+            continue
+        path = Path(entry.path)
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or _usable(path):
+                continue
+            fd = os.open(f"{path}.lock", os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except FileNotFoundError:  # no lock: nobody has built it or is building it
+            _unlink(path)
+            continue
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _unlink(path)
+            _unlink(Path(f"{path}.lock"))
+        except OSError:
+            pass  # being built by another kurskcli
+        finally:
+            os.close(fd)  # which releases the lock
+
+
+def _unlink(path: Path) -> None:
+    with suppress(OSError):
+        path.unlink()
+
+
+def _usable(path: Path) -> bool:
+    """Whether the store at ``path`` may serve a kurskcli of this version again: written by it,
+    readable, and over dataset and text files that are all still there (once they are gone it
+    can never be current again; a file put back in the same place gets a new store)."""
+    import sqlite3
+
+    try:
+        con = connect_bounded(path)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('format', 'key', 'deps')").fetchall())
+        finally:
+            con.close()
+        if meta.get("format") != FORMAT:
+            return False
+        fmt, version, _, fps = json.loads(meta["key"])
+        files = [*fps, *json.loads(meta["deps"])]
+        return (fmt, version) == (FORMAT, __version__) and all(fp and os.path.exists(fp[0]) for fp in files)
+    except (sqlite3.Error, *_DAMAGE):
+        return False
 
 
 @contextmanager
@@ -1123,9 +1192,9 @@ def _through_store(
                 return answer[0]
         import sqlite3
 
-        from kurskcli.files import OutputFileError, sweep_stale
+        from kurskcli.files import OutputFileError
 
-        sweep_stale(folder)
+        _sweep(target)
         debug(f"building the search index {target}")
         bundled_fp = _bundled_fingerprint() if bundled else None
         ds = _load(paths, bundled, progress)
