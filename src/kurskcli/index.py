@@ -4,7 +4,9 @@ Parsing and checking a dataset of 100,000 quotes takes seconds; a search over it
 milliseconds. The first search over a set of dataset files builds the in-memory index as
 usual and also writes it to an SQLite file in the user's cache folder
 (``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``). Later searches over the same
-files read only the words, postings and records they need from that file.
+files read only the words, postings and records they need from that file. Large JSON Lines
+files are written to it as they are read, by the first command that reads them selectively
+(``STREAM_FROM``), and building it removes the stores no kurskcli of this version can use.
 
 The cache is a copy, never the truth:
 
