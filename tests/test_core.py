@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurskcli import load_dataset, resolve_actor, search, timeline
@@ -131,3 +131,24 @@ def test_ascii_text_folds_as_the_full_unicode_folding_does(text: str) -> None:
     from kurskcli.text import _PUNCT_MAP, _fold_unicode, fold
 
     assert fold(text) == _fold_unicode(text.translate(_PUNCT_MAP))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab\u00e9\U0001f600 \n", max_size=30), max_size=40),
+    st.integers(1, 9),
+    st.data(),
+)
+def test_a_text_kept_in_parts_reads_back_as_it_was(pieces: list[str], size: int, data: st.DataObject) -> None:
+    import kurskcli.model as model
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(model, "PART", size)
+        parts = list(model.in_parts(iter(pieces)))
+        text = "".join(pieces)
+        assert "".join(parts) == text
+        assert all(len(part) == size for part in parts[:-1]) and all(parts)
+        if text:
+            start = data.draw(st.integers(0, len(text) - 1))
+            end = data.draw(st.integers(start + 1, len(text)))
+            assert model.from_parts(parts.__getitem__, start, end) == text[start:end]

@@ -32,6 +32,8 @@ from kurskcli.model import (
     Span,
     TextsElsewhere,
     Witness,
+    from_parts,
+    in_parts,
     paused_gc,
 )
 from kurskcli.text import fold_space
@@ -1274,14 +1276,15 @@ def stream_dataset(
 
 class _Counted:
     """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
-    source text is kept whole to check spans against."""
+    source text is kept, in parts, to check spans against (joined whole, a text read a line at
+    a time would be held twice at the end)."""
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(("quotes", "claims", "events"), 0)
         self.quote_ids: set[str] = set()
         self.other_ids: set[str] = set()
         self.twice = False
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, list[str]] = {}
 
     def add(self, rec: Record, ds: Dataset) -> None:
         if rec.id in self.quote_ids or rec.id in self.other_ids:
@@ -1299,11 +1302,11 @@ class _Counted:
         return all(qid in self.quote_ids for qid in quotes)
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
-        self.texts[source_id] = "".join(chunks)
-        return len(self.texts[source_id])
+        parts = self.texts[source_id] = list(in_parts(chunks))
+        return sum(map(len, parts))
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
-        return self.texts[source_id][start:end]
+        return from_parts(self.texts[source_id].__getitem__, start, end)
 
 
 def verified_counts(paths: Sequence[str | os.PathLike[str]], *, bundled: bool = True) -> dict[str, int]:

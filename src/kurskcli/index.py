@@ -46,6 +46,7 @@ from kurskcli import __version__
 from kurskcli.dates import DateRange
 from kurskcli.env import private_cache_dir
 from kurskcli.model import (
+    PART,
     Actor,
     Claim,
     Dataset,
@@ -57,6 +58,8 @@ from kurskcli.model import (
     Span,
     TextsElsewhere,
     Witness,
+    from_parts,
+    in_parts,
     paused_gc,
 )
 from kurskcli.searcher import (
@@ -197,7 +200,6 @@ _META_KEYS = (
     "mentions",  # how many records name each actor (the records are in the mentions table)
     "counts",  # in what roles they name it (query.actor_counts)
 )
-PART = 65536  # source texts are stored in parts of this many characters, so that a passage reads one or two
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
     "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
@@ -508,14 +510,7 @@ class StoredDataset(TextsElsewhere):
         return dict(self.tallies) if self.tallies is not None else super().counts()
 
     def read(self, source_id: str, start: int, end: int) -> str:
-        return _from_parts(lambda part: self.parts[source_id, part], start, end)
-
-
-def _from_parts(part_of: Callable[[int], str], start: int, end: int) -> str:
-    """Characters ``[start, end)`` (``start < end``) of a text stored in parts of PART characters."""
-    first = start // PART
-    text = "".join(part_of(part) for part in range(first, (end - 1) // PART + 1))
-    return text[start - first * PART : end - first * PART]
+        return from_parts(lambda part: self.parts[source_id, part], start, end)
 
 
 def connect_bounded(path: Path) -> sqlite3.Connection:
@@ -685,18 +680,10 @@ def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[s
 
     def parts() -> Iterator[tuple[str, int, str, bytes]]:
         for source_id, pieces in texts:
-            part, length, rest = 0, 0, ""  # rest: the start of the next part
-            for piece in pieces:
-                length += len(piece)
-                whole = rest + piece if rest else piece
-                start = 0
-                while len(whole) - start >= PART:
-                    text = whole[start : start + PART]
-                    yield source_id, part, text, _digest(source_id, part, text)
-                    part, start = part + 1, start + PART
-                rest = whole[start:]
-            if rest:
-                yield source_id, part, rest, _digest(source_id, part, rest)
+            length = 0
+            for part, text in enumerate(in_parts(pieces)):
+                length += len(text)
+                yield source_id, part, text, _digest(source_id, part, text)
             lengths[source_id] = length
 
     con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
@@ -878,7 +865,7 @@ class _Streamed:
         return _insert_texts(self.con, [(source_id, chunks)])[source_id]
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
-        return _from_parts(lambda part: self._part(source_id, part), start, end)
+        return from_parts(lambda part: self._part(source_id, part), start, end)
 
     def _part(self, source_id: str, part: int) -> str:
         cached = self.parts.get((source_id, part))

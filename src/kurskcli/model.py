@@ -9,7 +9,7 @@ NamedTuple compiles a ForwardRef for every field.
 import contextlib
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
@@ -202,6 +202,36 @@ class Dataset:
             "claims": len(self.claims),
             "events": len(self.events),
         }
+
+
+PART = 65536
+"""Texts kept outside a dataset (in the store, or while JSON Lines are checked as they are read)
+are kept in parts of this many characters, so that a passage reads one or two."""
+
+
+def in_parts(pieces: Iterable[str]) -> Iterator[str]:
+    """The text that ``pieces`` make, in parts of PART characters, the last one shorter. Pieces
+    (a text file's lines) are gathered and joined once per part or more, never copied one by one."""
+    held: list[str] = []
+    size = 0
+    for piece in pieces:
+        held.append(piece)
+        size += len(piece)
+        if size >= PART:
+            whole = "".join(held)
+            cut = size - size % PART
+            for start in range(0, cut, PART):
+                yield whole[start : start + PART]
+            held, size = [whole[cut:]], size - cut
+    if size:
+        yield "".join(held)
+
+
+def from_parts(part_of: Callable[[int], str], start: int, end: int) -> str:
+    """Characters ``[start, end)`` (``start < end``) of a text kept in parts of PART characters."""
+    first = start // PART
+    text = "".join(part_of(part) for part in range(first, (end - 1) // PART + 1))
+    return text[start - first * PART : end - first * PART]
 
 
 class TextsElsewhere(Dataset):
