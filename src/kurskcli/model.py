@@ -229,9 +229,11 @@ def in_parts(pieces: Iterable[str]) -> Iterator[str]:
 
 def from_parts(part_of: Callable[[int], str], start: int, end: int) -> str:
     """Characters ``[start, end)`` (``start < end``) of a text kept in parts of PART characters."""
-    first = start // PART
-    text = "".join(part_of(part) for part in range(first, (end - 1) // PART + 1))
-    return text[start - first * PART : end - first * PART]
+    first, last = start // PART, (end - 1) // PART
+    offset = first * PART
+    if first == last:  # most spans: sliced from their part, not joined first (a third of the time)
+        return part_of(first)[start - offset : end - offset]
+    return "".join(part_of(part) for part in range(first, last + 1))[start - offset : end - offset]
 
 
 class TextsElsewhere(Dataset):
