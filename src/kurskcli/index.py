@@ -883,13 +883,12 @@ def _streamed(
     """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them, and
     say whether it was written. It is not (and nothing is left behind) where the data has to be
     loaded whole: a problem, which the whole load reports exactly, or a record naming a source
-    given after it. The caller holds the build lock."""
+    given after it. The caller holds the build lock, and has swept the folder (``_sweep``)."""
     import sqlite3
 
     from kurskcli.dataset import DataFileError, DatasetError, NotStreamed
     from kurskcli.files import OutputFileError
 
-    _sweep(target)
     debug(f"building the search index {target} as the data is read")
     try:
         _stream(paths, bundled, target, _bundled_fingerprint() if bundled else None, progress)
@@ -1120,8 +1119,11 @@ def stored(
         return answer
     with _build_lock(folder, name, warn):
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
-        if answer or not _streamed(paths, bundled, target, progress, debug):
+        if answer:
             return answer
+        _sweep(target)
+        if not _streamed(paths, bundled, target, progress, debug):
+            return []
         return _ask(target, paths, bundled, on_disk, debug)
 
 
@@ -1169,6 +1171,7 @@ def _through_store(
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:
             return answer[0]
+        _sweep(target)
         from kurskcli.dataset import JSONL_SUFFIXES
 
         # JSON Lines are read a line at a time, so the store can be written as they are read
@@ -1183,7 +1186,6 @@ def _through_store(
 
         from kurskcli.files import OutputFileError
 
-        _sweep(target)
         debug(f"building the search index {target}")
         bundled_fp = _bundled_fingerprint() if bundled else None
         ds = _load(paths, bundled, progress)
