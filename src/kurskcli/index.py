@@ -935,7 +935,9 @@ def _sweep(target: Path) -> None:
     """Before the store at ``target`` is built: remove what a killed kurskcli left in its folder,
     and the other stores no kurskcli of this version can use again (``_usable``), each only
     while no kurskcli is building it. A store of a large dataset can take more room than the
-    data, and a new version of kurskcli, or a dataset moved or deleted, would leave it there."""
+    data, and a new version of kurskcli, or a dataset moved or deleted, would leave it there.
+    Two versions of kurskcli sharing the folder remove each other's stores as they build
+    theirs: that costs a rebuild, never an answer."""
     import fcntl
 
     from kurskcli.files import sweep_stale
