@@ -283,8 +283,12 @@ def test_verify_holds_no_record_of_json_lines(tmp_path: Path) -> None:
 
 def test_the_progress_of_a_streamed_build_is_reported(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
-    index.search([_many(tmp_path, 2_500)], False, "alpha", progress=lambda *a: seen.append(a))
-    assert ("streaming", 1000, 0) in seen and ("streaming", 2000, 0) in seen
+    path = _many(tmp_path, 2_500)
+    index.search([path], False, "alpha", progress=lambda *a: seen.append(a))
+    lines = path.read_bytes().splitlines(keepends=True)
+    read = [(done, total) for phase, done, total in seen if phase == "streaming"]
+    size = path.stat().st_size  # bytes of the file read, out of its size, every thousand lines
+    assert read == [(len(b"".join(lines[:n])), size) for n in (1000, 2000)]
     assert seen[-1][0] == "saving"
 
 

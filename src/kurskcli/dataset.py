@@ -677,6 +677,7 @@ def _check_witnesses(ck: _Checker, path: str, date: str, witnesses: list[Witness
 class _Build:
     def __init__(self, verify_hashes: bool) -> None:
         self.verify_hashes = verify_hashes
+        self.progress: Callable[[int, int], None] | None = None  # bytes of JSON Lines read, of all
         self.ds = Dataset()
         self.owner: dict[str, tuple[str, str]] = {}  # id -> (file, path) of its first definition
         # checker, path, field, and what is checked; the field's path is only put together for a problem
@@ -1257,7 +1258,12 @@ def load_dataset(
 
 
 def stream_dataset(
-    paths: Sequence[str | os.PathLike[str]], sink: Sink, *, bundled: bool = True, verify_hashes: bool = False
+    paths: Sequence[str | os.PathLike[str]],
+    sink: Sink,
+    *,
+    bundled: bool = True,
+    verify_hashes: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Dataset:
     """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
     it is checked instead of keeping it, and each source text too, as it is read: the dataset
@@ -1267,11 +1273,37 @@ def stream_dataset(
 
     Raises NotStreamed at the first problem and where a record names a source that comes after it
     (``load_dataset`` then reports exactly what is wrong, or loads the data whole), and
-    DataFileError or DatasetError as ``load_dataset`` does.
+    DataFileError or DatasetError as ``load_dataset`` does. ``progress`` is told, every thousand
+    lines, how many bytes of the JSON Lines files have been read and how many they hold.
     """
+    build = _Streamed(verify_hashes, sink)
+    build.progress = progress
     with paused_gc():
-        ds = _load(paths, bundled, verify_hashes, _Streamed(verify_hashes, sink))
+        ds = _load(paths, bundled, verify_hashes, build)
     return ds
+
+
+def _reporter(
+    paths: Sequence[str | os.PathLike[str]], progress: Callable[[int, int], None]
+) -> Callable[[Iterable[tuple[int, bytes]]], Iterator[tuple[int, bytes]]]:
+    """Wraps the lines of each JSON Lines file of ``paths`` in turn, telling ``progress`` every
+    thousand lines how many bytes of all of them have been read, and out of how many."""
+    total = 0
+    for p in paths:
+        if Path(p).suffix.lower() in JSONL_SUFFIXES:
+            with contextlib.suppress(OSError):
+                total += os.stat(p).st_size
+    done = 0
+
+    def report(lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+        nonlocal done
+        for number, raw in lines:
+            done += len(raw)
+            if number % 1000 == 0:
+                progress(done, max(total, done))
+            yield number, raw
+
+    return report
 
 
 class _Counted:
@@ -1334,10 +1366,13 @@ def _load(
     if bundled:
         doc = decode_json(build.reader(None)(BUNDLED_NAME), BUNDLED_ORIGIN)
         checkers.append(build.add_document(doc, BUNDLED_ORIGIN, None))  # small: the declaration would cost more
+    report = _reporter(paths, build.progress) if build.progress is not None else None
     for p in paths:
         path = Path(p)
         if path.suffix.lower() in JSONL_SUFFIXES:
             lines = read_lines(path, build.budget(path), seen=build.ds.files)
+            if report is not None:
+                lines = report(lines)
             with contextlib.suppress(OSError):
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()

@@ -797,8 +797,6 @@ class _Streamed:
             self._flush()
 
     def _flush(self) -> None:
-        if self.progress is not None:
-            self.progress("streaming", sum(self.counts), 0)
         _insert_records(self.con, ((n, rec_id, data) for code, n, rec_id, data in self.batch if not code))
         self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?)", (row for row in self.batch if row[0]))
         self.batch.clear()
@@ -911,7 +909,8 @@ def _stream(
         try:
             with paused_gc():
                 sink = _Streamed(con, progress)
-                ds = stream_dataset(paths, sink, bundled=bundled)
+                read = (lambda done, total: progress("streaming", done, total)) if progress else None
+                ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
                 key, deps = _key_and_deps(paths, bundled_fp, ds)
                 sink.finish(key, deps, ds)
         finally:

@@ -609,7 +609,7 @@ class BuildProgress:
 
     def __init__(self, out: IO[str], label: str) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
         console = Console(file=out, highlight=False, emoji=False, markup=False, stderr=True)
         self.label = safe(label)
@@ -617,7 +617,7 @@ class BuildProgress:
             SpinnerColumn(),
             TextColumn("{task.description}", markup=False),
             BarColumn(),
-            MofNCompleteColumn(),
+            TaskProgressColumn(),  # a share: of the records, or of the bytes of JSON Lines read
             TimeElapsedColumn(),
             console=console,
             transient=True,
