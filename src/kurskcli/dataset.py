@@ -1283,16 +1283,20 @@ def stream_dataset(
     return ds
 
 
+def jsonl_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
+    """How many bytes the JSON Lines files among ``paths`` hold; OSError where one cannot be asked."""
+    return sum(os.stat(p).st_size for p in paths if Path(p).suffix.lower() in JSONL_SUFFIXES)
+
+
 def _reporter(
     paths: Sequence[str | os.PathLike[str]], progress: Callable[[int, int], None]
 ) -> Callable[[Iterable[tuple[int, bytes]]], Iterator[tuple[int, bytes]]]:
     """Wraps the lines of each JSON Lines file of ``paths`` in turn, telling ``progress`` every
     thousand lines how many bytes of all of them have been read, and out of how many."""
-    total = 0
-    for p in paths:
-        if Path(p).suffix.lower() in JSONL_SUFFIXES:
-            with contextlib.suppress(OSError):
-                total += os.stat(p).st_size
+    try:
+        total = jsonl_bytes(paths)
+    except OSError:
+        total = 0  # reading the file fails, and says why
     done = 0
 
     def report(lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:

@@ -1085,16 +1085,12 @@ until a search saves their store, which is faster for one command."""
 
 def streams(paths: Sequence[Path]) -> bool:
     """Whether ``paths`` hold at least STREAM_FROM bytes of JSON Lines."""
-    from kurskcli.dataset import JSONL_SUFFIXES
+    from kurskcli.dataset import jsonl_bytes
 
-    total = 0
-    for path in paths:
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            try:
-                total += os.stat(path).st_size
-            except OSError:
-                return False  # reading it whole reports the problem exactly
-    return total >= STREAM_FROM
+    try:
+        return jsonl_bytes(paths) >= STREAM_FROM
+    except OSError:
+        return False  # reading it whole reports the problem exactly
 
 
 def stored(
