@@ -467,3 +467,54 @@ def test_a_json_lines_record_that_is_not_utf8_gets_the_message_of_the_full_check
         outcomes.append(_result(build, build.add_lines(numbered, "mini.jsonl", FIXTURES, declared=declared)))
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == [f"mini.jsonl: line {len(lines)}: invalid UTF-8 at column 39"]
+
+
+def _many_quote_lines(count: int) -> list[str]:
+    """The mini data as JSON Lines, with ``count`` more quotes (copies of one, under new ids)."""
+    lines = _mini_lines()
+    quote = json.loads(next(line for line in lines if line.startswith('{"type": "quote"')))
+    return lines + [json.dumps({**quote, "id": f"q-more-{i}"}) for i in range(count)]
+
+
+def test_a_run_of_quote_lines_is_decoded_in_one_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kurskcli import dataset
+
+    lines = _many_quote_lines(1200)  # more than two runs
+    expected = _lines_outcome(lines, False)
+    one_at_a_time = []
+    typed_lines = dataset._typed_lines
+
+    def counted() -> Any:
+        typed = typed_lines()
+        return lambda raw: one_at_a_time.append(raw) or typed(raw)
+
+    monkeypatch.setattr(dataset, "_typed_lines", counted)
+    outcome = _lines_outcome(lines, True)
+    assert outcome == expected and not outcome[0] and len(outcome[1][3]) > 1200
+    # only the records that are not quotes are decoded one at a time
+    assert one_at_a_time and not any(raw.startswith(b'{"type": "quote"') for raw in one_at_a_time)
+
+
+RUN_EDITS = [
+    lambda line: line[:-1] + ', "speaker": "petrov"}',  # a key given twice
+    lambda line: line.replace('"start": ', '"start": 1000000000000000000', 1),  # a number the strict parser refuses
+    lambda line: line.replace('"kind": "', '"kind": "x', 1),  # not one of the kinds
+    lambda line: line.replace('"context": "', '"context": "\\u003a', 1),  # an escaped colon (a good record)
+    lambda line: line[:-1],  # not JSON
+    # a key given twice, and an escaped colon that would make up for it in a count of colons
+    lambda line: line.replace('"context": "', '"context": "\\u003a', 1)[:-1] + ', "speaker": "alpha-news"}',
+    lambda line: line.replace('"speaker": "', '"speaker": "no', 1),  # declared, but an unknown actor
+    lambda line: re.sub('"id": "q-more-[0-9]+"', '"id": "q-open"', line, count=1),  # declared, but an id used twice
+]
+
+
+@pytest.mark.parametrize("edit", range(len(RUN_EDITS)))
+@pytest.mark.parametrize("where", [0, 7, 499, 650, 1199])
+def test_a_run_with_a_line_the_declaration_refuses_loads_as_line_by_line(edit: int, where: int) -> None:
+    lines = _many_quote_lines(1200)
+    at = len(lines) - 1200 + where
+    lines[at], was = RUN_EDITS[edit](lines[at]), lines[at]
+    assert lines[at] != was
+    typed, full = _lines_outcome(lines, True), _lines_outcome(lines, False)
+    assert typed == full
+    assert bool(full[0]) == (edit != 3)
