@@ -9,6 +9,7 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from itertools import groupby, islice
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
@@ -190,6 +191,20 @@ def read_lines(
 ) -> Iterator[tuple[int, bytes]]:
     """The lines of a regular file of at most ``limit`` bytes, numbered from 1, read as they are
     needed; like ``read_limited``, with its fingerprint added to ``seen`` once it is read."""
+    return enumerate(_read_pieces(path, limit, seen, None), 1)
+
+
+BLOCK_BYTES = 1 << 20
+
+
+def read_blocks(path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None) -> Iterator[bytes]:
+    """``read_lines``, but the file's bytes a block of BLOCK_BYTES at a time, for a text that
+    is not read by the line."""
+    return _read_pieces(path, limit, seen, BLOCK_BYTES)
+
+
+def _read_pieces(path: Path, limit: int | None, seen: list[list[Any]] | None, size: int | None) -> Iterator[bytes]:
+    """The lines (``size`` None) or blocks of ``size`` bytes of ``read_lines``' file."""
     if limit is None:
         limit = max_data_bytes()
     fh = _open_regular(path, limit)
@@ -199,11 +214,11 @@ def read_lines(
         tail = os.pread(fh.fileno(), SAMPLE_BYTES, max(st.st_size - SAMPLE_BYTES, SAMPLE_BYTES))
         total = 0
         try:
-            for number, line in enumerate(fh, 1):
-                total += len(line)
+            for piece in fh if size is None else iter(partial(fh.read, size), b""):
+                total += len(piece)
                 if total > limit:
                     raise DataFileError(f"{path}: more than the {limit:,}-byte limit")
-                yield number, line
+                yield piece
         except OSError as exc:
             raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if seen is not None:
@@ -1234,7 +1249,7 @@ class _Streamed(_Build):
         return rid is not None  # ids are held unique by the sink, at the end
 
     def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
-        """The text goes to the sink as it is read (a text file a line at a time): the source is
+        """The text goes to the sink as it is read (a text file a block at a time): the source is
         kept with an empty text, and its length noted."""
         if sid is None or sid in self.texts.lengths:
             raise NotStreamed(f"{ck.origin}: {path}: a source without an id, or two with one")
@@ -1256,7 +1271,7 @@ class _Streamed(_Build):
         digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
 
         def pieces() -> Iterator[str]:
-            for _, raw in read_lines(where, self.budget(where), seen=self.ds.files):
+            for raw in read_blocks(where, self.budget(where), seen=self.ds.files):
                 digest.update(raw)
                 yield decoder.decode(raw)
             yield decoder.decode(b"", final=True)
@@ -1386,7 +1401,7 @@ def _reporter(
 
 class _Counted:
     """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
-    source text is kept, in parts, to check spans against (joined whole, a text read a line at
+    source text is kept, in parts, to check spans against (joined whole, a text read a block at
     a time would be held twice at the end)."""
 
     def __init__(self) -> None:
