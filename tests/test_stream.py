@@ -14,9 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kurskcli import index
-from kurskcli.dataset import DatasetError, NotStreamed, _Counted, load_dataset, stream_dataset, verified_counts
+from kurskcli.dataset import (
+    DatasetError,
+    NotStreamed,
+    _Counted,
+    _SpilledText,
+    load_dataset,
+    stream_dataset,
+    verified_counts,
+)
 from kurskcli.model import Dataset, Record
 from kurskcli.searcher import SearchIndex, search
 
@@ -474,3 +484,89 @@ def test_a_first_command_over_large_json_lines_holds_no_record(
     streamed = about(small), about(large)
     assert whole[1] > 10 * whole[0]  # twenty times the records: about twenty times the memory
     assert streamed[1] < 2 * streamed[0]  # the same memory, whatever the number of records
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ab ЖЗ🙂\n", max_size=9), max_size=12),
+    st.integers(1, 5),
+    st.integers(0, 3),
+    st.data(),
+)
+def test_a_text_verify_keeps_on_disk_reads_back_any_span(
+    pieces: list[str], size: int, kept: int, data: st.DataObject
+) -> None:
+    import kurskcli.dataset as dataset
+    import kurskcli.model as model
+
+    text = "".join(pieces)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(model, "PART", size)
+        m.setattr(dataset, "PART", size)
+        m.setattr(_SpilledText, "KEPT_PARTS", kept)
+        spilled = _SpilledText(iter(pieces))
+        try:
+            assert spilled.length == len(text)
+            assert len(spilled.kept) == min(kept, -(-len(text) // size))  # the rest went to the file
+            for _ in range(data.draw(st.integers(0, 8)) if text else 0):  # in any order, again and again
+                start = data.draw(st.integers(0, len(text) - 1))
+                end = data.draw(st.integers(start + 1, len(text)))
+                assert spilled.read(start, end) == text[start:end]
+        finally:
+            spilled.close()
+
+
+def test_a_text_the_temporary_file_cannot_take_or_give_back_is_still_read_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    text = _long_text()
+    path = _text_file_dataset(tmp_path, text)
+    expected = load_dataset([path], bundled=False, verify_hashes=True).counts()
+    monkeypatch.setattr(_SpilledText, "KEPT_PARTS", 1)
+    spilled = _SpilledText([text])
+    assert spilled.spilled and spilled.read(0, len(text)) == text
+    spilled.close()
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:  # no room for it: kept in memory
+        m.setattr(tempfile, "TemporaryFile", full)
+        spilled = _SpilledText([text])
+        assert not spilled.spilled and spilled.read(5, len(text)) == text[5:]
+        assert verified_counts([path], bundled=False) == expected
+    with monkeypatch.context() as m:  # gone when read back: the text is read again, whole
+        m.setattr(_SpilledText, "_read", lambda *a: (_ for _ in ()).throw(NotStreamed("gone")))
+        sink = _Counted()
+        with pytest.raises(NotStreamed):
+            stream_dataset([path], sink, bundled=False, verify_hashes=True)
+        sink.close()
+        assert verified_counts([path], bundled=False) == expected
+
+
+def test_verify_keeps_a_large_source_text_on_disk(tmp_path: Path) -> None:
+    text = _long_text() * 40  # 2.4 million characters
+    path = _text_file_dataset(tmp_path, text)
+    sink = _Counted()
+    try:
+        stream_dataset([path], sink, bundled=False, verify_hashes=True)
+        kept = sink.texts["long"]
+        assert kept.length == len(text) and len(kept.kept) == _SpilledText.KEPT_PARTS < len(kept.spilled)
+    finally:
+        sink.close()
+    peak = _peak(lambda: verified_counts([path], bundled=False))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_SpilledText, "KEPT_PARTS", len(text))
+        held = _peak(lambda: verified_counts([path], bundled=False))
+    assert peak < held / 2  # in memory: its first parts, and the block being read
+    bad = tmp_path / "bad.jsonl"  # a quote that is not what the text says, in a part on disk
+    lines = path.read_text("utf-8").splitlines()
+    [last] = [i for i, line in enumerate(lines) if '"id": "q4"' in line]
+    assert json.loads(lines[last])["source"]["start"] > _SpilledText.KEPT_PARTS * index.PART
+    lines[last] = lines[last].replace('"text": "', '"text": "x', 1)
+    bad.write_text("\n".join(lines) + "\n", "utf-8")
+    r = run_process("verify", "--no-bundled", "--data", str(bad))
+    assert r.returncode == 65, r.stderr
+    assert f"bad.jsonl: line {last + 1}.source: text does not match the source" in r.stdout

@@ -21,6 +21,7 @@ from kurskcli.env import max_data_bytes, max_total_bytes
 from kurskcli.exits import EXIT_DATAERR, EXIT_NOINPUT
 from kurskcli.model import (
     ID,
+    PART,
     SHA256,
     VERSION,
     Actor,
@@ -1399,17 +1400,87 @@ def _reporter(
     return report
 
 
+class _SpilledText:
+    """A text kept in parts of PART characters, the first KEPT_PARTS in memory and the others in
+    a private temporary file (unlinked from the start), each as ASCII or UTF-32, so that where a
+    character is in the file is known. A large text then costs no memory: a span is read from
+    the file alone, or with its whole part where the spans go through the text in order. A part
+    the file cannot take stays in memory; a file that cannot be read back raises NotStreamed
+    (``load_dataset`` then reads the text again, whole)."""
+
+    KEPT_PARTS = 16  # a text of up to 1 Mi characters stays in memory
+
+    def __init__(self, pieces: Iterable[str]) -> None:
+        self.kept: dict[int, str] = {}
+        self.spilled: dict[int, tuple[int, int, int]] = {}  # part -> offset, characters, bytes a character
+        self.file: BinaryIO | None = None
+        self.length = self.size = 0
+        self.last: tuple[int, str] = (-1, "")  # the part read whole last
+        self.asked = -1  # the part a span was read from alone last
+        for number, part in enumerate(in_parts(pieces)):
+            self.length += len(part)
+            if number < self.KEPT_PARTS or not self._spill(number, part):
+                self.kept[number] = part
+
+    def _spill(self, number: int, part: str) -> bool:
+        import tempfile
+
+        wide = 1 if part.isascii() else 4
+        raw = part.encode("ascii") if wide == 1 else part.encode("utf-32-le", "surrogatepass")
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close()
+            self.file.write(raw)
+        except OSError:
+            return False
+        self.spilled[number] = (self.size, len(part), wide)
+        self.size += len(raw)
+        return True
+
+    def _read(self, number: int, start: int, end: int) -> str:
+        """Characters [start, end) of part ``number``, read from the file."""
+        offset, _, wide = self.spilled[number]
+        want = (end - start) * wide
+        try:
+            assert self.file is not None
+            raw = os.pread(self.file.fileno(), want, offset + start * wide)
+            if len(raw) != want:
+                raise OSError("it is shorter than what was written")
+        except OSError as exc:
+            raise NotStreamed(f"a source text could not be read back from a temporary file: {exc}") from None
+        return raw.decode("ascii") if wide == 1 else raw.decode("utf-32-le", "surrogatepass")
+
+    def part(self, number: int) -> str:
+        kept = self.kept.get(number)
+        if kept is not None:
+            return kept
+        if self.last[0] != number:
+            self.last = (number, self._read(number, 0, self.spilled[number][1]))
+        return self.last[1]
+
+    def read(self, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of the text (``start < end <= length``)."""
+        first = start // PART
+        if first == (end - 1) // PART and first in self.spilled and first not in (self.last[0], self.asked):
+            self.asked = first  # the first span asked of a part: read alone; the next reads the part
+            return self._read(first, start - first * PART, end - first * PART)
+        return from_parts(self.part, start, end)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
 class _Counted:
     """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
-    source text is kept, in parts, to check spans against (joined whole, a text read a block at
-    a time would be held twice at the end)."""
+    source text is kept to check spans against (``_SpilledText``: a large text on disk)."""
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(("quotes", "claims", "events"), 0)
         self.quote_ids: set[str] = set()
         self.other_ids: set[str] = set()
         self.twice = False
-        self.texts: dict[str, list[str]] = {}
+        self.texts: dict[str, _SpilledText] = {}
 
     def add(self, rec: Record, ds: Dataset) -> None:
         if rec.id in self.quote_ids or rec.id in self.other_ids:
@@ -1427,11 +1498,15 @@ class _Counted:
         return all(qid in self.quote_ids for qid in quotes)
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
-        parts = self.texts[source_id] = list(in_parts(chunks))
-        return sum(map(len, parts))
+        text = self.texts[source_id] = _SpilledText(chunks)
+        return text.length
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
-        return from_parts(self.texts[source_id].__getitem__, start, end)
+        return self.texts[source_id].read(start, end)
+
+    def close(self) -> None:
+        for text in self.texts.values():
+            text.close()
 
 
 def verified_counts(paths: Sequence[str | os.PathLike[str]], *, bundled: bool = True) -> dict[str, int]:
@@ -1448,6 +1523,8 @@ def verified_counts(paths: Sequence[str | os.PathLike[str]], *, bundled: bool = 
             pass  # the whole load below reports any problem exactly
         else:
             return {**ds.counts(), **sink.counts}
+        finally:
+            sink.close()
     return load_dataset(paths, bundled=bundled, verify_hashes=True).counts()
 
 
