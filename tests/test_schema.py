@@ -245,13 +245,19 @@ NUMBER_PLACES = [
 ]
 
 
+def _typed_line(raw: bytes) -> Any:
+    """The record msgspec decodes from one JSON Lines line, or None where the full checks read it."""
+    from kurskcli.dataset import _LINE_KIND, _typed_lines
+
+    found = _LINE_KIND.match(raw)
+    items = _typed_lines()(found[1].decode(), [(1, raw)]) if found else None
+    return items and items[0][1]
+
+
 @pytest.mark.parametrize("place", NUMBER_PLACES)
 def test_a_number_the_strict_parser_refuses_keeps_a_document_or_line_from_msgspec(place: tuple[Any, ...]) -> None:
-    from kurskcli.dataset import _typed_lines
-
     doc = mini_doc()
     doc["events"][0]["dated_by"] = [{"date": "2024-03-03", "source": {"id": "mini-src", "start": 0, "end": 5}}]
-    typed_line = _typed_lines()
     for value, refused in ((10**18 - 1, False), (10**18, True)):
         _mutate(doc, place, value)
         text = json.dumps(doc)
@@ -261,7 +267,7 @@ def test_a_number_the_strict_parser_refuses_keeps_a_document_or_line_from_msgspe
         assert (_typed_document(text.encode()) is None) == refused
         record = doc[place[0]][place[1]]
         line = json.dumps({"type": place[0][:-1], **record}).encode()
-        assert (typed_line(line) is None) == refused
+        assert (_typed_line(line) is None) == refused
 
 
 @pytest.mark.parametrize(
@@ -455,12 +461,10 @@ def test_the_bundled_data_loads_the_same_decoded_by_msgspec_as_a_document_and_as
 
 
 def test_a_json_lines_record_that_is_not_utf8_gets_the_message_of_the_full_checks() -> None:
-    from kurskcli.dataset import _typed_lines
-
     lines = _mini_lines()
     lines.append(json.dumps({"type": "actor", "id": "x", "name": "@", "kind": "person"}))
     numbered = [(n, line.encode().replace(b"@", b"\xff")) for n, line in enumerate(lines, 1)]
-    assert _typed_lines()(numbered[-1][1]) is None
+    assert _typed_line(numbered[-1][1]) is None
     outcomes = []
     for declared in (True, False):
         build = _Build(False)
@@ -486,7 +490,13 @@ def test_a_run_of_quote_lines_is_decoded_in_one_go(monkeypatch: pytest.MonkeyPat
 
     def counted() -> Any:
         typed = typed_lines()
-        return lambda raw: one_at_a_time.append(raw) or typed(raw)
+
+        def each(kind: str, run: list[tuple[int, bytes]]) -> Any:
+            if len(run) == 1:
+                one_at_a_time.append(run[0][1])
+            return typed(kind, run)
+
+        return each
 
     monkeypatch.setattr(dataset, "_typed_lines", counted)
     outcome = _lines_outcome(lines, True)

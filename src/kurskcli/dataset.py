@@ -481,10 +481,9 @@ def _typed_document(raw: bytes) -> Any:
     return doc
 
 
-_LINE_KIND = re.compile(rb'\s*\{\s*"type"\s*:\s*"([a-z]+)"')  # how a record line starts, as written
-
-
-_QUOTE_LINE = re.compile(rb'\s*\{\s*"type"\s*:\s*"quote"')
+_LINE_START = rb'\s*\{\s*"type"\s*:\s*"'  # how a record line starts, as written: its type first
+_LINE_KIND = re.compile(_LINE_START + rb'([a-z]+)"')
+_QUOTE_LINE = re.compile(_LINE_START + rb'quote"')
 LINE_RUN = 100  # lines looked at together; a quote adds at most 3 problems as it is read, 300 a run
 
 
@@ -501,69 +500,35 @@ def _line_runs(lines: Iterable[tuple[int, bytes]], group: bool) -> Iterator[tupl
             yield quotes, list(run)
 
 
-def _typed_quote_lines() -> Callable[[list[tuple[int, bytes]]], list[tuple[str, Any]] | None]:
-    """What decodes a run of quote lines into the declared format in one go, each with its
-    line's path, or gives None where one of them must be read alone (as ``_typed_lines`` would
-    refuse it)."""
+def _typed_lines() -> Callable[[str, list[tuple[int, bytes]]], list[tuple[str, Any]] | None]:
+    """What decodes JSON Lines records of one type (a run of lines, or one line) into the
+    declared format in one go, as ``_typed_document`` decodes a document: each record with its
+    line's path, or None where a line must be read alone (by the full checks, if it is alone)."""
     import msgspec
 
     from kurskcli import schema
 
-    decode, encode, unsafe = schema.LINES["quote"].decode, msgspec.json.encode, _TYPED_UNSAFE.search
+    decoders, encode, unsafe = schema.LINES, msgspec.json.encode, _TYPED_UNSAFE.search
 
-    def typed(run: list[tuple[int, bytes]]) -> list[tuple[str, Any]] | None:
+    def typed(kind: str, run: list[tuple[int, bytes]]) -> list[tuple[str, Any]] | None:
+        decoder = decoders.get(kind)
         raws = [raw for _, raw in run]
         joined = b"\n".join(raws)
-        if unsafe(joined):
+        if decoder is None or unsafe(joined):
             return None
         try:
-            records: list[Any] = list(map(decode, raws))
+            records: list[Any] = list(map(decoder.decode, raws))
         except (msgspec.DecodeError, ValueError):
             return None
-        # With no colon escaped (looked for above), no record writes a colon its line does not
-        # hold, so the counts of the run agree only where each record's agrees with its line's
-        # (see _colons)
+        sources, events = (records if kind == "source" else []), (records if kind == "event" else [])
+        if _largest_number(sources, records if kind in ("quote", "claim") else [], events) >= _LARGEST:
+            return None
+        # A key given twice (see _colons). With no colon escaped (looked for above), no record
+        # writes a colon its line does not hold, so the counts of a run agree only where each
+        # record's agrees with its line's.
         if encode(records).count(b":") != joined.count(b":"):
             return None
-        items = []
-        for (number, _), record in zip(run, records, strict=True):
-            span = record.source
-            if span.start >= _LARGEST or span.end >= _LARGEST:
-                return None
-            items.append((f"line {number}", record))
-        return items
-
-    return typed
-
-
-def _typed_lines() -> Callable[[bytes], tuple[str, Any] | None]:
-    """What decodes a JSON Lines record that starts with its type, as ``_typed_document`` decodes
-    a document: it gives the type and the record, or None where only the full checks may read it."""
-    import msgspec
-
-    from kurskcli import schema
-
-    decoders, encode, start, unsafe = schema.LINES, msgspec.json.encode, _LINE_KIND.match, _TYPED_UNSAFE.search
-
-    def typed(raw: bytes) -> tuple[str, Any] | None:
-        found = start(raw)
-        decoder = decoders.get(found[1].decode()) if found else None
-        if decoder is None or unsafe(raw):
-            return None
-        try:
-            record: Any = decoder.decode(raw)
-        except (msgspec.DecodeError, ValueError):
-            return None
-        kind = record.type
-        if kind in ("quote", "claim"):  # most lines: their one span, looked at directly
-            span = record.source
-            if span.start >= _LARGEST or span.end >= _LARGEST:
-                return None
-        elif _largest_number([record] if kind == "source" else [], [], [record] if kind == "event" else []) >= _LARGEST:
-            return None
-        if encode(record).count(b":") != raw.count(b":"):  # a key given twice (see _colons)
-            return None
-        return kind, record
+        return [(f"line {number}", record) for (number, _), record in zip(run, records, strict=True)]
 
     return typed
 
@@ -926,14 +891,13 @@ class _Build:
             "claim": self._claims,
             "event": self._events,
         }
-        typed_line = _typed_lines() if declared else None
-        typed_quotes = _typed_quote_lines() if declared else None
+        typed_lines = _typed_lines() if declared else None
         started = stopped = False
-        for quotes, run in _line_runs(lines, typed_quotes is not None):
+        for quotes, run in _line_runs(lines, typed_lines is not None):
             # A run of quote lines is decoded in one go while the file has shown no problem
             # (a run adds fewer problems than the limit below, which is then met where it would
             # have been line by line); any line the declaration refuses sends the run line by line.
-            items = typed_quotes(run) if typed_quotes and quotes and started and not ck.problems else None
+            items = typed_lines("quote", run) if typed_lines and quotes and started and not ck.problems else None
             if items is not None:
                 self._typed_quotes(fast, items)
                 continue
@@ -945,13 +909,14 @@ class _Build:
                     ck.add(where, "too many problems; stopped reading")
                     stopped = True
                     break
-                typed = typed_line(raw) if typed_line and started else None
-                if typed is not None:
-                    kind, record = typed
-                    if kind == "quote":
-                        self._typed_quotes(fast, [(where, record)])
+                found = _LINE_KIND.match(raw) if typed_lines and started else None
+                items = typed_lines(found[1].decode(), [(number, raw)]) if typed_lines and found else None
+                if items is not None:
+                    [(_, record)] = items
+                    if record.type == "quote":
+                        self._typed_quotes(fast, items)
                     else:
-                        handlers[kind](fast, [(where, _plain(record))])
+                        handlers[record.type](fast, [(where, _plain(record))])
                     continue
                 obj = _decode_line(ck, raw, where)
                 if obj is None:
