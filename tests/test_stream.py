@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import sys
 import tracemalloc
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
@@ -570,3 +571,67 @@ def test_verify_keeps_a_large_source_text_on_disk(tmp_path: Path) -> None:
     r = run_process("verify", "--no-bundled", "--data", str(bad))
     assert r.returncode == 65, r.stderr
     assert f"bad.jsonl: line {last + 1}.source: text does not match the source" in r.stdout
+
+
+def test_reading_json_lines_whole_or_to_verify_them_reports_its_progress(tmp_path: Path) -> None:
+    path = _many(tmp_path, 2_500)
+    lines = path.read_bytes().splitlines(keepends=True)
+    size = path.stat().st_size  # bytes of the file read, out of its size, every thousand lines
+    expected = [(len(b"".join(lines[:n])), size) for n in (1000, 2000)]
+    for read in (
+        lambda progress: load_dataset([path], bundled=False, progress=progress),
+        lambda progress: verified_counts([path], bundled=False, progress=progress),
+    ):
+        seen: list[tuple[int, int]] = []
+        read(lambda done, total, seen=seen: seen.append((done, total)))
+        assert seen == expected
+
+
+class _Bar:
+    """Stands in for the progress bar: what it was told, under which label."""
+
+    made: ClassVar[list[_Bar]] = []
+
+    def __init__(self, label: str) -> None:
+        self.label, self.told, self.closed = label, [], False
+        self.made.append(self)
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.told.append((phase, done, total))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize(("argv", "label"), [(["verify"], "verify"), (["quote", "--json"], "reading the data")])
+def test_a_command_reading_json_lines_in_full_shows_a_bar_on_a_terminal_only(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, argv: list[str], label: str
+) -> None:
+    from kurskcli import cli
+
+    path = _many(tmp_path, 2_500)
+    monkeypatch.setattr(cli, "_LazyProgress", _Bar)
+    monkeypatch.setenv("KURSKCLI_CACHE", "off")
+    _Bar.made.clear()
+    piped = run("--no-bundled", "--data", str(path), *argv)
+    assert piped.code == 0 and not _Bar.made  # stderr is no terminal here
+    monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
+    shown = run("--no-bundled", "--data", str(path), *argv)
+    assert shown.code == 0 and shown.out == piped.out
+    [bar] = _Bar.made
+    assert bar.label == label and bar.closed
+    assert [told[0] for told in bar.told] == ["reading", "reading"] and bar.told[-1][2] == path.stat().st_size
+
+
+def test_a_first_search_that_reads_json_lines_whole_reports_the_share_read(tmp_path: Path) -> None:
+    path = _many(tmp_path, 2_500)
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert b'"type": "source"' in lines[1]
+    lines.append(lines.pop(1))  # the quotes name a source read after them: not streamed, read whole
+    path.write_bytes(b"".join(lines))
+    seen: list[tuple[str, int, int]] = []
+    hits = index.search([path], False, "alpha", progress=lambda *a: seen.append(a))
+    size = path.stat().st_size
+    read = [(done, total) for phase, done, total in seen if phase == "reading" and total]
+    assert read[-2:] == [(len(b"".join(lines[:n])), size) for n in (1000, 2000)]
+    assert hits[0] and hits[0] == index.search([path], False, "alpha")[0]  # now from the store

@@ -152,7 +152,10 @@ class DataSource:
         if self._dataset is None:
             from kurskcli.dataset import load_dataset
 
-            self._dataset = load_dataset(self.paths(), bundled=self.bundled, verify_hashes=verify_hashes)
+            with self._reading("reading the data") as progress:
+                self._dataset = load_dataset(
+                    self.paths(), bundled=self.bundled, verify_hashes=verify_hashes, progress=progress
+                )
         return self._dataset
 
     def verified_counts(self) -> dict[str, int]:
@@ -160,7 +163,20 @@ class DataSource:
         many records of each kind it holds; raises DatasetError as ``load`` does."""
         from kurskcli.dataset import verified_counts
 
-        return verified_counts(self.paths(), bundled=self.bundled)
+        with self._reading("verify") as progress:
+            return verified_counts(self.paths(), bundled=self.bundled, progress=progress)
+
+    @contextlib.contextmanager
+    def _reading(self, label: str) -> "Iterator[Callable[[int, int], None] | None]":
+        """What JSON Lines read in full report to: a progress bar on a terminal, past a second."""
+        if not is_terminal(sys.stderr):
+            yield None
+            return
+        bar = _LazyProgress(label)
+        try:
+            yield lambda done, total: bar("reading", done, total)
+        finally:
+            bar.close()
 
     def overview(self) -> "Dataset":
         """Every actor and source and how many records of each kind there are (``counts``): user
@@ -298,8 +314,9 @@ def page(text: str, pager: list[str]) -> None:
 
 
 class _LazyProgress:
-    """A progress bar on stderr that appears (and imports Rich) only once building an index has
-    taken longer than ``after`` seconds: a small file is indexed before a bar would be read."""
+    """A progress bar on stderr that appears (and imports Rich) only once the work (building an
+    index, reading large data) has taken longer than ``after`` seconds: a small file is read
+    before a bar would be."""
 
     def __init__(self, label: str, after: float = 1.0) -> None:
         import time

@@ -1300,6 +1300,7 @@ def load_dataset(
     *,
     bundled: bool = True,
     verify_hashes: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Dataset:
     """Load the bundled dataset (unless ``bundled=False``) and every file in ``paths``, validated.
 
@@ -1307,9 +1308,12 @@ def load_dataset(
     inside the same package as the dataset, is checked only with ``verify_hashes`` (as
     `kurskcli verify` does); source files beside user datasets are always hashed.
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
+    ``progress`` is told as ``stream_dataset`` tells it how much of the JSON Lines is read.
     """
+    build = _Build(verify_hashes)
+    build.progress = progress
     with paused_gc():
-        return _load(paths, bundled, verify_hashes)
+        return _load(paths, bundled, build)
 
 
 def stream_dataset(
@@ -1334,7 +1338,7 @@ def stream_dataset(
     build = _Streamed(verify_hashes, sink)
     build.progress = progress
     with paused_gc():
-        ds = _load(paths, bundled, verify_hashes, build)
+        ds = _load(paths, bundled, build)
     return ds
 
 
@@ -1474,7 +1478,12 @@ class _Counted:
             text.close()
 
 
-def verified_counts(paths: Sequence[str | os.PathLike[str]], *, bundled: bool = True) -> dict[str, int]:
+def verified_counts(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    bundled: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
     data, and how many records of each kind it holds. A set with JSON Lines is checked as it is
     read, keeping the ids, the actors and the source texts but no other record; at the first
@@ -1483,20 +1492,17 @@ def verified_counts(paths: Sequence[str | os.PathLike[str]], *, bundled: bool = 
     if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
         sink = _Counted()
         try:
-            ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True)
+            ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True, progress=progress)
         except (NotStreamed, DataFileError, DatasetError):
             pass  # the whole load below reports any problem exactly
         else:
             return {**ds.counts(), **sink.counts}
         finally:
             sink.close()
-    return load_dataset(paths, bundled=bundled, verify_hashes=True).counts()
+    return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
 
 
-def _load(
-    paths: Sequence[str | os.PathLike[str]], bundled: bool, verify_hashes: bool, build: _Build | None = None
-) -> Dataset:
-    build = build or _Build(verify_hashes)
+def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build) -> Dataset:
     checkers: list[_Checker] = []
     if bundled:
         doc = decode_json(build.reader(None)(BUNDLED_NAME), BUNDLED_ORIGIN)

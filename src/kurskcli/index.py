@@ -1204,6 +1204,7 @@ def _through_store(
 def _load(paths: Sequence[Path], bundled: bool, progress: Progress | None) -> Dataset:
     from kurskcli.dataset import load_dataset
 
-    if progress is not None:
-        progress("reading", 0, 0)
-    return load_dataset(paths, bundled=bundled)
+    if progress is None:
+        return load_dataset(paths, bundled=bundled)
+    progress("reading", 0, 0)
+    return load_dataset(paths, bundled=bundled, progress=lambda done, total: progress("reading", done, total))

@@ -598,7 +598,7 @@ def render_lines(con: Console, lines: Sequence[str], style: str = "") -> None:
 
 
 class BuildProgress:
-    """A transient progress bar on a terminal (stderr) while a search index is built."""
+    """A transient progress bar on a terminal (stderr) while a search index is built or large data is read."""
 
     PHASES: ClassVar[dict[str, str]] = {
         "reading": "reading and checking the data",
