@@ -603,7 +603,7 @@ class _Bar:
         self.closed = True
 
 
-@pytest.mark.parametrize(("argv", "label"), [(["verify"], "verify"), (["quote", "--json"], "reading the data")])
+@pytest.mark.parametrize(("argv", "label"), [(["verify"], "verify"), (["quote", "--json"], "kurskcli")])
 def test_a_command_reading_json_lines_in_full_shows_a_bar_on_a_terminal_only(
     tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, argv: list[str], label: str
 ) -> None:

@@ -152,7 +152,7 @@ class DataSource:
         if self._dataset is None:
             from kurskcli.dataset import load_dataset
 
-            with self._reading("reading the data") as progress:
+            with self._reading("kurskcli") as progress:
                 self._dataset = load_dataset(
                     self.paths(), bundled=self.bundled, verify_hashes=verify_hashes, progress=progress
                 )
