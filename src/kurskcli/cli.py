@@ -168,15 +168,9 @@ class DataSource:
 
     @contextlib.contextmanager
     def _reading(self, label: str) -> "Iterator[Callable[[int, int], None] | None]":
-        """What JSON Lines read in full report to: a progress bar on a terminal, past a second."""
-        if not is_terminal(sys.stderr):
-            yield None
-            return
-        bar = _LazyProgress(label)
-        try:
-            yield lambda done, total: bar("reading", done, total)
-        finally:
-            bar.close()
+        """What JSON Lines read in full report to: the share read, on a progress bar."""
+        with _progress_bar(label) as bar:
+            yield None if bar is None else lambda done, total: bar("reading", done, total)
 
     def overview(self) -> "Dataset":
         """Every actor and source and how many records of each kind there are (``counts``): user
@@ -236,16 +230,12 @@ class DataSource:
         """How the saved index reports: a progress bar on a terminal while it is built, notes, debug lines."""
         from kurskcli.errors import debug_note
 
-        progress = _LazyProgress("building the search index") if is_terminal(sys.stderr) else None
-        try:
+        with _progress_bar("building the search index") as progress:
             yield {
                 "progress": progress,
                 "warn": lambda message: stderr_line(f"kurskcli: note: {message}"),
                 "debug": debug_note,
             }
-        finally:
-            if progress is not None:
-                progress.close()
 
     def search(self, query: str, types: list[str] | None, limit: int) -> "tuple[Hits, Dataset]":
         """Ranked hits and a dataset that can show them; user datasets through the saved index."""
@@ -311,6 +301,17 @@ def page(text: str, pager: list[str]) -> None:
     except BrokenPipeError:
         pass  # the reader quit the pager early: nothing lost
     proc.wait()
+
+
+@contextlib.contextmanager
+def _progress_bar(label: str) -> "Iterator[_LazyProgress | None]":
+    """A progress bar on stderr if it is a terminal (None if not), closed when the work is done."""
+    bar = _LazyProgress(label) if is_terminal(sys.stderr) else None
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 class _LazyProgress:
