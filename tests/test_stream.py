@@ -24,6 +24,7 @@ from kurskcli.dataset import (
     NotStreamed,
     _Counted,
     _SpilledText,
+    _SpillFile,
     load_dataset,
     stream_dataset,
     verified_counts,
@@ -489,32 +490,45 @@ def test_a_first_command_over_large_json_lines_holds_no_record(
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.text(alphabet="ab ЖЗ🙂\n", max_size=9), max_size=12),
+    st.lists(st.lists(st.text(alphabet="ab ЖЗ🙂\n", max_size=9), max_size=12), min_size=1, max_size=3),
     st.integers(1, 5),
     st.integers(0, 3),
+    st.integers(0, 7),
     st.data(),
 )
-def test_a_text_verify_keeps_on_disk_reads_back_any_span(
-    pieces: list[str], size: int, kept: int, data: st.DataObject
+def test_texts_verify_keeps_on_disk_read_back_any_span(
+    texts: list[list[str]], size: int, kept: int, most: int, data: st.DataObject
 ) -> None:
+    import os
+
     import kurskcli.dataset as dataset
     import kurskcli.model as model
 
-    text = "".join(pieces)
+    pwrite = os.pwrite
+
+    def short(fd: int, raw: Any, offset: int) -> int:  # a write that takes at most ``most`` bytes (0: all)
+        return pwrite(fd, bytes(raw)[:most], offset)
+
     with pytest.MonkeyPatch.context() as m:
         m.setattr(model, "PART", size)
         m.setattr(dataset, "PART", size)
         m.setattr(_SpilledText, "KEPT_PARTS", kept)
-        spilled = _SpilledText(iter(pieces))
+        if most:
+            m.setattr(os, "pwrite", short)
+        spill = _SpillFile()  # one file for every text, as verify keeps them
         try:
-            assert spilled.length == len(text)
-            assert len(spilled.kept) == min(kept, -(-len(text) // size))  # the rest went to the file
-            for _ in range(data.draw(st.integers(0, 8)) if text else 0):  # in any order, again and again
-                start = data.draw(st.integers(0, len(text) - 1))
-                end = data.draw(st.integers(start + 1, len(text)))
-                assert spilled.read(start, end) == text[start:end]
+            spilled = [(_SpilledText(iter(pieces), spill), "".join(pieces)) for pieces in texts]
+            for kept_text, text in spilled:
+                assert kept_text.length == len(text)
+                assert len(kept_text.spilled) == max(0, -(-len(text) // size) - kept)  # the rest: on disk
+            for _ in range(data.draw(st.integers(0, 8))):  # in any order, again and again
+                kept_text, text = data.draw(st.sampled_from(spilled))
+                if text:
+                    start = data.draw(st.integers(0, len(text) - 1))
+                    end = data.draw(st.integers(start + 1, len(text)))
+                    assert kept_text.read(start, end) == text[start:end]
         finally:
-            spilled.close()
+            spill.close()
 
 
 def test_a_text_the_temporary_file_cannot_take_or_give_back_is_still_read_right(
@@ -526,16 +540,17 @@ def test_a_text_the_temporary_file_cannot_take_or_give_back_is_still_read_right(
     path = _text_file_dataset(tmp_path, text)
     expected = load_dataset([path], bundled=False, verify_hashes=True).counts()
     monkeypatch.setattr(_SpilledText, "KEPT_PARTS", 1)
-    spilled = _SpilledText([text])
+    spill = _SpillFile()
+    spilled = _SpilledText([text], spill)
     assert spilled.spilled and spilled.read(0, len(text)) == text
-    spilled.close()
+    spill.close()
 
     def full(*args: Any, **kwargs: Any) -> Any:
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as m:  # no room for it: kept in memory
         m.setattr(tempfile, "TemporaryFile", full)
-        spilled = _SpilledText([text])
+        spilled = _SpilledText([text], _SpillFile())
         assert not spilled.spilled and spilled.read(5, len(text)) == text[5:]
         assert verified_counts([path], bundled=False) == expected
     with monkeypatch.context() as m:  # gone when read back: the text is read again, whole

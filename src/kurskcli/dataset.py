@@ -1369,21 +1369,64 @@ def _reporter(
     return report
 
 
+class _SpillFile:
+    """A private temporary file (unlinked from the start) that texts are written to, one after
+    another, each at its own offset, and read back from."""
+
+    def __init__(self) -> None:
+        self.file: BinaryIO | None = None
+        self.size = 0
+
+    def put(self, raw: bytes) -> int | None:
+        """Where ``raw`` now starts in the file; None where it cannot be written (a part written
+        before the failure is written over by the next)."""
+        import tempfile
+
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close()
+            view, at = memoryview(raw), self.size
+            while view:  # a write may take fewer bytes than it is given
+                done = os.pwrite(self.file.fileno(), view, at)
+                if done <= 0:
+                    raise OSError("nothing was written")
+                view, at = view[done:], at + done
+        except OSError:
+            return None
+        start, self.size = self.size, self.size + len(raw)
+        return start
+
+    def get(self, offset: int, size: int) -> bytes:
+        """The ``size`` bytes written at ``offset``; NotStreamed where they cannot be read back."""
+        try:
+            assert self.file is not None
+            raw = os.pread(self.file.fileno(), size, offset)
+            if len(raw) != size:
+                raise OSError("it is shorter than what was written")
+        except OSError as exc:
+            raise NotStreamed(f"a source text could not be read back from a temporary file: {exc}") from None
+        return raw
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
 class _SpilledText:
     """A text kept in parts of PART characters, the first KEPT_PARTS in memory and the others in
-    a private temporary file (unlinked from the start), each as ASCII or UTF-32, so that where a
-    character is in the file is known. A large text then costs no memory: a span is read from
-    the file alone, or with its whole part where the spans go through the text in order. A part
-    the file cannot take stays in memory; a file that cannot be read back raises NotStreamed
-    (``load_dataset`` then reads the text again, whole)."""
+    a ``_SpillFile``, each as ASCII or UTF-32, so that where a character is in the file is known.
+    A large text then costs no memory: a span is read from the file alone, or with its whole
+    part where the spans go through the text in order. A part the file cannot take stays in
+    memory; a file that cannot be read back raises NotStreamed (``load_dataset`` then reads the
+    text again, whole)."""
 
     KEPT_PARTS = 16  # a text of up to 1 Mi characters stays in memory
 
-    def __init__(self, pieces: Iterable[str]) -> None:
+    def __init__(self, pieces: Iterable[str], spill: _SpillFile) -> None:
         self.kept: dict[int, str] = {}
         self.spilled: dict[int, tuple[int, int, int]] = {}  # part -> offset, characters, bytes a character
-        self.file: BinaryIO | None = None
-        self.length = self.size = 0
+        self.spill = spill
+        self.length = 0
         self.last: tuple[int, str] = (-1, "")  # the part read whole last
         self.asked = -1  # the part a span was read from alone last
         for number, part in enumerate(in_parts(pieces)):
@@ -1392,31 +1435,17 @@ class _SpilledText:
                 self.kept[number] = part
 
     def _spill(self, number: int, part: str) -> bool:
-        import tempfile
-
         wide = 1 if part.isascii() else 4
-        raw = part.encode("ascii") if wide == 1 else part.encode("utf-32-le", "surrogatepass")
-        try:
-            if self.file is None:
-                self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close()
-            self.file.write(raw)
-        except OSError:
+        offset = self.spill.put(part.encode("ascii") if wide == 1 else part.encode("utf-32-le", "surrogatepass"))
+        if offset is None:
             return False
-        self.spilled[number] = (self.size, len(part), wide)
-        self.size += len(raw)
+        self.spilled[number] = (offset, len(part), wide)
         return True
 
     def _read(self, number: int, start: int, end: int) -> str:
         """Characters [start, end) of part ``number``, read from the file."""
         offset, _, wide = self.spilled[number]
-        want = (end - start) * wide
-        try:
-            assert self.file is not None
-            raw = os.pread(self.file.fileno(), want, offset + start * wide)
-            if len(raw) != want:
-                raise OSError("it is shorter than what was written")
-        except OSError as exc:
-            raise NotStreamed(f"a source text could not be read back from a temporary file: {exc}") from None
+        raw = self.spill.get(offset + start * wide, (end - start) * wide)
         return raw.decode("ascii") if wide == 1 else raw.decode("utf-32-le", "surrogatepass")
 
     def part(self, number: int) -> str:
@@ -1435,14 +1464,11 @@ class _SpilledText:
             return self._read(first, start - first * PART, end - first * PART)
         return from_parts(self.part, start, end)
 
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-
 
 class _Counted:
     """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
-    source text is kept to check spans against (``_SpilledText``: a large text on disk)."""
+    source text is kept to check spans against (``_SpilledText``: a large text on disk, in one
+    file for them all)."""
 
     def __init__(self) -> None:
         self.counts = dict.fromkeys(("quotes", "claims", "events"), 0)
@@ -1450,6 +1476,7 @@ class _Counted:
         self.other_ids: set[str] = set()
         self.twice = False
         self.texts: dict[str, _SpilledText] = {}
+        self.spill = _SpillFile()
 
     def add(self, rec: Record, ds: Dataset) -> None:
         if rec.id in self.quote_ids or rec.id in self.other_ids:
@@ -1467,15 +1494,14 @@ class _Counted:
         return all(qid in self.quote_ids for qid in quotes)
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
-        text = self.texts[source_id] = _SpilledText(chunks)
+        text = self.texts[source_id] = _SpilledText(chunks, self.spill)
         return text.length
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         return self.texts[source_id].read(start, end)
 
     def close(self) -> None:
-        for text in self.texts.values():
-            text.close()
+        self.spill.close()
 
 
 def verified_counts(
