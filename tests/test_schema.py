@@ -509,6 +509,7 @@ RUN_EDITS = [
     lambda line: line[:-1] + ', "speaker": "petrov"}',  # a key given twice
     lambda line: line.replace('"start": ', '"start": 1000000000000000000', 1),  # a number the strict parser refuses
     lambda line: line.replace('"kind": "', '"kind": "x', 1),  # not one of the kinds
+    lambda line: line.replace('"speaker": "', '"speaker": "a b', 1),  # not an id
     lambda line: line.replace('"context": "', '"context": "\\u003a', 1),  # an escaped colon (a good record)
     lambda line: line[:-1],  # not JSON
     # a key given twice, and an escaped colon that would make up for it in a count of colons
@@ -527,4 +528,30 @@ def test_a_run_with_a_line_the_declaration_refuses_loads_as_line_by_line(edit: i
     assert lines[at] != was
     typed, full = _lines_outcome(lines, True), _lines_outcome(lines, False)
     assert typed == full
-    assert bool(full[0]) == (edit != 3)
+    assert bool(full[0]) == (edit != 4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(schema.LINE_RECORDS)), st.data())
+def test_a_record_decoded_without_patterns_holds_to_them_where_the_declaration_takes_it(
+    kind: str, data: st.DataObject
+) -> None:
+    lines = [json.loads(line) for line in _mini_lines()[1:]]
+    record = data.draw(st.sampled_from([line for line in lines if line["type"] == kind]))
+    for place in data.draw(st.lists(st.sampled_from(_places(record)), min_size=1, max_size=2)):
+        with contextlib.suppress(KeyError, IndexError, TypeError):
+            _mutate(record, place, data.draw(st.sampled_from(VALUES)))
+    raw = json.dumps(record).encode()
+    strict = msgspec.json.Decoder(schema.LINE_RECORDS[kind])
+    try:
+        taken = strict.decode(raw)
+    except msgspec.DecodeError:  # its validation errors too
+        taken = None
+    try:
+        loose = schema.LINES[kind].decode(raw)
+    except msgspec.DecodeError:
+        assert taken is None  # what the twin refuses, the declaration refuses
+        return
+    assert schema.holds([loose], schema.LINE_RECORDS[kind]) == (taken is not None)
+    if taken is not None:
+        assert msgspec.json.encode(loose) == msgspec.json.encode(taken)

@@ -474,6 +474,8 @@ def _typed_document(raw: bytes) -> Any:
         doc = schema.DOCUMENT.decode(raw)
     except (msgspec.DecodeError, ValueError):  # not JSON, not UTF-8, or not the declared format
         return None
+    if not schema.holds([doc], schema.Document):  # a string that does not match its pattern
+        return None
     if _largest_number(doc.sources or (), [*(doc.quotes or ()), *(doc.claims or ())], doc.events or ()) >= _LARGEST:
         return None
     if _colons(doc) != raw.count(b":"):
@@ -519,6 +521,8 @@ def _typed_lines() -> Callable[[str, list[tuple[int, bytes]]], list[tuple[str, A
         try:
             records: list[Any] = list(map(decoder.decode, raws))
         except (msgspec.DecodeError, ValueError):
+            return None
+        if not schema.holds(records, schema.LINE_RECORDS[kind]):  # a string that does not match its pattern
             return None
         sources, events = (records if kind == "source" else []), (records if kind == "event" else [])
         if _largest_number(sources, records if kind in ("quote", "claim") else [], events) >= _LARGEST:
