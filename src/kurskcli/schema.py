@@ -255,8 +255,8 @@ def _loose(annotation: Any) -> Any:
 
 
 def holds(values: list[Any], annotation: Any) -> bool:
-    """Whether ``values``, decoded by ``LOOSE`` decoders where ``annotation`` was declared, match
-    every pattern it declares: what its own decoder would have found."""
+    """Whether ``values``, decoded (by ``DOCUMENT`` or ``LINES``) where ``annotation`` is declared,
+    match every pattern it declares: what a decoder of the declaration itself would have found."""
     check = _checker(annotation)
     return check is None or check(values)
 
@@ -293,7 +293,8 @@ def _checker(annotation: Any) -> Callable[[list[Any]], bool] | None:
 
 
 def _decoded_as(annotation: Any) -> type:
-    """The class of what a ``LOOSE`` decoder gives for ``annotation``: a string, a list or a Struct."""
+    """The class of what ``DOCUMENT`` or ``LINES`` decode for ``annotation``: a string, a list or a
+    twin Struct."""
     origin = get_origin(annotation)
     if origin is Annotated:
         return _decoded_as(get_args(annotation)[0])
