@@ -211,7 +211,8 @@ are kept in parts of this many characters, so that a passage reads one or two.""
 
 def in_parts(pieces: Iterable[str]) -> Iterator[str]:
     """The text that ``pieces`` make, in parts of PART characters, the last one shorter. Pieces
-    (a text file's lines) are gathered and joined once per part or more, never copied one by one."""
+    (a text file read a block at a time, or a whole text) are gathered and joined once per part
+    or more, never copied one by one."""
     held: list[str] = []
     size = 0
     for piece in pieces:
