@@ -1516,9 +1516,10 @@ def verified_counts(
 ) -> dict[str, int]:
     """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
     data, and how many records of each kind it holds. A set with JSON Lines is checked as it is
-    read, keeping the ids, the actors and the source texts but no other record; at the first
-    problem, or anything else a stream cannot take, it is loaded whole, which reports every
-    problem as it always does."""
+    read, keeping the ids and the actors but no other record, and the source texts past their
+    first parts in a temporary file (``_SpilledText``); at the first problem, or anything else a
+    stream cannot take, it is loaded whole, which reports every problem as it always does.
+    ``progress`` is told how much of the JSON Lines is read, as ``stream_dataset`` tells it."""
     if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
         sink = _Counted()
         try:
