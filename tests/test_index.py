@@ -22,7 +22,7 @@ from kurskcli import index
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
-from kurskcli.searcher import SearchIndex
+from kurskcli.searcher import ScanIndex, SearchIndex
 
 from .conftest import MINI, Result
 
@@ -471,6 +471,47 @@ def test_memory_and_disk_indexes_agree(
     ours = [(h.record, h.score, h.field, h.matched) for h in memory.search(query, limit=None)]
     theirs = [(h.record, h.score, h.field, h.matched) for h in disk.search(query, limit=None)]
     assert ours == theirs
+    scan = ScanIndex(memory.records, load_dataset([MINI]).passage)
+    assert [(h.record, h.score, h.field, h.matched) for h in scan.search(query, limit=None)] == ours
+
+
+_PIECES = st.sampled_from(
+    ["bridge", "Bridge", "brid", "bridges", "br_idge", "мост", "Мост", "Ёлка", "елка", "straße", "STRASSE", "café",
+     "cafe\u0301", "한국", "ｂｒｉｄｇｅ", "x²", "٣", "`", "'", "\0", " ", "  ", "\n", "-", "—", ".", "7", "_", "ǅ"]
+)  # fmt: skip
+_TEXTS = st.lists(_PIECES, max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_TEXTS, _TEXTS, st.lists(_TEXTS, max_size=2)), min_size=1, max_size=140),
+    st.lists(st.tuples(_PIECES, st.integers(0, 3)), min_size=1, max_size=3),
+    st.integers(1, 5),
+)
+def test_a_scan_finds_what_the_index_finds(
+    records: list[tuple[str, str, list[str]]], query: list[tuple[str, int]], chunk: int
+) -> None:
+    """Texts in and out of ASCII, words that fold together, NULs and texts folded in chunks of
+    any size: a scan answers every query (words, prefixes, typos) as the index does."""
+    from kurskcli.model import Actor
+
+    actors = [
+        Actor(f"a{i}", name, "person", role or None, None, tuple(aliases), "x")
+        for i, (name, role, aliases) in enumerate(records)
+    ]
+    words = " ".join(piece[: len(piece) - cut] if cut < len(piece) else piece for piece, cut in query)
+    scan = type("Chunked", (ScanIndex,), {"CHUNK": chunk})(actors)
+    try:
+        expected = SearchIndex(actors).search(words, limit=None)
+    except ValueError:
+        with pytest.raises(ValueError):
+            scan.search(words, limit=None)
+        return
+    got = scan.search(words, limit=None)
+    assert [(h.record, h.score, h.field, h.matched) for h in got] == [
+        (h.record, h.score, h.field, h.matched) for h in expected
+    ]
+    assert got.total == expected.total
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ import math
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -135,6 +135,21 @@ class IndexBase:
         """Record number -> record id, for ``rids``."""
         return {rid: self.record_at(rid).id for rid in rids}
 
+    def longer_words(self, prefix: str) -> list[str]:
+        """The vocabulary's words that begin with ``prefix`` and are longer, in order."""
+        vocab = self.every_word()
+        i = bisect.bisect_left(vocab, prefix)
+        out = []
+        while i < len(vocab) and vocab[i].startswith(prefix):
+            if vocab[i] != prefix:
+                out.append(vocab[i])
+            i += 1
+        return out
+
+    def every_word(self) -> list[str]:
+        """The whole vocabulary, sorted (what a typo is matched against)."""
+        return self.vocab
+
     def expand(self, term: str) -> dict[str, float]:
         """Vocabulary words that ``term`` stands for, with match quality 0-1."""
         out: dict[str, float] = {}
@@ -142,17 +157,12 @@ class IndexBase:
         if known:
             out[term] = 1.0
         if len(term) >= 3:
-            i = bisect.bisect_left(self.vocab, term)
-            while i < len(self.vocab) and self.vocab[i].startswith(term):
-                word = self.vocab[i]
-                if word != term:
-                    out[word] = max(out.get(word, 0.0), PREFIX_QUALITY)
-                i += 1
+            out.update(dict.fromkeys(self.longer_words(term), PREFIX_QUALITY))
         if not known and len(term) >= 3:
             from rapidfuzz import fuzz, process
 
             for word, score, _ in process.extract(
-                term, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
+                term, self.every_word(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
             ):
                 q = FUZZY_QUALITY * score / 100.0
                 if q > out.get(word, 0.0):
@@ -300,6 +310,111 @@ class SearchIndex(IndexBase):
 
     def record_at(self, rid: int) -> Record:
         return self.records[rid]
+
+
+class ScanIndex(IndexBase):
+    """The same search as ``SearchIndex``, with no index built: each word asked for is found
+    in the folded text by a scan.
+
+    Building an index reads every word of every record; a scan reads only the words a query
+    asks about, in one string per field weight, at the speed of ``str.find``. Over 100,000
+    quotes that answers one search several times faster than building the index first (see
+    benchmarks/load_scale.py); a second search over the same data is better served by the
+    saved index. A typo needs the whole vocabulary, which is made when first asked for.
+    """
+
+    CHUNK = 64  # texts folded together when all are ASCII
+
+    def __init__(self, records: Iterable[Record], passage: Callable[[Span], str] | None = None):
+        self.records: list[Record] = list(records)
+        self.size = len(self.records)
+        self.passage = passage
+        by_weight: dict[float, tuple[list[int], list[str]]] = {}
+        for i, rec in enumerate(self.records):
+            for _, text, weight in fields_of(rec, passage):
+                found = by_weight.get(weight)
+                if found is None:
+                    found = by_weight[weight] = ([], [])
+                found[0].append(i)
+                found[1].append(text)
+        # Per weight, from the highest: the folded texts in one string, a NUL after each (not a
+        # word character, so no word runs from one text into the next), where each text starts,
+        # and whose it is.
+        self.texts: list[tuple[float, str, array[int], list[int]]] = []
+        for weight in sorted(by_weight, reverse=True):
+            rids, texts = by_weight[weight]
+            parts, starts, at = [], array("Q"), 0
+            for k in range(0, len(texts), self.CHUNK):
+                chunk = texts[k : k + self.CHUNK]
+                joined = "\0".join(chunk)
+                if joined.isascii():  # folding ASCII lowers it and spaces it, which changes no word
+                    folded = chunk
+                    joined = joined.lower()
+                else:
+                    folded = [fold(text) for text in chunk]
+                    joined = "\0".join(folded)
+                for text in folded:
+                    starts.append(at)
+                    at += len(text) + 1
+                parts.append(joined)
+            self.texts.append((weight, "\0".join(parts), starts, rids))
+        self._asked: dict[str, dict[int, float]] = {}
+        self._fields: dict[int, list[tuple[str, str, float]]] = {}
+        self._vocab: list[str] | None = None
+
+    def _found(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, int, float]]:
+        """Each whole-word match of ``pattern`` (which ends at a word's end) as (word, record
+        number, field weight), the highest weights first."""
+        for weight, text, starts, rids in self.texts:
+            for m in pattern.finditer(text):
+                i = m.start()
+                if i and _is_word(text[i - 1]):
+                    continue
+                yield m.group(), rids[bisect.bisect_right(starts, i) - 1], weight
+
+    def postings_of(self, word: str) -> dict[int, float]:
+        post = self._asked.get(word)
+        if post is None:
+            post = self._asked[word] = {}
+            for _, rid, weight in self._found(re.compile(re.escape(word) + r"(?!\w)")):
+                post.setdefault(rid, weight)
+        return post
+
+    def has_word(self, word: str) -> bool:
+        return bool(self.postings_of(word))
+
+    def longer_words(self, prefix: str) -> list[str]:
+        if self._vocab is not None:
+            return super().longer_words(prefix)
+        found = {word for word, _, _ in self._found(re.compile(re.escape(prefix) + r"\w+"))}
+        return sorted(found)
+
+    def every_word(self) -> list[str]:
+        if self._vocab is None:
+            every: set[str] = set()
+            for _, text, starts, _ in self.texts:
+                step = self.CHUNK * 16  # whole texts at a time, most of them ASCII and split fast
+                for k in range(0, len(starts), step):
+                    every.update(word_set(text[starts[k] : starts[k + step] if k + step < len(starts) else None]))
+            self._vocab = sorted(every)
+        return self._vocab
+
+    def type_of(self, rid: int) -> str:
+        return self.records[rid].type
+
+    def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
+        fields = self._fields.get(rid)
+        if fields is None:
+            fields = self._fields[rid] = folded_fields(self.records[rid], self.passage)
+        return fields
+
+    def record_at(self, rid: int) -> Record:
+        return self.records[rid]
+
+
+def _is_word(ch: str) -> bool:
+    """Whether ``ch`` is a word character (``\\w``), as the regular expression module decides."""
+    return ch.isalnum() or ch == "_"
 
 
 Tables = dict[float, defaultdict[str, "array[int]"]]
