@@ -44,10 +44,14 @@ def mini() -> Dataset:
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own, empty cache folder (XDG_CACHE_HOME), never the user's."""
+    """Every test gets its own, empty cache folder (XDG_CACHE_HOME), never the user's, and
+    its search index is saved before the first command answers (KURSKCLI_BACKGROUND=off): a
+    process left saving it after the test would write into a folder the next test may not
+    expect. The tests of saving it afterwards turn it back on."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     monkeypatch.delenv("KURSKCLI_CACHE", raising=False)
+    monkeypatch.setenv("KURSKCLI_BACKGROUND", "off")
     return folder / "kurskcli"
 
 

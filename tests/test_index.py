@@ -745,6 +745,153 @@ def test_concurrent_first_searches_build_the_index_once(tmp_path: Path, private_
     assert not any("loading the data whole" in err for _, err in results)
 
 
+# ----------------------------------------------------------------------------- saving afterwards
+
+
+@pytest.fixture
+def afterwards(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The default for large data, as any data: answer first, then save the index in a process
+    of its own. Returns the command lines of the processes started (they still run)."""
+    monkeypatch.setenv("KURSKCLI_BACKGROUND", "on")
+    monkeypatch.setattr(index, "BACKGROUND_FROM", 0)
+    started: list[list[str]] = []
+    real = os.posix_spawn
+
+    def spawn(path: str, argv: list[str], *args: Any, **kw: Any) -> int:
+        started.append(argv)
+        return real(path, argv, *args, **kw)
+
+    monkeypatch.setattr(os, "posix_spawn", spawn)
+    return started
+
+
+def _saved(folder: Path) -> Path:
+    """The store a process of its own saves in ``folder``, once it is there."""
+    deadline = time.monotonic() + 120
+    while [p.suffix for p in caches(folder)] != [".sqlite"]:
+        assert time.monotonic() < deadline, "the index was never saved"
+        time.sleep(0.05)
+    return caches(folder)[0]
+
+
+def test_a_first_command_answers_from_the_files_and_a_process_of_its_own_saves_the_index(
+    run: Callable[..., Result],
+    data: Path,
+    private_cache: Path,
+    afterwards: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = {q: search_json(run, q, "--data", str(data), env={"KURSKCLI_CACHE": "off"}) for q in QUERIES}
+    r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50", env={"KURSKCLI_DEBUG": "1"})
+    assert r.code == 0 and r.json() == expected["bridge"]
+    assert "saving the search index in a process of its own" in r.err
+    assert "building" not in r.err
+    assert afterwards == [[sys.executable, "-P", "-m", "kurskcli.saver", "bundled", str(data)]]
+    _saved(private_cache)
+
+    def no_loading(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("the dataset was read again")
+
+    monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
+    assert {q: search_json(run, q, "--data", str(data)) for q in QUERIES} == expected
+    assert len(afterwards) == 1
+
+
+def test_the_saving_process_runs_no_module_from_the_current_folder(
+    run: Callable[..., Result],
+    data: Path,
+    tmp_path: Path,
+    private_cache: Path,
+    afterwards: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    planted = tmp_path / "here" / "kurskcli"
+    planted.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    for name in ("__init__.py", "saver.py"):
+        (planted / name).write_text(f"open({str(marker)!r}, 'w').close()\n", "utf-8")
+    monkeypatch.chdir(planted.parent)
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    assert len(afterwards) == 1
+    _saved(private_cache)
+    assert not marker.exists()
+
+
+def test_a_first_command_does_not_wait_for_an_index_being_saved(
+    run: Callable[..., Result], data: Path, private_cache: Path, afterwards: list[list[str]]
+) -> None:
+    import fcntl
+
+    expected = search_json(run, "bridge", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    private_cache.mkdir(mode=0o700)
+    fd = os.open(private_cache / f"{index._name([data], True)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a process saving this index would
+    try:
+        r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50", env={"KURSKCLI_DEBUG": "1"})
+        shown = run("show", "q-open", "--data", str(data))
+    finally:
+        os.close(fd)
+    assert r.code == 0 and r.json() == expected
+    assert "another kurskcli is saving the search index" in r.err and "waiting" not in r.err
+    assert shown.code == 0 and "the bridge will open in spring" in shown.out
+    assert afterwards == [] and caches(private_cache) == []
+
+
+def test_show_answers_from_the_files_before_the_index_is_saved(
+    run: Callable[..., Result], data: Path, private_cache: Path, afterwards: list[list[str]]
+) -> None:
+    r = run("show", "q-open", "--data", str(data))
+    assert r.code == 0 and "the bridge will open in spring" in r.out
+    assert len(afterwards) == 1
+    _saved(private_cache)
+
+
+def test_small_data_saves_its_index_before_answering(
+    run: Callable[..., Result],
+    data: Path,
+    private_cache: Path,
+    afterwards: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(index, "BACKGROUND_FROM", data.stat().st_size + 1)
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    assert afterwards == [] and [p.suffix for p in caches(private_cache)] == [".sqlite"]
+
+
+def test_the_saving_process_saves_once_and_leaves_nothing_when_it_cannot(
+    tmp_path: Path, data: Path, private_cache: Path
+) -> None:
+    import fcntl
+
+    from kurskcli import saver
+
+    assert saver.main([]) == saver.main(["elsewhere", str(data)]) == 2
+    assert saver.main(["no-bundled", str(tmp_path / "missing.json")]) == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", "utf-8")
+    assert saver.main(["bundled", str(bad)]) == 1
+    assert caches(private_cache) == []
+    fd = os.open(private_cache / f"{index._name([data], True)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        assert saver.main(["bundled", str(data)]) == 0  # being saved by another: left to it
+        assert caches(private_cache) == []
+    finally:
+        os.close(fd)
+    assert saver.main(["bundled", str(data)]) == 0
+    [saved] = caches(private_cache)
+    stamp = saved.stat().st_mtime_ns
+    assert saver.main(["bundled", str(data)]) == 0  # current: not saved again
+    assert saved.stat().st_mtime_ns == stamp
+
+
+def test_a_bad_background_setting_is_refused(run: Callable[..., Result], data: Path) -> None:
+    r = run("search", "bridge", "--data", str(data), env={"KURSKCLI_BACKGROUND": "later"})
+    assert r.code == 2 and r.err == (
+        "kurskcli: KURSKCLI_BACKGROUND='later' is neither on nor off (use 1/on/yes or 0/off/no)\n"
+    )
+
+
 def test_a_search_waits_for_the_lock_of_a_build_under_way(tmp_path: Path, data: Path, private_cache: Path) -> None:
     import fcntl
 

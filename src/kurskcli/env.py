@@ -1,9 +1,10 @@
 """What kurskcli reads from the environment: where things are, and the settings.
 
 KURSKCLI_DATA names extra dataset files; XDG_CACHE_HOME (else HOME) places the cache folder;
-KURSKCLI_CACHE=off turns the cache off; KURSKCLI_MAX_DATA_BYTES bounds a dataset file and
-KURSKCLI_MAX_TOTAL_BYTES all of them together. Each
-is read when it is needed, and a value that cannot be used is a SettingError (exit 2) that
+KURSKCLI_CACHE=off turns the cache off; KURSKCLI_BACKGROUND=off has the first command over a
+large dataset save its search index before it answers, not after in a process of its own;
+KURSKCLI_MAX_DATA_BYTES bounds a dataset file and KURSKCLI_MAX_TOTAL_BYTES all of them
+together. Each is read when it is needed, and a value that cannot be used is a SettingError (exit 2) that
 names the variable. Standard library only, cheap to import.
 """
 
@@ -53,13 +54,22 @@ def _bytes_setting(name: str, default: int) -> int:
 
 def cache_enabled() -> bool:
     """KURSKCLI_CACHE: on (the default) or off."""
-    raw = os.environ.get("KURSKCLI_CACHE", "")
+    return _switch("KURSKCLI_CACHE")
+
+
+def background_enabled() -> bool:
+    """KURSKCLI_BACKGROUND: on (the default) or off."""
+    return _switch("KURSKCLI_BACKGROUND")
+
+
+def _switch(name: str) -> bool:
+    raw = os.environ.get(name, "")
     value = raw.strip().lower()
     if value in _ON:
         return True
     if value in _OFF:
         return False
-    raise SettingError(f"KURSKCLI_CACHE={raw!r} is neither on nor off (use 1/on/yes or 0/off/no)")
+    raise SettingError(f"{name}={raw!r} is neither on nor off (use 1/on/yes or 0/off/no)")
 
 
 def cache_dir() -> Path | None:

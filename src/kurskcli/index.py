@@ -3,7 +3,9 @@
 Parsing and checking a dataset of 100,000 quotes takes seconds; a search over it takes
 milliseconds. The first search over a set of dataset files builds the in-memory index as
 usual and also writes it to an SQLite file in the user's cache folder
-(``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``). Later searches over the same
+(``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``). Over data of BACKGROUND_FROM
+bytes and more, it answers by a scan instead (``searcher.ScanIndex``) and a process of its
+own writes the file after it (``save_later``, ``kurskcli.saver``). Later searches over the same
 files read only the words, postings and records they need from that file. Large JSON Lines
 files are written to it as they are read, by the first command that reads them selectively
 (``STREAM_FROM``), and building it removes the stores no kurskcli of this version can use.
@@ -24,7 +26,7 @@ The cache is a copy, never the truth:
 * it lives only in a cache folder that is this user's alone (``env.private_cache_dir``);
   otherwise, or if the folder cannot be written, the search runs without it and says so.
 
-Both paths run the same algorithm (``searcher.IndexBase``), so they return the same hits.
+Every path runs the same algorithm (``searcher.IndexBase``), so they return the same hits.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from kurskcli.searcher import (
     TYPE_ORDER,
     Hits,
     IndexBase,
+    ScanIndex,
     SearchIndex,
     Tables,
     add_postings,
@@ -1043,8 +1046,8 @@ def search(
         hits = disk.search(query, types=types, limit=limit)
         return hits, disk.context([h.record for h in hits])
 
-    def in_memory(ds: Dataset, index: SearchIndex | None) -> tuple[Hits, Dataset]:
-        index = index or SearchIndex(ds.records(), ds.passage)
+    def in_memory(ds: Dataset, index: IndexBase | None) -> tuple[Hits, Dataset]:
+        index = index or ScanIndex(ds.records(), ds.passage)  # one search: no index to build
         return index.search(query, types=types, limit=limit), ds
 
     return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug)
@@ -1069,7 +1072,7 @@ def lookup(
         return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
 
     def in_memory(
-        ds: Dataset, _index: SearchIndex | None
+        ds: Dataset, _index: IndexBase | None
     ) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
         return [ds.get(rid) for rid in record_ids], ds, ds.ids
 
@@ -1147,14 +1150,15 @@ def _through_store(
     paths: Sequence[Path],
     bundled: bool,
     on_disk: Callable[[DiskIndex], _T],
-    in_memory: Callable[[Dataset, SearchIndex | None], _T],
+    in_memory: Callable[[Dataset, IndexBase | None], _T],
     doing: str,
     progress: Progress | None,
     warn: Callable[[str], None],
     debug: Callable[[str], None],
 ) -> _T:
     """Answer from the saved index of ``paths`` (and the bundled data) if it is current, else
-    load the data, save its index for next time, and answer from memory."""
+    load the data and answer from memory, saving the index for next time: before answering,
+    or (large data, unless KURSKCLI_BACKGROUND is off) after, in a process of its own."""
     folder, why = private_cache_dir()
     if folder is None:
         warn(f"{why}; {doing} without a saved index")
@@ -1164,41 +1168,148 @@ def _through_store(
     answer = _ask(target, paths, bundled, on_disk, debug)
     if answer:
         return answer[0]
+    if _later(paths):
+        ds = _load(paths, bundled, progress)
+        result = in_memory(ds, None)
+        save_later(folder / f"{name}.lock", paths, bundled, debug)
+        return result
     with _build_lock(folder, name, warn):
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:
             return answer[0]
-        _sweep(target)
-        from kurskcli.dataset import JSONL_SUFFIXES
-
-        # JSON Lines are read a line at a time, so the store can be written as they are read
-        # without ever holding the records; a JSON document is held whole by its parser anyway.
-        if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths) and _streamed(
-            paths, bundled, target, progress, debug
-        ):
+        built = _save(paths, bundled, target, doing, progress, warn, debug)
+        if not isinstance(built, tuple):
             answer = _ask(target, paths, bundled, on_disk, debug)
             if answer:
                 return answer[0]
-        import sqlite3
+            built = _save(paths, bundled, target, doing, progress, warn, debug, streamed=False)
+            assert isinstance(built, tuple)
+    return in_memory(*built)
 
-        from kurskcli.files import OutputFileError
 
-        debug(f"building the search index {target}")
-        bundled_fp = _bundled_fingerprint() if bundled else None
-        ds = _load(paths, bundled, progress)
-        index = SearchIndex(
-            ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
-        )
-        key, deps = _key_and_deps(paths, bundled_fp, ds)
+BACKGROUND_FROM = 4 * 2**20
+"""Dataset files this large together (below STREAM_FROM of JSON Lines) are read whole by the
+first command, which answers and leaves saving their store to a process of its own: over
+100,000 quotes that answers a first search three times sooner (benchmarks/load_scale.py).
+Below it, saving the store first costs a fraction of a second."""
 
+
+def _later(paths: Sequence[Path]) -> bool:
+    """Whether the store of ``paths`` is saved after the answer, by a process of its own."""
+    from kurskcli.env import background_enabled
+
+    if not background_enabled() or streams(paths):
+        return False
+    try:
+        return sum(os.stat(p).st_size for p in paths) >= BACKGROUND_FROM
+    except OSError:
+        return False  # reading it reports the problem exactly
+
+
+def save_later(lock: Path, paths: Sequence[Path], bundled: bool, debug: Callable[[str], None]) -> None:
+    """Start a process that saves the store of ``paths`` (and the bundled data), unless one is
+    saving it now (its lock is held). It runs on after this one exits, in a session of its
+    own, reading and writing nothing but the data and the cache folder; if anything goes
+    wrong it leaves no store, and the next command answers from the files again."""
+    import fcntl
+    import sys
+
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
         try:
-            write(index, target, key, deps, list(ds.sources.values()), ds.infos, progress)
-        except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
-            warn(f"cannot save the search index: a dataset file's name is not valid UTF-8; {doing} without it")
-        except (OSError, OutputFileError, sqlite3.Error) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")
-    return in_memory(ds, index)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+    except BlockingIOError:
+        debug("another kurskcli is saving the search index")
+        return
+    except OSError as exc:
+        debug(f"cannot lock the search index: {exc.strerror or exc}")
+        return
+    if not sys.executable:
+        return
+    argv = [
+        sys.executable,
+        "-P",
+        "-m",
+        "kurskcli.saver",
+        "bundled" if bundled else "no-bundled",
+        *map(os.fspath, paths),
+    ]
+    # -P: the current folder is not searched for modules, so no file there can stand in for kurskcli
+    quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    try:  # not subprocess.Popen, which would warn that its process outlives it
+        os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet, setsid=True)
+    except OSError as exc:
+        debug(f"cannot start saving the search index: {exc.strerror or exc}")
+    else:
+        debug("saving the search index in a process of its own")
+
+
+def save(paths: Sequence[Path], bundled: bool) -> None:
+    """Save the store of ``paths`` (and the bundled data) unless it is current or being saved."""
+    import fcntl
+
+    folder, _ = private_cache_dir()
+    if folder is None:
+        return
+    name = _name(paths, bundled)
+    target = folder / name
+    fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # another kurskcli is saving it
+        if not _ask(target, paths, bundled, lambda disk: True, lambda message: None):
+            _save(paths, bundled, target, "saving", None, lambda message: None, lambda message: None)
+    finally:
+        os.close(fd)
+
+
+def _save(
+    paths: Sequence[Path],
+    bundled: bool,
+    target: Path,
+    doing: str,
+    progress: Progress | None,
+    warn: Callable[[str], None],
+    debug: Callable[[str], None],
+    *,
+    streamed: bool = True,
+) -> tuple[Dataset, SearchIndex] | bool:
+    """Save the store of ``paths`` at ``target``, its lock held. JSON Lines (with ``streamed``)
+    are written as they are read, and True is returned; else the data is read whole and its
+    dataset and index are returned, whether or not the store could be saved (``warn`` says
+    why not)."""
+    _sweep(target)
+    from kurskcli.dataset import JSONL_SUFFIXES
+
+    # JSON Lines are read a line at a time, so the store can be written as they are read
+    # without ever holding the records; a JSON document is held whole by its parser anyway.
+    jsonl = any(p.suffix.lower() in JSONL_SUFFIXES for p in paths)
+    if streamed and jsonl and _streamed(paths, bundled, target, progress, debug):
+        return True
+    import sqlite3
+
+    from kurskcli.files import OutputFileError
+
+    debug(f"building the search index {target}")
+    bundled_fp = _bundled_fingerprint() if bundled else None
+    ds = _load(paths, bundled, progress)
+    index = SearchIndex(
+        ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
+    )
+    key, deps = _key_and_deps(paths, bundled_fp, ds)
+    folder = target.parent
+    try:
+        write(index, target, key, deps, list(ds.sources.values()), ds.infos, progress)
+    except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
+        warn(f"cannot save the search index: a dataset file's name is not valid UTF-8; {doing} without it")
+    except (OSError, OutputFileError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")
+    return ds, index
 
 
 def _load(paths: Sequence[Path], bundled: bool, progress: Progress | None) -> Dataset:
