@@ -8,8 +8,11 @@ fresh processes, side by side and alternating over --rounds rounds:
   by line;
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
-* the first `kurskcli search` of each file (which reads it and saves the store; JSON Lines are
-  written to the store as they are read), and the first `quote` of the JSON Lines file with
+* the first `kurskcli search` of each file, for a typo and for a word: it reads the file and
+  answers, and a process of its own then saves the store (JSON Lines of 64 MiB and more are
+  written to the store as they are read, before the answer); the same with
+  KURSKCLI_BACKGROUND=off, which saves the store first; and when the store was saved, as
+  seconds from the command's start; the first `quote` of the JSON Lines file with
   the store on (which saves the store as it reads from 64 MiB of JSON Lines, and reads the
   file whole below that), `quote`, `actor`, `timeline` and `about` once the store
   is saved (the first two read one speaker's records, the third the events, the last every
@@ -43,6 +46,23 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"failed: {' '.join(argv)}")
     return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def first(argv: list[str], env: dict[str, str], saves: bool) -> tuple[float, float, float]:
+    """A first command, in a new cache folder: its wall time (s) and peak RSS (MiB), and (if it
+    ``saves`` the store) when, in s from its start, the store was saved, by it or by the
+    process it leaves saving it; 0 if it saves none."""
+    with tempfile.TemporaryDirectory() as cache:
+        start = time.perf_counter()
+        t, m = run(argv, {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache})
+        deadline = time.monotonic() + 1800
+        while saves and not list(Path(cache).glob("kurskcli/search-*.sqlite")):
+            if time.monotonic() > deadline:
+                sys.exit(f"the store was never saved: {' '.join(argv)}")
+            time.sleep(0.02)
+        saved = time.perf_counter() - start if saves else 0.0
+        time.sleep(0.5 if saves else 0)  # the saving process closes the store and exits
+        return t, m, saved
 
 
 def text_to_file(jsonl_file: Path) -> None:
@@ -107,20 +127,30 @@ def main() -> None:
                 times[name].append(t)
                 rss[name].append(m)
         search = [*kurskcli, "--data", str(json_file), "search", "monumnet", "--json"]
+        word = [*kurskcli, "--data", str(json_file), "search", "monument", "--json"]
         search_lines = [*kurskcli, "--data", str(jsonl_file), "search", "monumnet", "--json"]
+        word_lines = [*kurskcli, "--data", str(jsonl_file), "search", "monument", "--json"]
         quote_lines = runs["quote --json, JSON Lines, no store"]
-        firsts: list[tuple[float, float]] = []
-        firsts_lines: list[tuple[float, float]] = []
-        firsts_quote: list[tuple[float, float]] = []  # JSON Lines of 64 MiB or more: saves the store as it reads
-        for _ in range(args.rounds):  # each a first command: a new cache folder every time
-            for argv, got in ((search, firsts), (search_lines, firsts_lines), (quote_lines, firsts_quote)):
-                with tempfile.TemporaryDirectory() as cache:
-                    got.append(run(argv, {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}))
-        first = statistics.median(t for t, _ in firsts), max(m for _, m in firsts)
-        first_lines = statistics.median(t for t, _ in firsts_lines), max(m for _, m in firsts_lines)
+        foreground = {**env, "KURSKCLI_BACKGROUND": "off"}
+        firsts = {
+            "first search, JSON, a typo": (search, env, "JSON"),
+            "first search, JSON, a word": (word, env, "JSON"),
+            "... KURSKCLI_BACKGROUND=off": (search, foreground, "JSON"),
+            "first search, JSON Lines, a typo": (search_lines, env, "Lines"),
+            "first search, JSON Lines, a word": (word_lines, env, "Lines"),
+            "... KURSKCLI_BACKGROUND=off ": (search_lines, foreground, "Lines"),
+            "first quote --json, JSON Lines, store": (quote_lines, env, "Lines"),
+        }
+        streams = jsonl_file.stat().st_size >= 64 * 2**20  # the first quote saves the store as it reads
+        got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in firsts}
+        for i in range(args.rounds):  # each a first command: a new cache folder every time
+            order = list(firsts)
+            for name in order[i % len(order) :] + order[: i % len(order)]:
+                argv, first_env, _ = firsts[name]
+                got[name].append(first(argv, first_env, "quote" not in name or streams))
         with tempfile.TemporaryDirectory() as cache:
             store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
-            run(search, store_env)
+            run(search, {**store_env, "KURSKCLI_BACKGROUND": "off"})  # the store saved before it returns
             stored = [run(runs["quote --json, JSON, no store"], store_env) for _ in range(args.rounds)]
             others = {
                 name: [run([*kurskcli, "--data", str(json_file), *argv], store_env) for _ in range(args.rounds)]
@@ -145,11 +175,12 @@ def main() -> None:
             t = statistics.median(times[name])
             ref = base_lines if "Lines" in name or "per line" in name else base
             print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {max(rss[name]):>9.0f}")
-        print(f"{'first search, JSON (saves the store)':<38} {first[0]:>7.2f} {first[0] / base:>6.1f} {first[1]:>9.0f}")
-        t, m = first_lines
-        print(f"{'first search, JSON Lines (streamed)':<38} {t:>7.2f} {t / base_lines:>6.1f} {m:>9.0f}")
-        t, m = statistics.median(t for t, _ in firsts_quote), max(m for _, m in firsts_quote)
-        print(f"{'first quote --json, JSON Lines, store':<38} {t:>7.2f} {t / base_lines:>6.1f} {m:>9.0f}")
+        for name, (_, _, kind) in firsts.items():
+            t, m = statistics.median(g[0] for g in got[name]), max(g[1] for g in got[name])
+            saved = statistics.median(g[2] for g in got[name])
+            ref = base_lines if kind == "Lines" else base
+            after = f"   store saved after {saved:.1f} s" if saved else ""
+            print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {m:>9.0f}{after}")
         t = statistics.median(s[0] for s in stored)
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"
