@@ -240,10 +240,10 @@ class DataSource:
     def search(self, query: str, types: list[str] | None, limit: int) -> "tuple[Hits, Dataset]":
         """Ranked hits and a dataset that can show them; user datasets through the saved index."""
         if not self._stored():
-            from kurskcli.searcher import search
+            from kurskcli.searcher import ScanIndex
 
-            ds = self.load()
-            return search(ds, query, types=types, limit=limit), ds
+            ds = self.load()  # one search: scanning for its words is quicker than indexing them all
+            return ScanIndex(ds.records(), ds.passage).search(query, types=types, limit=limit), ds
         from kurskcli import index
 
         with self._store_options() as options:
