@@ -817,6 +817,22 @@ def test_the_saving_process_runs_no_module_from_the_current_folder(
     assert not marker.exists()
 
 
+def test_one_search_without_a_saved_store_indexes_no_word(
+    run: Callable[..., Result], data: Path, afterwards: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the cache off, and before a large dataset's store is saved, a search scans for its
+    words: building the whole index would take longer than the search."""
+    expected = search_json(run, "bridge", "--data", str(data), env={"KURSKCLI_BACKGROUND": "off"})
+
+    def no_index(*args: object, **kw: object) -> None:
+        raise AssertionError("an index was built")
+
+    monkeypatch.setattr(SearchIndex, "__init__", no_index)
+    for env in ({"KURSKCLI_CACHE": "off"}, {"XDG_CACHE_HOME": str(data.parent / "elsewhere")}, {}):
+        assert search_json(run, "bridge", "--data", str(data), env=env) == expected
+        assert search_json(run, "bridge", env=env) == search_json(run, "bridge", env={"KURSKCLI_CACHE": "off"})
+
+
 def test_a_first_command_does_not_wait_for_an_index_being_saved(
     run: Callable[..., Result], data: Path, private_cache: Path, afterwards: list[list[str]]
 ) -> None:
