@@ -833,6 +833,25 @@ def test_one_search_without_a_saved_store_indexes_no_word(
         assert search_json(run, "bridge", env=env) == search_json(run, "bridge", env={"KURSKCLI_CACHE": "off"})
 
 
+def test_the_index_is_saved_where_no_session_of_its_own_can_be_started(
+    run: Callable[..., Result],
+    data: Path,
+    private_cache: Path,
+    afterwards: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spawn = os.posix_spawn
+
+    def no_sessions(path: str, argv: list[str], env: Any, **kw: Any) -> int:
+        if kw.pop("setsid", False):
+            raise NotImplementedError("setsid")
+        return spawn(path, argv, env, **kw)
+
+    monkeypatch.setattr(os, "posix_spawn", no_sessions)
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    _saved(private_cache)
+
+
 def test_a_first_command_does_not_wait_for_an_index_being_saved(
     run: Callable[..., Result], data: Path, private_cache: Path, afterwards: list[list[str]]
 ) -> None:

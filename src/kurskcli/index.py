@@ -1239,7 +1239,10 @@ def save_later(lock: Path, paths: Sequence[Path], bundled: bool, debug: Callable
     # -P: the current folder is not searched for modules, so no file there can stand in for kurskcli
     quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
     try:  # not subprocess.Popen, which would warn that its process outlives it
-        os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet, setsid=True)
+        try:
+            os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet, setsid=True)
+        except NotImplementedError:  # a system that cannot start a session this way
+            os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet)
     except OSError as exc:
         debug(f"cannot start saving the search index: {exc.strerror or exc}")
     else:
