@@ -361,33 +361,57 @@ class ScanIndex(IndexBase):
         self._asked: dict[str, dict[int, float]] = {}
         self._fields: dict[int, list[tuple[str, str, float]]] = {}
         self._vocab: list[str] | None = None
+        self._longer: dict[str, list[str]] = {}
 
-    def _found(self, pattern: re.Pattern[str]) -> Iterator[tuple[str, int, float]]:
+    def _found(self, pattern: re.Pattern[str], *, once: bool = False) -> Iterator[tuple[str, int, float]]:
         """Each whole-word match of ``pattern`` (which ends at a word's end) as (word, record
-        number, field weight), the highest weights first."""
+        number, field weight), the highest weights first; with ``once``, the first in each text."""
         for weight, text, starts, rids in self.texts:
-            for m in pattern.finditer(text):
+            search = pattern.search
+            m = search(text)
+            while m is not None:
                 i = m.start()
-                if i and _is_word(text[i - 1]):
+                if i and _is_word(text[i - 1]):  # inside a word, which the match runs to the end of
+                    m = search(text, m.end())
                     continue
-                yield m.group(), rids[bisect.bisect_right(starts, i) - 1], weight
+                k = bisect.bisect_right(starts, i) - 1
+                yield m.group(), rids[k], weight
+                if once:
+                    m = search(text, starts[k + 1]) if k + 1 < len(starts) else None
+                else:
+                    m = search(text, m.end())
 
     def postings_of(self, word: str) -> dict[int, float]:
         post = self._asked.get(word)
         if post is None:
             post = self._asked[word] = {}
-            for _, rid, weight in self._found(re.compile(re.escape(word) + r"(?!\w)")):
+            for _, rid, weight in self._found(re.compile(re.escape(word) + r"(?!\w)"), once=True):
                 post.setdefault(rid, weight)
         return post
 
+    def _begin(self, prefix: str) -> list[str]:
+        """The words longer than ``prefix`` that begin with it, in order; the postings of each,
+        and of ``prefix`` itself, are found in the same pass and kept."""
+        longer = self._longer.get(prefix)
+        if longer is None:
+            found: dict[str, dict[int, float]] = {prefix: {}}
+            for word, rid, weight in self._found(re.compile(re.escape(prefix) + r"\w*")):
+                post = found.get(word)
+                if post is None:
+                    post = found[word] = {}
+                post.setdefault(rid, weight)
+            for word, post in found.items():
+                self._asked.setdefault(word, post)
+            longer = self._longer[prefix] = sorted(word for word in found if word != prefix)
+        return longer
+
     def has_word(self, word: str) -> bool:
+        if len(word) >= 3:  # its longer words are asked for too: one pass finds them all
+            self._begin(word)
         return bool(self.postings_of(word))
 
     def longer_words(self, prefix: str) -> list[str]:
-        if self._vocab is not None:
-            return super().longer_words(prefix)
-        found = {word for word, _, _ in self._found(re.compile(re.escape(prefix) + r"\w+"))}
-        return sorted(found)
+        return self._begin(prefix)
 
     def every_word(self) -> list[str]:
         if self._vocab is None:
