@@ -650,13 +650,13 @@ def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: P
         env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
     )
     assert r.returncode == 0
-    assert "building the search index" in r.stdout
+    assert "kurskcli: indexing" in r.stdout
     assert "q5" in r.stdout
     first_build = r.stdout
     again = subprocess.run(
         ["script", "-qfec", cmd, "/dev/null"], capture_output=True, text=True, timeout=120, env=os.environ.copy()
     )
-    assert "building the search index" not in again.stdout
+    assert "kurskcli: " not in again.stdout
     assert "q5" in again.stdout and first_build
 
 

@@ -227,10 +227,11 @@ class DataSource:
 
     @contextlib.contextmanager
     def _store_options(self) -> "Iterator[dict[str, Any]]":
-        """How the saved index reports: a progress bar on a terminal while it is built, notes, debug lines."""
+        """How the saved index reports: a progress bar on a terminal while the data is read or the
+        index built, notes, debug lines."""
         from kurskcli.errors import debug_note
 
-        with _progress_bar("building the search index") as progress:
+        with _progress_bar("kurskcli") as progress:
             yield {
                 "progress": progress,
                 "warn": lambda message: stderr_line(f"kurskcli: note: {message}"),
