@@ -1000,13 +1000,18 @@ def _usable(path: Path) -> bool:
         return False
 
 
+def _open_lock(folder: Path, name: str) -> int:
+    """The lock file of the store ``name`` in ``folder``, made if missing (flocked while it is built)."""
+    return os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+
+
 @contextmanager
 def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterator[None]:
     """Hold ``name``'s lock in ``folder`` while its index is built, so that it is built once."""
     import fcntl
 
     try:
-        fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = _open_lock(folder, name)
     except OSError:
         yield  # no lock to be had: build without one, as before
         return
@@ -1171,7 +1176,7 @@ def _through_store(
     if _later(paths):
         ds = _load(paths, bundled, progress)
         result = in_memory(ds, None)
-        save_later(folder / f"{name}.lock", paths, bundled, debug)
+        save_later(folder, name, paths, bundled, debug)
         return result
     with _build_lock(folder, name, warn):
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
@@ -1206,7 +1211,7 @@ def _later(paths: Sequence[Path]) -> bool:
         return False  # reading it reports the problem exactly
 
 
-def save_later(lock: Path, paths: Sequence[Path], bundled: bool, debug: Callable[[str], None]) -> None:
+def save_later(folder: Path, name: str, paths: Sequence[Path], bundled: bool, debug: Callable[[str], None]) -> None:
     """Start a process that saves the store of ``paths`` (and the bundled data), unless one is
     saving it now (its lock is held). It runs on after this one exits, in a session of its
     own, reading and writing nothing but the data and the cache folder; if anything goes
@@ -1215,7 +1220,7 @@ def save_later(lock: Path, paths: Sequence[Path], bundled: bool, debug: Callable
     import sys
 
     try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = _open_lock(folder, name)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         finally:
@@ -1237,7 +1242,7 @@ def save_later(lock: Path, paths: Sequence[Path], bundled: bool, debug: Callable
         *map(os.fspath, paths),
     ]
     # -P: the current folder is not searched for modules, so no file there can stand in for kurskcli
-    quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    quiet = [(os.POSIX_SPAWN_OPEN, std, os.devnull, os.O_RDWR, 0) for std in (0, 1, 2)]
     try:  # not subprocess.Popen, which would warn that its process outlives it
         try:
             os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet, setsid=True)
@@ -1258,7 +1263,7 @@ def save(paths: Sequence[Path], bundled: bool) -> None:
         return
     name = _name(paths, bundled)
     target = folder / name
-    fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    fd = _open_lock(folder, name)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
