@@ -442,11 +442,6 @@ class ScanIndex(IndexBase):
         return self.records[rid]
 
 
-def _is_word(ch: str) -> bool:
-    """Whether ``ch`` is a word character (``\\w``), as the regular expression module decides."""
-    return ch.isalnum() or ch == "_"
-
-
 Tables = dict[float, defaultdict[str, "array[int]"]]
 """Postings: per field weight, each word's record numbers in order; a record is listed under the
 highest weight it holds the word at, once."""
@@ -457,8 +452,13 @@ def folded_fields(rec: Record, passage: Callable[[Span], str] | None) -> list[tu
     return [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
 
 
-_NON_WORD_ASCII = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
-_NON_WORD_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)) + b" " * 128
+def _is_word(ch: str) -> bool:
+    """Whether ``ch`` is a word character (``\\w``), as the regular expression module decides."""
+    return ch.isalnum() or ch == "_"
+
+
+_NON_WORD_ASCII = str.maketrans({c: " " for c in map(chr, range(128)) if not _is_word(c)})
+_NON_WORD_BYTES = bytes(c if _is_word(chr(c)) else ord(" ") for c in range(128)) + b" " * 128
 
 
 def word_set(text: str) -> set[str]:
