@@ -514,6 +514,44 @@ def test_a_scan_finds_what_the_index_finds(
     assert got.total == expected.total
 
 
+def test_a_scan_reports_how_far_it_has_gone() -> None:
+    from kurskcli.model import Actor
+
+    actors = [Actor(f"a{i}", f"name{i} x", "person", "role", None, (), "x") for i in range(25_000)]
+    seen: list[tuple[str, int, int]] = []
+    scan = ScanIndex(actors, None, lambda *told: seen.append(told))
+    assert seen == [("scanning", n, 25_000) for n in (0, 10_000, 20_000)]
+    seen.clear()
+    assert scan.search("name7 x", limit=1)[0].record.id == "a7"
+    assert seen == []  # words known: no vocabulary made
+    assert scan.search("nmae7", limit=1)
+    chars = sum(len(text) for _, text, _, _ in scan.texts)
+    assert seen[0] == ("words", 0, chars) and len(seen) > 2
+    assert all(phase == "words" and total == chars for phase, _, total in seen)
+    assert [done for _, done, _ in seen] == sorted({done for _, done, _ in seen})
+
+
+def test_a_search_without_a_saved_store_shows_its_scan_on_a_bar(
+    data: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskcli import cli
+
+    from .test_stream import _Bar
+
+    monkeypatch.setattr(cli, "_LazyProgress", _Bar)
+    monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
+    for env in ({"KURSKCLI_CACHE": "off"}, {"KURSKCLI_BACKGROUND": "on"}):
+        monkeypatch.setattr(index, "BACKGROUND_FROM", 0)
+        monkeypatch.setattr(index, "save_later", lambda *args: None)
+        _Bar.made.clear()
+        assert run("search", "brige", "--data", str(data), env=env).code == 0
+        [bar] = [made for made in _Bar.made if made.told]
+        assert bar.label == "kurskcli" and bar.closed
+        phases = [told[0] for told in bar.told]
+        after = phases[phases.index("scanning") + 1 :]
+        assert after and set(after) == {"words"}  # a typo: the vocabulary is made
+
+
 @pytest.fixture(scope="module")
 def bundled_index(bundled: Dataset) -> SearchIndex:
     return SearchIndex(bundled.records(), bundled.passage)

@@ -244,7 +244,8 @@ class DataSource:
             from kurskcli.searcher import ScanIndex
 
             ds = self.load()  # one search: scanning for its words is quicker than indexing them all
-            return ScanIndex(ds.records(), ds.passage).search(query, types=types, limit=limit), ds
+            with _progress_bar("kurskcli") as bar:
+                return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds
         from kurskcli import index
 
         with self._store_options() as options:

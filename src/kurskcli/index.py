@@ -1052,7 +1052,7 @@ def search(
         return hits, disk.context([h.record for h in hits])
 
     def in_memory(ds: Dataset, index: IndexBase | None) -> tuple[Hits, Dataset]:
-        index = index or ScanIndex(ds.records(), ds.passage)  # one search: no index to build
+        index = index or ScanIndex(ds.records(), ds.passage, progress)  # one search: no index to build
         return index.search(query, types=types, limit=limit), ds
 
     return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug)

@@ -605,6 +605,8 @@ class BuildProgress:
         "streaming": "reading, checking and indexing the data",
         "indexing": "indexing",
         "saving": "saving the index",
+        "scanning": "searching the data",
+        "words": "listing every word, to match a typo against",
     }
 
     def __init__(self, out: IO[str], label: str) -> None:

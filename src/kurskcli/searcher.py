@@ -325,12 +325,22 @@ class ScanIndex(IndexBase):
 
     CHUNK = 64  # texts folded together when all are ASCII
 
-    def __init__(self, records: Iterable[Record], passage: Callable[[Span], str] | None = None):
+    def __init__(
+        self,
+        records: Iterable[Record],
+        passage: Callable[[Span], str] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ):
+        """``progress(phase, done, total)`` is told how far the texts are gathered ("scanning",
+        in records) and, for a typo, how far the vocabulary is made ("words", in characters)."""
         self.records: list[Record] = list(records)
         self.size = len(self.records)
         self.passage = passage
+        self.progress = progress
         by_weight: dict[float, tuple[list[int], list[str]]] = {}
         for i, rec in enumerate(self.records):
+            if progress is not None and i % 10_000 == 0:
+                progress("scanning", i, self.size)
             for _, text, weight in fields_of(rec, passage):
                 found = by_weight.get(weight)
                 if found is None:
@@ -417,14 +427,18 @@ class ScanIndex(IndexBase):
         if self._vocab is None:
             ascii_words: set[bytes] = set()
             every: set[str] = set()
+            total, done = sum(len(text) for _, text, _, _ in self.texts), 0
             for _, text, starts, _ in self.texts:
                 step = self.CHUNK  # whole texts at a time, most of them ASCII: split as bytes, faster
                 for k in range(0, len(starts), step):
+                    if self.progress is not None and k % (step * 256) == 0:
+                        self.progress("words", done + starts[k], total)
                     part = text[starts[k] : starts[k + step] if k + step < len(starts) else None]
                     if part.isascii():
                         ascii_words.update(part.encode("ascii").translate(_NON_WORD_BYTES).split())
                     else:
                         every.update(_WORD.findall(part))
+                done += len(text)
             every.update(word.decode("ascii") for word in ascii_words)
             self._vocab = sorted(every)
         return self._vocab
