@@ -4,8 +4,8 @@ KURSKCLI_DATA names extra dataset files; XDG_CACHE_HOME (else HOME) places the c
 KURSKCLI_CACHE=off turns the cache off; KURSKCLI_BACKGROUND=off has the first command over a
 large dataset save its search index before it answers, not after in a process of its own;
 KURSKCLI_MAX_DATA_BYTES bounds a dataset file and KURSKCLI_MAX_TOTAL_BYTES all of them
-together. Each is read when it is needed, and a value that cannot be used is a SettingError (exit 2) that
-names the variable. Standard library only, cheap to import.
+together. Each is read when it is needed, and a value that cannot be used is a SettingError
+(exit 2) that names the variable. Standard library only, cheap to import.
 """
 
 import contextlib
