@@ -376,8 +376,8 @@ class ScanIndex(IndexBase):
     def _found(self, pattern: re.Pattern[str], *, once: bool = False) -> Iterator[tuple[str, int, float]]:
         """Each whole-word match of ``pattern`` (which ends at a word's end) as (word, record
         number, field weight), the highest weights first; with ``once``, the first in each text."""
+        search = pattern.search
         for weight, text, starts, rids in self.texts:
-            search = pattern.search
             m = search(text)
             while m is not None:
                 i = m.start()
