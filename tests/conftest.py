@@ -42,6 +42,14 @@ def mini() -> Dataset:
     return load_dataset([MINI], bundled=False)
 
 
+@pytest.fixture(scope="session")
+def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
+    """The bundled data as JSON Lines records: every type, renderings, witnesses, several sources."""
+    out = tmp_path_factory.mktemp("bundled") / "kursk.jsonl"
+    assert run_process("export", str(out)).returncode == 0
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own, empty cache folder (XDG_CACHE_HOME), never the user's, and

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 
 from kurskcli import index
 from kurskcli.dataset import (
+    Counted,
     DatasetError,
     NotStreamed,
-    _Counted,
+    SpillFile,
     _SpilledText,
-    _SpillFile,
     load_dataset,
     stream_dataset,
     verified_counts,
@@ -36,14 +36,6 @@ from .conftest import MINI, Result, run_process
 from .test_jsonl import _mini_lines, _write
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture(scope="module")
-def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
-    """The bundled data as JSON Lines records: every type, renderings, witnesses, several sources."""
-    out = tmp_path_factory.mktemp("bundled") / "kursk.jsonl"
-    assert run_process("export", str(out)).returncode == 0
-    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
 
 
 def _shuffled(lines: list[Any], seed: int) -> list[Any]:
@@ -192,7 +184,7 @@ def test_data_with_a_problem_is_loaded_whole_and_reported_as_always(
     assert not list(private_cache.glob("*.sqlite"))  # nothing saved
     # verify's stream stops at the problem too, and the whole load reports it
     with pytest.raises(NotStreamed):
-        stream_dataset([path], _Counted(), bundled=False, verify_hashes=True)
+        stream_dataset([path], Counted(), bundled=False, verify_hashes=True)
     with pytest.raises(DatasetError) as verified:
         verified_counts([path], bundled=False)
     assert verified.value.problems == whole.value.problems
@@ -275,7 +267,7 @@ def test_verify_checks_json_lines_as_they_are_read_and_counts_what_a_whole_load_
     cases.append([_text_file_dataset(tmp_path, _long_text())])
     for paths in cases:
         expected = load_dataset(paths, bundled=False, verify_hashes=True).counts()
-        sink = _Counted()
+        sink = Counted()
         ds = stream_dataset(paths, sink, bundled=False, verify_hashes=True)  # raises if it fell short
         assert not ds.quotes and verified_counts(paths, bundled=False) == expected
         assert {**ds.counts(), **sink.counts} == expected and expected["quotes"]
@@ -378,7 +370,7 @@ def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp
         index.search([path], False, "ready")
     assert searched.value.problems == whole.value.problems
     with pytest.raises(NotStreamed):
-        stream_dataset([path], _Counted(), bundled=False, verify_hashes=True)
+        stream_dataset([path], Counted(), bundled=False, verify_hashes=True)
     with pytest.raises(DatasetError) as verified:
         verified_counts([path], bundled=False)
     assert verified.value.problems == whole.value.problems
@@ -515,7 +507,7 @@ def test_texts_verify_keeps_on_disk_read_back_any_span(
         m.setattr(_SpilledText, "KEPT_PARTS", kept)
         if most:
             m.setattr(os, "pwrite", short)
-        spill = _SpillFile()  # one file for every text, as verify keeps them
+        spill = SpillFile()  # one file for every text, as verify keeps them
         try:
             spilled = [(_SpilledText(iter(pieces), spill), "".join(pieces)) for pieces in texts]
             for kept_text, text in spilled:
@@ -540,7 +532,7 @@ def test_a_text_the_temporary_file_cannot_take_or_give_back_is_still_read_right(
     path = _text_file_dataset(tmp_path, text)
     expected = load_dataset([path], bundled=False, verify_hashes=True).counts()
     monkeypatch.setattr(_SpilledText, "KEPT_PARTS", 1)
-    spill = _SpillFile()
+    spill = SpillFile()
     spilled = _SpilledText([text], spill)
     assert spilled.spilled and spilled.read(0, len(text)) == text
     spill.close()
@@ -550,12 +542,12 @@ def test_a_text_the_temporary_file_cannot_take_or_give_back_is_still_read_right(
 
     with monkeypatch.context() as m:  # no room for it: kept in memory
         m.setattr(tempfile, "TemporaryFile", full)
-        spilled = _SpilledText([text], _SpillFile())
+        spilled = _SpilledText([text], SpillFile())
         assert not spilled.spilled and spilled.read(5, len(text)) == text[5:]
         assert verified_counts([path], bundled=False) == expected
     with monkeypatch.context() as m:  # gone when read back: the text is read again, whole
         m.setattr(_SpilledText, "_read", lambda *a: (_ for _ in ()).throw(NotStreamed("gone")))
-        sink = _Counted()
+        sink = Counted()
         with pytest.raises(NotStreamed):
             stream_dataset([path], sink, bundled=False, verify_hashes=True)
         sink.close()
@@ -565,7 +557,7 @@ def test_a_text_the_temporary_file_cannot_take_or_give_back_is_still_read_right(
 def test_verify_keeps_a_large_source_text_on_disk(tmp_path: Path) -> None:
     text = _long_text() * 40  # 2.4 million characters
     path = _text_file_dataset(tmp_path, text)
-    sink = _Counted()
+    sink = Counted()
     try:
         stream_dataset([path], sink, bundled=False, verify_hashes=True)
         kept = sink.texts["long"]

@@ -243,6 +243,14 @@ class DataSource:
         if not self._stored():
             from kurskcli.searcher import ScanIndex
 
+            if self.paths() and self._dataset is None:
+                from kurskcli import index, scan
+
+                if index.streams(self.paths()):  # large JSON Lines: searched as they are read
+                    with _progress_bar("kurskcli") as bar:
+                        found = scan.search(self.paths(), self.bundled, query, types=types, limit=limit, progress=bar)
+                    if found is not None:
+                        return found
             ds = self.load()  # one search: scanning for its words is quicker than indexing them all
             with _progress_bar("kurskcli") as bar:
                 return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds

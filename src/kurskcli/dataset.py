@@ -1373,7 +1373,7 @@ def _reporter(
     return report
 
 
-class _SpillFile:
+class SpillFile:
     """A private temporary file (unlinked from the start) that texts are written to, one after
     another, each at its own offset, and read back from."""
 
@@ -1418,7 +1418,7 @@ class _SpillFile:
 
 class _SpilledText:
     """A text kept in parts of PART characters, the first KEPT_PARTS in memory and the others in
-    a ``_SpillFile``, each as ASCII or UTF-32, so that where a character is in the file is known.
+    a ``SpillFile``, each as ASCII or UTF-32, so that where a character is in the file is known.
     A large text then costs no memory: a span is read from the file alone, or with its whole
     part where the spans go through the text in order. A part the file cannot take stays in
     memory; a file that cannot be read back raises NotStreamed (``load_dataset`` then reads the
@@ -1426,7 +1426,7 @@ class _SpilledText:
 
     KEPT_PARTS = 16  # a text of up to 1 Mi characters stays in memory
 
-    def __init__(self, pieces: Iterable[str], spill: _SpillFile) -> None:
+    def __init__(self, pieces: Iterable[str], spill: SpillFile) -> None:
         self.kept: dict[int, str] = {}
         self.spilled: dict[int, tuple[int, int, int]] = {}  # part -> offset, characters, bytes a character
         self.spill = spill
@@ -1469,7 +1469,7 @@ class _SpilledText:
         return from_parts(self.part, start, end)
 
 
-class _Counted:
+class Counted:
     """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
     source text is kept to check spans against (``_SpilledText``: a large text on disk, in one
     file for them all)."""
@@ -1480,7 +1480,7 @@ class _Counted:
         self.other_ids: set[str] = set()
         self.twice = False
         self.texts: dict[str, _SpilledText] = {}
-        self.spill = _SpillFile()
+        self.spill = SpillFile()
 
     def add(self, rec: Record, ds: Dataset) -> None:
         if rec.id in self.quote_ids or rec.id in self.other_ids:
@@ -1521,7 +1521,7 @@ def verified_counts(
     stream cannot take, it is loaded whole, which reports every problem as it always does.
     ``progress`` is told how much of the JSON Lines is read, as ``stream_dataset`` tells it."""
     if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
-        sink = _Counted()
+        sink = Counted()
         try:
             ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True, progress=progress)
         except (NotStreamed, DataFileError, DatasetError):

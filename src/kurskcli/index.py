@@ -1055,7 +1055,12 @@ def search(
         index = index or ScanIndex(ds.records(), ds.passage, progress)  # one search: no index to build
         return index.search(query, types=types, limit=limit), ds
 
-    return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug)
+    def as_read() -> tuple[Hits, Dataset] | None:
+        from kurskcli import scan
+
+        return scan.search(paths, bundled, query, types=types, limit=limit, progress=progress)
+
+    return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug, as_read)
 
 
 def lookup(
@@ -1160,19 +1165,31 @@ def _through_store(
     progress: Progress | None,
     warn: Callable[[str], None],
     debug: Callable[[str], None],
+    as_read: Callable[[], _T | None] | None = None,
 ) -> _T:
     """Answer from the saved index of ``paths`` (and the bundled data) if it is current, else
     load the data and answer from memory, saving the index for next time: before answering,
-    or (large data, unless KURSKCLI_BACKGROUND is off) after, in a process of its own."""
+    or (large data, unless KURSKCLI_BACKGROUND is off) after, in a process of its own. With
+    ``as_read``, JSON Lines of STREAM_FROM bytes or more are answered as they are read by
+    ``as_read()`` where they would be read whole or the store saved after the answer (None
+    from it: they cannot be read that way, and go the usual way)."""
+    from kurskcli.env import background_enabled
+
     folder, why = private_cache_dir()
     if folder is None:
         warn(f"{why}; {doing} without a saved index")
-        return in_memory(_load(paths, bundled, progress), None)
+        streamed = as_read() if as_read is not None and streams(paths) else None
+        return streamed if streamed is not None else in_memory(_load(paths, bundled, progress), None)
     name = _name(paths, bundled)
     target = folder / name
     answer = _ask(target, paths, bundled, on_disk, debug)
     if answer:
         return answer[0]
+    if as_read is not None and background_enabled() and streams(paths):
+        streamed = as_read()
+        if streamed is not None:
+            save_later(folder, name, paths, bundled, debug)
+            return streamed
     if _later(paths):
         ds = _load(paths, bundled, progress)
         result = in_memory(ds, None)

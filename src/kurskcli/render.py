@@ -606,6 +606,7 @@ class BuildProgress:
         "indexing": "indexing",
         "saving": "saving the index",
         "scanning": "searching the data",
+        "searching": "reading, checking and searching the data",
         "words": "listing every word, to match a typo against",
     }
 

@@ -425,23 +425,27 @@ class ScanIndex(IndexBase):
 
     def every_word(self) -> list[str]:
         if self._vocab is None:
-            ascii_words: set[bytes] = set()
-            every: set[str] = set()
-            total, done = sum(len(text) for _, text, _, _ in self.texts), 0
-            for _, text, starts, _ in self.texts:
-                step = self.CHUNK  # whole texts at a time, most of them ASCII: split as bytes, faster
-                for k in range(0, len(starts), step):
-                    if self.progress is not None and k % (step * 256) == 0:
-                        self.progress("words", done + starts[k], total)
-                    part = text[starts[k] : starts[k + step] if k + step < len(starts) else None]
-                    if part.isascii():
-                        ascii_words.update(part.encode("ascii").translate(_NON_WORD_BYTES).split())
-                    else:
-                        every.update(_WORD.findall(part))
-                done += len(text)
-            every.update(word.decode("ascii") for word in ascii_words)
-            self._vocab = sorted(every)
+            self._vocab = sorted(self.words())
         return self._vocab
+
+    def words(self) -> set[str]:
+        """Every word of the texts, in no order."""
+        ascii_words: set[bytes] = set()
+        every: set[str] = set()
+        total, done = sum(len(text) for _, text, _, _ in self.texts), 0
+        for _, text, starts, _ in self.texts:
+            step = self.CHUNK  # whole texts at a time, most of them ASCII: split as bytes, faster
+            for k in range(0, len(starts), step):
+                if self.progress is not None and k % (step * 256) == 0:
+                    self.progress("words", done + starts[k], total)
+                part = text[starts[k] : starts[k + step] if k + step < len(starts) else None]
+                if part.isascii():
+                    ascii_words.update(part.encode("ascii").translate(_NON_WORD_BYTES).split())
+                else:
+                    every.update(_WORD.findall(part))
+            done += len(text)
+        every.update(word.decode("ascii") for word in ascii_words)
+        return every
 
     def type_of(self, rid: int) -> str:
         return self.records[rid].type

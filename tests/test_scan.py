@@ -1,0 +1,284 @@
+"""A search over large JSON Lines as they are read (``scan``): the hits, scores, totals and
+output of a whole load, with no record kept but those shown, and the store saved afterwards."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kurskcli import index, scan
+from kurskcli.dataset import load_dataset
+from kurskcli.model import Dataset
+from kurskcli.output import hit_dict
+from kurskcli.searcher import Hits, SearchIndex
+
+from .conftest import MINI, Result
+from .test_jsonl import _mini_lines, _write
+from .test_stream import _many, _peak, _shuffled
+
+Run = Callable[..., Result]
+QUERIES = (
+    "monument",
+    "kursk liberation",
+    "putn",
+    "trump",
+    "the",
+    "kim",
+    "pu",
+    "shoulder to shoulder",
+    "monumnet",
+    "zelenskiy",
+    "north korean troops",
+    "путин",
+    "korea",
+    "zz",
+)
+
+
+def _same(got: Hits, want: Hits) -> None:
+    assert [(h.record, h.score, h.matched, h.field) for h in got] == [
+        (h.record, h.score, h.matched, h.field) for h in want
+    ]
+    assert got.total == want.total
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["bundled data as lines", "shuffled, seed 1", "shuffled, seed 2", "with the bundled data", "beside a document"],
+)
+def test_a_search_as_the_data_is_read_answers_as_the_index_over_the_whole_load(
+    tmp_path: Path, bundled_lines: list[object], case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = bundled_lines
+    if case.startswith("shuffled"):  # actors after the quotes naming them, renderings before what they render
+        lines = _shuffled(bundled_lines, int(case[-1]))
+    paths, bundled = [_write(tmp_path, lines)], False
+    if case == "with the bundled data":
+        paths, bundled = [_write(tmp_path, _mini_lines())], True
+    elif case == "beside a document":
+        paths.append(MINI)
+    monkeypatch.setattr(scan._Searched, "BATCH", 7)  # many batches: words first seen in later ones
+    whole = load_dataset(paths, bundled=bundled)
+    reference = SearchIndex(whole.records(), whole.passage)
+    shown = 0
+    for query in QUERIES:
+        for types, limit in ((None, 20), (["claim", "event"], 5), (None, None)):
+            found = scan.search(paths, bundled, query, types=types, limit=limit)
+            assert found is not None
+            hits, ds = found
+            want = reference.search(query, types=types, limit=limit)
+            _same(hits, want)
+            # what the output shows of each hit: names, renderings, their differences
+            shown_here = [hit_dict(h, ds) for h in hits]
+            assert shown_here == [hit_dict(h, whole) for h in want]
+            shown += sum(bool(h.get("renderings")) for h in shown_here)
+    assert shown  # hits with other renderings were among them
+
+
+PIECES = ["monument", "monumnet", "monuments", "moment", "mon", "ument", "путин", "путн", "Straße", "strasse", "x_y"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), min_size=1, max_size=25),
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=3),
+    st.integers(1, 6),
+)
+def test_words_and_typos_first_seen_in_any_batch_are_found_as_the_index_finds_them(
+    tmp_path_factory: pytest.TempPathFactory, contexts: list[list[str]], query: list[str], batch: int
+) -> None:
+    lines = _mini_lines()[:7]  # the dataset, its source and its actors
+    lines += [_quote(f"q-{i:03d}", " ".join(words)) for i, words in enumerate(contexts)]
+    path = _write(tmp_path_factory.mktemp("typos"), lines)
+    old, scan._Searched.BATCH = scan._Searched.BATCH, batch
+    try:
+        found = scan.search([path], False, " ".join(query), limit=None)
+    finally:
+        scan._Searched.BATCH = old
+    whole = load_dataset([path], bundled=False)
+    assert found is not None
+    _same(found[0], SearchIndex(whole.records(), whole.passage).search(" ".join(query), limit=None))
+
+
+def _quote(qid: str, context: str) -> dict[str, object]:
+    return {
+        "type": "quote",
+        "id": qid,
+        "speaker": "petrov",
+        "text": "Alpha News",
+        "kind": "direct",
+        "context": context,
+        "source": {"id": "mini-src", "start": 0, "end": 10},
+    }
+
+
+def test_a_typo_is_no_longer_followed_once_every_query_word_is_found(tmp_path: Path) -> None:
+    lines = _mini_lines()[:7]
+    lines += [_quote(f"q-{i}", "monuments moment") for i in range(5)] + [_quote("q-9", "monument")]
+    path = _write(tmp_path, lines)
+    sink = scan._Searched(["monument"])
+    sink.BATCH = 2
+    from kurskcli.dataset import stream_dataset
+
+    stream_dataset([path], sink, bundled=False)
+    assert sink.followed == {"monuments", "moment"}  # possible typos, while the word itself is not found
+    sink.flush()
+    assert sink.followed == set() and sink.seen == set()  # found in the last batch: nothing left to follow
+    assert set(sink.found) == {"monument", "monuments"}  # the word and a longer one; "moment" went
+    sink.close()
+
+
+def test_a_search_as_the_data_is_read_keeps_no_record_it_does_not_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = _mini_lines()[:7] + [_quote(f"q-{i:05d}", f"w{i}x") for i in range(3000)]
+    path = _write(tmp_path, lines)
+    found = scan.search([path], False, "w17x")
+    assert found is not None
+    hits, ds = found
+    assert [h.record.id for h in hits] == ["q-00017"]
+    assert list(ds.quotes) == ["q-00017"]  # the hit alone, read back from the file
+    small, large = _many(tmp_path, 1_000), _many(tmp_path, 20_000)
+    monkeypatch.setattr(scan._Searched, "BATCH", 500)  # a batch is held while it is searched
+    whole = _peak(lambda: load_dataset([large], bundled=False))
+    for query in ("monument", "monumnet"):
+        few, many = (_peak(lambda p=p, q=query: scan.search([p], False, q)) for p in (small, large))  # type: ignore[misc]
+        assert many < 2 * few + 20_000 * 300  # the ids alone grow: a few hundred bytes a record
+        assert many < whole / 3  # the ids, and each quote's number (to find the quote a rendering renders)
+
+
+def test_data_that_cannot_be_read_as_a_stream_gives_none(tmp_path: Path) -> None:
+    lines = _mini_lines()
+    lines.append(lines.pop(1))  # the source after the records naming it
+    assert scan.search([_write(tmp_path, lines)], False, "alpha") is None
+    broken = [*_mini_lines()[:7], _quote("q-1", "x"), _quote("q-1", "y")]  # one id twice
+    assert scan.search([_write(tmp_path, broken)], False, "alpha") is None
+
+
+def test_the_progress_of_a_search_as_the_data_is_read_is_reported(tmp_path: Path) -> None:
+    lines = _mini_lines()[:7] + [_quote(f"q-{i:05d}", "x") for i in range(3000)]
+    path = _write(tmp_path, lines)
+    told: list[tuple[str, int, int]] = []
+    scan.search([path], False, "alpha", progress=lambda *a: told.append(a))
+    lines = path.read_bytes().splitlines(keepends=True)
+    size = path.stat().st_size  # bytes of the file read, out of its size, every thousand lines
+    assert told == [("searching", len(b"".join(lines[:n])), size) for n in (1000, 2000, 3000)]
+
+
+# ----------------------------------------------------------------------------- from the command line
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Any JSON Lines count as large, and the store is saved after the answer (the default);
+    returns the command lines of the processes started to save it."""
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    monkeypatch.setenv("KURSKCLI_BACKGROUND", "on")
+    started: list[list[str]] = []
+    real = os.posix_spawn
+
+    def spawn(path: str, argv: list[str], *args: Any, **kw: Any) -> int:
+        started.append(argv)
+        return real(path, argv, *args, **kw)
+
+    monkeypatch.setattr(os, "posix_spawn", spawn)
+    return started
+
+
+def _whole(run: Run, monkeypatch: pytest.MonkeyPatch, *args: str, tty: bool = False) -> Result:
+    """The command over the data read whole, with no store: what a search as it is read must give."""
+    with monkeypatch.context() as m:
+        m.setattr(index, "STREAM_FROM", 2**62)
+        return run(*args, env={"KURSKCLI_CACHE": "off", "KURSKCLI_BACKGROUND": "off"}, tty=tty)
+
+
+def _no_whole_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kw: object) -> Dataset:
+        raise AssertionError("the data was read whole")
+
+    monkeypatch.setattr("kurskcli.dataset.load_dataset", refuse)
+
+
+def _wait_for_store(folder: Path) -> None:
+    deadline = time.monotonic() + 120
+    while not list(folder.rglob("search-*.sqlite")):
+        assert time.monotonic() < deadline, "the store was never saved"
+        time.sleep(0.05)
+    while list(folder.rglob("*.tmp*")):  # pragma: no cover - the rename is all but instant
+        time.sleep(0.05)
+
+
+def test_a_first_search_over_large_json_lines_answers_as_they_are_read_then_saves_the_store(
+    run: Run,
+    tmp_path: Path,
+    bundled_lines: list[object],
+    private_cache: Path,
+    large: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 4))
+    data = ["--data", str(path), "--no-bundled"]
+    want = {q: _whole(run, monkeypatch, "search", q, "--json", *data) for q in ("monumnet", "putin")}
+    human = _whole(run, monkeypatch, "search", "monumnet", *data, tty=True)
+    with monkeypatch.context() as m:
+        _no_whole_load(m)
+        first = run("search", "monumnet", "--json", *data, env={"KURSKCLI_DEBUG": "1"})
+        assert first.code == 0 and first.json() == want["monumnet"].json() and first.json()
+        assert "saving the search index in a process of its own" in first.err and "building" not in first.err
+        assert large == [[sys.executable, "-P", "-m", "kurskcli.saver", "no-bundled", str(path)]]
+        _wait_for_store(private_cache)
+        again = run("search", "putin", "--json", *data, env={"KURSKCLI_DEBUG": "1"})
+        assert again.json() == want["putin"].json() and len(large) == 1  # from the store
+    for store in private_cache.rglob("search-*.sqlite"):
+        store.unlink()
+    assert run("search", "monumnet", *data, tty=True).out == human.out and "monument" in human.out
+    _wait_for_store(private_cache)  # the process started to save it is done before the test ends
+
+
+def test_a_search_over_large_json_lines_with_the_cache_off_reads_them_as_a_stream(
+    run: Run, tmp_path: Path, bundled_lines: list[object], large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    data = ["--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, "search", "shoulder to shoulder", *data)
+    assert want.code == 0 and "shoulder" in want.out.lower()
+    _no_whole_load(monkeypatch)
+    r = run("search", "shoulder to shoulder", *data, env={"KURSKCLI_CACHE": "off"})
+    assert (r.code, r.out) == (0, want.out) and large == []
+
+
+def test_a_first_search_over_large_json_lines_with_a_problem_reports_it_as_always(
+    run: Run, tmp_path: Path, large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [*_mini_lines()[:7], _quote("q-1", "x"), _quote("q-1", "y")]
+    path = _write(tmp_path, lines)
+    want = _whole(run, monkeypatch, "search", "alpha", "--data", str(path), "--no-bundled")
+    r = run("search", "alpha", "--data", str(path), "--no-bundled")
+    assert (r.code, r.err) == (want.code, want.err) and r.code == 65 and "q-1" in r.err
+
+
+def test_a_search_as_the_data_is_read_shows_its_progress_on_a_bar(
+    run: Run, tmp_path: Path, large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskcli import cli
+
+    from .test_stream import _Bar
+
+    path = _write(tmp_path, _mini_lines()[:7] + [_quote(f"q-{i:05d}", "x") for i in range(1500)])
+    monkeypatch.setattr(cli, "_LazyProgress", _Bar)
+    monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
+    monkeypatch.setattr(index, "save_later", lambda *args: None)
+    for env in ({}, {"KURSKCLI_CACHE": "off"}):
+        _Bar.made.clear()
+        assert run("search", "alpha", "--data", str(path), "--no-bundled", env=env).code == 0
+        [bar] = [made for made in _Bar.made if made.told]
+        assert bar.label == "kurskcli" and bar.closed
+        assert [told[0] for told in bar.told] == ["searching"]  # at the thousandth line
