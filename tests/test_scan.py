@@ -282,3 +282,74 @@ def test_a_search_as_the_data_is_read_shows_its_progress_on_a_bar(
         [bar] = [made for made in _Bar.made if made.told]
         assert bar.label == "kurskcli" and bar.closed
         assert [told[0] for told in bar.told] == ["searching"]  # at the thousandth line
+
+
+COMMANDS = (
+    ["quote", "putin"],
+    ["quote", "putin", "--json"],
+    ["actor", "kim-jong-un"],
+    ["actor", "kim-jong-un", "--json"],
+    ["actors"],
+    ["timeline"],
+    ["claims", "--json"],
+    ["about"],
+)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_saves_the_store(
+    run: Run,
+    tmp_path: Path,
+    bundled_lines: list[object],
+    private_cache: Path,
+    large: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes naming them
+    data = ["--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, *args, *data, tty=True)
+    assert want.code == 0 and want.out
+    with monkeypatch.context() as m:
+        _no_whole_load(m)
+        first = run(*args, *data, tty=True, env={"KURSKCLI_DEBUG": "1"})
+        assert (first.code, first.out) == (0, want.out)
+        assert "saving the search index in a process of its own" in first.err and "building" not in first.err
+        assert len(large) == 1
+        _wait_for_store(private_cache)
+        again = run(*args, *data, tty=True)
+        assert again.out == want.out and len(large) == 1  # from the store
+        for store in private_cache.rglob("search-*.sqlite"):
+            store.unlink()
+        off = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
+        assert off.out == want.out and len(large) == 1  # as it is read, and nothing saved
+
+
+def test_commands_that_need_every_record_still_read_large_json_lines_whole(
+    run: Run, tmp_path: Path, bundled_lines: list[object], private_cache: Path, large: list[list[str]]
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    data = ["--data", str(path), "--no-bundled"]
+    for args in (["quote"], ["export", "-", "--format", "jsonl"], ["read", "asmolov-2025-04-30"]):
+        r = run(*args, *data)
+        assert r.code == 0 and r.out
+    assert large == [] and not list(private_cache.rglob("search-*.sqlite"))
+
+
+def test_the_records_read_as_a_stream_come_back_as_the_store_gives_them(
+    tmp_path: Path, bundled_lines: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 7))
+    monkeypatch.setattr(scan._Spilled, "BATCH", 5)
+    found = scan.kept([path], False)
+    assert found is not None
+    store, close = found
+    whole = load_dataset([path], bundled=False)
+    try:
+        assert [store.records.at(rid) for rid in range(store.records.size)] == whole.records()
+        got = store.dataset(["claim", "event"])
+        assert (got.claims, got.events, got.actors) == (whole.claims, whole.events, whole.actors)
+        with pytest.raises(ValueError, match="no source text is kept"):
+            store.dataset()
+    finally:
+        close()

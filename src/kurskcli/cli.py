@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from typer._click.exceptions import ClickException, UsageError
 
-    from kurskcli.index import DiskIndex
+    from kurskcli.index import Store
     from kurskcli.model import Actor, Dataset, Record
     from kurskcli.searcher import Hits
 
@@ -208,13 +208,19 @@ class DataSource:
         ds = self.load()
         return ds, resolve(ds, name)
 
-    def _from_store(self, on_disk: "Callable[[DiskIndex], T]", build: bool = True) -> list[T]:
+    def _from_store(self, on_disk: "Callable[[Store], T]", build: bool = True) -> list[T]:
         """``[on_disk(store)]`` for user datasets whose store is saved and current, or (with
-        ``build``) is written now as large JSON Lines are read (unless the data is loaded
-        already, or the cache is off); ``[]`` otherwise."""
-        if self._dataset is not None or not self._stored():
+        ``build``, unless the data is loaded already) for large JSON Lines answered as they are
+        read, or saved to the store as they are read; ``[]`` otherwise."""
+        if self._dataset is not None or not self.paths():
             return []
         from kurskcli import index
+
+        if not self._stored():  # the cache is off: large JSON Lines are still read as a stream
+            if not build or not index.streams(self.paths()):
+                return []
+            with _progress_bar("kurskcli") as bar:
+                return index.as_read(self.paths(), self.bundled, on_disk, bar)
 
         with self._store_options() as options:
             return index.stored(self.paths(), self.bundled, on_disk, build=build, **options)

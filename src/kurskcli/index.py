@@ -42,7 +42,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kurskcli import __version__
 from kurskcli.dates import DateRange
@@ -1106,10 +1106,43 @@ def streams(paths: Sequence[Path]) -> bool:
         return False  # reading it whole reports the problem exactly
 
 
+class Store(Protocol):
+    """What the commands other than search, show and cite ask of the store: ``DiskIndex``, or
+    large JSON Lines as they are read (``scan.Kept``)."""
+
+    def context(self, records: Sequence[Record]) -> StoredDataset: ...
+
+    def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset: ...
+
+    def actor_counts(self) -> dict[str, dict[str, int]]: ...
+
+    def overview(self) -> StoredDataset: ...
+
+    def dataset(self, kinds: Iterable[str] | None = None) -> Dataset: ...
+
+
+def as_read(
+    paths: Sequence[Path], bundled: bool, on_disk: Callable[[Store], _T], progress: Progress | None = None
+) -> list[_T]:
+    """``[on_disk(store)]`` with ``paths`` (and the bundled data) read as a stream into a
+    temporary file that stands for the store (``scan.kept``); ``[]`` where they cannot be read
+    that way, and the caller reads them whole."""
+    from kurskcli import scan
+
+    found = scan.kept(paths, bundled, progress)
+    if found is None:
+        return []
+    store, close = found
+    try:
+        return [on_disk(store)]
+    finally:
+        close()
+
+
 def stored(
     paths: Sequence[Path],
     bundled: bool,
-    on_disk: Callable[[DiskIndex], _T],
+    on_disk: Callable[[Store], _T],
     *,
     build: bool = True,
     progress: Progress | None = None,
@@ -1117,8 +1150,12 @@ def stored(
     debug: Callable[[str], None] = lambda message: None,
 ) -> list[_T]:
     """``[on_disk(store)]`` if the store of ``paths`` (and the bundled data) is saved and
-    current, or if (with ``build``) they hold STREAM_FROM bytes of JSON Lines and it can be
-    written as they are read; ``[]`` otherwise, and the caller reads the files whole."""
+    current, or if (with ``build``) they hold STREAM_FROM bytes of JSON Lines and can be
+    answered as they are read (``as_read``, the store then saved by a process of its own, or
+    with KURSKCLI_BACKGROUND off, written as they are read); ``[]`` otherwise, and the caller
+    reads the files whole."""
+    from kurskcli.env import background_enabled
+
     folder, _ = private_cache_dir()
     if folder is None:
         return []
@@ -1127,6 +1164,11 @@ def stored(
     answer = _ask(target, paths, bundled, on_disk, debug)
     if answer or not build or not streams(paths):
         return answer
+    if background_enabled():
+        answer = as_read(paths, bundled, on_disk, progress)
+        if answer:
+            save_later(folder, name, paths, bundled, debug)
+            return answer
     with _build_lock(folder, name, warn):
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:

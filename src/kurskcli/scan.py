@@ -1,28 +1,31 @@
-"""One search over large JSON Lines as they are read, in the memory of their ids.
+"""Large JSON Lines answered as they are read, in the memory of their ids.
 
-A first search over a million quotes of JSON Lines has no store to answer from, and reading the
-records whole would hold gigabytes. Here the records go by in batches as they are checked: each
-batch is searched with ``ScanIndex`` for the query's words alone, its records are written to a
-temporary file, and only the postings of those words stay in memory, with the ids that the
-checks need. The ranking is then ``IndexBase.search``'s, over those postings, and the few
-records it reads come back from the file.
+A first command over a million quotes of JSON Lines has no store to answer from, and reading
+the records whole would hold gigabytes. Here the records go by as they are checked, and each is
+written to a temporary file (``_Spilled``); what stays in memory is what the checks need (the
+ids), where each record is in the file, and what the command asks for:
 
-A typo is matched against every word of the data. A word is compared with the query's words when
-it is first seen, and followed from then on if it is close enough to count as a typo of one of
-them; once every query word has been found as it is, no typo is looked for, and the vocabulary
-is no longer kept.
+* a search (``search``) keeps, per batch of records searched with ``ScanIndex``, the postings of
+  the query's words alone; the ranking is then ``IndexBase.search``'s over them, and the few
+  records it reads come back from the file. A typo is matched against every word of the data: a
+  word is compared with the query's words when it is first seen, and followed from then on if it
+  is close enough to count as a typo of one of them; once every query word has been found as it
+  is, no typo is looked for, and the vocabulary is no longer kept.
+* the other commands that go through the store (``kept``) keep the numbers of the records naming
+  each actor and what each actor counts for, and read back the records they show, as the store
+  would give them (``Kept`` answers as ``index.DiskIndex`` does).
 """
 
 from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kurskcli.dataset import Counted, SpillFile
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, TextsElsewhere
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record
 from kurskcli.searcher import (
     FUZZY_CUTOFF,
     TYPE_ORDER,
@@ -33,27 +36,25 @@ from kurskcli.searcher import (
     normalize_query,
 )
 
+if TYPE_CHECKING:
+    from kurskcli.index import StoredDataset
+
 _CLASSES: tuple[type[Any], ...] = (Quote, Claim, Event, Actor)  # in TYPE_ORDER
 _NAMES = tuple(TYPE_ORDER)
 _SHIFT = 32  # a record read is known as (its type's code << _SHIFT) + its number within the type
 
 
-class _Searched(Counted):
-    """The sink that searches: ``Counted``'s checks of the ids, plus, per batch of records, the
-    postings of the words a query asks about, and each record written to a temporary file."""
+class _Spilled(Counted):
+    """The sink that writes each record to a temporary file, a batch at a time, besides
+    ``Counted``'s checks of the ids. Records are numbered as ``Dataset.records()`` lists them:
+    each within its type as read, the types in TYPE_ORDER (known once all are read)."""
 
     BATCH = 10_000
 
-    def __init__(self, terms: Sequence[str]) -> None:
+    def __init__(self) -> None:
         import msgspec
 
         super().__init__()
-        self.terms = list(terms)
-        self.unknown = {t for t in terms if len(t) >= 3}  # not found yet: a typo may stand for them
-        self.found: dict[str, dict[int, float]] = {}  # word -> record key -> weight
-        self.longer: dict[str, set[str]] = {t: set() for t in self.unknown}
-        self.seen: set[str] = set()  # every word read so far, while a typo is looked for
-        self.followed: set[str] = set()  # words close enough to an unknown query word
         self.numbers = [0] * len(TYPE_ORDER)
         self.where: list[array[int]] = [array("Q") for _ in TYPE_ORDER]  # record number -> offset in the file
         self.sizes: list[array[int]] = [array("I") for _ in TYPE_ORDER]
@@ -83,12 +84,11 @@ class _Searched(Counted):
             self.flush()
 
     def flush(self) -> None:
-        """Search the batch, and write its records to the file."""
+        """Write the batch's records to the file (and do with them what ``took`` does)."""
         if not self.batch:
             return
         from kurskcli.dataset import NotStreamed
 
-        assert self.ds is not None
         at = self.records.put(b"".join(self.raw))
         if at is None:
             raise NotStreamed("the records could not be written to a temporary file")
@@ -96,6 +96,86 @@ class _Searched(Counted):
             self.where[key >> _SHIFT].append(at)
             self.sizes[key >> _SHIFT].append(len(raw))
             at += len(raw)
+        self.took()
+        self.batch, self.keys, self.raw = [], [], []
+
+    def took(self) -> None:
+        """What a kind of sink does with a batch (``self.batch``, ``self.keys``) once it is written."""
+
+    def close(self) -> None:
+        super().close()
+        self.records.close()
+
+
+class _Records:
+    """The records a ``_Spilled`` sink wrote, read back by record number."""
+
+    def __init__(self, sink: _Spilled, ds: Dataset) -> None:
+        import msgspec
+
+        self.sink, self.ds = sink, ds
+        self.offsets: list[int] = []
+        total = 0
+        for count in sink.numbers:
+            self.offsets.append(total)
+            total += count
+        self.size = total
+        self._read: dict[int, Record] = {}
+        self._decoders = [msgspec.json.Decoder(cls) for cls in _CLASSES]
+
+    def split(self, rid: int) -> tuple[int, int]:
+        """The code of the type of record ``rid``, and its number within the type."""
+        code = bisect.bisect_right(self.offsets, rid) - 1  # a type with no record shares the next one's offset
+        return code, rid - self.offsets[code]
+
+    def type_of(self, rid: int) -> str:
+        return _NAMES[self.split(rid)[0]]
+
+    def at(self, rid: int) -> Record:
+        rec = self._read.get(rid)
+        if rec is None:
+            code, n = self.split(rid)
+            raw = self.sink.records.get(self.sink.where[code][n], self.sink.sizes[code][n])
+            rec = self._read[rid] = self._decoders[code].decode(raw)
+        return rec
+
+    def context(self, records: Iterable[Record]) -> StoredDataset:
+        """What showing ``records`` needs, as ``DiskIndex.context`` gives it: every actor and
+        source (with the length of its text, not the text), the records, and every other
+        rendering of a quote among them."""
+        from kurskcli.index import StoredDataset
+
+        ds = StoredDataset(dict(getattr(self.ds, "lengths", {})))
+        ds.actors.update(self.ds.actors)
+        ds.sources.update(self.ds.sources)
+        for rec in records:
+            if isinstance(rec, Quote):
+                root = rec.renders or rec.id
+                numbers = list(self.sink.renderings.get(root, ()))
+                if numbers and root in self.sink.quote_numbers:
+                    numbers.append(self.sink.quote_numbers[root])
+                for n in numbers:
+                    other = self.at(self.offsets[0] + n)
+                    ds.quotes[other.id] = other  # type: ignore[assignment]  # a quote
+            table: dict[str, Any] = getattr(ds, rec.type + "s")
+            table[rec.id] = rec
+        return ds
+
+
+class _Searched(_Spilled):
+    """The sink that searches: per batch of records, the postings of the words a query asks about."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        super().__init__()
+        self.terms = list(terms)
+        self.unknown = {t for t in terms if len(t) >= 3}  # not found yet: a typo may stand for them
+        self.found: dict[str, dict[int, float]] = {}  # word -> record key -> weight
+        self.longer: dict[str, set[str]] = {t: set() for t in self.unknown}
+        self.seen: set[str] = set()  # every word read so far, while a typo is looked for
+        self.followed: set[str] = set()  # words close enough to an unknown query word
+
+    def took(self) -> None:
+        assert self.ds is not None
         scan = ScanIndex(self.batch, self.ds.passage)
         for term in self.terms:
             longer = scan.longer_words(term) if len(term) >= 3 else []
@@ -113,7 +193,6 @@ class _Searched(Counted):
                 self.found.pop(word, None)
             self.followed.clear()
             self.seen.clear()
-        self.batch, self.keys, self.raw = [], [], []
 
     def _follow(self, scan: ScanIndex) -> None:
         """Follow the words of the batch not seen before that could be typos of an unknown query
@@ -129,10 +208,6 @@ class _Searched(Counted):
         for word in self.followed & words:
             self._keep(word, scan.postings_of(word))
 
-    def close(self) -> None:
-        super().close()
-        self.records.close()
-
     def _keep(self, word: str, post: dict[int, float]) -> None:
         if post:
             kept = self.found.setdefault(word, {})
@@ -146,23 +221,11 @@ class StreamedIndex(IndexBase):
     longer words and possible typos), and every record in a temporary file, read back on demand."""
 
     def __init__(self, sink: _Searched, ds: Dataset) -> None:
-        import msgspec
-
         self.sink, self.ds = sink, ds
-        self.offsets: list[int] = []
-        total = 0
-        for count in sink.numbers:
-            self.offsets.append(total)
-            total += count
-        self.size = total
+        self.records = _Records(sink, ds)
+        self.size = self.records.size
         self.vocab = []
         self._asked: dict[str, dict[int, float]] = {}
-        self._records: dict[int, Record] = {}
-        self._decoders = [msgspec.json.Decoder(cls) for cls in _CLASSES]
-
-    def _split(self, rid: int) -> tuple[int, int]:
-        code = bisect.bisect_right(self.offsets, rid) - 1  # a type with no record shares the next one's offset
-        return code, rid - self.offsets[code]
 
     def has_word(self, word: str) -> bool:
         return bool(self.sink.found.get(word))
@@ -170,7 +233,7 @@ class StreamedIndex(IndexBase):
     def postings_of(self, word: str) -> dict[int, float]:
         post = self._asked.get(word)
         if post is None:
-            offsets = self.offsets
+            offsets = self.records.offsets
             mask = (1 << _SHIFT) - 1
             kept = self.sink.found.get(word, {})
             post = self._asked[word] = {offsets[key >> _SHIFT] + (key & mask): w for key, w in kept.items()}
@@ -185,38 +248,110 @@ class StreamedIndex(IndexBase):
         return sorted(self.sink.followed)
 
     def type_of(self, rid: int) -> str:
-        return _NAMES[self._split(rid)[0]]
+        return self.records.type_of(rid)
 
     def record_at(self, rid: int) -> Record:
-        rec = self._records.get(rid)
-        if rec is None:
-            code, n = self._split(rid)
-            raw = self.sink.records.get(self.sink.where[code][n], self.sink.sizes[code][n])
-            rec = self._records[rid] = self._decoders[code].decode(raw)
-        return rec
+        return self.records.at(rid)
 
     def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
         return folded_fields(self.record_at(rid), self.ds.passage)
 
-    def context(self, hits: Hits) -> Dataset:
-        """What showing the hits needs: every actor and source (with the length of its text, not
-        the text), what each file says of itself, the hits, and every other rendering of a quote
-        among them."""
-        ds = TextsElsewhere(dict(getattr(self.ds, "lengths", {})))
-        ds.actors, ds.sources, ds.infos, ds.files = self.ds.actors, self.ds.sources, self.ds.infos, self.ds.files
-        for hit in hits:
-            rec = hit.record
-            if isinstance(rec, Quote):
-                root = rec.renders or rec.id
-                numbers = list(self.sink.renderings.get(root, ()))
-                if numbers and root in self.sink.quote_numbers:
-                    numbers.append(self.sink.quote_numbers[root])
-                for n in numbers:
-                    other = self.record_at(self.offsets[0] + n)
-                    ds.quotes[other.id] = other  # type: ignore[assignment]  # a quote
-            table: dict[str, Any] = getattr(ds, rec.type + "s")
-            table[rec.id] = rec
+
+class _Kept(_Spilled):
+    """The sink of ``kept``: besides each record in the file, the numbers of the records that
+    name each actor, by type, and what each actor counts for (``query.actor_counts``)."""
+
+    def __init__(self) -> None:
+        from kurskcli.query import count_record, involved
+
+        super().__init__()
+        self.count_record, self.involved = count_record, involved
+        self.mentions: list[dict[str, array[int]]] = [{} for _ in TYPE_ORDER]
+        self.actor_counts: dict[str, dict[str, int]] = {}
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        n = self.numbers[TYPE_ORDER[rec.type]]
+        super().add(rec, ds)
+        if isinstance(rec, (Quote, Claim, Event)):
+            mentions = self.mentions[TYPE_ORDER[rec.type]]
+            for actor in set(self.involved(rec)):
+                found = mentions.get(actor)
+                if found is None:
+                    found = mentions[actor] = array("I")
+                found.append(n)
+            self.count_record(self.actor_counts, rec)
+
+
+class Kept:
+    """JSON Lines read by ``kept``, answering what the commands ask of the store
+    (``index.DiskIndex``), with the same answers: the records come back from the file."""
+
+    def __init__(self, sink: _Kept, ds: Dataset) -> None:
+        self.sink, self.ds = sink, ds
+        self.records = _Records(sink, ds)
+
+    def context(self, records: Sequence[Record]) -> StoredDataset:
+        return self.records.context(records)
+
+    def naming(self, actor_ids: Iterable[str], kinds: Iterable[str]) -> list[Record]:
+        """The records of ``kinds`` that name any of ``actor_ids``, in record order."""
+        rids: set[int] = set()
+        for kind in kinds:
+            code = TYPE_ORDER[kind]
+            for actor in actor_ids:
+                rids.update(self.records.offsets[code] + n for n in self.sink.mentions[code].get(actor, ()))
+        return [self.records.at(rid) for rid in sorted(rids)]
+
+    def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset:
+        return self.context(self.naming(list(choose(self.context([]))), kinds))
+
+    def actor_counts(self) -> dict[str, dict[str, int]]:
+        from kurskcli.query import COUNTS
+
+        stored = self.sink.actor_counts
+        return {aid: {name: stored.get(aid, {}).get(name, 0) for name in COUNTS} for aid in self.ds.actors}
+
+    def overview(self) -> StoredDataset:
+        ds = self.context([])
+        ds.infos = list(self.ds.infos)
+        ds.tallies = {"sources": len(ds.sources), "actors": len(ds.actors)}
+        ds.tallies.update((name + "s", self.sink.numbers[TYPE_ORDER[name]]) for name in ("quote", "claim", "event"))
         return ds
+
+    def dataset(self, kinds: Iterable[str] | None = None) -> Dataset:
+        """The records of ``kinds`` and the actors, every source (without its text): what
+        ``DiskIndex.dataset(kinds)`` gives. Every record with the texts (no ``kinds``) is read
+        from the files whole, not this way."""
+        if kinds is None:
+            raise ValueError("no source text is kept: read every record from the files")
+        ds = self.context([])
+        ds.infos = list(self.ds.infos)
+        for kind in kinds:
+            if kind == "actor":
+                continue
+            code, table = TYPE_ORDER[kind], getattr(ds, kind + "s")
+            for n in range(self.sink.numbers[code]):
+                rec = self.records.at(self.records.offsets[code] + n)
+                table[rec.id] = rec
+        return ds
+
+
+def kept(
+    paths: Sequence[Path], bundled: bool, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[Kept, Callable[[], None]] | None:
+    """``paths`` (and the bundled data) read as a stream into a temporary file, and what closes
+    it; None where they cannot be read as a stream (see ``search``)."""
+    from kurskcli.dataset import DataFileError, DatasetError, NotStreamed, stream_dataset
+
+    sink = _Kept()
+    read = (lambda done, total: progress("reading", done, total)) if progress else None
+    try:
+        ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
+        sink.flush()
+    except (NotStreamed, DataFileError, DatasetError, OSError):
+        sink.close()
+        return None
+    return Kept(sink, ds), sink.close
 
 
 def search(
@@ -246,6 +381,6 @@ def search(
     try:
         index = StreamedIndex(sink, ds)
         hits = index.search(query, types=types, limit=limit)
-        return hits, index.context(hits)
+        return hits, index.records.context([h.record for h in hits])
     finally:
         sink.close()  # the records and texts read back: nothing more is read from them
