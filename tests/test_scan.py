@@ -353,3 +353,47 @@ def test_the_records_read_as_a_stream_come_back_as_the_store_gives_them(
             store.dataset()
     finally:
         close()
+
+
+LOOKUPS = (
+    ["show", "q-putin-tribute"],
+    ["show", "q-putin-tribute-ru", "--json"],
+    ["show", "e-kpa-arrival", "c-acknowledgment", "asmolov-2025-04-30"],
+    ["cite", "q-cmc-monument"],
+    ["cite", "q-putin-tribute-tass-en", "--style", "bibtex"],
+)
+
+
+@pytest.mark.parametrize("args", LOOKUPS, ids=" ".join)
+def test_a_first_show_or_cite_over_large_json_lines_answers_as_they_are_read(
+    run: Run,
+    tmp_path: Path,
+    bundled_lines: list[object],
+    private_cache: Path,
+    large: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 8))  # renderings before the quote they render
+    data = ["--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, *args, *data, tty=True)
+    assert want.code == 0 and want.out
+    with monkeypatch.context() as m:
+        _no_whole_load(m)
+        first = run(*args, *data, tty=True, env={"KURSKCLI_DEBUG": "1"})
+        assert (first.code, first.out) == (0, want.out)
+        assert "saving the search index in a process of its own" in first.err and "building" not in first.err
+        _wait_for_store(private_cache)
+        assert run(*args, *data, tty=True).out == want.out and len(large) == 1  # from the store
+
+
+def test_a_first_show_of_an_unknown_id_over_large_json_lines_suggests_as_always(
+    run: Run, tmp_path: Path, bundled_lines: list[object], large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    data = ["--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, "show", "q-putin-tribut", *data)
+    r = run("show", "q-putin-tribut", *data, env={"KURSKCLI_DEBUG": "1"})
+    assert (r.code, r.out) == (want.code, want.out) and want.code != 0
+    assert want.err.splitlines()[-1] in r.err and "did you mean" in want.err
+    assert "building" in r.err and large == []  # every id is needed: read the usual way, the store saved first

@@ -1086,7 +1086,17 @@ def lookup(
     ) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
         return [ds.get(rid) for rid in record_ids], ds, ds.ids
 
-    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug)
+    def read_through(store: Store) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
+        recs = [store.lookup(rid) for rid in record_ids]
+        if None in recs:
+            return None  # "did you mean" needs every id: the usual way gives them
+        return recs, store.context([r for r in recs if r is not None], texts=True), list
+
+    def streamed() -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
+        answer = as_read(paths, bundled, read_through, progress, record_ids)
+        return answer[0] if answer else None
+
+    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug, streamed)
 
 
 STREAM_FROM = 64 * 2**20
@@ -1110,7 +1120,9 @@ class Store(Protocol):
     """What the commands other than search, show and cite ask of the store: ``DiskIndex``, or
     large JSON Lines as they are read (``scan.Kept``)."""
 
-    def context(self, records: Sequence[Record]) -> StoredDataset: ...
+    def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset: ...
+
+    def lookup(self, record_id: str) -> Record | None: ...
 
     def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset: ...
 
@@ -1122,14 +1134,18 @@ class Store(Protocol):
 
 
 def as_read(
-    paths: Sequence[Path], bundled: bool, on_disk: Callable[[Store], _T], progress: Progress | None = None
+    paths: Sequence[Path],
+    bundled: bool,
+    on_disk: Callable[[Store], _T],
+    progress: Progress | None = None,
+    wanted: Iterable[str] = (),
 ) -> list[_T]:
     """``[on_disk(store)]`` with ``paths`` (and the bundled data) read as a stream into a
-    temporary file that stands for the store (``scan.kept``); ``[]`` where they cannot be read
-    that way, and the caller reads them whole."""
+    temporary file that stands for the store (``scan.kept``, which can look up the ids
+    ``wanted``); ``[]`` where they cannot be read that way, and the caller reads them whole."""
     from kurskcli import scan
 
-    found = scan.kept(paths, bundled, progress)
+    found = scan.kept(paths, bundled, progress, wanted)
     if found is None:
         return []
     store, close = found

@@ -139,16 +139,18 @@ class _Records:
             rec = self._read[rid] = self._decoders[code].decode(raw)
         return rec
 
-    def context(self, records: Iterable[Record]) -> StoredDataset:
+    def context(self, records: Iterable[Record], *, texts: bool = False) -> StoredDataset:
         """What showing ``records`` needs, as ``DiskIndex.context`` gives it: every actor and
         source (with the length of its text, not the text), the records, and every other
-        rendering of a quote among them."""
+        rendering of a quote among them; with ``texts``, the parts of the source texts around
+        each span of those records."""
         from kurskcli.index import StoredDataset
 
         ds = StoredDataset(dict(getattr(self.ds, "lengths", {})))
         ds.actors.update(self.ds.actors)
         ds.sources.update(self.ds.sources)
-        for rec in records:
+        shown = list(records)
+        for rec in list(shown):
             if isinstance(rec, Quote):
                 root = rec.renders or rec.id
                 numbers = list(self.sink.renderings.get(root, ()))
@@ -157,8 +159,20 @@ class _Records:
                 for n in numbers:
                     other = self.at(self.offsets[0] + n)
                     ds.quotes[other.id] = other  # type: ignore[assignment]  # a quote
+                    shown.append(other)
             table: dict[str, Any] = getattr(ds, rec.type + "s")
             table[rec.id] = rec
+        if texts:
+            from kurskcli.model import PART, Source, spans_of
+
+            for rec in shown:
+                for sp in [] if isinstance(rec, Source) else spans_of(rec):
+                    if sp.source in ds.lengths:
+                        # the parts holding the span and one part either side: room for any passage
+                        first, last = max(0, sp.start // PART - 1), sp.end // PART + 1
+                        for part in range(first, min(last, (ds.lengths[sp.source] - 1) // PART) + 1):
+                            if (sp.source, part) not in ds.parts:
+                                ds.parts[sp.source, part] = self.sink.texts[sp.source].part(part)
         return ds
 
 
@@ -261,10 +275,12 @@ class _Kept(_Spilled):
     """The sink of ``kept``: besides each record in the file, the numbers of the records that
     name each actor, by type, and what each actor counts for (``query.actor_counts``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, wanted: Iterable[str] = ()) -> None:
         from kurskcli.query import count_record, involved
 
         super().__init__()
+        self.wanted = set(wanted)
+        self.where_wanted: dict[str, tuple[int, int]] = {}  # id -> (type code, number)
         self.count_record, self.involved = count_record, involved
         self.mentions: list[dict[str, array[int]]] = [{} for _ in TYPE_ORDER]
         self.actor_counts: dict[str, dict[str, int]] = {}
@@ -272,6 +288,8 @@ class _Kept(_Spilled):
     def add(self, rec: Record, ds: Dataset) -> None:
         n = self.numbers[TYPE_ORDER[rec.type]]
         super().add(rec, ds)
+        if rec.id in self.wanted:
+            self.where_wanted[rec.id] = (TYPE_ORDER[rec.type], n)
         if isinstance(rec, (Quote, Claim, Event)):
             mentions = self.mentions[TYPE_ORDER[rec.type]]
             for actor in set(self.involved(rec)):
@@ -290,8 +308,16 @@ class Kept:
         self.sink, self.ds = sink, ds
         self.records = _Records(sink, ds)
 
-    def context(self, records: Sequence[Record]) -> StoredDataset:
-        return self.records.context(records)
+    def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
+        return self.records.context(records, texts=texts)
+
+    def lookup(self, record_id: str) -> Record | None:
+        """The record with this id, if ``kept`` was asked for it, or the source; else None."""
+        found = self.sink.where_wanted.get(record_id)
+        if found is None:
+            return self.ds.sources.get(record_id)  # without its text, as the store gives it
+        code, n = found
+        return self.records.at(self.records.offsets[code] + n)
 
     def naming(self, actor_ids: Iterable[str], kinds: Iterable[str]) -> list[Record]:
         """The records of ``kinds`` that name any of ``actor_ids``, in record order."""
@@ -337,13 +363,17 @@ class Kept:
 
 
 def kept(
-    paths: Sequence[Path], bundled: bool, progress: Callable[[str, int, int], None] | None = None
+    paths: Sequence[Path],
+    bundled: bool,
+    progress: Callable[[str, int, int], None] | None = None,
+    wanted: Iterable[str] = (),
 ) -> tuple[Kept, Callable[[], None]] | None:
     """``paths`` (and the bundled data) read as a stream into a temporary file, and what closes
-    it; None where they cannot be read as a stream (see ``search``)."""
+    it; None where they cannot be read as a stream (see ``search``). The records whose ids are
+    ``wanted`` can be looked up by id (``Kept.lookup``)."""
     from kurskcli.dataset import DataFileError, DatasetError, NotStreamed, stream_dataset
 
-    sink = _Kept()
+    sink = _Kept(wanted)
     read = (lambda done, total: progress("reading", done, total)) if progress else None
     try:
         ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
