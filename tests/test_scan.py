@@ -355,6 +355,23 @@ def test_the_records_read_as_a_stream_come_back_as_the_store_gives_them(
         close()
 
 
+def test_a_quote_is_found_by_its_id_whatever_other_ids_share_its_hash(
+    tmp_path: Path, bundled_lines: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 9))
+    whole = load_dataset([path], bundled=False)
+    for hashed in (hash, lambda text: len(text) % 3):  # as Python hashes, and with many collisions
+        monkeypatch.setattr(scan, "hash", hashed, raising=False)
+        found = scan.kept([path], False)
+        assert found is not None
+        store, close = found
+        try:
+            assert [store.records.quote_number(qid) for qid in whole.quotes] == list(range(len(whole.quotes)))
+            assert store.records.quote_number("no-such-quote") is None
+        finally:
+            close()
+
+
 LOOKUPS = (
     ["show", "q-putin-tribute"],
     ["show", "q-putin-tribute-ru", "--json"],

@@ -58,7 +58,7 @@ class _Spilled(Counted):
         self.numbers = [0] * len(TYPE_ORDER)
         self.where: list[array[int]] = [array("Q") for _ in TYPE_ORDER]  # record number -> offset in the file
         self.sizes: list[array[int]] = [array("I") for _ in TYPE_ORDER]
-        self.quote_numbers: dict[str, int] = {}
+        self.quote_hashes = array("q")  # the hash of each quote's id, by number: a dict would take ten times the room
         self.renderings: dict[str, list[int]] = {}  # quote id -> numbers of the quotes rendering it
         self.records = SpillFile()
         self.encode = msgspec.json.encode
@@ -73,7 +73,7 @@ class _Spilled(Counted):
         n = self.numbers[code]
         self.numbers[code] = n + 1
         if isinstance(rec, Quote):
-            self.quote_numbers[rec.id] = n
+            self.quote_hashes.append(hash(rec.id))
             if rec.renders is not None:
                 self.renderings.setdefault(rec.renders, []).append(n)
         self.ds = ds
@@ -139,6 +139,18 @@ class _Records:
             rec = self._read[rid] = self._decoders[code].decode(raw)
         return rec
 
+    def quote_number(self, quote_id: str) -> int | None:
+        """The number of the quote with this id, if there is one."""
+        hashes, wanted, start = self.sink.quote_hashes, hash(quote_id), 0
+        while True:
+            try:
+                n = hashes.index(wanted, start)
+            except ValueError:
+                return None
+            if self.at(self.offsets[0] + n).id == quote_id:  # not another id with the same hash
+                return n
+            start = n + 1
+
     def context(self, records: Iterable[Record], *, texts: bool = False) -> StoredDataset:
         """What showing ``records`` needs, as ``DiskIndex.context`` gives it: every actor and
         source (with the length of its text, not the text), the records, and every other
@@ -154,8 +166,8 @@ class _Records:
             if isinstance(rec, Quote):
                 root = rec.renders or rec.id
                 numbers = list(self.sink.renderings.get(root, ()))
-                if numbers and root in self.sink.quote_numbers:
-                    numbers.append(self.sink.quote_numbers[root])
+                if numbers and (number := self.quote_number(root)) is not None:
+                    numbers.append(number)
                 for n in numbers:
                     other = self.at(self.offsets[0] + n)
                     ds.quotes[other.id] = other  # type: ignore[assignment]  # a quote
