@@ -7,8 +7,9 @@ usual and also writes it to an SQLite file in the user's cache folder
 bytes and more, it answers by a scan instead (``searcher.ScanIndex``) and a process of its
 own writes the file after it (``save_later``, ``kurskcli.saver``). Later searches over the same
 files read only the words, postings and records they need from that file. Large JSON Lines
-files are written to it as they are read, by the first command that reads them selectively
-(``STREAM_FROM``), and building it removes the stores no kurskcli of this version can use.
+files (``STREAM_FROM``) are answered as they are read by the first command that reads them
+selectively (``scan``), and then written to the file as they are read by the process that
+saves it; building it removes the stores no kurskcli of this version can use.
 
 The cache is a copy, never the truth:
 
@@ -1100,10 +1101,10 @@ def lookup(
 
 
 STREAM_FROM = 64 * 2**20
-"""JSON Lines files this large together are written to the store by the first command that
-reads them, unless it needs every record anyway: read whole, their records would take about
-three times their size in memory; streamed, only the index does. Smaller ones are read whole
-until a search saves their store, which is faster for one command."""
+"""JSON Lines files this large together are answered as they are read by the first command
+that reads them (``scan``), unless it needs every record anyway, and written to the store as
+they are read: read whole, their records would take about three times their size in memory.
+Smaller ones are read whole until a search saves their store, which is faster for one command."""
 
 
 def streams(paths: Sequence[Path]) -> bool:
