@@ -341,9 +341,8 @@ def test_the_records_read_as_a_stream_come_back_as_the_store_gives_them(
 ) -> None:
     path = _write(tmp_path, _shuffled(bundled_lines, 7))
     monkeypatch.setattr(scan._Spilled, "BATCH", 5)
-    found = scan.kept([path], False)
-    assert found is not None
-    store, close = found
+    store = scan.kept([path], False)
+    assert store is not None
     whole = load_dataset([path], bundled=False)
     try:
         assert [store.records.at(rid) for rid in range(store.records.size)] == whole.records()
@@ -352,7 +351,7 @@ def test_the_records_read_as_a_stream_come_back_as_the_store_gives_them(
         with pytest.raises(ValueError, match="no source text is kept"):
             store.dataset()
     finally:
-        close()
+        store.close()
 
 
 def test_a_quote_is_found_by_its_id_whatever_other_ids_share_its_hash(
@@ -362,14 +361,13 @@ def test_a_quote_is_found_by_its_id_whatever_other_ids_share_its_hash(
     whole = load_dataset([path], bundled=False)
     for hashed in (hash, lambda text: len(text) % 3):  # as Python hashes, and with many collisions
         monkeypatch.setattr(scan, "hash", hashed, raising=False)
-        found = scan.kept([path], False)
-        assert found is not None
-        store, close = found
+        store = scan.kept([path], False)
+        assert store is not None
         try:
             assert [store.records.quote_number(qid) for qid in whole.quotes] == list(range(len(whole.quotes)))
             assert store.records.quote_number("no-such-quote") is None
         finally:
-            close()
+            store.close()
 
 
 LOOKUPS = (

@@ -1056,12 +1056,12 @@ def search(
         index = index or ScanIndex(ds.records(), ds.passage, progress)  # one search: no index to build
         return index.search(query, types=types, limit=limit), ds
 
-    def as_read() -> tuple[Hits, Dataset] | None:
+    def as_stream() -> tuple[Hits, Dataset] | None:
         from kurskcli import scan
 
         return scan.search(paths, bundled, query, types=types, limit=limit, progress=progress)
 
-    return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug, as_read)
+    return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug, as_stream)
 
 
 def lookup(
@@ -1093,11 +1093,11 @@ def lookup(
             return None  # "did you mean" needs every id: the usual way gives them
         return recs, store.context([r for r in recs if r is not None], texts=True), list
 
-    def streamed() -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
+    def as_stream() -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
         answer = as_read(paths, bundled, read_through, progress, record_ids)
         return answer[0] if answer else None
 
-    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug, streamed)
+    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug, as_stream)
 
 
 STREAM_FROM = 64 * 2**20
@@ -1146,14 +1146,13 @@ def as_read(
     ``wanted``); ``[]`` where they cannot be read that way, and the caller reads them whole."""
     from kurskcli import scan
 
-    found = scan.kept(paths, bundled, progress, wanted)
-    if found is None:
+    store = scan.kept(paths, bundled, progress, wanted)
+    if store is None:
         return []
-    store, close = found
     try:
         return [on_disk(store)]
     finally:
-        close()
+        store.close()
 
 
 def stored(
@@ -1224,28 +1223,28 @@ def _through_store(
     progress: Progress | None,
     warn: Callable[[str], None],
     debug: Callable[[str], None],
-    as_read: Callable[[], _T | None] | None = None,
+    as_stream: Callable[[], _T | None] | None = None,
 ) -> _T:
     """Answer from the saved index of ``paths`` (and the bundled data) if it is current, else
     load the data and answer from memory, saving the index for next time: before answering,
     or (large data, unless KURSKCLI_BACKGROUND is off) after, in a process of its own. With
-    ``as_read``, JSON Lines of STREAM_FROM bytes or more are answered as they are read by
-    ``as_read()`` where they would be read whole or the store saved after the answer (None
+    ``as_stream``, JSON Lines of STREAM_FROM bytes or more are answered as they are read by
+    ``as_stream()`` where they would be read whole or the store saved after the answer (None
     from it: they cannot be read that way, and go the usual way)."""
     from kurskcli.env import background_enabled
 
     folder, why = private_cache_dir()
     if folder is None:
         warn(f"{why}; {doing} without a saved index")
-        streamed = as_read() if as_read is not None and streams(paths) else None
+        streamed = as_stream() if as_stream is not None and streams(paths) else None
         return streamed if streamed is not None else in_memory(_load(paths, bundled, progress), None)
     name = _name(paths, bundled)
     target = folder / name
     answer = _ask(target, paths, bundled, on_disk, debug)
     if answer:
         return answer[0]
-    if as_read is not None and background_enabled() and streams(paths):
-        streamed = as_read()
+    if as_stream is not None and background_enabled() and streams(paths):
+        streamed = as_stream()
         if streamed is not None:
             save_later(folder, name, paths, bundled, debug)
             return streamed

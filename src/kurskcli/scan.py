@@ -158,7 +158,7 @@ class _Records:
         each span of those records."""
         from kurskcli.index import StoredDataset
 
-        ds = StoredDataset(dict(getattr(self.ds, "lengths", {})))
+        ds = StoredDataset({source_id: self.ds.text_length(source_id) for source_id in self.ds.sources})
         ds.actors.update(self.ds.actors)
         ds.sources.update(self.ds.sources)
         shown = list(records)
@@ -323,6 +323,10 @@ class Kept:
     def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
         return self.records.context(records, texts=texts)
 
+    def close(self) -> None:
+        """Close (and so delete) the temporary files of the records and the texts."""
+        self.sink.close()
+
     def lookup(self, record_id: str) -> Record | None:
         """The record with this id, if ``kept`` was asked for it, or the source; else None."""
         found = self.sink.where_wanted.get(record_id)
@@ -379,10 +383,10 @@ def kept(
     bundled: bool,
     progress: Callable[[str, int, int], None] | None = None,
     wanted: Iterable[str] = (),
-) -> tuple[Kept, Callable[[], None]] | None:
-    """``paths`` (and the bundled data) read as a stream into a temporary file, and what closes
-    it; None where they cannot be read as a stream (see ``search``). The records whose ids are
-    ``wanted`` can be looked up by id (``Kept.lookup``)."""
+) -> Kept | None:
+    """``paths`` (and the bundled data) read as a stream into a temporary file (which ``close``
+    closes); None where they cannot be read as a stream (see ``search``). The records whose ids
+    are ``wanted`` can be looked up by id (``Kept.lookup``)."""
     from kurskcli.dataset import DataFileError, DatasetError, NotStreamed, stream_dataset
 
     sink = _Kept(wanted)
@@ -393,7 +397,7 @@ def kept(
     except (NotStreamed, DataFileError, DatasetError, OSError):
         sink.close()
         return None
-    return Kept(sink, ds), sink.close
+    return Kept(sink, ds)
 
 
 def search(
