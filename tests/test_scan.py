@@ -412,3 +412,20 @@ def test_a_first_show_of_an_unknown_id_over_large_json_lines_suggests_as_always(
     assert (r.code, r.out) == (want.code, want.out) and want.code != 0
     assert want.err.splitlines()[-1] in r.err and "did you mean" in want.err
     assert "building" in r.err and large == []  # every id is needed: read the usual way, the store saved first
+
+
+def test_large_json_lines_are_read_as_a_stream_where_the_cache_folder_cannot_be_used(
+    run: Run, tmp_path: Path, bundled_lines: list[object], large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    data = ["--data", str(path), "--no-bundled"]
+    want = {
+        args[0]: _whole(run, monkeypatch, *args, *data)
+        for args in (["search", "monumnet"], ["show", "q-putin-tribute"])
+    }
+    monkeypatch.setattr(index, "private_cache_dir", lambda: (None, "the cache folder is not yours alone"))
+    _no_whole_load(monkeypatch)
+    for args in (["search", "monumnet"], ["show", "q-putin-tribute"]):
+        r = run(*args, *data)
+        assert (r.code, r.out) == (0, want[args[0]].out) and "not yours alone" in r.err
+    assert large == []
