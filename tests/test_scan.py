@@ -243,16 +243,28 @@ def test_a_first_search_over_large_json_lines_answers_as_they_are_read_then_save
     _wait_for_store(private_cache)  # the process started to save it is done before the test ends
 
 
-def test_a_search_over_large_json_lines_with_the_cache_off_reads_them_as_a_stream(
-    run: Run, tmp_path: Path, bundled_lines: list[object], large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "args",
+    [["search", "shoulder to shoulder"], ["show", "q-putin-tribute-ru"], ["quote", "putin"], ["about"]],
+    ids=" ".join,
+)
+def test_large_json_lines_with_the_cache_off_are_read_as_a_stream(
+    run: Run,
+    tmp_path: Path,
+    bundled_lines: list[object],
+    private_cache: Path,
+    large: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
 ) -> None:
     path = _write(tmp_path, bundled_lines)
     data = ["--data", str(path), "--no-bundled"]
-    want = _whole(run, monkeypatch, "search", "shoulder to shoulder", *data)
-    assert want.code == 0 and "shoulder" in want.out.lower()
+    want = _whole(run, monkeypatch, *args, *data, tty=True)
+    assert want.code == 0 and want.out
     _no_whole_load(monkeypatch)
-    r = run("search", "shoulder to shoulder", *data, env={"KURSKCLI_CACHE": "off"})
+    r = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
     assert (r.code, r.out) == (0, want.out) and large == []
+    assert not list(private_cache.rglob("search-*.sqlite"))
 
 
 def test_a_first_search_over_large_json_lines_with_a_problem_reports_it_as_always(

@@ -271,7 +271,16 @@ class DataSource:
         """Records by id and a dataset that can show them; user datasets through the saved index,
         so that a large file is not read again. Ids that name no record fail with suggestions,
         after ``on_missing`` (given a dataset with every actor) has had its say."""
-        if not self._stored():
+        found = None
+        if not self._stored() and self.paths() and self._dataset is None:
+            from kurskcli import index
+
+            if index.streams(self.paths()):  # large JSON Lines: read as a stream, the cache off
+                with _progress_bar("kurskcli") as bar:
+                    found = index.lookup_as_read(self.paths(), self.bundled, record_ids, bar)
+        if found is not None:
+            recs, ds, ids = found
+        elif not self._stored():
             ds = self.load()
             recs, ids = [ds.get(rid) for rid in record_ids], ds.ids
         else:

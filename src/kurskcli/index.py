@@ -1087,17 +1087,26 @@ def lookup(
     ) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
         return [ds.get(rid) for rid in record_ids], ds, ds.ids
 
+    def as_stream() -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
+        return lookup_as_read(paths, bundled, record_ids, progress)
+
+    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug, as_stream)
+
+
+def lookup_as_read(
+    paths: Sequence[Path], bundled: bool, record_ids: Sequence[str], progress: Progress | None = None
+) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
+    """What ``lookup`` gives, with ``paths`` read as a stream (``as_read``); None where they
+    cannot be, or where an id names no record: suggesting another needs every id."""
+
     def read_through(store: Store) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
         recs = [store.lookup(rid) for rid in record_ids]
         if None in recs:
-            return None  # "did you mean" needs every id: the usual way gives them
+            return None
         return recs, store.context([r for r in recs if r is not None], texts=True), list
 
-    def as_stream() -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
-        answer = as_read(paths, bundled, read_through, progress, record_ids)
-        return answer[0] if answer else None
-
-    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug, as_stream)
+    answer = as_read(paths, bundled, read_through, progress, record_ids)
+    return answer[0] if answer else None
 
 
 STREAM_FROM = 64 * 2**20
