@@ -441,3 +441,14 @@ def test_large_json_lines_are_read_as_a_stream_where_the_cache_folder_cannot_be_
         r = run(*args, *data)
         assert (r.code, r.out) == (0, want[args[0]].out) and "not yours alone" in r.err
     assert large == []
+
+
+def test_a_first_command_over_large_json_lines_naming_no_actor_fails_as_always(
+    run: Run, tmp_path: Path, bundled_lines: list[object], large: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    data = ["--data", str(path), "--no-bundled"]
+    for args in (["quote", "zzqqxx"], ["actor", "nobody-at-all"]):
+        want = _whole(run, monkeypatch, *args, *data)
+        r = run(*args, *data)
+        assert (r.code, r.out, r.err) == (want.code, want.out, want.err) and r.code != 0 and r.err
