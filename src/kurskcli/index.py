@@ -474,16 +474,7 @@ class DiskIndex(IndexBase):
             table: dict[str, Any] = getattr(ds, rec.type + "s")
             table[rec.id] = rec
         if texts:
-            from kurskcli.model import spans_of
-
-            for rec in shown:
-                for sp in [] if isinstance(rec, Source) else spans_of(rec):
-                    if sp.source in ds.lengths:
-                        # the parts holding the span and one part either side: room for any passage
-                        first_part, last_part = max(0, sp.start // PART - 1), sp.end // PART + 1
-                        for part in range(first_part, min(last_part, (ds.lengths[sp.source] - 1) // PART) + 1):
-                            if (sp.source, part) not in ds.parts:
-                                ds.parts[sp.source, part] = self.part_of(sp.source, part)
+            ds.keep_parts(shown, self.part_of)
         return ds
 
 
@@ -515,6 +506,19 @@ class StoredDataset(TextsElsewhere):
 
     def read(self, source_id: str, start: int, end: int) -> str:
         return from_parts(lambda part: self.parts[source_id, part], start, end)
+
+    def keep_parts(self, records: Iterable[Record], part_of: Callable[[str, int], str]) -> None:
+        """Keep the parts of the source texts (``part_of(source id, part)``) around each span
+        of ``records``: the parts holding it and one part either side, room for any passage."""
+        from kurskcli.model import spans_of
+
+        for rec in records:
+            for sp in [] if isinstance(rec, Source) else spans_of(rec):
+                if sp.source in self.lengths:
+                    first, last = max(0, sp.start // PART - 1), sp.end // PART + 1
+                    for part in range(first, min(last, (self.lengths[sp.source] - 1) // PART) + 1):
+                        if (sp.source, part) not in self.parts:
+                            self.parts[sp.source, part] = part_of(sp.source, part)
 
 
 def connect_bounded(path: Path) -> sqlite3.Connection:
@@ -611,7 +615,7 @@ def _fill(
         counts: Counts = {}
         for rid, rec in enumerate(index.records):
             if isinstance(rec, (Quote, Claim, Event)):
-                _add_mentions(mentions, rid, involved(rec))
+                add_mentions(mentions, rid, involved(rec))
                 count_record(counts, rec)
         groups = _groups(index.records)
         _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, mentions, counts)
@@ -669,7 +673,7 @@ Mentions = dict[str, "array[int]"]
 in order."""
 
 
-def _add_mentions(mentions: Mentions, rid: int, actors: Iterable[str]) -> None:
+def add_mentions(mentions: Mentions, rid: int, actors: Iterable[str]) -> None:
     """List record number ``rid`` under each of ``actors``, the actors it names."""
     for actor in set(actors):
         found = mentions.get(actor)
@@ -793,7 +797,7 @@ class _Streamed:
         add_postings(self.tables[code], folded_fields(rec, ds.passage), n)
         self.batch.append((code, n, rec.id, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):
-            _add_mentions(self.mentions[code], n, self.involved(rec))
+            add_mentions(self.mentions[code], n, self.involved(rec))
             self.count_record(self.actor_counts, rec)
         if isinstance(rec, Quote) and rec.renders is not None:
             self.renderings.setdefault(rec.renders, []).append((n, rec.id))

@@ -132,11 +132,16 @@ class _Records:
         return _NAMES[self.split(rid)[0]]
 
     def at(self, rid: int) -> Record:
+        """Record ``rid``, kept once read."""
         rec = self._read.get(rid)
         if rec is None:
-            code, n = self.split(rid)
-            raw = self.sink.records.get(self.sink.where[code][n], self.sink.sizes[code][n])
-            rec = self._read[rid] = self._decoders[code].decode(raw)
+            rec = self._read[rid] = self.read(*self.split(rid))
+        return rec
+
+    def read(self, code: int, n: int) -> Record:
+        """Record ``n`` of the type of code ``code``, read from the file."""
+        raw = self.sink.records.get(self.sink.where[code][n], self.sink.sizes[code][n])
+        rec: Record = self._decoders[code].decode(raw)
         return rec
 
     def quote_number(self, quote_id: str) -> int | None:
@@ -175,16 +180,7 @@ class _Records:
             table: dict[str, Any] = getattr(ds, rec.type + "s")
             table[rec.id] = rec
         if texts:
-            from kurskcli.model import PART, Source, spans_of
-
-            for rec in shown:
-                for sp in [] if isinstance(rec, Source) else spans_of(rec):
-                    if sp.source in ds.lengths:
-                        # the parts holding the span and one part either side: room for any passage
-                        first, last = max(0, sp.start // PART - 1), sp.end // PART + 1
-                        for part in range(first, min(last, (ds.lengths[sp.source] - 1) // PART) + 1):
-                            if (sp.source, part) not in ds.parts:
-                                ds.parts[sp.source, part] = self.sink.texts[sp.source].part(part)
+            ds.keep_parts(shown, lambda source_id, part: self.sink.texts[source_id].part(part))
         return ds
 
 
@@ -288,9 +284,11 @@ class _Kept(_Spilled):
     name each actor, by type, and what each actor counts for (``query.actor_counts``)."""
 
     def __init__(self, wanted: Iterable[str] = ()) -> None:
+        from kurskcli.index import add_mentions
         from kurskcli.query import count_record, involved
 
         super().__init__()
+        self.add_mentions = add_mentions
         self.wanted = set(wanted)
         self.where_wanted: dict[str, tuple[int, int]] = {}  # id -> (type code, number)
         self.count_record, self.involved = count_record, involved
@@ -303,12 +301,7 @@ class _Kept(_Spilled):
         if rec.id in self.wanted:
             self.where_wanted[rec.id] = (TYPE_ORDER[rec.type], n)
         if isinstance(rec, (Quote, Claim, Event)):
-            mentions = self.mentions[TYPE_ORDER[rec.type]]
-            for actor in set(self.involved(rec)):
-                found = mentions.get(actor)
-                if found is None:
-                    found = mentions[actor] = array("I")
-                found.append(n)
+            self.add_mentions(self.mentions[TYPE_ORDER[rec.type]], n, self.involved(rec))
             self.count_record(self.actor_counts, rec)
 
 
@@ -373,7 +366,7 @@ class Kept:
                 continue
             code, table = TYPE_ORDER[kind], getattr(ds, kind + "s")
             for n in range(self.sink.numbers[code]):
-                rec = self.records.at(self.records.offsets[code] + n)
+                rec = self.records.read(code, n)
                 table[rec.id] = rec
         return ds
 
@@ -387,17 +380,25 @@ def kept(
     """``paths`` (and the bundled data) read as a stream into a temporary file (which ``close``
     closes); None where they cannot be read as a stream (see ``search``). The records whose ids
     are ``wanted`` can be looked up by id (``Kept.lookup``)."""
+    sink = _Kept(wanted)
+    ds = _read(paths, bundled, sink, (lambda done, total: progress("reading", done, total)) if progress else None)
+    return None if ds is None else Kept(sink, ds)
+
+
+def _read(
+    paths: Sequence[Path], bundled: bool, sink: _Spilled, progress: Callable[[int, int], None] | None
+) -> Dataset | None:
+    """``stream_dataset`` into ``sink``, its last batch written; None (and the sink closed)
+    where the data cannot be read as a stream."""
     from kurskcli.dataset import DataFileError, DatasetError, NotStreamed, stream_dataset
 
-    sink = _Kept(wanted)
-    read = (lambda done, total: progress("reading", done, total)) if progress else None
     try:
-        ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
+        ds = stream_dataset(paths, sink, bundled=bundled, progress=progress)
         sink.flush()
     except (NotStreamed, DataFileError, DatasetError, OSError):
         sink.close()
         return None
-    return Kept(sink, ds)
+    return ds
 
 
 def search(
@@ -413,16 +414,10 @@ def search(
     the data loaded whole: the hits, and a dataset that can show them. None where the data
     cannot be read as a stream (a problem, which loading it whole reports exactly, or a record
     naming a source given after it)."""
-    from kurskcli.dataset import DataFileError, DatasetError, NotStreamed, stream_dataset
-
     _, terms = normalize_query(query)
     sink = _Searched(terms)
-    read = (lambda done, total: progress("searching", done, total)) if progress else None
-    try:
-        ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
-        sink.flush()
-    except (NotStreamed, DataFileError, DatasetError, OSError):
-        sink.close()
+    ds = _read(paths, bundled, sink, (lambda done, total: progress("searching", done, total)) if progress else None)
+    if ds is None:
         return None
     try:
         index = StreamedIndex(sink, ds)
