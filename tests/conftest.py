@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,19 @@ def bundled() -> Dataset:
 @pytest.fixture(scope="session")
 def mini() -> Dataset:
     return load_dataset([MINI], bundled=False)
+
+
+def record_spawns(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The command lines of the processes ``os.posix_spawn`` starts from now on (they run)."""
+    started: list[list[str]] = []
+    real = os.posix_spawn
+
+    def spawn(path: str, argv: list[str], *args: Any, **kw: Any) -> int:
+        started.append(argv)
+        return real(path, argv, *args, **kw)
+
+    monkeypatch.setattr(os, "posix_spawn", spawn)
+    return started
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
 from kurskcli.searcher import ScanIndex, SearchIndex
 
-from .conftest import MINI, Result
+from .conftest import MINI, Result, record_spawns
 
 QUERIES = ["bridge", "brige", "the bridge is", "Петров", "spring open", "officials", "tunnel", "monument", "putn"]
 
@@ -792,15 +792,7 @@ def afterwards(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     of its own. Returns the command lines of the processes started (they still run)."""
     monkeypatch.setenv("KURSKCLI_BACKGROUND", "on")
     monkeypatch.setattr(index, "BACKGROUND_FROM", 0)
-    started: list[list[str]] = []
-    real = os.posix_spawn
-
-    def spawn(path: str, argv: list[str], *args: Any, **kw: Any) -> int:
-        started.append(argv)
-        return real(path, argv, *args, **kw)
-
-    monkeypatch.setattr(os, "posix_spawn", spawn)
-    return started
+    return record_spawns(monkeypatch)
 
 
 def _saved(folder: Path) -> Path:

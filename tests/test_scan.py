@@ -3,12 +3,10 @@ output of a whole load, with no record kept but those shown, and the store saved
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -20,9 +18,9 @@ from kurskcli.model import Dataset
 from kurskcli.output import hit_dict
 from kurskcli.searcher import Hits, SearchIndex
 
-from .conftest import MINI, Result
+from .conftest import MINI, Result, record_spawns
 from .test_jsonl import _mini_lines, _write
-from .test_stream import _many, _peak, _shuffled
+from .test_stream import _many, _peak, _quote, _shuffled
 
 Run = Callable[..., Result]
 QUERIES = (
@@ -96,7 +94,7 @@ def test_words_and_typos_first_seen_in_any_batch_are_found_as_the_index_finds_th
     tmp_path_factory: pytest.TempPathFactory, contexts: list[list[str]], query: list[str], batch: int
 ) -> None:
     lines = _mini_lines()[:7]  # the dataset, its source and its actors
-    lines += [_quote(f"q-{i:03d}", " ".join(words)) for i, words in enumerate(contexts)]
+    lines += [_quote(f"q-{i:03d}", context=" ".join(words)) for i, words in enumerate(contexts)]
     path = _write(tmp_path_factory.mktemp("typos"), lines)
     old, scan._Searched.BATCH = scan._Searched.BATCH, batch
     try:
@@ -108,21 +106,9 @@ def test_words_and_typos_first_seen_in_any_batch_are_found_as_the_index_finds_th
     _same(found[0], SearchIndex(whole.records(), whole.passage).search(" ".join(query), limit=None))
 
 
-def _quote(qid: str, context: str) -> dict[str, object]:
-    return {
-        "type": "quote",
-        "id": qid,
-        "speaker": "petrov",
-        "text": "Alpha News",
-        "kind": "direct",
-        "context": context,
-        "source": {"id": "mini-src", "start": 0, "end": 10},
-    }
-
-
 def test_a_typo_is_no_longer_followed_once_every_query_word_is_found(tmp_path: Path) -> None:
     lines = _mini_lines()[:7]
-    lines += [_quote(f"q-{i}", "monuments moment") for i in range(5)] + [_quote("q-9", "monument")]
+    lines += [_quote(f"q-{i}", context="monuments moment") for i in range(5)] + [_quote("q-9", context="monument")]
     path = _write(tmp_path, lines)
     sink = scan._Searched(["monument"])
     sink.BATCH = 2
@@ -139,7 +125,7 @@ def test_a_typo_is_no_longer_followed_once_every_query_word_is_found(tmp_path: P
 def test_a_search_as_the_data_is_read_keeps_no_record_it_does_not_show(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lines = _mini_lines()[:7] + [_quote(f"q-{i:05d}", f"w{i}x") for i in range(3000)]
+    lines = _mini_lines()[:7] + [_quote(f"q-{i:05d}", context=f"w{i}x") for i in range(3000)]
     path = _write(tmp_path, lines)
     found = scan.search([path], False, "w17x")
     assert found is not None
@@ -159,12 +145,12 @@ def test_data_that_cannot_be_read_as_a_stream_gives_none(tmp_path: Path) -> None
     lines = _mini_lines()
     lines.append(lines.pop(1))  # the source after the records naming it
     assert scan.search([_write(tmp_path, lines)], False, "alpha") is None
-    broken = [*_mini_lines()[:7], _quote("q-1", "x"), _quote("q-1", "y")]  # one id twice
+    broken = [*_mini_lines()[:7], _quote("q-1", context="x"), _quote("q-1", context="y")]  # one id twice
     assert scan.search([_write(tmp_path, broken)], False, "alpha") is None
 
 
 def test_the_progress_of_a_search_as_the_data_is_read_is_reported(tmp_path: Path) -> None:
-    lines = _mini_lines()[:7] + [_quote(f"q-{i:05d}", "x") for i in range(3000)]
+    lines = _mini_lines()[:7] + [_quote(f"q-{i:05d}", context="x") for i in range(3000)]
     path = _write(tmp_path, lines)
     told: list[tuple[str, int, int]] = []
     scan.search([path], False, "alpha", progress=lambda *a: told.append(a))
@@ -182,15 +168,7 @@ def large(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     returns the command lines of the processes started to save it."""
     monkeypatch.setattr(index, "STREAM_FROM", 0)
     monkeypatch.setenv("KURSKCLI_BACKGROUND", "on")
-    started: list[list[str]] = []
-    real = os.posix_spawn
-
-    def spawn(path: str, argv: list[str], *args: Any, **kw: Any) -> int:
-        started.append(argv)
-        return real(path, argv, *args, **kw)
-
-    monkeypatch.setattr(os, "posix_spawn", spawn)
-    return started
+    return record_spawns(monkeypatch)
 
 
 def _whole(run: Run, monkeypatch: pytest.MonkeyPatch, *args: str, tty: bool = False) -> Result:
@@ -270,7 +248,7 @@ def test_large_json_lines_with_the_cache_off_are_read_as_a_stream(
 def test_a_first_search_over_large_json_lines_with_a_problem_reports_it_as_always(
     run: Run, tmp_path: Path, large: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lines = [*_mini_lines()[:7], _quote("q-1", "x"), _quote("q-1", "y")]
+    lines = [*_mini_lines()[:7], _quote("q-1", context="x"), _quote("q-1", context="y")]
     path = _write(tmp_path, lines)
     want = _whole(run, monkeypatch, "search", "alpha", "--data", str(path), "--no-bundled")
     r = run("search", "alpha", "--data", str(path), "--no-bundled")
@@ -284,7 +262,7 @@ def test_a_search_as_the_data_is_read_shows_its_progress_on_a_bar(
 
     from .test_stream import _Bar
 
-    path = _write(tmp_path, _mini_lines()[:7] + [_quote(f"q-{i:05d}", "x") for i in range(1500)])
+    path = _write(tmp_path, _mini_lines()[:7] + [_quote(f"q-{i:05d}", context="x") for i in range(1500)])
     monkeypatch.setattr(cli, "_LazyProgress", _Bar)
     monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
     monkeypatch.setattr(index, "save_later", lambda *args: None)
@@ -305,6 +283,11 @@ COMMANDS = (
     ["timeline"],
     ["claims", "--json"],
     ["about"],
+    ["show", "q-putin-tribute"],
+    ["show", "q-putin-tribute-ru", "--json"],
+    ["show", "e-kpa-arrival", "c-acknowledgment", "asmolov-2025-04-30"],
+    ["cite", "q-cmc-monument"],
+    ["cite", "q-putin-tribute-tass-en", "--style", "bibtex"],
 )
 
 
@@ -318,7 +301,7 @@ def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_sav
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
 ) -> None:
-    path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes naming them
+    path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes, renderings before theirs
     data = ["--data", str(path), "--no-bundled"]
     want = _whole(run, monkeypatch, *args, *data, tty=True)
     assert want.code == 0 and want.out
@@ -380,38 +363,6 @@ def test_a_quote_is_found_by_its_id_whatever_other_ids_share_its_hash(
             assert store.records.quote_number("no-such-quote") is None
         finally:
             store.close()
-
-
-LOOKUPS = (
-    ["show", "q-putin-tribute"],
-    ["show", "q-putin-tribute-ru", "--json"],
-    ["show", "e-kpa-arrival", "c-acknowledgment", "asmolov-2025-04-30"],
-    ["cite", "q-cmc-monument"],
-    ["cite", "q-putin-tribute-tass-en", "--style", "bibtex"],
-)
-
-
-@pytest.mark.parametrize("args", LOOKUPS, ids=" ".join)
-def test_a_first_show_or_cite_over_large_json_lines_answers_as_they_are_read(
-    run: Run,
-    tmp_path: Path,
-    bundled_lines: list[object],
-    private_cache: Path,
-    large: list[list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-    args: list[str],
-) -> None:
-    path = _write(tmp_path, _shuffled(bundled_lines, 8))  # renderings before the quote they render
-    data = ["--data", str(path), "--no-bundled"]
-    want = _whole(run, monkeypatch, *args, *data, tty=True)
-    assert want.code == 0 and want.out
-    with monkeypatch.context() as m:
-        _no_whole_load(m)
-        first = run(*args, *data, tty=True, env={"KURSKCLI_DEBUG": "1"})
-        assert (first.code, first.out) == (0, want.out)
-        assert "saving the search index in a process of its own" in first.err and "building" not in first.err
-        _wait_for_store(private_cache)
-        assert run(*args, *data, tty=True).out == want.out and len(large) == 1  # from the store
 
 
 def test_a_first_show_of_an_unknown_id_over_large_json_lines_suggests_as_always(
