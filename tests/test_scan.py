@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurskcli import index, scan
-from kurskcli.dataset import load_dataset
+from kurskcli.dataset import SpillFile, load_dataset
 from kurskcli.model import Dataset
 from kurskcli.output import hit_dict
 from kurskcli.searcher import Hits, SearchIndex
@@ -403,3 +403,29 @@ def test_a_first_command_over_large_json_lines_naming_no_actor_fails_as_always(
         want = _whole(run, monkeypatch, *args, *data)
         r = run(*args, *data)
         assert (r.code, r.out, r.err) == (want.code, want.out, want.err) and r.code != 0 and r.err
+
+
+class _Garbled(SpillFile):
+    """A temporary file that gives back other bytes than it took."""
+
+    def get(self, offset: int, size: int) -> bytes:
+        return b"[" * size
+
+
+@pytest.mark.parametrize("args", [["search", "monumnet", "--json"], ["quote", "putin"], ["show", "q-putin-tribute"]])
+def test_records_that_do_not_come_back_from_the_temporary_file_are_read_the_usual_way(
+    run: Run,
+    tmp_path: Path,
+    bundled_lines: list[object],
+    large: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    data = ["--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, *args, *data)
+    monkeypatch.setattr(scan, "SpillFile", _Garbled)  # the records' file, not the texts'
+    assert scan.search([path], False, "monumnet") is None
+    assert index.as_read([path], False, lambda store: store.about_actors(lambda ds: ["putin"], ["quote"])) == []
+    r = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
+    assert (r.code, r.out) == (0, want.out) and "building the search index" in r.err and large == []

@@ -1156,14 +1156,18 @@ def as_read(
 ) -> list[_T]:
     """``[on_disk(store)]`` with ``paths`` (and the bundled data) read as a stream into a
     temporary file that stands for the store (``scan.kept``, which can look up the ids
-    ``wanted``); ``[]`` where they cannot be read that way, and the caller reads them whole."""
+    ``wanted``); ``[]`` where they cannot be read that way, or read back from that file, and
+    the caller reads them the usual way."""
     from kurskcli import scan
+    from kurskcli.dataset import NotStreamed
 
     store = scan.kept(paths, bundled, progress, wanted)
     if store is None:
         return []
     try:
         return [on_disk(store)]
+    except NotStreamed:
+        return []
     finally:
         store.close()
 

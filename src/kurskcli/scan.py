@@ -139,9 +139,15 @@ class _Records:
         return rec
 
     def read(self, code: int, n: int) -> Record:
-        """Record ``n`` of the type of code ``code``, read from the file."""
+        """Record ``n`` of the type of code ``code``, read from the file; NotStreamed where it
+        cannot be read back as it was written."""
+        from kurskcli.dataset import NotStreamed
+
         raw = self.sink.records.get(self.sink.where[code][n], self.sink.sizes[code][n])
-        rec: Record = self._decoders[code].decode(raw)
+        try:
+            rec: Record = self._decoders[code].decode(raw)
+        except ValueError as exc:  # msgspec.DecodeError
+            raise NotStreamed(f"a record could not be read back from a temporary file: {exc}") from None
         return rec
 
     def quote_number(self, quote_id: str) -> int | None:
@@ -419,9 +425,13 @@ def search(
     ds = _read(paths, bundled, sink, (lambda done, total: progress("searching", done, total)) if progress else None)
     if ds is None:
         return None
+    from kurskcli.dataset import NotStreamed
+
     try:
         index = StreamedIndex(sink, ds)
         hits = index.search(query, types=types, limit=limit)
         return hits, index.records.context([h.record for h in hits])
+    except NotStreamed:  # a record could not be read back: the usual way answers
+        return None
     finally:
         sink.close()  # the records and texts read back: nothing more is read from them
