@@ -221,30 +221,6 @@ def test_a_first_search_over_large_json_lines_answers_as_they_are_read_then_save
     _wait_for_store(private_cache)  # the process started to save it is done before the test ends
 
 
-@pytest.mark.parametrize(
-    "args",
-    [["search", "shoulder to shoulder"], ["show", "q-putin-tribute-ru"], ["quote", "putin"], ["about"]],
-    ids=" ".join,
-)
-def test_large_json_lines_with_the_cache_off_are_read_as_a_stream(
-    run: Run,
-    tmp_path: Path,
-    bundled_lines: list[object],
-    private_cache: Path,
-    large: list[list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-    args: list[str],
-) -> None:
-    path = _write(tmp_path, bundled_lines)
-    data = ["--data", str(path), "--no-bundled"]
-    want = _whole(run, monkeypatch, *args, *data, tty=True)
-    assert want.code == 0 and want.out
-    _no_whole_load(monkeypatch)
-    r = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
-    assert (r.code, r.out) == (0, want.out) and large == []
-    assert not list(private_cache.rglob("search-*.sqlite"))
-
-
 def test_a_first_search_over_large_json_lines_with_a_problem_reports_it_as_always(
     run: Run, tmp_path: Path, large: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -275,6 +251,7 @@ def test_a_search_as_the_data_is_read_shows_its_progress_on_a_bar(
 
 
 COMMANDS = (
+    ["search", "shoulder to shoulder"],
     ["quote", "putin"],
     ["quote", "putin", "--json"],
     ["actor", "kim-jong-un"],
@@ -318,6 +295,7 @@ def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_sav
             store.unlink()
         off = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
         assert off.out == want.out and len(large) == 1  # as it is read, and nothing saved
+        assert not list(private_cache.rglob("search-*.sqlite"))
 
 
 def test_commands_that_need_every_record_still_read_large_json_lines_whole(
