@@ -420,13 +420,13 @@ def search(
     the data loaded whole: the hits, and a dataset that can show them. None where the data
     cannot be read as a stream (a problem, which loading it whole reports exactly, or a record
     naming a source given after it)."""
+    from kurskcli.dataset import NotStreamed
+
     _, terms = normalize_query(query)
     sink = _Searched(terms)
     ds = _read(paths, bundled, sink, (lambda done, total: progress("searching", done, total)) if progress else None)
     if ds is None:
         return None
-    from kurskcli.dataset import NotStreamed
-
     try:
         index = StreamedIndex(sink, ds)
         hits = index.search(query, types=types, limit=limit)
