@@ -152,3 +152,24 @@ def test_a_text_kept_in_parts_reads_back_as_it_was(pieces: list[str], size: int,
             start = data.draw(st.integers(0, len(text) - 1))
             end = data.draw(st.integers(start + 1, len(text)))
             assert model.from_parts(parts.__getitem__, start, end) == text[start:end]
+
+
+@pytest.mark.parametrize("query", ["alpha", "alpha beta"])
+def test_a_search_for_words_every_record_holds_takes_a_number_a_record_not_a_collection(
+    bundled: Dataset, query: str
+) -> None:
+    import tracemalloc
+
+    from kurskcli.searcher import SearchIndex
+
+    first = next(iter(bundled.quotes.values()))
+    index = SearchIndex([first._replace(id=f"q-{i}", context=f"alpha beta w{i}") for i in range(20_000)])
+    index.postings_of("alpha"), index.postings_of("beta")  # the postings, which any search reads, made first
+    tracemalloc.start()
+    try:
+        hits = index.search(query)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert hits.total == 400 and len(hits) == 20
+    assert peak < 20_000 * 250  # a dictionary and a set a record took 630 bytes a record

@@ -265,7 +265,8 @@ class DiskIndex(IndexBase):
         rids.frombytes(raw)
         if len(rids) != len(weights) or (rids and max(rids) >= self.size):
             raise CacheUnusable("postings out of range")
-        return {rid: w / 100 for rid, w in zip(rids, weights, strict=True)}
+        share = {w: w / 100 for w in set(weights)}  # a handful of weights: one number each, not one a record
+        return dict(zip(rids, map(share.__getitem__, weights), strict=True))
 
     def type_of(self, rid: int) -> str:
         return _TYPE_NAMES[self.types[rid]]

@@ -261,10 +261,13 @@ class StreamedIndex(IndexBase):
     def postings_of(self, word: str) -> dict[int, float]:
         post = self._asked.get(word)
         if post is None:
-            offsets = self.records.offsets
-            mask = (1 << _SHIFT) - 1
-            kept = self.sink.found.get(word, {})
-            post = self._asked[word] = {offsets[key >> _SHIFT] + (key & mask): w for key, w in kept.items()}
+            # A quote's key is its record number already; the others' keys are turned into their
+            # numbers in place: a number so made is at least the number of quotes, so above any
+            # quote's key, and below 2**32, so below any other key.
+            post = self._asked[word] = self.sink.found.get(word, {})
+            offsets, mask = self.records.offsets, (1 << _SHIFT) - 1
+            for key in [key for key in post if key >> _SHIFT]:
+                post[offsets[key >> _SHIFT] + (key & mask)] = post.pop(key)
         return post
 
     def longer_words(self, prefix: str) -> list[str]:
