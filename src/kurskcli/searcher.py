@@ -204,8 +204,13 @@ class IndexBase:
             by_term.append(per)
         total_idf = sum(idf.values()) or 1.0
         weighted = [(idf[term], per) for (_, term, _), per in zip(expanded, by_term, strict=True)]
-        cheap = {rid: sum(w * per[rid] for w, per in weighted if rid in per) / total_idf for rid in found}
-        pool = heapq.nsmallest(RESCORE_POOL, cheap, key=lambda r: (-cheap[r], r))  # as sorted(...)[:RESCORE_POOL]
+
+        def word_score(rid: int) -> float:
+            return sum(w * per[rid] for w, per in weighted if rid in per) / total_idf
+
+        # the best by word score, as sorted(...)[:RESCORE_POOL] gives them, without a score kept for every record
+        pool = heapq.nsmallest(RESCORE_POOL, found, key=lambda r: (-word_score(r), r))
+        cheap = {rid: word_score(rid) for rid in pool}
         matched: dict[int, set[str]] = {rid: set() for rid in pool}
         for _, _, expansions in expanded:
             for word, (_, post) in expansions.items():
