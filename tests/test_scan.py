@@ -1,5 +1,6 @@
-"""A search over large JSON Lines as they are read (``scan``): the hits, scores, totals and
-output of a whole load, with no record kept but those shown, and the store saved afterwards."""
+"""Large JSON Lines answered as they are read (``scan``): a search's hits, scores and totals,
+and every first command's output, as a whole load gives them, with no record kept but those
+shown, and the store saved afterwards."""
 
 from __future__ import annotations
 
