@@ -5,7 +5,6 @@ shown, and the store saved afterwards."""
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from kurskcli.output import hit_dict
 from kurskcli.searcher import Hits, SearchIndex
 
 from .conftest import MINI, Result, record_spawns
+from .test_index import _saved
 from .test_jsonl import _mini_lines, _write
 from .test_stream import _many, _peak, _quote, _shuffled
 
@@ -186,15 +186,6 @@ def _no_whole_load(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kurskcli.dataset.load_dataset", refuse)
 
 
-def _wait_for_store(folder: Path) -> None:
-    deadline = time.monotonic() + 120
-    while not list(folder.rglob("search-*.sqlite")):
-        assert time.monotonic() < deadline, "the store was never saved"
-        time.sleep(0.05)
-    while list(folder.rglob("*.tmp*")):  # pragma: no cover - the rename is all but instant
-        time.sleep(0.05)
-
-
 def test_a_first_search_over_large_json_lines_answers_as_they_are_read_then_saves_the_store(
     run: Run,
     tmp_path: Path,
@@ -213,13 +204,13 @@ def test_a_first_search_over_large_json_lines_answers_as_they_are_read_then_save
         assert first.code == 0 and first.json() == want["monumnet"].json() and first.json()
         assert "saving the search index in a process of its own" in first.err and "building" not in first.err
         assert large == [[sys.executable, "-P", "-m", "kurskcli.saver", "no-bundled", str(path)]]
-        _wait_for_store(private_cache)
+        _saved(private_cache)
         again = run("search", "putin", "--json", *data, env={"KURSKCLI_DEBUG": "1"})
         assert again.json() == want["putin"].json() and len(large) == 1  # from the store
     for store in private_cache.rglob("search-*.sqlite"):
         store.unlink()
     assert run("search", "monumnet", *data, tty=True).out == human.out and "monument" in human.out
-    _wait_for_store(private_cache)  # the process started to save it is done before the test ends
+    _saved(private_cache)  # the process started to save it is done before the test ends
 
 
 def test_a_first_search_over_large_json_lines_with_a_problem_reports_it_as_always(
@@ -289,7 +280,7 @@ def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_sav
         assert (first.code, first.out) == (0, want.out)
         assert "saving the search index in a process of its own" in first.err and "building" not in first.err
         assert len(large) == 1
-        _wait_for_store(private_cache)
+        _saved(private_cache)
         again = run(*args, *data, tty=True)
         assert again.out == want.out and len(large) == 1  # from the store
         for store in private_cache.rglob("search-*.sqlite"):
