@@ -216,14 +216,23 @@ class DataSource:
             return []
         from kurskcli import index
 
-        if not self._stored():  # the cache is off: large JSON Lines are still read as a stream
-            if not build or not index.streams(self.paths()):
-                return []
-            with _progress_bar("kurskcli") as bar:
-                return index.as_read(self.paths(), self.bundled, on_disk, bar)
-
+        if not self._stored():
+            found = self._as_read(lambda bar: index.as_read(self.paths(), self.bundled, on_disk, bar)) if build else []
+            return found or []
         with self._store_options() as options:
             return index.stored(self.paths(), self.bundled, on_disk, build=build, **options)
+
+    def _as_read(self, read: "Callable[[_LazyProgress | None], T | None]") -> "T | None":
+        """With the cache off, ``read(progress bar)`` for large JSON Lines not loaded yet, which
+        are answered as they are read; None for other data, and where ``read`` gives None."""
+        if self._dataset is not None or not self.paths():
+            return None
+        from kurskcli import index
+
+        if not index.streams(self.paths()):
+            return None
+        with _progress_bar("kurskcli") as bar:
+            return read(bar)
 
     def _stored(self) -> bool:
         """Whether to go through the saved index: for user datasets, unless the cache is off."""
@@ -249,14 +258,14 @@ class DataSource:
         if not self._stored():
             from kurskcli.searcher import ScanIndex
 
-            if self.paths() and self._dataset is None:
-                from kurskcli import index, scan
+            def as_read(bar: "_LazyProgress | None") -> "tuple[Hits, Dataset] | None":
+                from kurskcli import scan
 
-                if index.streams(self.paths()):  # large JSON Lines: searched as they are read
-                    with _progress_bar("kurskcli") as bar:
-                        found = scan.search(self.paths(), self.bundled, query, types=types, limit=limit, progress=bar)
-                    if found is not None:
-                        return found
+                return scan.search(self.paths(), self.bundled, query, types=types, limit=limit, progress=bar)
+
+            found = self._as_read(as_read)
+            if found is not None:
+                return found
             ds = self.load()  # one search: scanning for its words is quicker than indexing them all
             with _progress_bar("kurskcli") as bar:
                 return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds
@@ -271,13 +280,15 @@ class DataSource:
         """Records by id and a dataset that can show them; user datasets through the saved index,
         so that a large file is not read again. Ids that name no record fail with suggestions,
         after ``on_missing`` (given a dataset with every actor) has had its say."""
-        found = None
-        if not self._stored() and self.paths() and self._dataset is None:
+
+        def as_read(
+            bar: "_LazyProgress | None",
+        ) -> "tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None":
             from kurskcli import index
 
-            if index.streams(self.paths()):  # large JSON Lines: read as a stream, the cache off
-                with _progress_bar("kurskcli") as bar:
-                    found = index.lookup_as_read(self.paths(), self.bundled, record_ids, bar)
+            return index.lookup_as_read(self.paths(), self.bundled, record_ids, bar)
+
+        found = self._as_read(as_read) if not self._stored() else None
         if found is not None:
             recs, ds, ids = found
         elif not self._stored():
