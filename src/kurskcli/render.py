@@ -609,6 +609,7 @@ class BuildProgress:
         "searching": "reading, checking and searching the data",
         "words": "listing every word, to match a typo against",
     }
+    EVERY = 0.1  # seconds between redraws, as Rich's own refresh thread would redraw
 
     def __init__(self, out: IO[str], label: str) -> None:
         from rich.console import Console
@@ -624,13 +625,21 @@ class BuildProgress:
             TimeElapsedColumn(),
             console=console,
             transient=True,
+            auto_refresh=False,  # no thread of its own: large data is read in two processes (fork)
         )
         self.progress.start()
         self.task = self.progress.add_task(self.label, total=None)
+        self.shown = 0.0
 
     def update(self, phase: str, done: int, total: int) -> None:
+        import time
+
         description = f"{self.label}: {self.PHASES.get(phase, phase)}"
         self.progress.update(self.task, description=description, completed=done, total=total or None)
+        now = time.monotonic()
+        if now - self.shown >= self.EVERY:
+            self.shown = now
+            self.progress.refresh()
 
     def close(self) -> None:
         self.progress.stop()
