@@ -7,6 +7,7 @@ import json
 import os
 import re
 import stat
+import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
@@ -188,11 +189,16 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def read_lines(
-    path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None
+    path: Path,
+    limit: int | None = None,
+    *,
+    seen: list[list[Any]] | None = None,
+    opened: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[int, bytes]]:
     """The lines of a regular file of at most ``limit`` bytes, numbered from 1, read as they are
-    needed; like ``read_limited``, with its fingerprint added to ``seen`` once it is read."""
-    return enumerate(_read_pieces(path, limit, seen, None), 1)
+    needed; like ``read_limited``, with its fingerprint added to ``seen`` once it is read.
+    ``opened`` is told the file's descriptor and size once it is open."""
+    return enumerate(_read_pieces(path, limit, seen, None, opened), 1)
 
 
 BLOCK_BYTES = 1 << 20
@@ -204,13 +210,21 @@ def read_blocks(path: Path, limit: int | None = None, *, seen: list[list[Any]] |
     return _read_pieces(path, limit, seen, BLOCK_BYTES)
 
 
-def _read_pieces(path: Path, limit: int | None, seen: list[list[Any]] | None, size: int | None) -> Iterator[bytes]:
+def _read_pieces(
+    path: Path,
+    limit: int | None,
+    seen: list[list[Any]] | None,
+    size: int | None,
+    opened: Callable[[int, int], None] | None = None,
+) -> Iterator[bytes]:
     """The lines (``size`` None) or blocks of ``size`` bytes of ``read_lines``' file."""
     if limit is None:
         limit = max_data_bytes()
     fh = _open_regular(path, limit)
     with fh:
         st = os.fstat(fh.fileno())
+        if opened is not None:
+            opened(fh.fileno(), st.st_size)
         head = os.pread(fh.fileno(), SAMPLE_BYTES, 0)
         tail = os.pread(fh.fileno(), SAMPLE_BYTES, max(st.st_size - SAMPLE_BYTES, SAMPLE_BYTES))
         total = 0
@@ -489,12 +503,24 @@ _QUOTE_LINE = re.compile(_LINE_START + rb'quote"')
 LINE_RUN = 100  # lines looked at together; a quote adds at most 3 problems as it is read, 300 a run
 
 
-def _line_runs(lines: Iterable[tuple[int, bytes]], group: bool) -> Iterator[tuple[bool, list[tuple[int, bytes]]]]:
+def _line_runs(
+    lines: Iterable[tuple[int, bytes]], group: bool, halves: _Halves | None = None
+) -> Iterator[tuple[bool, list[tuple[int, bytes]]]]:
     """The numbered ``lines``, LINE_RUN at a time, each batch cut (with ``group``) into runs of
-    lines that start as a quote's (True) and runs of other lines (False)."""
+    lines that start as a quote's (True) and runs of other lines (False). With ``halves``, the
+    rest of the file is split in two (``_Halves.split``) between two batches once it is ready:
+    every line read before then has been dealt with."""
     it = iter(lines)
     is_quote = _QUOTE_LINE.match
-    while batch := list(islice(it, LINE_RUN)):
+    at = 0  # bytes of the file in the lines taken so far
+    while True:
+        if halves is not None and halves.ready:
+            it, halves = halves.split(it, at), None
+        batch = list(islice(it, LINE_RUN))
+        if not batch:
+            break
+        if halves is not None:
+            at += sum(len(raw) for _, raw in batch)
         if not group:
             yield False, batch
             continue
@@ -879,12 +905,20 @@ class _Build:
             self.ds.infos.append(DatasetInfo(ident, ver, title, desc, version or "", ck.origin, lic))
 
     def add_lines(
-        self, lines: Iterable[tuple[int, bytes]], origin: str, base: Path, *, declared: bool = False
+        self,
+        lines: Iterable[tuple[int, bytes]],
+        origin: str,
+        base: Path,
+        *,
+        declared: bool = False,
+        halves: _Halves | None = None,
     ) -> _Checker:
         """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
         checked and dropped as it is read: only the records built from it are kept. With
-        ``declared``, each record is first decoded into the declared format (``_typed_lines``)."""
+        ``declared``, each record is first decoded into the declared format (``_typed_lines``).
+        With ``halves``, the file is read in two processes from its first quotes on, while it
+        has shown no problem (``_Halves``)."""
         ck = self.checker(origin)
         fast = self.checker(origin, declared=True)  # for the lines that pass the declaration
         fast.problems = ck.problems  # one list, in the order the problems are found
@@ -897,7 +931,9 @@ class _Build:
         }
         typed_lines = _typed_lines() if declared else None
         started = stopped = False
-        for quotes, run in _line_runs(lines, typed_lines is not None):
+        for quotes, run in _line_runs(lines, typed_lines is not None or halves is not None, halves):
+            if halves is not None and quotes and started and not ck.problems:
+                halves.ready = True  # what comes before the quotes is read: the rest may be split
             # A run of quote lines is decoded in one go while the file has shown no problem
             # (a run adds fewer problems than the limit below, which is then met where it would
             # have been line by line); any line the declaration refuses sends the run line by line.
@@ -1283,6 +1319,25 @@ class _Streamed(_Build):
     def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
         _check_witnesses(ck, path, date, witnesses)
 
+    def half_state(self, actors_before: int) -> Any:
+        """What a child process reading half of a file found (``_Halves``) that this build and
+        its sink keep: the ids named, the actors read after the first ``actors_before``, and
+        the sink's own (``HalvedSink.half_state``)."""
+        sink: Any = self.sink
+        actors = list(self.ds.actors.values())[actors_before:]
+        return self.actors_named, self.quotes_named, self.renderings, actors, sink.half_state()
+
+    def merge_half(self, state: Any) -> None:
+        """Take in what the child that read the second half found, as if read here in turn."""
+        actors_named, quotes_named, renderings, actors, sunk = state
+        self.actors_named |= actors_named
+        self.quotes_named |= quotes_named
+        self.renderings |= renderings
+        for actor in actors:
+            self.ds.actors[actor.id] = actor
+        sink: Any = self.sink
+        sink.merge_half(sunk)
+
     def finish(self) -> None:
         if not self.actors_named <= self.ds.actors.keys():
             raise NotStreamed("a record names an unknown actor")
@@ -1290,6 +1345,176 @@ class _Streamed(_Build):
             raise NotStreamed("a rendering names another rendering")
         if not self.sink.consistent(self.ds.sources, self.quotes_named):
             raise NotStreamed("an id is used twice, or a rendering names an unknown quote")
+
+
+HALVES_FROM = 32 << 20  # JSON Lines this large are read in two halves at once, where there are two cores
+
+
+class HalvedSink(Sink, Protocol):
+    """A sink that can take half of a file in a child process (``_Halves``)."""
+
+    def before_fork(self) -> None:
+        """Write out what is pending, and open what the child will write to instead."""
+
+    def in_child(self) -> None:
+        """Start afresh in the child, for the records of its half alone."""
+
+    def half_state(self) -> Any:
+        """What the child took, to send (pickled) to the parent."""
+
+    def merge_half(self, state: Any) -> None:
+        """Take in the child's records, numbered after those taken here."""
+
+
+class _Halves:
+    """A large JSON Lines file read in two processes at once, on two cores.
+
+    Checking each record is Python's work, one core's. Once what comes before the quotes is
+    read (the dataset's line, its sources and actors), the process forks. The parent reads on to
+    the middle of what is left, the child from the line after the middle to the end, each
+    checking its records and handing them to its own copy of the sink. The child then sends what
+    it found (``_Streamed.half_state``) down a pipe and leaves; the parent takes it in, numbering
+    the child's records after its own, as one process reading the file in order would have, and
+    the end-of-stream checks (ids used twice, names of unknown actors or quotes) then run over
+    both halves. The parent reads the child's half too, without checking it, so that the file's
+    size limit and fingerprint are what a single reading gives.
+
+    Whatever goes wrong in the child, a source read there (its text would be in the child's
+    temporary file) or a child that cannot be started makes the stream NotStreamed: the usual
+    way then reads the data, and reports any problem exactly."""
+
+    def __init__(self, build: _Streamed) -> None:
+        self.build = build
+        self.ready = False  # set by add_lines once the records before the quotes are read
+        self.fd = -1
+        self.size = 0
+        self.pid = 0  # the child's, in the parent
+        self.pipe = -1  # the end of the pipe this process holds
+        self.child = False
+        self.actors = 0  # actors read when the child was made
+        self.sources = 0
+
+    @classmethod
+    def of(cls, build: _Build, path: Path) -> _Halves | None:
+        """Halves for ``path`` where they can pay: a sink that takes them, a file of HALVES_FROM
+        bytes or more, a second core, and a system that forks as Linux does."""
+        if not isinstance(build, _Streamed) or not hasattr(build.sink, "half_state"):
+            return None
+        if sys.platform != "linux" or not hasattr(os, "fork"):
+            return None
+        try:
+            if os.stat(path).st_size < HALVES_FROM or len(os.sched_getaffinity(0)) < 2:
+                return None
+        except OSError:
+            return None  # reading it fails, and says why
+        return cls(build)
+
+    def opened(self, fd: int, size: int) -> None:
+        """The file is open: keep a descriptor of it of our own, for the child to read from."""
+        with contextlib.suppress(OSError):
+            self.fd, self.size = os.dup(fd), size
+
+    def split(self, lines: Iterator[tuple[int, bytes]], at: int) -> Iterator[tuple[int, bytes]]:
+        """Fork, at byte ``at`` of the file (the lines before it all dealt with): the parent's
+        lines up to the middle of the rest, or the child's from there."""
+        import threading
+
+        if self.fd < 0 or at >= self.size or threading.active_count() > 1:
+            return lines  # nothing left to split, or a fork beside another thread, which is not safe
+        middle = at + (self.size - at) // 2
+        sink: Any = self.build.sink
+        sink.before_fork()
+        self.actors, self.sources = len(self.build.ds.actors), len(self.build.ds.sources)
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return lines
+        if pid == 0:
+            os.close(read)
+            self.child, self.pipe = True, write
+            sink.in_child()
+            return self._from(middle)
+        os.close(write)
+        self.pid, self.pipe = pid, read
+        return self._until(lines, at, middle)
+
+    @staticmethod
+    def _until(lines: Iterator[tuple[int, bytes]], at: int, middle: int) -> Iterator[tuple[int, bytes]]:
+        """The parent's lines: those that start before ``middle``; the rest are read, not given."""
+        for line in lines:
+            if at < middle:
+                yield line
+            at += len(line[1])
+
+    def _from(self, middle: int) -> Iterator[tuple[int, bytes]]:
+        """The child's lines: from the first that starts at ``middle`` or after it to the end,
+        read from the parent's open file (the same file, whatever its path now names)."""
+        at, rest, skip = middle - 1, b"", True  # the byte before the middle: a line may end there
+        while block := os.pread(self.fd, BLOCK_BYTES, at):
+            at += len(block)
+            lines = (rest + block).split(b"\n")
+            rest = lines.pop()
+            if skip and lines:
+                lines, skip = lines[1:], False  # the end of the parent's last line
+            for line in lines:
+                yield 0, line + b"\n"
+        if rest and not skip:
+            yield 0, rest
+
+    def join(self, build: _Streamed, ck: _Checker) -> None:
+        """In the child: send what it found and leave. In the parent: take that in, or raise
+        NotStreamed where the child found a problem or could not finish."""
+        import pickle
+
+        if self.child:
+            state = None
+            if not ck.problems and len(build.ds.sources) == self.sources:
+                state = build.half_state(self.actors)
+            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self.pipe, view) :]
+            os._exit(0)
+        if not self.pid:
+            self._close()
+            return  # not split: one process read it all
+        chunks = []
+        while chunk := os.read(self.pipe, 1 << 20):
+            chunks.append(chunk)
+        self._close()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            state = pickle.loads(b"".join(chunks)) if status == 0 else None
+        except Exception:  # whatever a cut-off message raises: the child did not finish
+            state = None
+        if state is None:
+            raise NotStreamed("the second half of the file could not be read in a process of its own")
+        build.merge_half(state)
+
+    def abandon(self) -> None:
+        """Where reading failed: the child leaves at once; the parent stops it and waits for it."""
+        if self.child:
+            os._exit(1)
+        if self.pid:
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        self._close()
+
+    def _close(self) -> None:
+        """Close this process's descriptors of the file and the pipe."""
+        for fd in (self.fd, self.pipe):
+            if fd >= 0:
+                os.close(fd)
+        self.fd = self.pipe = -1
 
 
 # ----------------------------------------------------------------------------- public API
@@ -1381,14 +1606,24 @@ class SpillFile:
         self.file: BinaryIO | None = None
         self.size = 0
 
-    def put(self, raw: bytes) -> int | None:
-        """Where ``raw`` now starts in the file; None where it cannot be written (a part written
-        before the failure is written over by the next)."""
+    def create(self) -> bool:
+        """Make the file now (``put`` makes it when first written to); False where it cannot be."""
         import tempfile
 
         try:
             if self.file is None:
                 self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close()
+        except OSError:
+            return False
+        return True
+
+    def put(self, raw: bytes) -> int | None:
+        """Where ``raw`` now starts in the file; None where it cannot be written (a part written
+        before the failure is written over by the next)."""
+        if not self.create():
+            return None
+        try:
+            assert self.file is not None
             view, at = memoryview(raw), self.size
             while view:  # a write may take fewer bytes than it is given
                 done = os.pwrite(self.file.fileno(), view, at)
@@ -1507,6 +1742,29 @@ class Counted:
     def close(self) -> None:
         self.spill.close()
 
+    # Reading a large file in two halves (``_Halves``, ``HalvedSink``): the child's ids come to
+    # the parent, which checks them against its own.
+
+    def before_fork(self) -> None:
+        """Each record is checked as it comes: nothing is pending."""
+
+    def in_child(self) -> None:
+        self.counts = dict.fromkeys(self.counts, 0)
+        self.quote_ids, self.other_ids, self.twice = set(), set(), False
+        self.spill = SpillFile()  # a text read here must not be written over the parent's
+
+    def half_state(self) -> Any:
+        return self.counts, self.quote_ids, self.other_ids, self.twice
+
+    def merge_half(self, state: Any) -> None:
+        counts, quote_ids, other_ids, twice = state
+        for name, count in counts.items():
+            self.counts[name] += count
+        mine, theirs = (self.quote_ids, self.other_ids), (quote_ids, other_ids)
+        self.twice = self.twice or twice or any(not a.isdisjoint(b) for a in mine for b in theirs)
+        self.quote_ids |= quote_ids
+        self.other_ids |= other_ids
+
 
 def verified_counts(
     paths: Sequence[str | os.PathLike[str]],
@@ -1542,14 +1800,26 @@ def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build)
     for p in paths:
         path = Path(p)
         if path.suffix.lower() in JSONL_SUFFIXES:
-            lines = read_lines(path, build.budget(path), seen=build.ds.files)
+            halves = _Halves.of(build, path)
+            opened = halves.opened if halves is not None else None
+            lines = read_lines(path, build.budget(path), seen=build.ds.files, opened=opened)
             if report is not None:
                 lines = report(lines)
             with contextlib.suppress(OSError):
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()
             large = build.reserved >= DECLARED_FROM_BYTES
-            checkers.append(build.add_lines(lines, str(path), path.parent, declared=large))
+            if halves is None:
+                checkers.append(build.add_lines(lines, str(path), path.parent, declared=large))
+            else:
+                assert isinstance(build, _Streamed)
+                try:
+                    ck = build.add_lines(lines, str(path), path.parent, declared=large, halves=halves)
+                    halves.join(build, ck)  # the child leaves here
+                except BaseException:
+                    halves.abandon()  # the child leaves here too; this process stops it
+                    raise
+                checkers.append(ck)
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)

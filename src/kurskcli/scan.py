@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _CLASSES: tuple[type[Any], ...] = (Quote, Claim, Event, Actor)  # in TYPE_ORDER
 _NAMES = tuple(TYPE_ORDER)
 _SHIFT = 32  # a record read is known as (its type's code << _SHIFT) + its number within the type
+_OTHER = 1 << 63  # marks a record's offset as one in the file of the second half (``_Spilled.other``)
 
 
 class _Spilled(Counted):
@@ -61,6 +62,7 @@ class _Spilled(Counted):
         self.quote_hashes = array("q")  # the hash of each quote's id, by number: a dict would take ten times the room
         self.renderings: dict[str, list[int]] = {}  # quote id -> numbers of the quotes rendering it
         self.records = SpillFile()
+        self.other = SpillFile()  # a child's records, where the file is read in halves
         self.encode = msgspec.json.encode
         self.batch: list[Record] = []
         self.keys: list[int] = []
@@ -105,6 +107,44 @@ class _Spilled(Counted):
     def close(self) -> None:
         super().close()
         self.records.close()
+        self.other.close()
+
+    # Halves (``dataset._Halves``): the child writes its records to a second file, made before
+    # the fork so that the parent can read them; their offsets are marked _OTHER in ``where``.
+
+    def before_fork(self) -> None:
+        from kurskcli.dataset import NotStreamed
+
+        super().before_fork()
+        self.flush()
+        if not self.other.create():
+            raise NotStreamed("the records could not be written to a temporary file")
+
+    def in_child(self) -> None:
+        super().in_child()
+        self.numbers = [0] * len(TYPE_ORDER)
+        self.where = [array("Q") for _ in TYPE_ORDER]
+        self.sizes = [array("I") for _ in TYPE_ORDER]
+        self.quote_hashes = array("q")
+        self.renderings = {}
+        self.records = self.other
+
+    def half_state(self) -> Any:
+        self.flush()
+        return super().half_state(), self.numbers, self.where, self.sizes, self.quote_hashes, self.renderings
+
+    def merge_half(self, state: Any) -> None:
+        counted, numbers, where, sizes, quote_hashes, renderings = state
+        self.flush()  # this half's last records first: the child's are numbered after them
+        super().merge_half(counted)
+        quotes = self.numbers[0]
+        for code, count in enumerate(numbers):
+            self.numbers[code] += count
+            self.where[code].extend(at | _OTHER for at in where[code])
+            self.sizes[code].extend(sizes[code])
+        self.quote_hashes.extend(quote_hashes)
+        for root, found in renderings.items():
+            self.renderings.setdefault(root, []).extend(n + quotes for n in found)
 
 
 class _Records:
@@ -143,7 +183,9 @@ class _Records:
         cannot be read back as it was written."""
         from kurskcli.dataset import NotStreamed
 
-        raw = self.sink.records.get(self.sink.where[code][n], self.sink.sizes[code][n])
+        at = self.sink.where[code][n]
+        spill = self.sink.other if at & _OTHER else self.sink.records
+        raw = spill.get(at & ~_OTHER, self.sink.sizes[code][n])
         try:
             rec: Record = self._decoders[code].decode(raw)
         except ValueError as exc:  # msgspec.DecodeError
@@ -215,12 +257,44 @@ class _Searched(_Spilled):
                 self.unknown.discard(term)
         if self.unknown:
             self._follow(scan)
-        elif self.followed:  # every word of the query is known: no typo will be looked for
+        else:
+            self._unfollow()
+
+    def _unfollow(self) -> None:
+        """Every word of the query is known: no typo will be looked for, and the words followed
+        as possible typos are dropped."""
+        if self.followed:
             needed = {*self.terms, *(w for words in self.longer.values() for w in words)}
             for word in self.followed - needed:
                 self.found.pop(word, None)
             self.followed.clear()
             self.seen.clear()
+
+    def in_child(self) -> None:
+        super().in_child()
+        self.found = {}
+        self.longer = {term: set() for term in self.longer}  # the words seen and followed stay: see merge_half
+
+    def half_state(self) -> Any:
+        return super().half_state(), self.found, self.longer, self.unknown, self.followed
+
+    def merge_half(self, state: Any) -> None:
+        """The child's postings, numbered after these. A word first seen in either half was
+        compared with the query's unknown words there, and followed from then on, so the
+        postings of every word followed are in one half or the other."""
+        spilled, found, longer, unknown, followed = state
+        before = list(self.numbers)
+        super().merge_half(spilled)
+        for word, post in found.items():
+            kept = self.found.setdefault(word, {})
+            for key, weight in post.items():
+                kept[key + before[key >> _SHIFT]] = weight
+        for term, words in longer.items():
+            self.longer[term].update(words)
+        self.unknown &= unknown
+        self.followed |= followed
+        if not self.unknown:
+            self._unfollow()
 
     def _follow(self, scan: ScanIndex) -> None:
         """Follow the words of the batch not seen before that could be typos of an unknown query
@@ -312,6 +386,29 @@ class _Kept(_Spilled):
         if isinstance(rec, (Quote, Claim, Event)):
             self.add_mentions(self.mentions[TYPE_ORDER[rec.type]], n, self.involved(rec))
             self.count_record(self.actor_counts, rec)
+
+    def in_child(self) -> None:
+        super().in_child()
+        self.where_wanted = {}
+        self.mentions = [{} for _ in TYPE_ORDER]
+        self.actor_counts = {}
+
+    def half_state(self) -> Any:
+        return super().half_state(), self.where_wanted, self.mentions, self.actor_counts
+
+    def merge_half(self, state: Any) -> None:
+        spilled, where_wanted, mentions, actor_counts = state
+        before = list(self.numbers)
+        super().merge_half(spilled)
+        for rid, (code, n) in where_wanted.items():
+            self.where_wanted[rid] = (code, n + before[code])
+        for code, table in enumerate(mentions):
+            for actor, numbers in table.items():
+                self.mentions[code].setdefault(actor, array("I")).extend(n + before[code] for n in numbers)
+        for actor, counts in actor_counts.items():
+            mine = self.actor_counts.setdefault(actor, {})
+            for name, count in counts.items():
+                mine[name] = mine.get(name, 0) + count
 
 
 class Kept:

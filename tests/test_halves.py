@@ -1,0 +1,256 @@
+"""Large JSON Lines read in two halves at once, in two processes (``dataset._Halves``): every
+line is read once, by one process or the other, and every answer is what one process reading
+the whole file gives; anything the halves cannot take sends the file the usual way."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kurskcli import dataset, index, scan
+from kurskcli.dataset import DatasetError, load_dataset, verified_counts
+from kurskcli.searcher import SearchIndex
+
+from .test_jsonl import _mini_lines, _write
+from .test_scan import COMMANDS, PIECES, QUERIES, Run, _no_whole_load, _same, _whole
+from .test_stream import _quote, _shuffled
+
+
+@pytest.fixture
+def halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Any JSON Lines file is split in two, from the batch of lines (three here) after its first
+    quote; returns the process ids of the children made."""
+    monkeypatch.setattr(dataset, "HALVES_FROM", 0)
+    monkeypatch.setattr(dataset, "LINE_RUN", 3)
+    made: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
+def _reaped(pids: list[int]) -> bool:
+    """Whether every one of ``pids`` has been waited for (none is left running or a zombie)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
+
+
+def test_the_two_halves_hold_every_line_once_wherever_the_middle_falls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dataset, "BLOCK_BYTES", 7)  # lines across blocks, blocks within lines
+    head = b'{"type": "dataset"}\n'
+    rest = [b'{"a": 1}\n', b"\n", b'{"b": "' + b"x" * 30 + b'"}\r\n', b"{}\n", b"\n", b'{"c": 2}\n']
+    for ending in (b"\n", b""):  # with and without a newline at the end of the file
+        lines = [*rest[:-1], rest[-1].removesuffix(b"\n") + ending]
+        data = head + b"".join(lines)
+        path = tmp_path / "lines.jsonl"
+        path.write_bytes(data)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            for middle in range(len(head), len(data) + 1):
+                split = dataset._Halves(cast(Any, None))
+                split.fd, split.size = fd, len(data)
+                numbered: Iterator[tuple[int, bytes]] = iter(enumerate(lines, 2))
+                parent = [raw for _, raw in split._until(numbered, len(head), middle)]
+                child = [raw for _, raw in split._from(middle)]
+                assert parent + child == lines, middle
+                assert len(head) + len(b"".join(parent[:-1])) < middle or not parent  # each starts before it
+                assert len(head) + len(b"".join(parent)) >= middle or not child  # and the child's after it
+        finally:
+            os.close(fd)
+
+
+@pytest.mark.parametrize("case", ["bundled data as lines", "shuffled, seed 1", "shuffled, seed 2"])
+def test_a_search_in_two_halves_answers_as_the_index_over_the_whole_load(
+    tmp_path: Path, bundled_lines: list[object], case: str, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = bundled_lines
+    if case.startswith("shuffled"):  # actors after the quotes naming them, renderings before what they render
+        lines = _shuffled(bundled_lines, int(case[-1]))
+    path = _write(tmp_path, lines)
+    monkeypatch.setattr(scan._Searched, "BATCH", 7)  # many batches in each half
+    whole = load_dataset([path], bundled=False)
+    reference = SearchIndex(whole.records(), whole.passage)
+    searches = 0
+    for query in QUERIES:
+        for types, limit in ((None, 20), (["claim", "event"], 5), (None, None)):
+            found = scan.search([path], False, query, types=types, limit=limit)
+            searches += 1
+            assert found is not None
+            _same(found[0], reference.search(query, types=types, limit=limit))
+    assert len(halves) == searches and _reaped(halves)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), min_size=3, max_size=30),
+    st.lists(st.sampled_from(PIECES), min_size=1, max_size=3),
+    st.integers(1, 6),
+)
+def test_words_and_typos_first_seen_in_either_half_are_found_as_the_index_finds_them(
+    tmp_path_factory: pytest.TempPathFactory, contexts: list[list[str]], query: list[str], batch: int
+) -> None:
+    lines = _mini_lines()[:7]  # the dataset, its source and its actors
+    lines += [_quote(f"q-{i:03d}", context=" ".join(words)) for i, words in enumerate(contexts)]
+    path = _write(tmp_path_factory.mktemp("typos"), lines)
+    with pytest.MonkeyPatch.context() as m:
+        made = halves.__wrapped__(m)  # type: ignore[attr-defined]  # the fixture, in each example
+        m.setattr(scan._Searched, "BATCH", batch)
+        found = scan.search([path], False, " ".join(query), limit=None)
+    whole = load_dataset([path], bundled=False)
+    assert found is not None and len(made) == 1
+    _same(found[0], SearchIndex(whole.records(), whole.passage).search(" ".join(query), limit=None))
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_each_first_command_in_two_halves_answers_as_one_process_reading_it_all(
+    run: Run,
+    tmp_path: Path,
+    bundled_lines: list[object],
+    halves: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes, renderings before theirs
+    data = ["--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, *args, *data, tty=True)
+    assert want.code == 0 and want.out
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    _no_whole_load(monkeypatch)
+    got = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
+    assert (got.code, got.out) == (0, want.out)
+    assert len(halves) == 1 and _reaped(halves)
+
+
+def test_verify_in_two_halves_checks_and_counts_as_one_process(
+    run: Run, tmp_path: Path, bundled_lines: list[object], halves: list[int]
+) -> None:
+    path = _write(tmp_path, _shuffled(bundled_lines, 3))
+    counts = verified_counts([path], bundled=False)
+    assert len(halves) == 1
+    assert counts == load_dataset([path], bundled=False).counts()
+    r = run("verify", "--data", str(path), "--no-bundled")
+    assert r.code == 0 and len(halves) == 2 and _reaped(halves)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(dataset, "HALVES_FROM", 2**62)
+        assert run("verify", "--data", str(path), "--no-bundled").out == r.out and len(halves) == 2
+
+
+def test_an_id_used_in_each_half_is_reported_as_always(
+    run: Run, tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [*_mini_lines()[:7], *(_quote(f"q-{i}", context="x") for i in range(20)), _quote("q-1", context="y")]
+    path = _write(tmp_path, lines)
+    with pytest.raises(DatasetError, match="duplicate id 'q-1'"):  # from the whole load, after the stream
+        verified_counts([path], bundled=False)
+    want = _whole(run, monkeypatch, "search", "alpha", "--data", str(path), "--no-bundled")
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    r = run("search", "alpha", "--data", str(path), "--no-bundled", env={"KURSKCLI_CACHE": "off"})
+    assert (r.code, r.err) == (want.code, want.err) and r.code == 65 and "q-1" in r.err
+    assert halves and _reaped(halves)
+
+
+def test_an_id_used_in_each_half_is_found_by_verify(tmp_path: Path, halves: list[int]) -> None:
+    lines = [*_mini_lines()[:7], *(_quote(f"q-{i}", context="x") for i in range(20)), _quote("q-1", context="y")]
+    path = _write(tmp_path, lines)
+    sink = dataset.Counted()
+    with pytest.raises(dataset.NotStreamed, match="an id is used twice"):
+        dataset.stream_dataset([path], sink, bundled=False)
+    assert len(halves) == 1 and _reaped(halves)
+
+
+def _with_a_late_source(tmp_path: Path) -> Path:
+    """A dataset with a second source after its quotes (and a quote of it after that)."""
+    late = {**_mini_lines()[1], "id": "late-src"}  # type: ignore[dict-item]
+    lines = [*_mini_lines()[:7], *(_quote(f"q-{i}", context="monument") for i in range(20)), late]
+    lines.append(_quote("q-late", context="monument", source={"id": "late-src", "start": 0, "end": 10}))
+    return _write(tmp_path, lines)
+
+
+def test_a_source_in_the_second_half_sends_the_file_the_usual_way(
+    run: Run, tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _with_a_late_source(tmp_path)
+    assert scan.search([path], False, "monument") is None  # read whole by the caller
+    assert len(halves) == 1 and _reaped(halves)
+    args = ["search", "monument", "--limit", "30", "--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, *args)
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    got = run(*args, env={"KURSKCLI_CACHE": "off"})
+    assert (got.code, got.out) == (0, want.out) and "q-late" in got.out
+    assert verified_counts([path], bundled=False) == load_dataset([path], bundled=False).counts()
+
+
+@pytest.mark.parametrize("how", ["raises", "dies"])
+def test_a_child_that_does_not_finish_sends_the_file_the_usual_way(
+    tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    path = _write(tmp_path, [*_mini_lines()[:7], *(_quote(f"q-{i}", context="monument") for i in range(20))])
+    parent, took = os.getpid(), scan._Searched.took
+
+    def fails_in_the_child(self: scan._Searched) -> None:
+        if os.getpid() != parent:
+            if how == "dies":
+                os._exit(3)
+            raise RuntimeError("broken")
+        took(self)
+
+    monkeypatch.setattr(scan._Searched, "took", fails_in_the_child)
+    assert scan.search([path], False, "monument") is None
+    assert len(halves) == 1 and _reaped(halves)
+
+
+def test_a_parent_that_stops_reading_stops_its_child(tmp_path: Path, halves: list[int]) -> None:
+    lines = [*_mini_lines()[:7], *(_quote(f"q-{i}", context="monument") for i in range(20))]
+    # in the parent's half: a source named before it is read
+    lines[10] = _quote("q-early", source={"id": "not-read-yet", "start": 0, "end": 10})
+    path = _write(tmp_path, lines)
+    assert scan.search([path], False, "monument") is None
+    assert len(halves) == 1 and _reaped(halves)
+
+
+def test_no_fork_beside_another_thread(tmp_path: Path, bundled_lines: list[object], halves: list[int]) -> None:
+    path = _write(tmp_path, bundled_lines)
+    whole = load_dataset([path], bundled=False)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        found = scan.search([path], False, "monumnet")
+    finally:
+        stop.set()
+        other.join()
+    assert found is not None and halves == []
+    _same(found[0], SearchIndex(whole.records(), whole.passage).search("monumnet"))
+    assert scan.search([path], False, "monumnet") is not None and len(halves) == 1
+
+
+def test_the_progress_bar_draws_without_a_thread_of_its_own() -> None:
+    from kurskcli.render import BuildProgress
+
+    before = threading.active_count()
+    out = io.StringIO()
+    bar = BuildProgress(out, "kurskcli")
+    bar.update("searching", 10, 100)
+    assert threading.active_count() == before  # a fork while it shows is safe
+    bar.close()
