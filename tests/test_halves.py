@@ -122,6 +122,27 @@ def test_words_and_typos_first_seen_in_either_half_are_found_as_the_index_finds_
     _same(found[0], SearchIndex(whole.records(), whole.passage).search(" ".join(query), limit=None))
 
 
+@pytest.mark.parametrize("where", ["first half", "second half", "neither"])
+def test_a_typo_is_followed_in_both_halves_until_the_word_is_found_in_either(
+    tmp_path: Path, halves: list[int], where: str
+) -> None:
+    quotes = [_quote(f"q-{i}", context="monuments moment") for i in range(12)]
+    if where != "neither":
+        quotes.insert(3 if where == "first half" else 11, _quote("q-found", context="monument"))
+    path = _write(tmp_path, [*_mini_lines()[:7], *quotes])
+    sink = scan._Searched(["monument", "zz"])
+    sink.BATCH = 2
+    dataset.stream_dataset([path], sink, bundled=False)
+    assert len(halves) == 1 and _reaped(halves)
+    if where == "neither":  # each half followed the possible typos it saw: both sets, whole
+        assert sink.unknown == {"monument"} and sink.followed == {"monuments", "moment"}
+        assert set(sink.found) == {"monuments", "moment"} and len(sink.found["moment"]) == 12
+    else:  # found in one half: known once merged, and what was followed as a typo of it goes
+        assert sink.unknown == set() and sink.followed == set()
+        assert set(sink.found) == {"monument", "monuments"} and len(sink.found["monuments"]) == 12
+    sink.close()
+
+
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_each_first_command_in_two_halves_answers_as_one_process_reading_it_all(
     run: Run,
