@@ -56,6 +56,27 @@ def record_spawns(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return started
 
 
+def split_in_halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, any JSON Lines file read as a stream is split in two (``dataset._Halves``),
+    from the batch of lines (three here) after its first quote; returns the process ids of the
+    children made."""
+    from kurskcli import dataset
+
+    monkeypatch.setattr(dataset, "HALVES_FROM", 0)
+    monkeypatch.setattr(dataset, "LINE_RUN", 3)
+    made: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
 @pytest.fixture(scope="session")
 def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
     """The bundled data as JSON Lines records: every type, renderings, witnesses, several sources."""

@@ -12,35 +12,20 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from kurskcli import dataset, index, scan
 from kurskcli.dataset import DatasetError, load_dataset, verified_counts
 from kurskcli.searcher import SearchIndex
 
+from .conftest import split_in_halves
 from .test_jsonl import _mini_lines, _write
-from .test_scan import COMMANDS, PIECES, QUERIES, Run, _no_whole_load, _same, _whole
+from .test_scan import COMMANDS, QUERIES, Run, _no_whole_load, _same, _whole
 from .test_stream import _quote, _shuffled
 
 
 @pytest.fixture
 def halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Any JSON Lines file is split in two, from the batch of lines (three here) after its first
-    quote; returns the process ids of the children made."""
-    monkeypatch.setattr(dataset, "HALVES_FROM", 0)
-    monkeypatch.setattr(dataset, "LINE_RUN", 3)
-    made: list[int] = []
-    fork = os.fork
-
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counted)
-    return made
+    return split_in_halves(monkeypatch)
 
 
 def _reaped(pids: list[int]) -> bool:
@@ -99,27 +84,6 @@ def test_a_search_in_two_halves_answers_as_the_index_over_the_whole_load(
             assert found is not None
             _same(found[0], reference.search(query, types=types, limit=limit))
     assert len(halves) == searches and _reaped(halves)
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), min_size=3, max_size=30),
-    st.lists(st.sampled_from(PIECES), min_size=1, max_size=3),
-    st.integers(1, 6),
-)
-def test_words_and_typos_first_seen_in_either_half_are_found_as_the_index_finds_them(
-    tmp_path_factory: pytest.TempPathFactory, contexts: list[list[str]], query: list[str], batch: int
-) -> None:
-    lines = _mini_lines()[:7]  # the dataset, its source and its actors
-    lines += [_quote(f"q-{i:03d}", context=" ".join(words)) for i, words in enumerate(contexts)]
-    path = _write(tmp_path_factory.mktemp("typos"), lines)
-    with pytest.MonkeyPatch.context() as m:
-        made = halves.__wrapped__(m)  # type: ignore[attr-defined]  # the fixture, in each example
-        m.setattr(scan._Searched, "BATCH", batch)
-        found = scan.search([path], False, " ".join(query), limit=None)
-    whole = load_dataset([path], bundled=False)
-    assert found is not None and len(made) == 1
-    _same(found[0], SearchIndex(whole.records(), whole.passage).search(" ".join(query), limit=None))
 
 
 @pytest.mark.parametrize("where", ["first half", "second half", "neither"])

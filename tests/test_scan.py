@@ -18,7 +18,7 @@ from kurskcli.model import Dataset
 from kurskcli.output import hit_dict
 from kurskcli.searcher import Hits, SearchIndex
 
-from .conftest import MINI, Result, record_spawns
+from .conftest import MINI, Result, record_spawns, split_in_halves
 from .test_index import _saved
 from .test_jsonl import _mini_lines, _write
 from .test_stream import _many, _peak, _quote, _shuffled
@@ -85,25 +85,27 @@ def test_a_search_as_the_data_is_read_answers_as_the_index_over_the_whole_load(
 PIECES = ["monument", "monumnet", "monuments", "moment", "mon", "ument", "путин", "путн", "Straße", "strasse", "x_y"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=4), min_size=1, max_size=25),
     st.lists(st.sampled_from(PIECES), min_size=1, max_size=3),
     st.integers(1, 6),
+    st.booleans(),
 )
 def test_words_and_typos_first_seen_in_any_batch_are_found_as_the_index_finds_them(
-    tmp_path_factory: pytest.TempPathFactory, contexts: list[list[str]], query: list[str], batch: int
+    tmp_path_factory: pytest.TempPathFactory, contexts: list[list[str]], query: list[str], batch: int, halves: bool
 ) -> None:
+    """In one process, or in two halves (``dataset._Halves``): a word first seen in either."""
     lines = _mini_lines()[:7]  # the dataset, its source and its actors
     lines += [_quote(f"q-{i:03d}", context=" ".join(words)) for i, words in enumerate(contexts)]
     path = _write(tmp_path_factory.mktemp("typos"), lines)
-    old, scan._Searched.BATCH = scan._Searched.BATCH, batch
-    try:
+    with pytest.MonkeyPatch.context() as m:
+        made = split_in_halves(m) if halves else []
+        m.setattr(scan._Searched, "BATCH", batch)
         found = scan.search([path], False, " ".join(query), limit=None)
-    finally:
-        scan._Searched.BATCH = old
     whole = load_dataset([path], bundled=False)
     assert found is not None
+    assert len(made) == (halves and len(contexts) >= 3)  # split from the third quote on
     _same(found[0], SearchIndex(whole.records(), whole.passage).search(" ".join(query), limit=None))
 
 

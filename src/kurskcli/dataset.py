@@ -1481,17 +1481,16 @@ class _Halves:
         if not self.pid:
             self._close()
             return  # not split: one process read it all
-        chunks = []
-        while chunk := os.read(self.pipe, 1 << 20):
-            chunks.append(chunk)
+        try:
+            with os.fdopen(self.pipe, "rb") as pipe:
+                self.pipe = -1  # closed with ``pipe``
+                state = pickle.load(pipe)  # as it comes, with no copy of it all in memory
+        except Exception:  # whatever a cut-off message raises: the child did not finish
+            state = None
         self._close()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        try:
-            state = pickle.loads(b"".join(chunks)) if status == 0 else None
-        except Exception:  # whatever a cut-off message raises: the child did not finish
-            state = None
-        if state is None:
+        if state is None or status != 0:
             raise NotStreamed("the second half of the file could not be read in a process of its own")
         build.merge_half(state)
 

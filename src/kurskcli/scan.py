@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -276,7 +277,18 @@ class _Searched(_Spilled):
         self.longer = {term: set() for term in self.longer}  # the words seen and followed stay: see merge_half
 
     def half_state(self) -> Any:
-        return super().half_state(), self.found, self.longer, self.unknown, self.followed
+        """The postings go as arrays of keys, one per word and weight: a million postings of a
+        common word are then 8 MB to send, not a dict of a million numbers."""
+        spilled = super().half_state()  # the last batch searched first
+        found: dict[str, dict[float, array[int]]] = {}
+        for word, post in self.found.items():
+            groups = found[word] = {}
+            for key, weight in post.items():
+                keys = groups.get(weight)
+                if keys is None:
+                    keys = groups[weight] = array("Q")
+                keys.append(key)
+        return spilled, found, self.longer, self.unknown, self.followed
 
     def merge_half(self, state: Any) -> None:
         """The child's postings, numbered after these. A word first seen in either half was
@@ -285,10 +297,10 @@ class _Searched(_Spilled):
         spilled, found, longer, unknown, followed = state
         before = list(self.numbers)
         super().merge_half(spilled)
-        for word, post in found.items():
+        for word, groups in found.items():
             kept = self.found.setdefault(word, {})
-            for key, weight in post.items():
-                kept[key + before[key >> _SHIFT]] = weight
+            for weight, keys in groups.items():
+                kept.update(zip([key + before[key >> _SHIFT] for key in keys], repeat(weight)))
         for term, words in longer.items():
             self.longer[term].update(words)
         self.unknown &= unknown
