@@ -9,17 +9,19 @@ fresh processes, side by side and alternating over --rounds rounds:
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
 * the first `kurskcli search` of each file, for a typo and for a word: it reads the file and
-  answers, and a process of its own then saves the store (JSON Lines of 64 MiB and more are
-  written to the store as they are read, before the answer); the same with
+  answers, and a process of its own then saves the store (JSON Lines of 32 MiB and more are
+  answered as they are read, in two halves at once where there are two cores); the same with
   KURSKCLI_BACKGROUND=off, which saves the store first; and when the store was saved, as
   seconds from the command's start; the first `quote` of the JSON Lines file with
-  the store on (which saves the store as it reads from 64 MiB of JSON Lines, and reads the
+  the store on (which answers as it reads from 32 MiB of JSON Lines, and reads the
   file whole below that), `quote`, `actor`, `timeline` and `about` once the store
   is saved (the first two read one speaker's records, the third the events, the last every
   record), and a search from the store, as a ratio to T, the time of `python -c "import typer"`
   run alternately with it.
 
-It prints the medians of time and peak RSS, and each command's ratio to its baseline.
+It prints the medians of time and peak RSS, and each command's ratio to its baseline. The peak
+RSS is the one wait4 reports: the larger of the command's and of any child it waited for (the
+second process that reads half of a large JSON Lines file), not their sum.
 
     python benchmarks/load_scale.py [--quotes 100000] [--rounds 3]
 """

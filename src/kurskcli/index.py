@@ -1114,11 +1114,14 @@ def lookup_as_read(
     return answer[0] if answer else None
 
 
-STREAM_FROM = 64 * 2**20
+STREAM_FROM = 32 * 2**20
 """JSON Lines files this large together are answered as they are read by the first command
 that reads them (``scan``), unless it needs every record anyway, and written to the store as
 they are read: read whole, their records would take about three times their size in memory.
-Smaller ones are read whole until a search saves their store, which is faster for one command."""
+From this size a file is also read in two halves at once (``dataset.HALVES_FROM``), which
+makes reading it this way faster than reading it whole as well (1.9 to 3.3 s against 2.9 to
+5.4 s for 52 MB). Smaller ones are read whole until a search saves their store, which is about
+as fast for one command."""
 
 
 def streams(paths: Sequence[Path]) -> bool:
