@@ -143,7 +143,9 @@ def main() -> None:
             "... KURSKCLI_BACKGROUND=off ": (search_lines, foreground, "Lines"),
             "first quote --json, JSON Lines, store": (quote_lines, env, "Lines"),
         }
-        streams = jsonl_file.stat().st_size >= 64 * 2**20  # the first quote saves the store as it reads
+        from kurskcli.index import STREAM_FROM
+
+        streams = jsonl_file.stat().st_size >= STREAM_FROM  # the first quote answers as it reads, then saves
         got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in firsts}
         for i in range(args.rounds):  # each a first command: a new cache folder every time
             order = list(firsts)

@@ -230,6 +230,24 @@ def test_no_fork_beside_another_thread(tmp_path: Path, bundled_lines: list[objec
     assert scan.search([path], False, "monumnet") is not None and len(halves) == 1
 
 
+def test_a_fork_that_fails_leaves_one_process_to_read_it_all(
+    tmp_path: Path, bundled_lines: list[object], halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, bundled_lines)
+    whole = load_dataset([path], bundled=False)
+    tried: list[int] = []
+
+    def fails() -> int:
+        tried.append(1)
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fails)
+    found = scan.search([path], False, "monumnet")
+    assert found is not None and tried == [1] and halves == []
+    _same(found[0], SearchIndex(whole.records(), whole.passage).search("monumnet"))
+    assert verified_counts([path], bundled=False) == whole.counts() and tried == [1, 1]
+
+
 def test_the_progress_bar_draws_without_a_thread_of_its_own() -> None:
     from kurskcli.render import BuildProgress
 

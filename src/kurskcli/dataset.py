@@ -1425,13 +1425,16 @@ class _Halves:
         sink: Any = self.build.sink
         sink.before_fork()
         self.actors, self.sources = len(self.build.ds.actors), len(self.build.ds.sources)
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:
+            return lines
         try:
             pid = os.fork()
         except OSError:
             os.close(read)
             os.close(write)
-            return lines
+            return lines  # no second process can be made now: this one reads it all
         if pid == 0:
             os.close(read)
             self.child, self.pipe = True, write
