@@ -77,6 +77,17 @@ def split_in_halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return made
 
 
+def reaped(pids: list[int]) -> bool:
+    """Whether every one of ``pids`` has been waited for (none is left running or a zombie)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue
+        return False
+    return True
+
+
 @pytest.fixture(scope="session")
 def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
     """The bundled data as JSON Lines records: every type, renderings, witnesses, several sources."""

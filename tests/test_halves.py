@@ -17,26 +17,15 @@ from kurskcli import dataset, index, scan
 from kurskcli.dataset import DatasetError, load_dataset, verified_counts
 from kurskcli.searcher import SearchIndex
 
-from .conftest import split_in_halves
+from .conftest import reaped, split_in_halves
 from .test_jsonl import _mini_lines, _write
-from .test_scan import COMMANDS, QUERIES, Run, _no_whole_load, _same, _whole
+from .test_scan import QUERIES, Run, _same, _whole
 from .test_stream import _quote, _shuffled
 
 
 @pytest.fixture
 def halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return split_in_halves(monkeypatch)
-
-
-def _reaped(pids: list[int]) -> bool:
-    """Whether every one of ``pids`` has been waited for (none is left running or a zombie)."""
-    for pid in pids:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            continue
-        return False
-    return True
 
 
 def test_the_two_halves_hold_every_line_once_wherever_the_middle_falls(
@@ -83,7 +72,7 @@ def test_a_search_in_two_halves_answers_as_the_index_over_the_whole_load(
             searches += 1
             assert found is not None
             _same(found[0], reference.search(query, types=types, limit=limit))
-    assert len(halves) == searches and _reaped(halves)
+    assert len(halves) == searches and reaped(halves)
 
 
 @pytest.mark.parametrize("where", ["first half", "second half", "neither"])
@@ -97,7 +86,7 @@ def test_a_typo_is_followed_in_both_halves_until_the_word_is_found_in_either(
     sink = scan._Searched(["monument", "zz"])
     sink.BATCH = 2
     dataset.stream_dataset([path], sink, bundled=False)
-    assert len(halves) == 1 and _reaped(halves)
+    assert len(halves) == 1 and reaped(halves)
     if where == "neither":  # each half followed the possible typos it saw: both sets, whole
         assert sink.unknown == {"monument"} and sink.followed == {"monuments", "moment"}
         assert set(sink.found) == {"monuments", "moment"} and len(sink.found["moment"]) == 12
@@ -105,26 +94,6 @@ def test_a_typo_is_followed_in_both_halves_until_the_word_is_found_in_either(
         assert sink.unknown == set() and sink.followed == set()
         assert set(sink.found) == {"monument", "monuments"} and len(sink.found["monuments"]) == 12
     sink.close()
-
-
-@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-def test_each_first_command_in_two_halves_answers_as_one_process_reading_it_all(
-    run: Run,
-    tmp_path: Path,
-    bundled_lines: list[object],
-    halves: list[int],
-    monkeypatch: pytest.MonkeyPatch,
-    args: list[str],
-) -> None:
-    path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes, renderings before theirs
-    data = ["--data", str(path), "--no-bundled"]
-    want = _whole(run, monkeypatch, *args, *data, tty=True)
-    assert want.code == 0 and want.out
-    monkeypatch.setattr(index, "STREAM_FROM", 0)
-    _no_whole_load(monkeypatch)
-    got = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
-    assert (got.code, got.out) == (0, want.out)
-    assert len(halves) == 1 and _reaped(halves)
 
 
 def test_verify_in_two_halves_checks_and_counts_as_one_process(
@@ -135,7 +104,7 @@ def test_verify_in_two_halves_checks_and_counts_as_one_process(
     assert len(halves) == 1
     assert counts == load_dataset([path], bundled=False).counts()
     r = run("verify", "--data", str(path), "--no-bundled")
-    assert r.code == 0 and len(halves) == 2 and _reaped(halves)
+    assert r.code == 0 and len(halves) == 2 and reaped(halves)
     with pytest.MonkeyPatch.context() as m:
         m.setattr(dataset, "HALVES_FROM", 2**62)
         assert run("verify", "--data", str(path), "--no-bundled").out == r.out and len(halves) == 2
@@ -152,7 +121,7 @@ def test_an_id_used_in_each_half_is_reported_as_always(
     monkeypatch.setattr(index, "STREAM_FROM", 0)
     r = run("search", "alpha", "--data", str(path), "--no-bundled", env={"KURSKCLI_CACHE": "off"})
     assert (r.code, r.err) == (want.code, want.err) and r.code == 65 and "q-1" in r.err
-    assert halves and _reaped(halves)
+    assert halves and reaped(halves)
 
 
 def test_an_id_used_in_each_half_is_found_by_verify(tmp_path: Path, halves: list[int]) -> None:
@@ -161,7 +130,7 @@ def test_an_id_used_in_each_half_is_found_by_verify(tmp_path: Path, halves: list
     sink = dataset.Counted()
     with pytest.raises(dataset.NotStreamed, match="an id is used twice"):
         dataset.stream_dataset([path], sink, bundled=False)
-    assert len(halves) == 1 and _reaped(halves)
+    assert len(halves) == 1 and reaped(halves)
 
 
 def _with_a_late_source(tmp_path: Path) -> Path:
@@ -177,7 +146,7 @@ def test_a_source_in_the_second_half_sends_the_file_the_usual_way(
 ) -> None:
     path = _with_a_late_source(tmp_path)
     assert scan.search([path], False, "monument") is None  # read whole by the caller
-    assert len(halves) == 1 and _reaped(halves)
+    assert len(halves) == 1 and reaped(halves)
     args = ["search", "monument", "--limit", "30", "--data", str(path), "--no-bundled"]
     want = _whole(run, monkeypatch, *args)
     monkeypatch.setattr(index, "STREAM_FROM", 0)
@@ -202,7 +171,7 @@ def test_a_child_that_does_not_finish_sends_the_file_the_usual_way(
 
     monkeypatch.setattr(scan._Searched, "took", fails_in_the_child)
     assert scan.search([path], False, "monument") is None
-    assert len(halves) == 1 and _reaped(halves)
+    assert len(halves) == 1 and reaped(halves)
 
 
 def test_a_parent_that_stops_reading_stops_its_child(tmp_path: Path, halves: list[int]) -> None:
@@ -211,7 +180,7 @@ def test_a_parent_that_stops_reading_stops_its_child(tmp_path: Path, halves: lis
     lines[10] = _quote("q-early", source={"id": "not-read-yet", "start": 0, "end": 10})
     path = _write(tmp_path, lines)
     assert scan.search([path], False, "monument") is None
-    assert len(halves) == 1 and _reaped(halves)
+    assert len(halves) == 1 and reaped(halves)
 
 
 def test_no_fork_beside_another_thread(tmp_path: Path, bundled_lines: list[object], halves: list[int]) -> None:

@@ -18,7 +18,7 @@ from kurskcli.model import Dataset
 from kurskcli.output import hit_dict
 from kurskcli.searcher import Hits, SearchIndex
 
-from .conftest import MINI, Result, record_spawns, split_in_halves
+from .conftest import MINI, Result, reaped, record_spawns, split_in_halves
 from .test_index import _saved
 from .test_jsonl import _mini_lines, _write
 from .test_stream import _many, _peak, _quote, _shuffled
@@ -262,6 +262,7 @@ COMMANDS = (
 )
 
 
+@pytest.mark.parametrize("halves", [False, True], ids=["one process", "two halves"])
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_saves_the_store(
     run: Run,
@@ -271,7 +272,10 @@ def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_sav
     large: list[list[str]],
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
+    halves: bool,
 ) -> None:
+    """Read by one process, or in two halves at once (``dataset._Halves``), as a whole load gives it."""
+    made = split_in_halves(monkeypatch) if halves else []
     path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes, renderings before theirs
     data = ["--data", str(path), "--no-bundled"]
     want = _whole(run, monkeypatch, *args, *data, tty=True)
@@ -290,6 +294,7 @@ def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_sav
         off = run(*args, *data, tty=True, env={"KURSKCLI_CACHE": "off"})
         assert off.out == want.out and len(large) == 1  # as it is read, and nothing saved
         assert not list(private_cache.rglob("search-*.sqlite"))
+    assert len(made) == 2 * halves and reaped(made)  # the first run and the one with the cache off
 
 
 def test_commands_that_need_every_record_still_read_large_json_lines_whole(
