@@ -14,7 +14,7 @@ from functools import partial
 from itertools import groupby, islice
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, NamedTuple, Protocol
+from typing import Any, BinaryIO, NamedTuple, Protocol, cast, runtime_checkable
 
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
@@ -1323,7 +1323,7 @@ class _Streamed(_Build):
         """What a child process reading half of a file found (``_Halves``) that this build and
         its sink keep: the ids named, the actors read after the first ``actors_before``, and
         the sink's own (``HalvedSink.half_state``)."""
-        sink: Any = self.sink
+        sink = cast(HalvedSink, self.sink)  # as _Halves.of checked
         actors = list(self.ds.actors.values())[actors_before:]
         return self.actors_named, self.quotes_named, self.renderings, actors, sink.half_state()
 
@@ -1335,8 +1335,7 @@ class _Streamed(_Build):
         self.renderings |= renderings
         for actor in actors:
             self.ds.actors[actor.id] = actor
-        sink: Any = self.sink
-        sink.merge_half(sunk)
+        cast(HalvedSink, self.sink).merge_half(sunk)
 
     def finish(self) -> None:
         if not self.actors_named <= self.ds.actors.keys():
@@ -1350,6 +1349,7 @@ class _Streamed(_Build):
 HALVES_FROM = 32 << 20  # JSON Lines this large are read in two halves at once, where there are two cores
 
 
+@runtime_checkable
 class HalvedSink(Sink, Protocol):
     """A sink that can take half of a file in a child process (``_Halves``)."""
 
@@ -1398,7 +1398,7 @@ class _Halves:
     def of(cls, build: _Build, path: Path) -> _Halves | None:
         """Halves for ``path`` where they can pay: a sink that takes them, a file of HALVES_FROM
         bytes or more, a second core, and a system that forks as Linux does."""
-        if not isinstance(build, _Streamed) or not hasattr(build.sink, "half_state"):
+        if not isinstance(build, _Streamed) or not isinstance(build.sink, HalvedSink):
             return None
         if sys.platform != "linux" or not hasattr(os, "fork"):
             return None
@@ -1422,7 +1422,7 @@ class _Halves:
         if self.fd < 0 or at >= self.size or threading.active_count() > 1:
             return lines  # nothing left to split, or a fork beside another thread, which is not safe
         middle = at + (self.size - at) // 2
-        sink: Any = self.build.sink
+        sink = cast(HalvedSink, self.build.sink)
         sink.before_fork()
         self.actors, self.sources = len(self.build.ds.actors), len(self.build.ds.sources)
         try:
