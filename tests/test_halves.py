@@ -43,7 +43,7 @@ def test_the_two_halves_hold_every_line_once_wherever_the_middle_falls(
         try:
             for middle in range(len(head), len(data) + 1):
                 split = dataset._Halves(cast(Any, None))
-                split.fd, split.size = fd, len(data)
+                split.fd, split.size, split.parent = fd, len(data), os.getppid()  # as in a child
                 numbered: Iterator[tuple[int, bytes]] = iter(enumerate(lines, 2))
                 parent = [raw for _, raw in split._until(numbered, len(head), middle)]
                 child = [raw for _, raw in split._from(middle)]
@@ -171,6 +171,16 @@ def test_a_child_that_does_not_finish_sends_the_file_the_usual_way(
 
     monkeypatch.setattr(scan._Searched, "took", fails_in_the_child)
     assert scan.search([path], False, "monument") is None
+    assert len(halves) == 1 and reaped(halves)
+
+
+def test_a_child_whose_parent_is_gone_stops_reading(
+    tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path, [*_mini_lines()[:7], *(_quote(f"q-{i}", context="monument") for i in range(20))])
+    parent, getppid = os.getpid(), os.getppid
+    monkeypatch.setattr(os, "getppid", lambda: 1 if os.getpid() != parent else getppid())  # as if orphaned
+    assert scan.search([path], False, "monument") is None  # the child did not finish
     assert len(halves) == 1 and reaped(halves)
 
 

@@ -1392,6 +1392,7 @@ class _Halves:
         self.pipe = -1  # the end of the pipe this process holds
         self.child = False
         self.actors = 0  # actors read when the child was made
+        self.parent = 0  # the process that made the child
         self.sources = 0
 
     @classmethod
@@ -1429,6 +1430,7 @@ class _Halves:
             read, write = os.pipe()
         except OSError:
             return lines
+        self.parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -1457,6 +1459,8 @@ class _Halves:
         read from the parent's open file (the same file, whatever its path now names)."""
         at, rest, skip = middle - 1, b"", True  # the byte before the middle: a line may end there
         while block := os.pread(self.fd, BLOCK_BYTES, at):
+            if os.getppid() != self.parent:  # killed: nobody will take what this half finds
+                raise NotStreamed("the process that read the first half is gone")
             at += len(block)
             lines = (rest + block).split(b"\n")
             rest = lines.pop()
