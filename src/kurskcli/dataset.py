@@ -1471,11 +1471,13 @@ class _Halves:
         if rest and not skip:
             yield 0, rest
 
-    def join(self, build: _Streamed, ck: _Checker) -> None:
-        """In the child: send what it found and leave. In the parent: take that in, or raise
-        NotStreamed where the child found a problem or could not finish."""
+    def join(self, ck: _Checker) -> None:
+        """In the child: send what it found (``ck`` holds the problems of its half) and leave. In
+        the parent: take that in, or raise NotStreamed where the child found a problem or could
+        not finish."""
         import pickle
 
+        build = self.build
         if self.child:
             state = None
             if not ck.problems and len(build.ds.sources) == self.sources:
@@ -1815,17 +1817,15 @@ def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build)
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()
             large = build.reserved >= DECLARED_FROM_BYTES
-            if halves is None:
-                checkers.append(build.add_lines(lines, str(path), path.parent, declared=large))
-            else:
-                assert isinstance(build, _Streamed)
-                try:
-                    ck = build.add_lines(lines, str(path), path.parent, declared=large, halves=halves)
-                    halves.join(build, ck)  # the child leaves here
-                except BaseException:
+            try:
+                ck = build.add_lines(lines, str(path), path.parent, declared=large, halves=halves)
+                if halves is not None:
+                    halves.join(ck)  # the child leaves here
+            except BaseException:
+                if halves is not None:
                     halves.abandon()  # the child leaves here too; this process stops it
-                    raise
-                checkers.append(ck)
+                raise
+            checkers.append(ck)
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
