@@ -18,7 +18,7 @@ from kurskcli.dataset import DatasetError, load_dataset, verified_counts
 from kurskcli.searcher import SearchIndex
 
 from .conftest import reaped, split_in_halves
-from .test_jsonl import _mini_lines, _write
+from .test_jsonl import _as_document, _mini_lines, _write
 from .test_scan import QUERIES, Run, _same, _whole
 from .test_stream import _quote, _shuffled
 
@@ -73,6 +73,76 @@ def test_a_search_in_two_halves_answers_as_the_index_over_the_whole_load(
             assert found is not None
             _same(found[0], reference.search(query, types=types, limit=limit))
     assert len(halves) == searches and reaped(halves)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_json_document_in_two_halves_answers_as_the_index_over_the_whole_load(
+    tmp_path: Path, bundled_lines: list[object], seed: int, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _as_document(tmp_path, _shuffled(bundled_lines, seed))  # renderings before what they render
+    monkeypatch.setattr(scan._Searched, "BATCH", 7)
+    whole = load_dataset([path], bundled=False)
+    reference = SearchIndex(whole.records(), whole.passage)
+    searches = 0
+    for query in QUERIES:
+        for types, limit in ((None, 20), (["claim", "event"], 5)):
+            found = scan.search([path], False, query, types=types, limit=limit)
+            searches += 1
+            assert found is not None
+            _same(found[0], reference.search(query, types=types, limit=limit))
+    assert verified_counts([path], bundled=False) == whole.counts()
+    store = scan.kept([path], False)
+    assert store is not None
+    try:  # every record, numbered as the whole load numbers them
+        assert [store.records.at(rid) for rid in range(store.records.size)] == whole.records()
+    finally:
+        store.close()
+    assert len(halves) == searches + 2 and reaped(halves)
+
+
+def _quotes_document(tmp_path: Path, odd: str | None = None, at: int = 0) -> Path:
+    """A document of 20 quotes; with ``odd``, the quote ``at`` is what ``odd`` says."""
+    quotes = [_quote(f"q-{i}", context="monument") for i in range(20)]
+    if odd == "a pattern":
+        quotes[at]["id"] = "not an id"
+    elif odd == "a number too large":
+        quotes[at]["source"] = {"id": "mini-src", "start": 0, "end": 10**19}
+    path = _as_document(tmp_path, [*_mini_lines()[:7], *quotes])
+    if odd == "a key twice":
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(f'"id": "q-{at}",', f'"id": "q-{at}", "id": "q-{at}",', 1), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("odd", ["a key twice", "a pattern", "a number too large"])
+@pytest.mark.parametrize("at", [2, 17], ids=["first half", "second half"])
+def test_a_quote_of_a_document_the_declaration_refuses_in_either_half_is_reported_as_always(
+    run: Run, tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch, odd: str, at: int
+) -> None:
+    """Each half checks its quotes as msgspec's declaration would (patterns, numbers, and the
+    colons that show a key given twice, counted over both); what it refuses is read the usual way."""
+    path = _quotes_document(tmp_path, odd, at)
+    with pytest.raises(dataset.NotStreamed):
+        dataset.stream_dataset([path], dataset.Counted(), bundled=False)
+    assert len(halves) == 1 and reaped(halves)
+    with pytest.raises(DatasetError) as whole:
+        load_dataset([path], bundled=False)
+    args = ["search", "monument", "--data", str(path), "--no-bundled"]
+    want = _whole(run, monkeypatch, *args)
+    assert want.code == 65 and whole.value.problems[0].message in want.err
+    monkeypatch.setattr(index, "STREAM_FROM", 0)
+    got = run(*args, env={"KURSKCLI_CACHE": "off"})
+    assert (got.code, got.err) == (want.code, want.err)
+    assert len(halves) == 2 and reaped(halves)
+
+
+def test_a_document_read_in_halves_keeps_its_source_text_as_it_is(tmp_path: Path, halves: list[int]) -> None:
+    path = _quotes_document(tmp_path)
+    sink = dataset.Counted()
+    dataset.stream_dataset([path], sink, bundled=False)
+    [text] = sink.texts.values()
+    assert isinstance(text, dataset._WholeText) and sink.spill.file is None  # nothing written to disk
+    assert len(halves) == 1 and reaped(halves)
 
 
 @pytest.mark.parametrize("where", ["first half", "second half", "neither"])

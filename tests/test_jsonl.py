@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +51,18 @@ def test_a_user_dataset_round_trips_too(run: Run, tmp_path: Path, mini: Dataset)
 def _write(tmp_path: Path, lines: list[object]) -> Path:
     path = tmp_path / "d.jsonl"
     path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    return path
+
+
+def _as_document(tmp_path: Path, lines: list[Any]) -> Path:
+    """``lines`` (records of JSON Lines) written as one JSON document, each type in the order read."""
+    head = lines[0]
+    doc: dict[str, Any] = {"schema_version": head["schema_version"]}
+    doc["dataset"] = {key: value for key, value in head.items() if key not in ("type", "schema_version")}
+    for table in ("sources", "actors", "quotes", "claims", "events"):
+        doc[table] = [{k: v for k, v in rec.items() if k != "type"} for rec in lines if rec["type"] + "s" == table]
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
     return path
 
 

@@ -20,7 +20,7 @@ from kurskcli.searcher import Hits, SearchIndex
 
 from .conftest import MINI, Result, reaped, record_spawns, split_in_halves
 from .test_index import _saved
-from .test_jsonl import _mini_lines, _write
+from .test_jsonl import _as_document, _mini_lines, _write
 from .test_stream import _many, _peak, _quote, _shuffled
 
 Run = Callable[..., Result]
@@ -262,7 +262,7 @@ COMMANDS = (
 )
 
 
-@pytest.mark.parametrize("halves", [False, True], ids=["one process", "two halves"])
+@pytest.mark.parametrize("how", ["one process", "two halves", "a document in two halves"])
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_saves_the_store(
     run: Run,
@@ -272,11 +272,15 @@ def test_a_first_command_over_large_json_lines_answers_as_they_are_read_then_sav
     large: list[list[str]],
     monkeypatch: pytest.MonkeyPatch,
     args: list[str],
-    halves: bool,
+    how: str,
 ) -> None:
-    """Read by one process, or in two halves at once (``dataset._Halves``), as a whole load gives it."""
+    """Read by one process, or in two halves at once (``dataset._Halves``), as a whole load gives
+    it; and so is a large JSON document, where it is read in two halves."""
+    halves = how != "one process"
     made = split_in_halves(monkeypatch) if halves else []
     path = _write(tmp_path, _shuffled(bundled_lines, 6))  # actors after the quotes, renderings before theirs
+    if how == "a document in two halves":
+        path = _as_document(tmp_path, _shuffled(bundled_lines, 6))
     data = ["--data", str(path), "--no-bundled"]
     want = _whole(run, monkeypatch, *args, *data, tty=True)
     assert want.code == 0 and want.out

@@ -220,7 +220,7 @@ class _Count:
     def consistent(self, sources: object, quotes: object) -> bool:
         return True
 
-    def text(self, source_id: str, chunks: Iterable[str]) -> int:
+    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
         self.texts[source_id] = "".join(chunks)
         return len(self.texts[source_id])
 

@@ -478,6 +478,16 @@ def _typed_document(raw: bytes) -> Any:
     (``kurskcli.schema.Document``), or None where only the full checks may read it: it is not
     what the format declares, it holds an escape of a surrogate or a colon, a number the strict
     parser refuses, or the same key twice in one object."""
+    found = _typed_head(raw)
+    if found is None:
+        return None
+    doc, colons = found
+    return doc if _quotes_hold(doc.quotes or []) == colons else None
+
+
+def _typed_head(raw: bytes) -> tuple[Any, int] | None:
+    """``_typed_document`` with the checks of its quotes left for later (``_quotes_hold``, which
+    two processes can share): the document, and how many colons its quotes must write."""
     import msgspec
 
     from kurskcli import schema
@@ -488,13 +498,26 @@ def _typed_document(raw: bytes) -> Any:
         doc = schema.DOCUMENT.decode(raw)
     except (msgspec.DecodeError, ValueError):  # not JSON, not UTF-8, or not the declared format
         return None
-    if not schema.holds([doc], schema.Document):  # a string that does not match its pattern
+    rest = msgspec.structs.replace(doc, quotes=msgspec.UNSET)
+    if not schema.holds([rest], schema.Document):  # a string that does not match its pattern
         return None
-    if _largest_number(doc.sources or (), [*(doc.quotes or ()), *(doc.claims or ())], doc.events or ()) >= _LARGEST:
+    if _largest_number(rest.sources or (), rest.claims or (), rest.events or ()) >= _LARGEST:
         return None
-    if _colons(doc) != raw.count(b":"):
+    key = doc.quotes is not msgspec.UNSET  # the colon after "quotes"
+    return doc, raw.count(b":") - _colons(rest) - key
+
+
+def _quotes_hold(quotes: list[Any]) -> int | None:
+    """How many colons msgspec writes for the decoded ``quotes`` (see ``_colons``); None where
+    one has a string that does not match its pattern or a number the strict parser refuses."""
+    import msgspec
+
+    from kurskcli import schema
+
+    if not schema.holds(quotes, schema.Quote) or _largest_number((), quotes, ()) >= _LARGEST:
         return None
-    return doc
+    encode = msgspec.json.encode
+    return sum(encode(quotes[i : i + 4096]).count(b":") for i in range(0, len(quotes), 4096))
 
 
 _LINE_START = rb'\s*\{\s*"type"\s*:\s*"'  # how a record line starts, as written: its type first
@@ -751,6 +774,7 @@ class _Build:
         self.total = self.left = max_total_bytes()  # for all the user's files together
         self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
         self.ranges: dict[str | None, DateRange] = {}  # dates parsed for quotes, by their text
+        self.whole = False  # while a document read whole is added (``whole_document``)
 
     def budget(self, path: Path) -> int:
         """The most ``path`` may hold: the per-file limit, or what is left of the total."""
@@ -788,6 +812,15 @@ class _Build:
 
     def checker(self, origin: str, declared: bool = False) -> _Checker:
         return _Declared(origin) if declared else _Checker(origin)
+
+    @contextlib.contextmanager
+    def whole_document(self) -> Iterator[None]:
+        """While a document read whole is added (its texts are in memory anyway)."""
+        self.whole = True
+        try:
+            yield
+        finally:
+            self.whole = False
 
     def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
         """The text of source ``d`` (None, with a problem noted, where there is none to be had)."""
@@ -842,11 +875,13 @@ class _Build:
         self._events(ck, _items(ck, doc, "events"))
         return ck
 
-    def add_typed(self, doc: Any, origin: str, base: Path | None) -> _Checker:
+    def add_typed(self, doc: Any, origin: str, base: Path | None, halves: _Halves | None = None) -> _Checker:
         """Check and add a document msgspec decoded (``_typed_document``): the loader's own
         checks run as ``add_document`` runs them; what the declaration checked is not looked at
         again. Quotes, which make up most of a large dataset, are read from the decoded objects
-        directly; the other records as plain objects."""
+        directly; the other records as plain objects. With ``halves``, the quotes are checked
+        in two processes, once the sources and actors are read without a problem
+        (``_Halves.share``)."""
         ck = self.checker(origin, declared=True)
 
         def items(name: str) -> list[tuple[str, dict[str, Any]]]:
@@ -855,9 +890,15 @@ class _Build:
         self._info(ck, _plain(doc.dataset), "$.dataset", doc.schema_version)
         self._sources(ck, items("sources"), base)
         self._actors(ck, items("actors"))
-        self._typed_quotes(ck, ((f"$.quotes[{i}]", q) for i, q in enumerate(doc.quotes or ())))
-        self._claims(ck, items("claims"))
-        self._events(ck, items("events"))
+        quotes = doc.quotes or []
+        numbers, rest = range(len(quotes)), True
+        if halves is not None and not ck.problems:
+            numbers, rest = halves.share(len(quotes))
+            halves.hold(quotes[numbers.start : numbers.stop])
+        self._typed_quotes(ck, ((f"$.quotes[{i}]", quotes[i]) for i in numbers))
+        if rest:
+            self._claims(ck, items("claims"))
+            self._events(ck, items("events"))
         return ck
 
     def _typed_quotes(self, ck: _Checker, items: Iterable[tuple[str, Any]]) -> None:
@@ -1212,8 +1253,10 @@ class Sink(Protocol):
         """Whether no two records taken share an id, none has the id of one of ``sources``, and
         each of ``quotes`` is the id of a quote taken."""
 
-    def text(self, source_id: str, chunks: Iterable[str]) -> int:
-        """Take the text of a source, given in pieces; return its length in characters."""
+    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
+        """Take the text of a source, given in pieces; return its length in characters. With
+        ``whole``, the one piece is a text of a document held whole in memory anyway: it may be
+        kept as it is."""
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
@@ -1263,7 +1306,8 @@ class _Streamed(_Build):
             text = super().source_text(ck, path, d, base, sid)
             if text is None:
                 raise NotStreamed(f"{ck.origin}: {path}: no text")
-            self.texts.lengths[sid] = self.sink.text(sid, [text])
+            whole = {"whole": True} if self.whole else {}  # a sink that keeps no whole text need not know the word
+            self.texts.lengths[sid] = self.sink.text(sid, [text], **whole)
             return ""
         sha, rel = d.get("sha256"), d.get("file")
         if not isinstance(sha, str) or not isinstance(rel, str) or not SHA256.fullmatch(sha):
@@ -1349,6 +1393,17 @@ class _Streamed(_Build):
 HALVES_FROM = 32 << 20  # JSON Lines this large are read in two halves at once, where there are two cores
 
 
+def halved(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read in two halves at once where it is read as a stream: it holds
+    HALVES_FROM bytes or more, and a second core and a system that forks as Linux does are there."""
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    try:
+        return os.stat(path).st_size >= HALVES_FROM and len(os.sched_getaffinity(0)) >= 2
+    except OSError:
+        return False  # reading it fails, and says why
+
+
 @runtime_checkable
 class HalvedSink(Sink, Protocol):
     """A sink that can take half of a file in a child process (``_Halves``)."""
@@ -1379,6 +1434,10 @@ class _Halves:
     both halves. The parent reads the child's half too, without checking it, so that the file's
     size limit and fingerprint are what a single reading gives.
 
+    A large JSON document is split the same way, once decoded whole (``share``): the parent
+    checks the first half of its quotes, the child the rest of them and the records after them.
+    Each checks its own quotes as ``_typed_document`` would have (``hold``).
+
     Whatever goes wrong in the child, a source read there (its text would be in the child's
     temporary file) or a child that cannot be started makes the stream NotStreamed: the usual
     way then reads the data, and reports any problem exactly."""
@@ -1394,6 +1453,8 @@ class _Halves:
         self.actors = 0  # actors read when the child was made
         self.parent = 0  # the process that made the child
         self.sources = 0
+        self.colons: int | None = None  # what a document's quotes must write, where checked here (``hold``)
+        self.held = 0  # what this process's share of them writes
 
     @classmethod
     def of(cls, build: _Build, path: Path) -> _Halves | None:
@@ -1401,50 +1462,74 @@ class _Halves:
         bytes or more, a second core, and a system that forks as Linux does."""
         if not isinstance(build, _Streamed) or not isinstance(build.sink, HalvedSink):
             return None
-        if sys.platform != "linux" or not hasattr(os, "fork"):
-            return None
-        try:
-            if os.stat(path).st_size < HALVES_FROM or len(os.sched_getaffinity(0)) < 2:
-                return None
-        except OSError:
-            return None  # reading it fails, and says why
-        return cls(build)
+        return cls(build) if halved(path) else None
 
     def opened(self, fd: int, size: int) -> None:
         """The file is open: keep a descriptor of it of our own, for the child to read from."""
         with contextlib.suppress(OSError):
             self.fd, self.size = os.dup(fd), size
 
-    def split(self, lines: Iterator[tuple[int, bytes]], at: int) -> Iterator[tuple[int, bytes]]:
-        """Fork, at byte ``at`` of the file (the lines before it all dealt with): the parent's
-        lines up to the middle of the rest, or the child's from there."""
+    def fork(self) -> bool | None:
+        """Make the child: True in it, False in the parent, None where no child could be made
+        (this process then reads it all)."""
         import threading
 
-        if self.fd < 0 or at >= self.size or threading.active_count() > 1:
-            return lines  # nothing left to split, or a fork beside another thread, which is not safe
-        middle = at + (self.size - at) // 2
+        if threading.active_count() > 1:
+            return None  # a fork beside another thread is not safe
         sink = cast(HalvedSink, self.build.sink)
         sink.before_fork()
         self.actors, self.sources = len(self.build.ds.actors), len(self.build.ds.sources)
         try:
             read, write = os.pipe()
         except OSError:
-            return lines
+            return None
         self.parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
             os.close(read)
             os.close(write)
-            return lines  # no second process can be made now: this one reads it all
+            return None  # no second process can be made now
         if pid == 0:
             os.close(read)
             self.child, self.pipe = True, write
             sink.in_child()
-            return self._from(middle)
+            return True
         os.close(write)
         self.pid, self.pipe = pid, read
-        return self._until(lines, at, middle)
+        return False
+
+    def split(self, lines: Iterator[tuple[int, bytes]], at: int) -> Iterator[tuple[int, bytes]]:
+        """Fork, at byte ``at`` of the file (the lines before it all dealt with): the parent's
+        lines up to the middle of the rest, or the child's from there."""
+        if self.fd < 0 or at >= self.size:
+            return lines  # nothing left to split
+        middle = at + (self.size - at) // 2
+        side = self.fork()
+        if side is None:
+            return lines
+        return self._from(middle) if side else self._until(lines, at, middle)
+
+    def hold(self, quotes: list[Any]) -> None:
+        """Where a document's quotes are checked here (``colons`` is known): check this
+        process's share of them as ``_typed_document`` checks them all, and count its colons;
+        ``join`` compares the count of both halves with what the document holds."""
+        if self.colons is None:
+            return
+        held = _quotes_hold(quotes)
+        if held is None:
+            raise NotStreamed("a quote is not what the format declares")
+        self.held = held
+
+    def share(self, count: int) -> tuple[range, bool]:
+        """Fork before the ``count`` quotes of a document are checked: the numbers of the quotes
+        this process checks (the parent the first half, the child the rest), and whether it
+        checks the records after them too (the child does)."""
+        side = self.fork() if count > 1 else None
+        if side is None:
+            return range(count), True
+        middle = count // 2
+        return (range(middle, count), True) if side else (range(middle), False)
 
     @staticmethod
     def _until(lines: Iterator[tuple[int, bytes]], at: int, middle: int) -> Iterator[tuple[int, bytes]]:
@@ -1481,7 +1566,7 @@ class _Halves:
         if self.child:
             state = None
             if not ck.problems and len(build.ds.sources) == self.sources:
-                state = build.half_state(self.actors)
+                state = self.held, build.half_state(self.actors)
             data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
             view = memoryview(data)
             while view:
@@ -1489,6 +1574,8 @@ class _Halves:
             os._exit(0)
         if not self.pid:
             self._close()
+            if self.colons is not None and self.held != self.colons:
+                raise NotStreamed("a key is given twice")
             return  # not split: one process read it all
         try:
             with os.fdopen(self.pipe, "rb") as pipe:
@@ -1501,6 +1588,9 @@ class _Halves:
         self.pid = 0
         if state is None or status != 0:
             raise NotStreamed("the second half of the file could not be read in a process of its own")
+        held, state = state
+        if self.colons is not None and self.held + held != self.colons:
+            raise NotStreamed("a key is given twice")
         build.merge_half(state)
 
     def abandon(self) -> None:
@@ -1712,6 +1802,21 @@ class _SpilledText:
         return from_parts(self.part, start, end)
 
 
+class _WholeText:
+    """A text of a document read whole, which holds it in memory anyway: kept as it is, and read
+    as ``_SpilledText`` is."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.length = len(text)
+
+    def part(self, number: int) -> str:
+        return self.text[number * PART : (number + 1) * PART]
+
+    def read(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
 class Counted:
     """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
     source text is kept to check spans against (``_SpilledText``: a large text on disk, in one
@@ -1722,7 +1827,7 @@ class Counted:
         self.quote_ids: set[str] = set()
         self.other_ids: set[str] = set()
         self.twice = False
-        self.texts: dict[str, _SpilledText] = {}
+        self.texts: dict[str, _SpilledText | _WholeText] = {}
         self.spill = SpillFile()
 
     def add(self, rec: Record, ds: Dataset) -> None:
@@ -1740,8 +1845,8 @@ class Counted:
             return False
         return all(qid in self.quote_ids for qid in quotes)
 
-    def text(self, source_id: str, chunks: Iterable[str]) -> int:
-        text = self.texts[source_id] = _SpilledText(chunks, self.spill)
+    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
+        text = self.texts[source_id] = _WholeText(*chunks) if whole else _SpilledText(chunks, self.spill)
         return text.length
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
@@ -1786,7 +1891,7 @@ def verified_counts(
     first parts in a temporary file (``_SpilledText``); at the first problem, or anything else a
     stream cannot take, it is loaded whole, which reports every problem as it always does.
     ``progress`` is told how much of the JSON Lines is read, as ``stream_dataset`` tells it."""
-    if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
+    if any(Path(p).suffix.lower() in JSONL_SUFFIXES or halved(p) for p in paths):
         sink = Counted()
         try:
             ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True, progress=progress)
@@ -1797,6 +1902,20 @@ def verified_counts(
         finally:
             sink.close()
     return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
+
+
+def _halved(halves: _Halves | None, add: Callable[[], _Checker]) -> _Checker:
+    """``add()``, the records of one file checked and added, and with ``halves`` what the child
+    found taken in (the child leaves in ``join``; where anything fails, it is stopped)."""
+    try:
+        ck = add()
+        if halves is not None:
+            halves.join(ck)
+    except BaseException:
+        if halves is not None:
+            halves.abandon()
+        raise
+    return ck
 
 
 def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build) -> Dataset:
@@ -1817,28 +1936,30 @@ def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build)
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()
             large = build.reserved >= DECLARED_FROM_BYTES
-            try:
-                ck = build.add_lines(lines, str(path), path.parent, declared=large, halves=halves)
-                if halves is not None:
-                    halves.join(ck)  # the child leaves here
-            except BaseException:
-                if halves is not None:
-                    halves.abandon()  # the child leaves here too; this process stops it
-                raise
-            checkers.append(ck)
+            add = partial(build.add_lines, lines, str(path), path.parent, declared=large, halves=halves)
+            checkers.append(_halved(halves, add))
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
-            doc = _typed_document(raw) if len(raw) >= DECLARED_FROM_BYTES else None
+            halves = _Halves.of(build, path)
+            doc = None
+            if halves is not None:  # its quotes are checked in halves
+                found = _typed_head(raw)
+                if found is not None:
+                    doc, halves.colons = found
+            elif len(raw) >= DECLARED_FROM_BYTES:
+                doc = _typed_document(raw)
             if doc is not None:
                 del raw  # the decoded document alone in memory, as json.load leaves it
-                checkers.append(build.add_typed(doc, str(path), path.parent))
+                with build.whole_document():
+                    checkers.append(_halved(halves, partial(build.add_typed, doc, str(path), path.parent, halves)))
             else:
                 text = utf8_text(raw, str(path))
                 del raw  # parsed, as json.load parses, with the text alone in memory
                 doc = parse_json(text, str(path))
                 del text
-                checkers.append(build.add_document(doc, str(path), path.parent))
+                with build.whole_document():
+                    checkers.append(build.add_document(doc, str(path), path.parent))
             del doc
         build.spent()
     build.finish()

@@ -1,4 +1,5 @@
-"""Large JSON Lines answered as they are read, in the memory of their ids.
+"""Large JSON Lines (and large JSON documents, on two cores) answered as they are read, in the
+memory of their ids.
 
 A first command over a million quotes of JSON Lines has no store to answer from, and reading
 the records whole would hold gigabytes. Here the records go by as they are checked, and each is
