@@ -254,6 +254,17 @@ def test_a_child_whose_parent_is_gone_stops_reading(
     assert len(halves) == 1 and reaped(halves)
 
 
+def test_a_child_whose_parent_is_gone_stops_checking_a_document(
+    tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _quotes_document(tmp_path)
+    parent, getppid = os.getpid(), os.getppid
+    monkeypatch.setattr(dataset._Halves, "WATCH", 3)
+    monkeypatch.setattr(os, "getppid", lambda: 1 if os.getpid() != parent else getppid())  # as if orphaned
+    assert scan.search([path], False, "monument") is None  # the child did not finish
+    assert len(halves) == 1 and reaped(halves)
+
+
 def test_a_parent_that_stops_reading_stops_its_child(tmp_path: Path, halves: list[int]) -> None:
     lines = [*_mini_lines()[:7], *(_quote(f"q-{i}", context="monument") for i in range(20))]
     # in the parent's half: a source named before it is read

@@ -895,7 +895,8 @@ class _Build:
         if halves is not None and not ck.problems:
             numbers, rest = halves.share(len(quotes))
             halves.hold(quotes[numbers.start : numbers.stop])
-        self._typed_quotes(ck, ((f"$.quotes[{i}]", quotes[i]) for i in numbers))
+        watched = halves.watched(numbers) if halves is not None else numbers
+        self._typed_quotes(ck, ((f"$.quotes[{i}]", quotes[i]) for i in watched))
         if rest:
             self._claims(ck, items("claims"))
             self._events(ck, items("events"))
@@ -1442,6 +1443,8 @@ class _Halves:
     temporary file) or a child that cannot be started makes the stream NotStreamed: the usual
     way then reads the data, and reports any problem exactly."""
 
+    WATCH = 4096  # quotes of a document the child checks between two looks at its parent
+
     def __init__(self, build: _Streamed) -> None:
         self.build = build
         self.ready = False  # set by add_lines once the records before the quotes are read
@@ -1520,6 +1523,14 @@ class _Halves:
         if held is None:
             raise NotStreamed("a quote is not what the format declares")
         self.held = held
+
+    def watched(self, numbers: Iterable[int]) -> Iterator[int]:
+        """``numbers``; in the child, it stops every WATCH of them if its parent is gone (killed:
+        nobody will take what this half finds)."""
+        for k, number in enumerate(numbers):
+            if self.child and k % self.WATCH == 0 and os.getppid() != self.parent:
+                raise NotStreamed("the process that read the first half is gone")
+            yield number
 
     def share(self, count: int) -> tuple[range, bool]:
         """Fork before the ``count`` quotes of a document are checked: the numbers of the quotes
