@@ -1915,7 +1915,7 @@ def verified_counts(
     return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
 
 
-def _halved(halves: _Halves | None, add: Callable[[], _Checker]) -> _Checker:
+def _with_halves(halves: _Halves | None, add: Callable[[], _Checker]) -> _Checker:
     """``add()``, the records of one file checked and added, and with ``halves`` what the child
     found taken in (the child leaves in ``join``; where anything fails, it is stopped)."""
     try:
@@ -1948,7 +1948,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build)
             build.spent()
             large = build.reserved >= DECLARED_FROM_BYTES
             add = partial(build.add_lines, lines, str(path), path.parent, declared=large, halves=halves)
-            checkers.append(_halved(halves, add))
+            checkers.append(_with_halves(halves, add))
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
@@ -1963,7 +1963,7 @@ def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build)
             if doc is not None:
                 del raw  # the decoded document alone in memory, as json.load leaves it
                 with build.whole_document():
-                    checkers.append(_halved(halves, partial(build.add_typed, doc, str(path), path.parent, halves)))
+                    checkers.append(_with_halves(halves, partial(build.add_typed, doc, str(path), path.parent, halves)))
             else:
                 text = utf8_text(raw, str(path))
                 del raw  # parsed, as json.load parses, with the text alone in memory
