@@ -10,7 +10,8 @@ fresh processes, side by side and alternating over --rounds rounds:
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
 * the first `kurskcli search` of each file, for a typo and for a word: it reads the file and
   answers, and a process of its own then saves the store (JSON Lines of 32 MiB and more are
-  answered as they are read, in two halves at once where there are two cores); the same with
+  answered as they are read, in two halves at once where there are two cores, and so are JSON
+  documents of 32 MiB and more where there are two cores); the same with
   KURSKCLI_BACKGROUND=off, which saves the store first; and when the store was saved, as
   seconds from the command's start; the first `quote` of the JSON Lines file with
   the store on (which answers as it reads from 32 MiB of JSON Lines, and reads the
@@ -21,7 +22,7 @@ fresh processes, side by side and alternating over --rounds rounds:
 
 It prints the medians of time and peak RSS, and each command's ratio to its baseline. The peak
 RSS is the one wait4 reports: the larger of the command's and of any child it waited for (the
-second process that reads half of a large JSON Lines file), not their sum.
+second process that reads half of a large file), not their sum.
 
     python benchmarks/load_scale.py [--quotes 100000] [--rounds 3]
 """
