@@ -65,21 +65,26 @@ class Page:
         if url is None:
             self.close()
             raise RuntimeError("the browser did not start")
-        self.ws = websocket.create_connection(url, timeout=30)
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        for domain in ("Page", "Runtime", "Network", "Log"):
-            self.call(f"{domain}.enable", session=True)
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            session=True,
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
+        try:
+            # no Origin header: Chromium refuses a DevTools connection from an origin it was not told to allow
+            self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
+            target = self.call("Target.createTarget", url="about:blank")["targetId"]
+            self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            for domain in ("Page", "Runtime", "Network", "Log"):
+                self.call(f"{domain}.enable", session=True)
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                session=True,
+                width=width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
+        except BaseException:
+            self.close()  # the browser, its helpers and its log go with the failure
+            raise
 
     def call(self, method: str, session: bool = False, **params: Any) -> dict[str, Any]:
         self.next_id += 1
