@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -164,6 +165,39 @@ def test_a_typo_is_followed_in_both_halves_until_the_word_is_found_in_either(
         assert sink.unknown == set() and sink.followed == set()
         assert set(sink.found) == {"monument", "monuments"} and len(sink.found["monuments"]) == 12
     sink.close()
+
+
+def test_once_a_word_is_found_in_one_half_the_other_looks_for_no_typo_of_it(
+    tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document forks before its first quote: the word is found in the parent's half, and the
+    child (held back until then) follows no typo of it, which the whole data has none of."""
+    quotes = [_quote(f"q-{i}", context="monuments moment") for i in range(12)]
+    quotes[1] = _quote("q-found", context="monument")
+    path = _as_document(tmp_path, [*_mini_lines()[:7], *quotes])
+    parent, took, follow = os.getpid(), scan._Searched.took, scan._Searched._follow
+    followed = tmp_path / "followed"
+
+    def held_back(self: scan._Searched) -> None:
+        deadline = time.monotonic() + 10
+        while os.getpid() != parent and self.shared is not None and not self.shared[0]:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        took(self)
+
+    def counted(self: scan._Searched, batch: Any) -> None:
+        if os.getpid() != parent:
+            with followed.open("a") as out:
+                out.write("followed\n")
+        follow(self, batch)
+
+    monkeypatch.setattr(scan._Searched, "BATCH", 2)
+    monkeypatch.setattr(scan._Searched, "took", held_back)
+    monkeypatch.setattr(scan._Searched, "_follow", counted)
+    found = scan.search([path], False, "monument")
+    assert found is not None and found[0][0].record.id == "q-found"
+    assert len(halves) == 1 and reaped(halves)
+    assert not followed.exists()  # the child's batches each followed nothing
 
 
 def test_verify_in_two_halves_checks_and_counts_as_one_process(

@@ -20,6 +20,8 @@ ids), where each record is in the file, and what the command asks for:
 from __future__ import annotations
 
 import bisect
+import contextlib
+import mmap
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
@@ -245,6 +247,7 @@ class _Searched(_Spilled):
         self.longer: dict[str, set[str]] = {t: set() for t in self.unknown}
         self.seen: set[str] = set()  # every word read so far, while a typo is looked for
         self.followed: set[str] = set()  # words close enough to an unknown query word
+        self.shared: mmap.mmap | None = None  # in halves, a byte a query word: found in either half
 
     def took(self) -> None:
         assert self.ds is not None
@@ -257,6 +260,8 @@ class _Searched(_Spilled):
                 self.longer[term].update(longer)
             if term in self.found:
                 self.unknown.discard(term)
+        if self.shared is not None:
+            self._share()
         if self.unknown:
             self._follow(scan)
         else:
@@ -271,6 +276,27 @@ class _Searched(_Spilled):
                 self.found.pop(word, None)
             self.followed.clear()
             self.seen.clear()
+
+    def before_fork(self) -> None:
+        super().before_fork()
+        with contextlib.suppress(OSError):  # without it, each half looks for typos on its own
+            self.shared = mmap.mmap(-1, max(len(self.terms), 1))  # anonymous and shared: both halves see it
+
+    def _share(self) -> None:
+        """Tell the other half which query words this one has found, and stop looking for typos
+        of those it found: once found in either half, a word has no typo (see merge_half)."""
+        assert self.shared is not None
+        for i, term in enumerate(self.terms):
+            if term in self.found:
+                self.shared[i] = 1
+            elif self.shared[i]:
+                self.unknown.discard(term)
+
+    def close(self) -> None:
+        super().close()
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
 
     def in_child(self) -> None:
         super().in_child()
