@@ -1307,8 +1307,7 @@ class _Streamed(_Build):
             text = super().source_text(ck, path, d, base, sid)
             if text is None:
                 raise NotStreamed(f"{ck.origin}: {path}: no text")
-            whole = {"whole": True} if self.whole else {}  # a sink that keeps no whole text need not know the word
-            self.texts.lengths[sid] = self.sink.text(sid, [text], **whole)
+            self.texts.lengths[sid] = self.sink.text(sid, [text], whole=self.whole)
             return ""
         sha, rel = d.get("sha256"), d.get("file")
         if not isinstance(sha, str) or not isinstance(rel, str) or not SHA256.fullmatch(sha):
@@ -1514,11 +1513,9 @@ class _Halves:
         return self._from(middle) if side else self._until(lines, at, middle)
 
     def hold(self, quotes: list[Any]) -> None:
-        """Where a document's quotes are checked here (``colons`` is known): check this
-        process's share of them as ``_typed_document`` checks them all, and count its colons;
-        ``join`` compares the count of both halves with what the document holds."""
-        if self.colons is None:
-            return
+        """Check this process's share of a document's quotes as ``_typed_document`` checks
+        them all, and count its colons; ``join`` compares the count of both halves with what the
+        document holds (``colons``)."""
         held = _quotes_hold(quotes)
         if held is None:
             raise NotStreamed("a quote is not what the format declares")

@@ -284,7 +284,8 @@ class _Searched(_Spilled):
 
     def _share(self) -> None:
         """Tell the other half which query words this one has found, and stop looking for typos
-        of those it found: once found in either half, a word has no typo (see merge_half)."""
+        of those the other half found: once found in either half, a word has no typo (see
+        merge_half)."""
         assert self.shared is not None
         for i, term in enumerate(self.terms):
             if term in self.found:
