@@ -108,6 +108,10 @@ def _quotes_document(tmp_path: Path, odd: str | None = None, at: int = 0) -> Pat
         quotes[at]["id"] = "not an id"
     elif odd == "a number too large":
         quotes[at]["source"] = {"id": "mini-src", "start": 0, "end": 10**19}
+    elif odd == "words not in the source":
+        quotes[at]["text"] = "words the source does not hold"
+    elif odd == "a span past the text":
+        quotes[at]["source"] = {"id": "mini-src", "start": 0, "end": 10**6}
     path = _as_document(tmp_path, [*_mini_lines()[:7], *quotes])
     if odd == "a key twice":
         text = path.read_text("utf-8")
@@ -115,13 +119,16 @@ def _quotes_document(tmp_path: Path, odd: str | None = None, at: int = 0) -> Pat
     return path
 
 
-@pytest.mark.parametrize("odd", ["a key twice", "a pattern", "a number too large"])
+@pytest.mark.parametrize(
+    "odd", ["a key twice", "a pattern", "a number too large", "words not in the source", "a span past the text"]
+)
 @pytest.mark.parametrize("at", [2, 17], ids=["first half", "second half"])
-def test_a_quote_of_a_document_the_declaration_refuses_in_either_half_is_reported_as_always(
+def test_a_quote_of_a_document_with_a_problem_in_either_half_is_reported_as_always(
     run: Run, tmp_path: Path, halves: list[int], monkeypatch: pytest.MonkeyPatch, odd: str, at: int
 ) -> None:
     """Each half checks its quotes as msgspec's declaration would (patterns, numbers, and the
-    colons that show a key given twice, counted over both); what it refuses is read the usual way."""
+    colons that show a key given twice, counted over both), and as the loader does (the words
+    of each span); what either refuses is read the usual way."""
     path = _quotes_document(tmp_path, odd, at)
     with pytest.raises(dataset.NotStreamed):
         dataset.stream_dataset([path], dataset.Counted(), bundled=False)

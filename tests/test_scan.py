@@ -7,16 +7,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurskcli import index, scan
-from kurskcli.dataset import SpillFile, load_dataset
-from kurskcli.model import Dataset
+from kurskcli.dataset import Counted, SpillFile, load_dataset
+from kurskcli.model import Dataset, Record
 from kurskcli.output import hit_dict
-from kurskcli.searcher import Hits, SearchIndex
+from kurskcli.searcher import TYPE_ORDER, Hits, SearchIndex
 
 from .conftest import MINI, Result, reaped, record_spawns, split_in_halves
 from .test_index import _saved
@@ -410,3 +411,69 @@ def test_records_that_do_not_come_back_from_the_temporary_file_are_read_the_usua
     assert index.as_read([path], False, lambda store: store.about_actors(lambda ds: ["putin"], ["quote"])) == []
     r = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
     assert (r.code, r.out) == (0, want.out) and "building the search index" in r.err and large == []
+
+
+def _runs(records: list[Record], size: int) -> list[list[Record]]:
+    """``records`` cut into runs of one type, of at most ``size`` each."""
+    out: list[list[Record]] = []
+    for rec in records:
+        if out and out[-1][0].type == rec.type and len(out[-1]) < size:
+            out[-1].append(rec)
+        else:
+            out.append([rec])
+    return out
+
+
+def _state(sink: Any) -> dict[str, Any]:
+    """What a sink keeps of the records it took, found by ``scan`` or the checks at the end."""
+    kept = {"counts": sink.counts, "quote ids": sink.quote_ids, "other ids": sink.other_ids, "twice": sink.twice}
+    if isinstance(sink, scan._Spilled):
+        sink.flush()
+        ds = sink.ds
+        assert ds is not None
+        records = scan._Records(sink, ds)
+        kept |= {
+            "numbers": sink.numbers,
+            "sizes": sink.sizes,
+            "quote hashes": sink.quote_hashes,
+            "renderings": sink.renderings,
+            "read back": [records.at(rid) for rid in range(records.size)],
+        }
+    if isinstance(sink, scan._Searched):
+        kept |= {"found": sink.found, "longer": sink.longer, "unknown": sink.unknown, "followed": sink.followed}
+    if isinstance(sink, scan._Kept):
+        kept |= {"wanted": sink.where_wanted, "mentions": sink.mentions, "actor counts": sink.actor_counts}
+    return kept
+
+
+@pytest.mark.parametrize("kind", ["verify", "search", "a typo", "kept"])
+@pytest.mark.parametrize("size", [1, 3, 1000])
+@pytest.mark.parametrize("twice", [None, "quote", "claim"])
+def test_a_sink_takes_a_run_of_records_as_it_takes_each_in_turn(
+    bundled: Dataset, kind: str, size: int, twice: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan._Spilled, "BATCH", 7)  # a run may end a batch, or go past its end
+    records = sorted(bundled.records(), key=lambda rec: TYPE_ORDER[rec.type])  # as a stream hands them over
+    first = next(rec for rec in records if rec.type == "quote")
+    if twice == "quote":  # an id given again, in a later run or the same one
+        records.insert(len(records) // 3, first)
+    elif twice == "claim":  # a claim with the id of a quote
+        claim = next(rec for rec in records if rec.type == "claim")
+        records[records.index(claim)] = claim._replace(id=first.id)  # type: ignore[union-attr]
+    makers: dict[str, Callable[[], Any]] = {
+        "verify": Counted,
+        "search": lambda: scan._Searched(["korea", "troops"]),
+        "a typo": lambda: scan._Searched(["koreu", "monumnet"]),
+        "kept": lambda: scan._Kept(["q-cmc-monument", first.id]),
+    }
+    one, runs = makers[kind](), makers[kind]()
+    try:
+        for rec in records:
+            one.add(rec, bundled)
+        for run in _runs(records, size):
+            runs.add_all(run, bundled)
+        assert _state(runs) == _state(one)
+        assert runs.twice is (twice is not None)
+    finally:
+        one.close()
+        runs.close()

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 import tracemalloc
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -216,6 +216,9 @@ class _Count:
 
     def add(self, rec: Record, ds: Dataset) -> None:
         self.seen += 1
+
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        self.seen += len(recs)
 
     def consistent(self, sources: object, quotes: object) -> bool:
         return True

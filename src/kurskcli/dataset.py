@@ -902,40 +902,59 @@ class _Build:
             self._events(ck, items("events"))
         return ck
 
+    TYPED_RUN = 4096  # quotes checked together: their spans, then the records, go on at once
+
     def _typed_quotes(self, ck: _Checker, items: Iterable[tuple[str, Any]]) -> None:
-        """``_quotes`` for ``kurskcli.schema.Quote`` objects: the same checks and records."""
+        """``_quotes`` for ``kurskcli.schema.Quote`` objects: the same checks and records, a run of
+        TYPED_RUN quotes at a time (``spans_hold``, ``keep_all``)."""
         origin = ck.origin
-        ref, span_check, claim_id, keep = self.ref, self.span_check, self.claim_id, self.keep
+        ref, claim_id = self.ref, self.claim_id
         ranges, actors, sources = self.ranges, self.ds.actors, self.ds.sources
-        for path, q in items:
-            date = q.date or None
-            dates = ranges.get(date)
-            if dates is None:
-                given = date
-                date, dates = ck.date({"date": given}, path)
-                if date == given:  # one that does not parse comes back as None, with a problem
-                    ranges[date] = dates
-            via, renders = q.via or None, q.renders or None
-            # ``ref`` is only asked where it has something to do: a known actor or source is
-            # looked up here, as it would look it up
-            if renders is not None:
-                ref(ck, path, ".renders", "quotes", renders)
-            if q.speaker not in actors:
-                ref(ck, path, ".speaker", "actors", q.speaker)
-            if via is not None and via not in actors:
-                ref(ck, path, ".via", "actors", via)
-            s = q.source
-            if s.start < s.end:
-                span: Span | None = Span(s.id, s.start, s.end)
-            else:
-                span = ck.ordered(Span(s.id, s.start, s.end), f"{path}.source")
-            if span:
-                if span.source not in sources:
-                    ref(ck, path, ".source.id", "sources", span.source)
-                span_check(ck, path, ".source", span, q.text)
-            if span and claim_id(ck, path, q.id):
-                said = (q.id, q.speaker, date, dates, fold_space(q.text), q.kind, via, q.context or "")
-                keep("quotes", Quote(*said, q.language or None, span, origin, renders, q.note or None))
+        it = iter(items)
+        while run := list(islice(it, self.TYPED_RUN)):
+            spans: list[tuple[str, Span, str]] = []
+            kept: list[Quote] = []
+            for path, q in run:
+                date = q.date or None
+                dates = ranges.get(date)
+                if dates is None:
+                    given = date
+                    date, dates = ck.date({"date": given}, path)
+                    if date == given:  # one that does not parse comes back as None, with a problem
+                        ranges[date] = dates
+                via, renders = q.via or None, q.renders or None
+                # ``ref`` is only asked where it has something to do: a known actor or source is
+                # looked up here, as it would look it up
+                if renders is not None:
+                    ref(ck, path, ".renders", "quotes", renders)
+                if q.speaker not in actors:
+                    ref(ck, path, ".speaker", "actors", q.speaker)
+                if via is not None and via not in actors:
+                    ref(ck, path, ".via", "actors", via)
+                s = q.source
+                if s.start < s.end:
+                    span: Span | None = Span(s.id, s.start, s.end)
+                else:
+                    span = ck.ordered(Span(s.id, s.start, s.end), f"{path}.source")
+                if span:
+                    if span.source not in sources:
+                        ref(ck, path, ".source.id", "sources", span.source)
+                    spans.append((path, span, q.text))
+                if span and claim_id(ck, path, q.id):
+                    said = (q.id, q.speaker, date, dates, fold_space(q.text), q.kind, via, q.context or "")
+                    kept.append(Quote(*said, q.language or None, span, origin, renders, q.note or None))
+            self.spans_hold(ck, ".source", spans)
+            self.keep_all(kept)
+
+    def spans_hold(self, ck: _Checker, field: str, spans: Iterable[tuple[str, Span, str]]) -> None:
+        """``span_check`` for each (path, span, words) of ``spans``."""
+        for path, span, text in spans:
+            self.span_check(ck, path, field, span, text)
+
+    def keep_all(self, quotes: list[Quote]) -> None:
+        """``keep`` each of ``quotes``."""
+        for rec in quotes:
+            self.keep("quotes", rec)
 
     def _info(self, ck: _Checker, info: dict[str, Any], path: str, version: str | None) -> None:
         ident = ck.ident(info, "id", path)
@@ -1250,6 +1269,9 @@ class Sink(Protocol):
     def add(self, rec: Record, ds: Dataset) -> None:
         """Take ``rec``; ``ds`` holds the sources and actors read so far."""
 
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        """Take ``recs``, one or more records of one type, as ``add`` takes each in turn."""
+
     def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
         """Whether no two records taken share an id, none has the id of one of ``sources``, and
         each of ``quotes`` is the id of a quote taken."""
@@ -1344,6 +1366,23 @@ class _Streamed(_Build):
         elif isinstance(rec, Quote) and rec.renders is not None:
             self.renderings.add(rec.id)
         self.sink.add(rec, self.ds)
+
+    def keep_all(self, quotes: list[Quote]) -> None:
+        self.renderings.update(rec.id for rec in quotes if rec.renders is not None)
+        if quotes:
+            self.sink.add_all(quotes, self.ds)
+
+    def spans_hold(self, ck: _Checker, field: str, spans: Iterable[tuple[str, Span, str]]) -> None:
+        """Each span's words read from the sink directly; a span whose words differ, or one that
+        does not lie in its text, is reported by ``_check_span_text``."""
+        lengths, excerpt = self.texts.lengths, self.sink.excerpt
+        for path, span, text in spans:
+            source, start, end = span
+            if 0 <= start < end <= lengths.get(source, -1):
+                words = excerpt(source, start, end)
+                if words == text or fold_space(words) == fold_space(text):
+                    continue
+            _check_span_text(ck, path + field, span, text, self.ds)
 
     def ref(self, ck: _Checker, path: str, field: str, table: str, rid: str | None) -> None:
         if rid is None:
@@ -1847,6 +1886,17 @@ class Counted:
             self.other_ids.add(rec.id)
         if rec.type != "actor":  # the dataset counts those
             self.counts[rec.type + "s"] += 1
+
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        ids = [rec.id for rec in recs]
+        kind = recs[0].type
+        mine, others = (self.quote_ids, self.other_ids) if kind == "quote" else (self.other_ids, self.quote_ids)
+        before = len(mine)
+        mine.update(ids)
+        if len(mine) - before != len(ids) or not others.isdisjoint(ids):
+            self.twice = True
+        if kind != "actor":
+            self.counts[kind + "s"] += len(ids)
 
     def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
         if self.twice or any(sid in self.quote_ids or sid in self.other_ids for sid in sources):

@@ -805,6 +805,10 @@ class _Streamed:
         if len(self.batch) >= self.BATCH:
             self._flush()
 
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        for rec in recs:
+            self.add(rec, ds)
+
     def _flush(self) -> None:
         _insert_records(self.con, ((n, rec_id, data) for code, n, rec_id, data in self.batch if not code))
         self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?)", (row for row in self.batch if row[0]))

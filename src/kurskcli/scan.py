@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from kurskcli.dataset import Counted, SpillFile
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record
@@ -86,6 +86,25 @@ class _Spilled(Counted):
         self.batch.append(rec)
         self.keys.append((code << _SHIFT) + n)
         self.raw.append(self.encode(rec))
+        if len(self.batch) >= self.BATCH:
+            self.flush()
+
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        super().add_all(recs, ds)
+        code = TYPE_ORDER[recs[0].type]
+        n = self.numbers[code]
+        self.numbers[code] = n + len(recs)
+        if code == TYPE_ORDER["quote"]:
+            quotes = cast(Sequence[Quote], recs)
+            self.quote_hashes.extend([hash(rec.id) for rec in quotes])
+            for k, rec in enumerate(quotes):
+                if rec.renders is not None:
+                    self.renderings.setdefault(rec.renders, []).append(n + k)
+        self.ds = ds
+        self.batch += recs
+        first = (code << _SHIFT) + n
+        self.keys += range(first, first + len(recs))
+        self.raw += map(self.encode, recs)
         if len(self.batch) >= self.BATCH:
             self.flush()
 
@@ -426,6 +445,17 @@ class _Kept(_Spilled):
         if isinstance(rec, (Quote, Claim, Event)):
             self.add_mentions(self.mentions[TYPE_ORDER[rec.type]], n, self.involved(rec))
             self.count_record(self.actor_counts, rec)
+
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        code = TYPE_ORDER[recs[0].type]
+        n = self.numbers[code]
+        super().add_all(recs, ds)
+        for k, rec in enumerate(recs, n):
+            if rec.id in self.wanted:
+                self.where_wanted[rec.id] = (code, k)
+            if isinstance(rec, (Quote, Claim, Event)):
+                self.add_mentions(self.mentions[code], k, self.involved(rec))
+                self.count_record(self.actor_counts, rec)
 
     def in_child(self) -> None:
         super().in_child()
