@@ -20,7 +20,11 @@ fresh processes, side by side and alternating over --rounds rounds:
   record), and a search from the store, as a ratio to T, the time of `python -c "import typer"`
   run alternately with it.
 
-It prints the medians of time and peak RSS, and each command's ratio to its baseline. The peak
+It prints the medians of time and peak RSS, and each command's ratio to its baseline. A first
+command runs right after a run of its baseline, and its ratio is the median of its ratios to
+those runs: a first command waits for the store to be saved before the next run, so the first
+commands and the rounds of the baselines above are minutes apart, on a machine whose speed may
+have changed in between. The peak
 RSS is the one wait4 reports: the larger of the command's and of any child it waited for (the
 second process that reads half of a large file), not their sum.
 
@@ -148,10 +152,12 @@ def main() -> None:
 
         streams = jsonl_file.stat().st_size >= STREAM_FROM  # the first quote answers as it reads, then saves
         got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in firsts}
+        beside: dict[str, list[float]] = {name: [] for name in firsts}  # its baseline, run just before it
         for i in range(args.rounds):  # each a first command: a new cache folder every time
             order = list(firsts)
             for name in order[i % len(order) :] + order[: i % len(order)]:
-                argv, first_env, _ = firsts[name]
+                argv, first_env, kind = firsts[name]
+                beside[name].append(run(runs[names[1] if kind == "Lines" else names[0]], env)[0])
                 got[name].append(first(argv, first_env, "quote" not in name or streams))
         with tempfile.TemporaryDirectory() as cache:
             store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
@@ -180,12 +186,12 @@ def main() -> None:
             t = statistics.median(times[name])
             ref = base_lines if "Lines" in name or "per line" in name else base
             print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {max(rss[name]):>9.0f}")
-        for name, (_, _, kind) in firsts.items():
+        for name in firsts:  # each against the baseline run just before it: the median of those ratios
             t, m = statistics.median(g[0] for g in got[name]), max(g[1] for g in got[name])
+            ratio = statistics.median(g[0] / b for g, b in zip(got[name], beside[name], strict=True))
             saved = statistics.median(g[2] for g in got[name])
-            ref = base_lines if kind == "Lines" else base
             after = f"   store saved after {saved:.1f} s" if saved else ""
-            print(f"{name:<38} {t:>7.2f} {t / ref:>6.1f} {m:>9.0f}{after}")
+            print(f"{name:<38} {t:>7.2f} {ratio:>6.1f} {m:>9.0f}{after}")
         t = statistics.median(s[0] for s in stored)
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"
@@ -195,7 +201,8 @@ def main() -> None:
             print(f"{name:<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in got):>9.0f}")
         t, unit = statistics.median(w[0] for w in warm), statistics.median(b[0] for b in bare)
         print(f"{'search, JSON, from the store':<38} {t:>7.2f} {t / unit:>5.2f}T {max(w[1] for w in warm):>9.0f}")
-        print("\nratio: to json.load of the JSON file, or to json.loads per line for JSON Lines;")
+        print("\nratio: to json.load of the JSON file, or to json.loads per line for JSON Lines; for a first")
+        print("command, the median of its ratios to the baseline run just before it, round by round;")
         print(f"T: python -c 'import typer', {unit * 1000:.0f} ms in the same run")
 
 
