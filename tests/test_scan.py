@@ -449,7 +449,7 @@ def _state(sink: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("kind", ["verify", "search", "a typo", "kept"])
 @pytest.mark.parametrize("size", [1, 3, 1000])
 @pytest.mark.parametrize("twice", [None, "quote", "claim"])
-def test_a_sink_takes_a_run_of_records_as_it_takes_each_in_turn(
+def test_a_sink_takes_records_in_runs_of_any_size_alike(
     bundled: Dataset, kind: str, size: int, twice: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(scan._Spilled, "BATCH", 7)  # a run may end a batch, or go past its end
@@ -469,7 +469,7 @@ def test_a_sink_takes_a_run_of_records_as_it_takes_each_in_turn(
     one, runs = makers[kind](), makers[kind]()
     try:
         for rec in records:
-            one.add(rec, bundled)
+            one.add(rec, bundled)  # a run of one
         for run in _runs(records, size):
             runs.add_all(run, bundled)
         assert _state(runs) == _state(one)

@@ -1878,14 +1878,7 @@ class Counted:
         self.spill = SpillFile()
 
     def add(self, rec: Record, ds: Dataset) -> None:
-        if rec.id in self.quote_ids or rec.id in self.other_ids:
-            self.twice = True
-        if isinstance(rec, Quote):
-            self.quote_ids.add(rec.id)
-        else:
-            self.other_ids.add(rec.id)
-        if rec.type != "actor":  # the dataset counts those
-            self.counts[rec.type + "s"] += 1
+        self.add_all((rec,), ds)
 
     def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
         ids = [rec.id for rec in recs]
@@ -1895,7 +1888,7 @@ class Counted:
         mine.update(ids)
         if len(mine) - before != len(ids) or not others.isdisjoint(ids):
             self.twice = True
-        if kind != "actor":
+        if kind != "actor":  # the dataset counts those
             self.counts[kind + "s"] += len(ids)
 
     def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:

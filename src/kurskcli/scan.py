@@ -73,22 +73,6 @@ class _Spilled(Counted):
         self.raw: list[bytes] = []
         self.ds: Dataset | None = None
 
-    def add(self, rec: Record, ds: Dataset) -> None:
-        super().add(rec, ds)
-        code = TYPE_ORDER[rec.type]
-        n = self.numbers[code]
-        self.numbers[code] = n + 1
-        if isinstance(rec, Quote):
-            self.quote_hashes.append(hash(rec.id))
-            if rec.renders is not None:
-                self.renderings.setdefault(rec.renders, []).append(n)
-        self.ds = ds
-        self.batch.append(rec)
-        self.keys.append((code << _SHIFT) + n)
-        self.raw.append(self.encode(rec))
-        if len(self.batch) >= self.BATCH:
-            self.flush()
-
     def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
         super().add_all(recs, ds)
         code = TYPE_ORDER[recs[0].type]
@@ -436,15 +420,6 @@ class _Kept(_Spilled):
         self.count_record, self.involved = count_record, involved
         self.mentions: list[dict[str, array[int]]] = [{} for _ in TYPE_ORDER]
         self.actor_counts: dict[str, dict[str, int]] = {}
-
-    def add(self, rec: Record, ds: Dataset) -> None:
-        n = self.numbers[TYPE_ORDER[rec.type]]
-        super().add(rec, ds)
-        if rec.id in self.wanted:
-            self.where_wanted[rec.id] = (TYPE_ORDER[rec.type], n)
-        if isinstance(rec, (Quote, Claim, Event)):
-            self.add_mentions(self.mentions[TYPE_ORDER[rec.type]], n, self.involved(rec))
-            self.count_record(self.actor_counts, rec)
 
     def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
         code = TYPE_ORDER[recs[0].type]
