@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurskcli import index, scan
-from kurskcli.dataset import Counted, SpillFile, load_dataset
+from kurskcli.dataset import Counted, SpillFile, load_dataset, stream_dataset
 from kurskcli.model import Dataset, Record
 from kurskcli.output import hit_dict
 from kurskcli.searcher import TYPE_ORDER, Hits, SearchIndex
@@ -116,8 +116,6 @@ def test_a_typo_is_no_longer_followed_once_every_query_word_is_found(tmp_path: P
     path = _write(tmp_path, lines)
     sink = scan._Searched(["monument"])
     sink.BATCH = 2
-    from kurskcli.dataset import stream_dataset
-
     stream_dataset([path], sink, bundled=False)
     assert sink.followed == {"monuments", "moment"}  # possible typos, while the word itself is not found
     sink.flush()
@@ -477,3 +475,23 @@ def test_a_sink_takes_records_in_runs_of_any_size_alike(
     finally:
         one.close()
         runs.close()
+
+
+def test_a_word_in_every_record_is_kept_in_a_few_bytes_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a search keeps as it reads is the numbers of the records holding each word it asks
+    about: 8 bytes each, not a dictionary entry and a number object (70 bytes)."""
+    monkeypatch.setattr(scan._Spilled, "BATCH", 1000)  # what a batch needs while it is searched stays small
+    n = 20_000
+    path = _many(tmp_path, n)
+
+    def peak(word: str) -> int:
+        sink = scan._Searched([word])
+        try:
+            return _peak(lambda: stream_dataset([path], sink, bundled=False))
+        finally:
+            sink.close()
+
+    common, rare = peak("alpha"), peak("zzzz")  # every quote says "Alpha News"
+    assert common - rare < 30 * n, (common, rare)
