@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -676,26 +677,42 @@ def test_ctrl_c_while_the_data_is_read_leaves_nothing(tmp_path: Path, private_ca
     assert caches(private_cache) == []
 
 
-@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")
-def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: Path, private_cache: Path) -> None:
-    path = big_dataset(tmp_path, 60_000)  # enough to take over a second, when the bar appears
-    cmd = f"{sys.executable} -m kurskcli --data {path} search item5 --color always"
-    r = subprocess.run(
+def in_terminal(cmd: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``cmd`` run in a pseudo-terminal by script(1), with what it showed there."""
+    return subprocess.run(
         ["script", "-qfec", cmd, "/dev/null"],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+        env=env,
+        stdin=subprocess.DEVNULL,
     )
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")
+def test_a_progress_bar_shows_on_a_terminal_while_the_index_is_built(tmp_path: Path, private_cache: Path) -> None:
+    # KURSKCLI_PROGRESS_DELAY=0 shows the bar from the first step: how long a build takes is
+    # the machine's business, so the test does not wait for the default second to pass.
+    path = big_dataset(tmp_path, 3_000)
+    cmd = f"{sys.executable} -m kurskcli --data {path} search item5 --color always"
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm", "KURSKCLI_PROGRESS_DELAY": "0"}
+    r = in_terminal(cmd, env)
     assert r.returncode == 0
-    assert "kurskcli: indexing" in r.stdout
+    assert re.search(r"kurskcli: (reading and checking the data|indexing|saving the index)", r.stdout), r.stdout
+    assert "\x1b[?25l" in r.stdout  # Rich hides the cursor while the bar is shown
     assert "q5" in r.stdout
-    first_build = r.stdout
-    again = subprocess.run(
-        ["script", "-qfec", cmd, "/dev/null"], capture_output=True, text=True, timeout=120, env=os.environ.copy()
-    )
-    assert "kurskcli: " not in again.stdout
-    assert "q5" in again.stdout and first_build
+    again = in_terminal(cmd, env)
+    assert "kurskcli: " not in again.stdout  # the saved index answers: nothing to show progress of
+    assert "q5" in again.stdout
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")
+def test_a_progress_delay_that_is_not_a_number_is_refused(data: Path, private_cache: Path) -> None:
+    cmd = f"{sys.executable} -m kurskcli --data {data} search bridge"
+    env = {**os.environ, "KURSKCLI_PROGRESS_DELAY": "soon"}
+    r = in_terminal(cmd, env)
+    assert r.returncode == 2
+    assert r.stdout.strip() == "kurskcli: KURSKCLI_PROGRESS_DELAY='soon' is not a number of seconds (unset it for 1)"
 
 
 @pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) from util-linux for a terminal")

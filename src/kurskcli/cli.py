@@ -352,15 +352,17 @@ def _progress_bar(label: str) -> "Iterator[_LazyProgress | None]":
 
 class _LazyProgress:
     """A progress bar on stderr that appears (and imports Rich) only once the work (building an
-    index, reading large data) has taken longer than ``after`` seconds: a small file is read
-    before a bar would be."""
+    index, reading large data) has taken longer than KURSKCLI_PROGRESS_DELAY seconds: a small
+    file is read before a bar would be."""
 
-    def __init__(self, label: str, after: float = 1.0) -> None:
+    def __init__(self, label: str) -> None:
         import time
+
+        from kurskcli.env import progress_delay
 
         self.label = label
         self.bar: Any = None
-        self.due = time.monotonic() + after
+        self.due = time.monotonic() + progress_delay()
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if self.bar is None:

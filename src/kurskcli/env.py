@@ -4,8 +4,9 @@ KURSKCLI_DATA names extra dataset files; XDG_CACHE_HOME (else HOME) places the c
 KURSKCLI_CACHE=off turns the cache off; KURSKCLI_BACKGROUND=off has the first command over a
 large dataset save its search index before it answers, not after in a process of its own;
 KURSKCLI_MAX_DATA_BYTES bounds a dataset file and KURSKCLI_MAX_TOTAL_BYTES all of them
-together. Each is read when it is needed, and a value that cannot be used is a SettingError
-(exit 2) that names the variable. Standard library only, cheap to import.
+together; KURSKCLI_PROGRESS_DELAY is how long work runs before a progress bar appears.
+Each is read when it is needed, and a value that cannot be used is a SettingError (exit 2)
+that names the variable. Standard library only, cheap to import.
 """
 
 import contextlib
@@ -45,11 +46,28 @@ def _bytes_setting(name: str, default: int) -> int:
     if raw is None:
         return default
     text = raw.strip().replace("_", "")
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    # 18 digits bound the value well below any size a file can have, and keep int() away from
+    # Python's limit on converting very long digit strings.
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > 18 or int(text) < 1:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
         raise SettingError(
-            f"{name}={raw!r} is not a whole number of bytes above 0 (unset it for the default, {default})"
+            f"{name}={shown!r} is not a whole number of bytes above 0,"
+            f" of at most 18 digits (unset it for the default, {default})"
         )
     return int(text)
+
+
+def progress_delay() -> float:
+    """Seconds of work before a progress bar appears on a terminal (KURSKCLI_PROGRESS_DELAY,
+    else 1), as git's GIT_PROGRESS_DELAY: a short job finishes before a bar would flash."""
+    raw = os.environ.get("KURSKCLI_PROGRESS_DELAY")
+    if raw is None or not raw.strip():
+        return 1.0
+    text = raw.strip()
+    if len(text) > 10 or not text.replace(".", "", 1).isdigit() or not text.isascii():
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise SettingError(f"KURSKCLI_PROGRESS_DELAY={shown!r} is not a number of seconds (unset it for 1)")
+    return float(text)
 
 
 def cache_enabled() -> bool:
