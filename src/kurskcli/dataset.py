@@ -25,6 +25,7 @@ from kurskcli.model import (
     PART,
     SHA256,
     VERSION,
+    WEB_URL,
     Actor,
     Claim,
     Dataset,
@@ -381,6 +382,13 @@ class _Checker:
             return None
         if choices is not None and value not in choices:
             self.add(where, f"{value!r} is not one of {', '.join(choices)}")
+            return None
+        return value
+
+    def url(self, d: dict[str, Any], path: str) -> str | None:
+        value = self.string(d, "url", path, nullable=True)
+        if value is not None and not WEB_URL.fullmatch(value):
+            self.add(f"{path}.url", "is not an http:// or https:// address")
             return None
         return value
 
@@ -1080,7 +1088,7 @@ class _Build:
                         text=text,
                         dates=dates,
                         origin=ck.origin,
-                        url=ck.string(d, "url", path, nullable=True),
+                        url=ck.url(d, path),
                         stored=ck.string(d, "stored", path, nullable=True, choices=SOURCE_STORED) or "full",
                         channel=ck.string(d, "channel", path, nullable=True, choices=SOURCE_CHANNELS),
                         note=ck.string(d, "note", path, nullable=True),

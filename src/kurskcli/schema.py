@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from kurskcli.model import ID, SHA256, VERSION
+from kurskcli.model import ID, SHA256, VERSION, WEB_URL
 from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS, SOURCE_CHANNELS, SOURCE_STORED
 
 # Patterns are written for both Python (which checks them here) and the JSON Schema dialect of
@@ -43,6 +43,7 @@ _EDTF_DAY = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[?~%]?"
 EDTF_PATTERN = rf"^(({_EDTF_DAY})|((({_EDTF_DAY})|\.\.)?/(({_EDTF_DAY})|\.\.)?)){_END}"
 SHA256_PATTERN = rf"^{SHA256.pattern}{_END}"
 VERSION_PATTERN = rf"^{VERSION.pattern}{_END}"
+WEB_URL_PATTERN = rf"^{WEB_URL.pattern}{_END}"
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN)]
 Text = Annotated[str, Meta(pattern=r"\S")]  # not empty, not only white space
@@ -55,6 +56,7 @@ Edtf = Annotated[
     ),
 ]
 Offset = Annotated[int, Meta(ge=0)]
+WebUrl = Annotated[str, Meta(pattern=WEB_URL_PATTERN, description="an http or https address")]
 FilePath = Annotated[Text, Meta(description="path relative to the dataset file, inside its folder")]
 
 # Literal types built from the shared vocabulary, so that a new kind is added in one place.
@@ -103,7 +105,7 @@ class Source(_Object):
     text: Text | UnsetType | None = UNSET
     sha256: Annotated[str, Meta(pattern=SHA256_PATTERN)] | UnsetType | None = UNSET
     length: Offset | UnsetType | None = UNSET
-    url: Text | UnsetType | None = UNSET
+    url: WebUrl | UnsetType | None = UNSET
     stored: Stored | UnsetType | None = UNSET
     channel: Channel | UnsetType | None = UNSET
     note: Text | UnsetType | None = UNSET

@@ -1,0 +1,114 @@
+"""Hostile datasets, settings and sources: nothing they hold runs script in the page, reads a file
+outside the dataset's folder, forges a citation or a marker, or breaks a picture."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kurskcli import picture, query
+from kurskcli.dataset import load_dataset
+
+from . import browser
+from .conftest import MINI, Result
+
+Run = Callable[..., Result]
+WHY_NOT = browser.available()
+needs_browser = pytest.mark.skipif(WHY_NOT is not None, reason=WHY_NOT or "")
+SCRIPT_URL = "javascript:document.title='x'"
+
+
+def mini_doc() -> dict[str, object]:
+    return copy.deepcopy(json.loads(MINI.read_text("utf-8")))
+
+
+def write(folder: Path, doc: object, name: str = "d.json") -> Path:
+    path = folder / name
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- addresses that run script
+
+
+@pytest.mark.parametrize(
+    "url", [SCRIPT_URL, "JavaScript:alert(1)", "data:text/html,<script>1</script>", "file:///etc/passwd"]
+)
+def test_a_source_address_that_is_not_a_web_address_is_refused(run: Run, tmp_path: Path, url: str) -> None:
+    doc = mini_doc()
+    doc["sources"][0]["url"] = url  # type: ignore[index]
+    r = run("timeline", "--data", str(write(tmp_path, doc)), "--no-bundled")
+    assert r.code == 65 and r.out == ""
+    assert "$.sources[0].url: is not an http:// or https:// address" in r.err
+
+
+def test_web_addresses_of_either_case_are_taken(run: Run, tmp_path: Path) -> None:
+    doc = mini_doc()
+    doc["sources"][0]["url"] = "HTTPS://example.org/a?b=1#c"  # type: ignore[index]
+    r = run("show", "mini-src", "--json", "--data", str(write(tmp_path, doc)), "--no-bundled")
+    assert r.code == 0 and r.json()["url"] == "HTTPS://example.org/a?b=1#c"  # type: ignore[index]
+
+
+def test_the_shipped_json_schema_refuses_a_script_address() -> None:
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("kurskcli.data").joinpath("schema.json").read_text("utf-8"))
+    doc = mini_doc()
+    jsonschema.validate(doc, schema)
+    doc["sources"][0]["url"] = SCRIPT_URL  # type: ignore[index]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema)
+
+
+def hostile_page(folder: Path) -> Path:
+    """The mini dataset's page with a ``javascript:`` source address, made through the Python
+    API (the loader would refuse it), so that the page's own defences are what is tried."""
+    ds = load_dataset([MINI], bundled=False)
+    for sid, src in ds.sources.items():
+        ds.sources[sid] = src._replace(url=SCRIPT_URL)
+    path = folder / "t.html"
+    path.write_text(picture.timeline_html(query.timeline(ds, quotes=True, claims=True), ds, title="T"), "utf-8")
+    return path
+
+
+def test_the_page_shows_a_script_address_as_inert_text(tmp_path: Path) -> None:
+    page = hostile_page(tmp_path).read_text("utf-8")
+    assert "javascript:" in page  # shown, so that a reader sees what the dataset says
+    assert 'href="javascript' not in page and "unsafe-inline'; img-src" not in page
+    assert "script-src 'sha256-" in page
+
+
+@pytest.fixture
+def page() -> Iterator[browser.Page]:
+    p = browser.Page(width=1000, height=700)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+@needs_browser
+def test_clicking_every_link_in_the_page_changes_nothing(tmp_path: Path, page: browser.Page) -> None:
+    path = hostile_page(tmp_path)
+    page.load(path)
+    assert page.evaluate("document.title") == "T"
+    # every link and every address in the page, then a javascript: link put there by hand:
+    # the page's policy must stop what the writer's escaping did not
+    page.evaluate(
+        "document.querySelectorAll('a, .address').forEach(function (a) { a.click(); });"
+        "var a = document.createElement('a'); a.href = \"" + SCRIPT_URL + "\"; a.textContent = 'x';"
+        "document.body.appendChild(a); a.click();"
+    )
+    page.evaluate("new Promise(function (done) { setTimeout(done, 300); })")
+    assert page.evaluate("document.title") == "T"
+    assert page.evaluate("location.href") == path.resolve().as_uri()
+    # and the page's own script still runs: the search box filters
+    page.evaluate("var b = document.getElementById('q'); b.value = 'bridge'; b.dispatchEvent(new Event('input'))")
+    shown = int(page.evaluate("document.getElementById('shown').textContent"))
+    assert 0 < shown < len(page.evaluate("Array.from(document.querySelectorAll('li.record'))"))
