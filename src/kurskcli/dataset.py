@@ -387,7 +387,7 @@ class _Checker:
 
     def url(self, d: dict[str, Any], path: str) -> str | None:
         value = self.string(d, "url", path, nullable=True)
-        if value is not None and not WEB_URL.fullmatch(value):
+        if value is not None and not WEB_URL.match(value):
             self.add(f"{path}.url", "is not an http:// or https:// address")
             return None
         return value

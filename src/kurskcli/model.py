@@ -20,7 +20,7 @@ ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 SHA256 = re.compile(r"[0-9a-f]{64}")  # a source text's digest, as the format writes it
 # A source's address: only the web's own schemes, so that no javascript:, data: or file:
 # address ever becomes a link in a page or a citation.
-WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[^\s]+")
+WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://\S")  # how the address starts
 VERSION = re.compile(r"1(\.[0-9]+)*")  # the schema versions this tool reads
 
 RECORD_TYPES = ("quote", "claim", "event", "actor", "source")

@@ -329,7 +329,7 @@ def timeline_html(records: Sequence[Event | Quote | Claim], ds: Dataset, *, titl
 def _link(url: str) -> str:
     """A source's address: a link only where it is a web address, else inert text, so that no
     ``javascript:`` (or other) address made by hand or through the Python API runs anything."""
-    if WEB_URL.fullmatch(url):
+    if WEB_URL.match(url):
         return f' <a href="{_x(url)}" rel="noreferrer">{_x(url)}</a>'
     return f' <span class="address">{_x(url)}</span>'
 

@@ -43,7 +43,7 @@ _EDTF_DAY = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?[?~%]?"
 EDTF_PATTERN = rf"^(({_EDTF_DAY})|((({_EDTF_DAY})|\.\.)?/(({_EDTF_DAY})|\.\.)?)){_END}"
 SHA256_PATTERN = rf"^{SHA256.pattern}{_END}"
 VERSION_PATTERN = rf"^{VERSION.pattern}{_END}"
-WEB_URL_PATTERN = rf"^{WEB_URL.pattern}{_END}"
+WEB_URL_PATTERN = rf"^{WEB_URL.pattern}"
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN)]
 Text = Annotated[str, Meta(pattern=r"\S")]  # not empty, not only white space
