@@ -112,3 +112,60 @@ def test_clicking_every_link_in_the_page_changes_nothing(tmp_path: Path, page: b
     page.evaluate("var b = document.getElementById('q'); b.value = 'bridge'; b.dispatchEvent(new Event('input'))")
     shown = int(page.evaluate("document.getElementById('shown').textContent"))
     assert 0 < shown < len(page.evaluate("Array.from(document.querySelectorAll('li.record'))"))
+
+
+# ----------------------------------------------------------------------------- files outside the dataset's folder
+
+SECRET = "-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 secret words"
+
+
+def text_file_dataset(folder: Path, name: str = "notes.txt") -> Path:
+    """The mini dataset with its source text in a file beside it, named ``name``."""
+    doc = mini_doc()
+    src = doc["sources"][0]  # type: ignore[index]
+    text = src.pop("text")
+    (folder / "real.txt").write_text(text, "utf-8")
+    import hashlib
+
+    src["file"] = name
+    src["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return write(folder, doc)
+
+
+@pytest.mark.parametrize("how", ["the file", "a folder on its way"])
+def test_a_source_file_behind_a_symbolic_link_is_not_read(run: Run, tmp_path: Path, how: str) -> None:
+    secret = tmp_path / "elsewhere" / "key.pem"
+    secret.parent.mkdir()
+    secret.write_text(SECRET * 40, "utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    if how == "the file":
+        path = text_file_dataset(data, "notes.txt")
+        (data / "notes.txt").symlink_to(secret)
+    else:
+        path = text_file_dataset(data, "texts/key.pem")
+        (data / "texts").symlink_to(secret.parent)
+    for command in ("timeline", "verify"):
+        r = run(command, "--data", str(path), "--no-bundled")
+        said = r.out + r.err
+        assert r.code == 65 and "symbolic link, which is not followed" in said
+        assert "secret" not in said and "PRIVATE" not in said
+
+
+def test_a_real_source_file_in_a_subfolder_is_read(run: Run, tmp_path: Path) -> None:
+    path = text_file_dataset(tmp_path, "texts/real.txt")
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "real.txt").rename(tmp_path / "texts" / "real.txt")
+    r = run("show", "q-open", "--json", "--data", str(path), "--no-bundled")
+    assert r.code == 0 and r.json()["text"] == "the bridge will open in spring"  # type: ignore[index]
+
+
+def test_a_source_whose_digest_does_not_match_shows_none_of_its_text(run: Run, tmp_path: Path) -> None:
+    path = text_file_dataset(tmp_path, "notes.txt")
+    (tmp_path / "notes.txt").write_text(SECRET * 40, "utf-8")  # a real file, but not the text its SHA-256 names
+    for command in ("timeline", "verify"):
+        r = run(command, "--data", str(path), "--no-bundled")
+        said = r.out + r.err
+        assert r.code == 65 and "$.sources[0].sha256: the source text does not match its SHA-256" in said
+        assert "secret" not in said and "PRIVATE" not in said and "MIIE" not in said
+        assert "text does not match the source" not in said  # no span is compared with the wrong text

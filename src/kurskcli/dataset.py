@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -205,10 +206,12 @@ def read_lines(
 BLOCK_BYTES = 1 << 20
 
 
-def read_blocks(path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None) -> Iterator[bytes]:
+def read_blocks(
+    path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None, inside: Path | None = None
+) -> Iterator[bytes]:
     """``read_lines``, but the file's bytes a block of BLOCK_BYTES at a time, for a text that
-    is not read by the line."""
-    return _read_pieces(path, limit, seen, BLOCK_BYTES)
+    is not read by the line; ``inside`` as for ``read_limited``."""
+    return _read_pieces(path, limit, seen, BLOCK_BYTES, inside=inside)
 
 
 def _read_pieces(
@@ -217,11 +220,12 @@ def _read_pieces(
     seen: list[list[Any]] | None,
     size: int | None,
     opened: Callable[[int, int], None] | None = None,
+    inside: Path | None = None,
 ) -> Iterator[bytes]:
     """The lines (``size`` None) or blocks of ``size`` bytes of ``read_lines``' file."""
     if limit is None:
         limit = max_data_bytes()
-    fh = _open_regular(path, limit)
+    fh = _open_regular(path, limit, inside)
     with fh:
         st = os.fstat(fh.fileno())
         if opened is not None:
@@ -241,14 +245,36 @@ def _read_pieces(
         seen.append(fingerprint_of(path, st, head + tail))
 
 
-def _open_regular(path: Path, limit: int) -> BinaryIO:
-    """``path`` opened for reading, if it is a regular file within ``limit`` bytes; else DataFileError."""
+def _open_regular(path: Path, limit: int, inside: Path | None = None) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file within ``limit`` bytes; else
+    DataFileError. With ``inside``, a folder ``path`` lies in, no symbolic link below that folder
+    is followed: a link in a dataset's folder could name any file its user can read."""
+    if inside is None:
+        return _open_checked(path, limit, lambda: os.stat(path), lambda: open(path, "rb"))
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: no such file") from None
+        folder, name = _folder_below(inside, path)
     except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
+    try:
+        return _open_checked(
+            path,
+            limit,
+            lambda: os.stat(name, dir_fd=folder, follow_symlinks=False),
+            lambda: open(name, "rb", opener=_opener_in(folder)),
+        )
+    finally:
+        os.close(folder)
+
+
+def _open_checked(
+    path: Path, limit: int, status: Callable[[], os.stat_result], opening: Callable[[], BinaryIO]
+) -> BinaryIO:
+    try:
+        st = status()
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    if stat.S_ISLNK(st.st_mode):
+        raise DataFileError(f"{path}: is a symbolic link, which is not followed")
     if stat.S_ISDIR(st.st_mode):
         raise DataFileError(f"{path}: is a directory, not a dataset file")
     if not stat.S_ISREG(st.st_mode):
@@ -259,13 +285,44 @@ def _open_regular(path: Path, limit: int) -> BinaryIO:
             "(set KURSKCLI_MAX_DATA_BYTES to raise it)"
         )
     try:
-        fh = open(path, "rb")  # noqa: SIM115 - the caller closes it
+        fh = opening()
     except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise _unreadable(path, exc) from None
     if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
         fh.close()
         raise DataFileError(f"{path}: not a regular file")
     return fh
+
+
+def _unreadable(path: Path, exc: OSError) -> DataFileError:
+    if isinstance(exc, FileNotFoundError):
+        return DataFileError(f"{path}: no such file")
+    if exc.errno == errno.ELOOP:
+        return DataFileError(f"{path}: it or a folder on its way is a symbolic link, which is not followed")
+    return DataFileError(f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def _folder_below(top: Path, path: Path) -> tuple[int, str]:
+    """The open folder that holds ``path`` (a descriptor, for the caller to close), reached from
+    ``top`` one folder at a time without following a link, and the file's name in it."""
+    *parts, name = path.relative_to(top).parts
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in parts:
+            if stat.S_ISLNK(os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode):
+                raise OSError(errno.ELOOP, "a folder on its way is a symbolic link")
+            below = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
+            os.close(fd)
+            fd = below
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, name
+
+
+def _opener_in(folder: int) -> Callable[[str, int], int]:
+    """An ``open()`` opener for a name in ``folder`` that never follows a link (nor waits on a FIFO)."""
+    return lambda name, flags: os.open(name, flags | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
 
 
 SAMPLE_BYTES = 64 * 1024
@@ -297,14 +354,17 @@ def fingerprint(path: str | os.PathLike[str]) -> list[Any] | None:
     return fingerprint_of(path, st, head + tail)
 
 
-def read_limited(path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None) -> bytes:
+def read_limited(
+    path: Path, limit: int | None = None, *, seen: list[list[Any]] | None = None, inside: Path | None = None
+) -> bytes:
     """Read a regular file of at most ``limit`` bytes (default: the setting), or raise DataFileError.
 
-    With ``seen``, the file's fingerprint (its status taken before reading) is added to it.
+    With ``seen``, the file's fingerprint (its status taken before reading) is added to it. With
+    ``inside``, a folder that holds ``path``, no symbolic link below it is followed.
     """
     if limit is None:
         limit = max_data_bytes()
-    fh = _open_regular(path, limit)
+    fh = _open_regular(path, limit, inside)
     try:
         with fh:
             st = os.fstat(fh.fileno())  # the file actually opened, before a byte of it is read
@@ -716,8 +776,15 @@ def _inside(rel: str) -> bool:
 
 
 def _read_source_text(
-    ck: _Checker, path: str, d: dict[str, Any], verify_hashes: bool, read: Callable[[str], bytes]
+    ck: _Checker,
+    path: str,
+    d: dict[str, Any],
+    verify_hashes: bool,
+    read: Callable[[str], bytes],
+    mismatched: Callable[[], None],
 ) -> str | None:
+    """A source's text, inline or from its file; ``mismatched`` is called when the file's bytes
+    are not those its SHA-256 names."""
     inline, file, sha = d.get("text"), d.get("file"), d.get("sha256")
     if sha is not None and (not isinstance(sha, str) or not SHA256.fullmatch(sha)):
         ck.add(f"{path}.sha256", "expected 64 lowercase hex digits")
@@ -741,6 +808,7 @@ def _read_source_text(
         ck.add(path, "a source read from a file needs its 'sha256', so that its text can be verified")
     elif isinstance(sha, str) and SHA256.fullmatch(sha) and verify_hashes and _sha256(data) != sha:
         ck.add(f"{path}.sha256", "the source text does not match its SHA-256")
+        mismatched()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -748,9 +816,13 @@ def _read_source_text(
         return None
 
 
-def _check_span_text(ck: _Checker, path: str, span: Span, text: str | None, ds: Dataset) -> None:
-    if span.source not in ds.sources:
-        return  # reported as a dangling reference
+def _check_span_text(
+    ck: _Checker, path: str, span: Span, text: str | None, ds: Dataset, unverified: Iterable[str] = ()
+) -> None:
+    if span.source not in ds.sources or span.source in unverified:
+        # a dangling reference is reported as such; a text that is not the one its SHA-256
+        # names is reported once, and never shown: it may be any file at all
+        return
     size = ds.text_length(span.source)
     if span.end > size:
         ck.add(path, f"span [{span.start}, {span.end}) lies outside source {span.source!r} ({size} characters)")
@@ -778,6 +850,7 @@ class _Build:
         # checker, path, field, and what is checked; the field's path is only put together for a problem
         self.refs: list[tuple[_Checker, str, str, str, str]] = []  # ..., wanted type, id
         self.span_checks: list[tuple[_Checker, str, str, Span, str | None]] = []  # ..., span, its words
+        self.unverified: set[str] = set()  # sources whose text files do not match their SHA-256
         self.date_checks: list[tuple[_Checker, str, str, list[Witness]]] = []
         self.total = self.left = max_total_bytes()  # for all the user's files together
         self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
@@ -812,7 +885,7 @@ class _Build:
         folder = base
 
         def from_folder(name: str) -> bytes:
-            data = read_limited(folder / name, self.budget(folder / name), seen=self.ds.files)
+            data = read_limited(folder / name, self.budget(folder / name), seen=self.ds.files, inside=folder)
             self.spent()
             return data
 
@@ -832,7 +905,14 @@ class _Build:
 
     def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
         """The text of source ``d`` (None, with a problem noted, where there is none to be had)."""
-        return _read_source_text(ck, path, d, self.verify_hashes or base is not None, self.reader(base))
+        return _read_source_text(
+            ck,
+            path,
+            d,
+            self.verify_hashes or base is not None,
+            self.reader(base),
+            lambda: self.unverified.add(sid or ""),
+        )
 
     def keep(self, table: str, rec: Record) -> None:
         """Add a checked record to the dataset."""
@@ -1268,7 +1348,7 @@ class _Build:
         for ck, path, date, witnesses in self.date_checks:
             _check_witnesses(ck, path, date, witnesses)
         for ck, path, field, span, text in self.span_checks:
-            _check_span_text(ck, path + field, span, text, self.ds)
+            _check_span_text(ck, path + field, span, text, self.ds, self.unverified)
 
 
 class Sink(Protocol):
@@ -1351,7 +1431,7 @@ class _Streamed(_Build):
         digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
 
         def pieces() -> Iterator[str]:
-            for raw in read_blocks(where, self.budget(where), seen=self.ds.files):
+            for raw in read_blocks(where, self.budget(where), seen=self.ds.files, inside=base):
                 digest.update(raw)
                 yield decoder.decode(raw)
             yield decoder.decode(b"", final=True)
