@@ -169,3 +169,31 @@ def test_a_source_whose_digest_does_not_match_shows_none_of_its_text(run: Run, t
         assert r.code == 65 and "$.sources[0].sha256: the source text does not match its SHA-256" in said
         assert "secret" not in said and "PRIVATE" not in said and "MIIE" not in said
         assert "text does not match the source" not in said  # no span is compared with the wrong text
+
+
+# ----------------------------------------------------------------------------- BibTeX fields closed from inside
+
+FIELD_BREAKERS = 'Real title}, url = "https://evil.example/", note = {x} \\} \\{ {{ }}} @misc{y,'
+
+
+@pytest.mark.parametrize("record", ["q-open", "c-report"])
+def test_every_bibtex_field_reads_back_as_written_in_a_real_bibtex_parser(run: Run, tmp_path: Path, record: str) -> None:
+    from pybtex.database import parse_string
+
+    doc = mini_doc()
+    src = doc["sources"][0]  # type: ignore[index]
+    src["title"] = FIELD_BREAKERS
+    src["author"] = "Ann and " + FIELD_BREAKERS
+    src["publisher"] = FIELD_BREAKERS
+    src["url"] = "https://example.org/real"
+    r = run("cite", record, "--style", "bibtex", "--data", str(write(tmp_path, doc)), "--no-bundled")
+    assert r.code == 0, r.err
+    [entry] = parse_string(r.out, "bibtex").entries.values()
+    assert entry.fields["url"] == "https://example.org/real"
+    assert set(entry.fields) == {"title", "howpublished", "year", "month", "url", "note"}
+    [author] = entry.persons["author"]  # one person, whatever commas or "and"s the name holds
+    assert author.last_names == ["{@misc\\textbraceleft{}y,}"]
+    assert "evil.example" in entry.fields["title"]  # still there, as words of the title
+    for name in ("title", "howpublished"):
+        assert entry.fields[name].count("textbraceleft") == FIELD_BREAKERS.count("{")
+        assert entry.fields[name].count("textbraceright") == FIELD_BREAKERS.count("}")

@@ -353,7 +353,7 @@ def test_citation_errors_and_json(run: Run) -> None:
 def test_bibtex_escapes_special_characters(tmp_path: Path) -> None:
     from kurskcli.cite import _bib
 
-    assert _bib("50% of R&D_costs {x} #1 $") == r"50\% of R\&D\_costs \{x\} \#1 \$"
+    assert _bib("50% of R&D_costs {x} #1 $") == r"50\% of R\&D\_costs \textbraceleft{}x\textbraceright{} \#1 \$"
 
 
 # ----------------------------------------------------------------------------- pictures

@@ -243,8 +243,18 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
     raise CiteError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
 
 
-_BIB_SPECIAL = {c: "\\" + c for c in "&%$#_{}"}
-_BIB_SPECIAL.update({"~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"})
+# BibTeX counts every brace, escaped or not, so "\{" would close a field early: a brace is
+# written as a command whose own braces pair up.
+_BIB_SPECIAL = {c: "\\" + c for c in "&%$#_"}
+_BIB_SPECIAL.update(
+    {
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        "\\": r"\textbackslash{}",
+    }
+)
 
 
 def _bib(text: str) -> str:
@@ -260,6 +270,19 @@ def _bib_url(url: str) -> str:
     )
 
 
+def _bib_person(name: str) -> str:
+    """'Konstantin Asmolov' -> 'Asmolov, Konstantin'. A part that holds a comma or the word
+    "and" is braced, so that BibTeX reads neither as the start of another name or part."""
+    bits = name.split()
+    if len(bits) < 2:
+        return _bib_name_part(name)
+    return f"{_bib_name_part(bits[-1])}, {_bib_name_part(' '.join(bits[:-1]))}"
+
+
+def _bib_name_part(text: str) -> str:
+    return f"{{{_bib(text)}}}" if "," in text or re.search(r"(?i)\band\b", text) else _bib(text)
+
+
 def _bibtex(record_id: str, p: Parts) -> str:
     src = p.source
     date = components(src.date)
@@ -270,7 +293,7 @@ def _bibtex(record_id: str, p: Parts) -> str:
         stated += ", as reported"
     fields = [
         # an organization in braces, so that BibTeX does not take its last word for a surname
-        ("author", f"{{{_bib(src.author)}}}" if p.group_author else _bib(_author_inverted(p))),
+        ("author", f"{{{_bib(src.author)}}}" if p.group_author else _bib_person(src.author)),
         ("title", _bib(src.title)),
         ("howpublished", _bib(src.publisher or "")),
         ("year", str(date[0]) if date else ""),
