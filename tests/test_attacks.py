@@ -177,7 +177,7 @@ FIELD_BREAKERS = 'Real title}, url = "https://evil.example/", note = {x} \\} \\{
 
 
 @pytest.mark.parametrize("record", ["q-open", "c-report"])
-def test_every_bibtex_field_reads_back_as_written_in_a_real_bibtex_parser(run: Run, tmp_path: Path, record: str) -> None:
+def test_every_bibtex_field_reads_back_in_a_real_bibtex_parser(run: Run, tmp_path: Path, record: str) -> None:
     from pybtex.database import parse_string
 
     doc = mini_doc()
