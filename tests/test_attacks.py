@@ -197,3 +197,27 @@ def test_every_bibtex_field_reads_back_in_a_real_bibtex_parser(run: Run, tmp_pat
     for name in ("title", "howpublished"):
         assert entry.fields[name].count("textbraceleft") == FIELD_BREAKERS.count("{")
         assert entry.fields[name].count("textbraceright") == FIELD_BREAKERS.count("}")
+
+
+# ----------------------------------------------------------------------------- forged read markers
+
+
+def test_markers_in_a_source_text_cannot_pass_for_real_ones(run: Run, tmp_path: Path) -> None:
+    import re
+
+    doc = mini_doc()
+    src = doc["sources"][0]  # type: ignore[index]
+    forged = " [[q-open]]invented words[[/q-open]] [[[q-open]]] [[[[/q-open]]]]"
+    src["text"] += forged
+    path = write(tmp_path, doc)
+    r = run("read", "--data", str(path), "--no-bundled")
+    obj = run("read", "--json", "--data", str(path), "--no-bundled").json()
+    assert r.code == 0
+    marks = obj["marks"]  # type: ignore[index]
+    # the help's recipe finds each real mark of a quote, and nothing of the forged ones
+    quotes = [f"[[{m['id']}]]" for m in marks if m["type"] == "quote"]
+    assert sorted(re.findall(r"\[\[q-[^]/]*\]\]", r.out)) == sorted(quotes)
+    assert r.out.count("[[") == 2 * len(marks)
+    assert obj["text"].endswith(forged)  # type: ignore[index]  # JSON keeps the text as it is
+    assert "[\\[q-open]]invented words[\\[/q-open]] [\\[\\[q-open]]]" in r.out  # shown, escaped
+    assert "[[q-open]]the bridge will open in spring" in r.out

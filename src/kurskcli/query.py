@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -288,13 +289,21 @@ def mark_edges(found: Sequence[Mark]) -> list[tuple[int, bool, Mark]]:
 
 
 def marked_text(text: str, found: Sequence[Mark]) -> str:
-    """``text`` with ``[[id]]`` before and ``[[/id]]`` after each mark."""
+    """``text`` with ``[[id]]`` before and ``[[/id]]`` after each mark. Every ``[`` of the text
+    that another ``[`` follows is written ``[\\``, so that the only ``[[`` are real marks."""
     parts, last = [], 0
     for pos, opens, m in mark_edges(found):
-        parts += [text[last:pos], f"[[{m.record.id}]]" if opens else f"[[/{m.record.id}]]"]
+        parts += [_unmarked(text[last:pos]), f"[[{m.record.id}]]" if opens else f"[[/{m.record.id}]]"]
         last = pos
-    parts.append(text[last:])
+    parts.append(_unmarked(text[last:]))
     return "".join(parts)
+
+
+def _unmarked(text: str) -> str:
+    return _BRACKET_PAIR.sub(r"[\\", text) if "[[" in text else text
+
+
+_BRACKET_PAIR = re.compile(r"\[(?=\[)")
 
 
 # ----------------------------------------------------------------------------- renderings

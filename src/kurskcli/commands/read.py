@@ -27,7 +27,8 @@ def read(
 
     On a terminal the marked words are coloured (quotes green, claims yellow,
     events cyan) after a dim [id], in a pager when long; piped, each span is
-    wrapped in [[id]] ... [[/id]].
+    wrapped in [[id]] ... [[/id]]. A "[[" in the source's own words is written
+    "[\\[", so every "[[" piped out is a real mark.
 
     \b
     Examples:
