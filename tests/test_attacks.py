@@ -221,3 +221,44 @@ def test_markers_in_a_source_text_cannot_pass_for_real_ones(run: Run, tmp_path: 
     assert obj["text"].endswith(forged)  # type: ignore[index]  # JSON keeps the text as it is
     assert "[\\[q-open]]invented words[\\[/q-open]] [\\[\\[q-open]]]" in r.out  # shown, escaped
     assert "[[q-open]]the bridge will open in spring" in r.out
+
+
+# ----------------------------------------------------------------------------- noncharacters
+
+NONCHARACTERS = "\ufffe\uffff\ufdd0\U0001fffe"
+
+
+def nonchar_dataset(folder: Path) -> Path:
+    doc = mini_doc()
+    doc["events"][0]["title"] = f"Bridge{NONCHARACTERS} talks"  # type: ignore[index]
+    doc["actors"][0]["name"] = f"Ivan{NONCHARACTERS} Petrov"  # type: ignore[index]
+    return write(folder, doc)
+
+
+def test_noncharacters_never_reach_a_picture_or_a_terminal(run: Run, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    path = nonchar_dataset(tmp_path)
+    svg = run("timeline", "--quotes", "--svg", "-", "--data", str(path), "--no-bundled")
+    page = run("timeline", "--quotes", "--html", "-", "--data", str(path), "--no-bundled")
+    piped = run("timeline", "--quotes", "--data", str(path), "--no-bundled")
+    terminal = run("timeline", "--quotes", "--data", str(path), "--no-bundled", tty=True)
+    for r in (svg, page, piped, terminal):
+        assert r.code == 0
+        assert not any(ch in r.out for ch in NONCHARACTERS)
+        assert "\\ufffe\\uffff" in r.out  # shown as escapes
+    ET.fromstring(svg.out)  # an XML parser takes it
+    as_json = run("show", "petrov", "--json", "--data", str(path), "--no-bundled").json()
+    assert as_json["name"] == f"Ivan{NONCHARACTERS} Petrov"  # type: ignore[index]  # exact in JSON
+
+
+@needs_browser
+def test_a_chart_with_noncharacters_renders_in_a_browser(run: Run, tmp_path: Path, page: browser.Page) -> None:
+    out = tmp_path / "t.svg"
+    assert run("timeline", "--svg", str(out), "--data", str(nonchar_dataset(tmp_path)), "--no-bundled").code == 0
+    page.load(out)
+    assert page.errors() == []
+    # a file the XML parser refuses is shown as far as it got, under a parsererror element
+    assert page.evaluate("document.getElementsByTagName('parsererror').length") == 0
+    assert page.evaluate("document.documentElement.localName") == "svg"
+    assert page.evaluate("document.querySelectorAll('g.item').length") > 0

@@ -76,7 +76,9 @@ def has_word(text: str) -> bool:
 
 
 def safe(text: str, *, keep_newlines: bool = False) -> str:
-    """Make untrusted text inert for a terminal: control, format and bidi characters become visible escapes.
+    """Make untrusted text inert for a terminal: control, format and bidi characters, and the
+    noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF and their kin, which XML forbids or shuns),
+    become visible escapes.
 
     Every piece of text kurskcli prints outside JSON passes through here (plain cells, the
     terminal renderer, citations, messages on stderr, completion descriptions). With
@@ -91,8 +93,13 @@ def safe(text: str, *, keep_newlines: bool = False) -> str:
             out.append(" ")
         elif ch == "\n" and keep_newlines:
             out.append(ch)
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") or _noncharacter(ch):
             out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
         else:
             out.append(ch)
     return "".join(out)
+
+
+def _noncharacter(ch: str) -> bool:
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
