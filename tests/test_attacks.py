@@ -262,3 +262,25 @@ def test_a_chart_with_noncharacters_renders_in_a_browser(run: Run, tmp_path: Pat
     assert page.evaluate("document.getElementsByTagName('parsererror').length") == 0
     assert page.evaluate("document.documentElement.localName") == "svg"
     assert page.evaluate("document.querySelectorAll('g.item').length") > 0
+
+
+# ----------------------------------------------------------------------------- numbers past Python's int limit
+
+THOUSANDS_OF_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize("name", ["KURSKCLI_MAX_DATA_BYTES", "KURSKCLI_MAX_TOTAL_BYTES"])
+def test_a_byte_limit_of_thousands_of_digits_is_a_usage_error(run: Run, tmp_path: Path, name: str) -> None:
+    r = run("search", "bridge", "--data", str(write(tmp_path, mini_doc())), env={name: THOUSANDS_OF_DIGITS})
+    assert r.code == 2 and r.out == ""
+    assert r.err.startswith(f"kurskcli: {name}='99999") and "at most 18 digits" in r.err
+    assert len(r.err) < 200 and r.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("variable", ["COLUMNS", "LINES"])
+def test_a_screen_size_of_thousands_of_digits_is_taken_as_a_terminal_would(run: Run, variable: str) -> None:
+    r = run("actors", tty=True, env={variable: THOUSANDS_OF_DIGITS, "NO_COLOR": "1"})
+    assert r.code == 0 and r.err == ""
+    assert "putin" in r.out
+    widest = max(len(line) for line in r.out.splitlines())
+    assert widest <= 500  # COLUMNS: as wide as the widest screen kurskcli lays out for

@@ -38,7 +38,11 @@ def make_console(out: IO[str], color: str) -> Console:
     if cols:
         # a width too small to lay out a table (COLUMNS=0, 1) or not a number: assume 80;
         # one too large to be a screen (COLUMNS=10000000 would pad every line): at most MAX_WIDTH
-        width = min(int(cols), MAX_WIDTH) if cols.isascii() and cols.isdigit() and int(cols) >= 40 else 80
+        if not (cols.isascii() and cols.isdigit()):
+            width = 80
+        else:
+            width = MAX_WIDTH if len(cols.lstrip("0")) > 4 else min(int(cols), MAX_WIDTH)
+            width = width if width >= 40 else 80
     env = os.environ
     no_color = color == "never" or (
         color == "auto" and (bool(env.get("NO_COLOR")) or (env.get("TERM") == "dumb" and not env.get("FORCE_COLOR")))
@@ -57,7 +61,19 @@ def make_console(out: IO[str], color: str) -> Console:
         markup=False,
         soft_wrap=False,
         legacy_windows=False,
+        _environ=screen_environ(),
     )
+
+
+def screen_environ() -> dict[str, str]:
+    """The environment as Rich should see it: COLUMNS and LINES only where they are numbers it
+    can read (Rich converts them with int(), which refuses thousands of digits)."""
+    env = dict(os.environ)
+    for name in ("COLUMNS", "LINES"):
+        value = env.get(name, "")
+        if value and not (value.isascii() and value.isdigit() and len(value) <= 6):
+            del env[name]
+    return env
 
 
 def t(value: object, style: str = "") -> Text:
@@ -615,7 +631,7 @@ class BuildProgress:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-        console = Console(file=out, highlight=False, emoji=False, markup=False, stderr=True)
+        console = Console(file=out, highlight=False, emoji=False, markup=False, stderr=True, _environ=screen_environ())
         self.label = safe(label)
         self.progress = Progress(
             SpinnerColumn(),
