@@ -284,3 +284,55 @@ def test_a_screen_size_of_thousands_of_digits_is_taken_as_a_terminal_would(run: 
     assert "putin" in r.out
     widest = max(len(line) for line in r.out.splitlines())
     assert widest <= 500  # COLUMNS: as wide as the widest screen kurskcli lays out for
+
+
+# ----------------------------------------------------------------------------- Ctrl-C while the pager is open
+
+PAGER = """
+import os, signal, sys, time
+got = []
+signal.signal(signal.SIGINT, lambda *_: got.append(os.getppid()))
+sys.stdin.buffer.read()
+open(sys.argv[1], "w").close()
+deadline = time.monotonic() + 60
+while not got and time.monotonic() < deadline:
+    time.sleep(0.01)
+open(sys.argv[2], "w").write("ctrl-c" if got else "no ctrl-c")
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_pager_is_open_is_the_pagers(tmp_path: Path) -> None:
+    import os
+    import pty
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pager, ready, done = tmp_path / "pager.py", tmp_path / "ready", tmp_path / "done"
+    pager.write_text(PAGER, "utf-8")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "KURSKCLI_PAGER": f"{sys.executable} {pager} {ready} {done}", "LINES": "10"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kurskcli", "timeline"],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # a process group of its own, as a shell's job is
+    )
+    os.close(follower)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C at the terminal does: the whole job gets it
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+        if proc.poll() is None:
+            proc.kill()
+    assert done.read_text("utf-8") == "ctrl-c"  # the pager had it
+    assert (proc.returncode, err) == (0, b"")  # kurskcli waited for the pager, and ends as it does

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import Enum
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from kurskcli import __version__, spec
-from kurskcli.errors import Fail, PipeClosed, guard, print_text, reader_gone, stderr_line, stoppable
+from kurskcli.errors import Fail, PipeClosed, guard, ignoring, print_text, reader_gone, stderr_line, stoppable
 from kurskcli.exits import EXIT_INTERRUPT, EXIT_IOERR, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
 from kurskcli.vocab import SEARCH_TYPES
 
@@ -331,12 +332,15 @@ def page(text: str, pager: list[str]) -> None:
         sys.stdout.write(text)
         return
     assert proc.stdin is not None
-    try:
-        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass  # the reader quit the pager early: nothing lost
-    proc.wait()
+    # As git does: while the pager runs, Ctrl-C is the pager's (less uses it to stop a search);
+    # were kurskcli to exit on it, the shell's prompt would come back while less still reads keys.
+    with ignoring(signal.SIGINT, signal.SIGQUIT):
+        try:
+            proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # the reader quit the pager early: nothing lost
+        proc.wait()
 
 
 @contextlib.contextmanager

@@ -163,6 +163,22 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @contextmanager
+def ignoring(*signals: int) -> Iterator[None]:
+    """Ignore ``signals`` for the duration (where this thread may set handlers), then restore them."""
+    saved = []
+    try:
+        for sig in signals:
+            saved.append((sig, signal.signal(sig, signal.SIG_IGN)))
+    except ValueError:  # not the main thread: signals stay as they are
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in saved:
+            signal.signal(sig, handler)
+
+
+@contextmanager
 def stoppable() -> Iterator[None]:
     """Handle the stop signals for the duration of a command (and restore what was there before)."""
     _caught[0] = signal.SIGINT
