@@ -176,3 +176,17 @@ needs_script = pytest.mark.skipif(
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite the golden terminal snapshots.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The commands the tests start get Ctrl-C, SIGQUIT and SIGHUP as a shell's foreground job
+    would, however the suite itself was started: a suite run in the background (`&`, where the
+    shell ignores SIGINT and SIGQUIT) or under `nohup` would otherwise hand its children signals
+    ignored, and the tests of stopping a command would see it go on. A signal the suite ignored
+    gets a handler that does nothing: the suite still goes on, and a child, whose handlers are
+    reset when it starts, has the signal's default."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_IGN:
+            signal.signal(sig, lambda *_: None)

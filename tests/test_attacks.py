@@ -336,3 +336,45 @@ def test_ctrl_c_while_the_pager_is_open_is_the_pagers(tmp_path: Path) -> None:
             proc.kill()
     assert done.read_text("utf-8") == "ctrl-c"  # the pager had it
     assert (proc.returncode, err) == (0, b"")  # kurskcli waited for the pager, and ends as it does
+
+
+# ----------------------------------------------------------------------------- leftovers, titles, binary files
+
+
+def test_an_export_sweeps_what_a_killed_export_left_in_its_folder(run: Run, tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    with subprocess.Popen(["true"]) as gone:  # a process that has ended: its id names no one
+        pass
+    dead = tmp_path / f".kurskcli-{gone.pid}-{'0' * 12}.tmp"
+    live = tmp_path / f".kurskcli-{os.getpid()}-{'1' * 12}.tmp"
+    for folder in (dead, live):
+        folder.mkdir(mode=0o700)
+        (folder / "part").write_bytes(b"\0" * 1_000_000)
+    r = run("export", str(tmp_path / "out.sqlite"))
+    assert r.code == 0
+    assert not dead.exists()  # its process is gone
+    assert (live / "part").exists()  # its process (this one) is still there: never touched
+    assert (tmp_path / "out.sqlite").exists()
+
+
+@pytest.mark.parametrize("picture", ["--html", "--svg"])
+def test_a_picture_of_a_users_dataset_is_titled_after_it(run: Run, tmp_path: Path, picture: str) -> None:
+    import re
+
+    out = run("timeline", picture, "-", "--data", str(MINI), "--no-bundled").out
+    assert re.search(r"<title>A small test dataset: timeline</title>", out)
+    assert "Kursk" not in out
+    both = run("timeline", picture, "-", "--data", str(MINI)).out
+    assert "Kursk region, April 2025; A small test dataset: timeline</title>" in both
+
+
+@pytest.mark.parametrize("name", ["zeros.jsonl", "zeros.json"])
+def test_a_file_of_nul_bytes_is_called_binary_not_empty(run: Run, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\0" * 2_000_000)
+    r = run("timeline", "--data", str(path), "--no-bundled", env={"KURSKCLI_CACHE": "off"})
+    assert r.code == 65
+    assert "a NUL byte at" in r.err and "binary data, not JSON" in r.err
+    assert "empty" not in r.err and "UTF-16" not in r.err

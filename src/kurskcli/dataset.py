@@ -139,8 +139,10 @@ def decode_json(data: bytes, origin: str) -> Any:
 
 def utf8_text(data: bytes, origin: str) -> str:
     """A dataset file's text: UTF-8, with a BOM or without; not UTF-16, not empty."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 1 and (data[0] == 0) != (data[1] == 0)):
         raise DatasetError([Problem(origin, "$", "the file looks like UTF-16; save it as UTF-8")])
+    if b"\0" in data:
+        raise DatasetError([Problem(origin, "$", f"a NUL byte at byte {data.index(0)}: binary data, not JSON")])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -171,6 +173,9 @@ def parse_json(text: str, origin: str) -> Any:
 
 def _decode_line(ck: _Checker, raw: bytes, where: str) -> Any:
     """One line of a JSON Lines file, as strictly as a whole file; None (with a problem noted) if bad."""
+    if b"\0" in raw:
+        ck.add(where, f"a NUL byte at column {raw.index(0) + 1}: binary data, not JSON")
+        return None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -1079,7 +1084,7 @@ class _Build:
             "event": self._events,
         }
         typed_lines = _typed_lines() if declared else None
-        started = stopped = False
+        started = stopped = lines_seen = False
         for quotes, run in _line_runs(lines, typed_lines is not None or halves is not None, halves):
             if halves is not None and quotes and started and not ck.problems:
                 halves.ready = True  # what comes before the quotes is read: the rest may be split
@@ -1094,6 +1099,7 @@ class _Build:
                 if not raw.strip():
                     continue
                 where = f"line {number}"
+                lines_seen = True
                 if len(ck.problems) > 100 * MAX_PROBLEMS:
                     ck.add(where, "too many problems; stopped reading")
                     stopped = True
@@ -1134,7 +1140,7 @@ class _Build:
                 handler(ck, [(where, obj)])
             if stopped:
                 break
-        if not started:
+        if not lines_seen:
             ck.add("$", "the file is empty")
         return ck
 

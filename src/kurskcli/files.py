@@ -96,6 +96,7 @@ def write_atomically(
     folder = target.parent
     if not folder.is_dir():
         raise OutputFileError(f"{target}: no such folder {str(folder)!r}")
+    sweep_stale(folder)  # what an export killed outright (SIGKILL, a power cut) left here
     private = _private_folder(folder, target)
     path = private / _PART
     try:

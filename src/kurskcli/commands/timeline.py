@@ -115,7 +115,9 @@ def write_pictures(
 
     if svg and html and (svg.resolve() == html.resolve() or str(svg) == str(html) == "-"):
         raise Fail("--svg and --html name the same file", EXIT_USAGE)
-    title = "North Korean troops in the Kursk region: timeline"
+    # named after the datasets it shows, the bundled one or a user's own
+    title = "; ".join(dict.fromkeys(info.title for info in ds.infos)) or "Timeline"
+    title += ": timeline"
     for target, kind in ((svg, "SVG"), (html, "HTML")):
         if target is None:
             continue
