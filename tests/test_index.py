@@ -994,12 +994,44 @@ def test_a_search_waits_for_the_lock_of_a_build_under_way(tmp_path: Path, data: 
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
-    assert proc.poll() is None, "the search did not wait for the build under way"
+    assert proc.stderr is not None
+    said = proc.stderr.readline()  # once it says so, it is waiting: the lock is still held here
     os.close(fd)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and out == first.stdout
-    assert err == "kurskcli: note: waiting for another kurskcli that is building this search index\n"
+    assert said + err == "kurskcli: note: waiting for another kurskcli that is building this search index\n"
+
+
+@pytest.mark.parametrize("command", [("search", "bridge", "--json"), ("show", "q-open", "--json")])
+def test_a_lock_held_for_ever_is_waited_for_a_while_then_done_without(
+    run: Callable[..., Result],
+    data: Path,
+    private_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    import fcntl
+
+    from kurskcli import index
+
+    expected = run(*command, "--data", str(data))
+    [saved] = caches(private_cache)
+    saved.unlink()
+    [lock] = private_cache.glob("*.lock")
+    fd = os.open(lock, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a kurskcli stopped with Ctrl-Z while it builds would, for ever
+    monkeypatch.setattr(index, "LOCK_WAIT", 0.2)
+    try:
+        r = run(*command, "--data", str(data))
+    finally:
+        os.close(fd)
+    assert (r.code, r.out) == (0, expected.out)
+    assert r.err == (
+        "kurskcli: note: waiting for another kurskcli that is building this search index\n"
+        "kurskcli: note: another kurskcli has held this search index's lock for 0.2 s (stopped, or still"
+        " building); answering from the files without it\n"
+    )
+    assert caches(private_cache) == []  # nothing was saved beside the lock's holder
 
 
 # ----------------------------------------------------------------------------- show and cite from the store

@@ -19,11 +19,13 @@ The cache is a copy, never the truth:
   64 KiB; any difference means a rebuild;
 * every row carries a BLAKE2 digest of its content, and the table layout must be exactly the
   one written; a row or layout that does not match means a rebuild, and so does a query that
-  runs longer than a few seconds (a hostile file cannot make a search hang);
+  runs longer than a few seconds (a hostile file cannot make a search hang). The digests find
+  damage, not intent: whoever can write the cache folder can write a store with digests that
+  match, which is why the folder must be this user's alone, and why ``verify`` reads the files;
 * it is only written after the data loaded without a problem, so it never hides an error;
 * it is written in a private temporary folder and renamed into place, so an interrupted
   build leaves nothing behind and readers never see half a file; a lock makes concurrent
-  first searches build it once;
+  first searches build it once, and one held for LOCK_WAIT seconds is given up on;
 * it lives only in a cache folder that is this user's alone (``env.private_cache_dir``);
   otherwise, or if the folder cannot be written, the search runs without it and says so.
 
@@ -1015,23 +1017,45 @@ def _open_lock(folder: Path, name: str) -> int:
     return os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
 
 
+# How long a command waits for another kurskcli building the same store before it answers from
+# the files without it: a builder stopped with Ctrl-Z, or a lock held by anything else, must not
+# leave every later command waiting for ever.
+LOCK_WAIT = 10.0
+
+
 @contextmanager
-def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterator[None]:
-    """Hold ``name``'s lock in ``folder`` while its index is built, so that it is built once."""
+def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterator[bool]:
+    """Hold ``name``'s lock in ``folder`` while its index is built, so that it is built once:
+    True once it is held (or where no lock can be had at all), False if another process held
+    it for LOCK_WAIT seconds (``warn`` says so), and the caller is to do without the store."""
     import fcntl
+    import time
 
     try:
         fd = _open_lock(folder, name)
     except OSError:
-        yield  # no lock to be had: build without one, as before
+        yield True  # no lock to be had: build without one
         return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             warn("waiting for another kurskcli that is building this search index")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                time.sleep(0.05)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        warn(
+                            f"another kurskcli has held this search index's lock for {LOCK_WAIT:g} s"
+                            " (stopped, or still building); answering from the files without it"
+                        )
+                        yield False
+                        return
+        yield True
     finally:
         os.close(fd)
 
@@ -1215,7 +1239,9 @@ def stored(
         if answer:
             save_later(folder, name, paths, bundled, debug)
             return answer
-    with _build_lock(folder, name, warn):
+    with _build_lock(folder, name, warn) as held:
+        if not held:
+            return []
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:
             return answer
@@ -1283,7 +1309,9 @@ def _through_store(
         result = in_memory(ds, None)
         save_later(folder, name, paths, bundled, debug)
         return result
-    with _build_lock(folder, name, warn):
+    with _build_lock(folder, name, warn) as held:
+        if not held:
+            return in_memory(_load(paths, bundled, progress), None)
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:
             return answer[0]
