@@ -292,7 +292,7 @@ def test_bash_inserts_every_candidate_quoted_and_never_globs_or_runs_it(tmp_path
 def test_the_readme_zsh_line_needs_no_compinit_first(tmp_path: Path) -> None:
     if shutil.which("kurskcli", path=_kurskcli_on_path()["PATH"]) is None:
         pytest.skip("the kurskcli command is not installed")
-    # the README's line in a bare zsh (-f: no startup files, so no compinit): compdef gets defined
+    # the zsh line of docs/exports.md in a bare zsh (-f: no startup files, so no compinit): compdef gets defined
     env = {**_kurskcli_on_path(), "HOME": str(tmp_path), "ZDOTDIR": str(tmp_path)}
     bare = 'eval "$(kurskcli completion zsh)" && print ok ${+functions[compdef]} ${_comps[kurskcli]}'
     r = subprocess.run(["zsh", "-f", "-c", bare], capture_output=True, text=True, timeout=60, env=env)
