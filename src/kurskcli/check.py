@@ -8,21 +8,10 @@ from typing import NamedTuple
 
 from kurskcli.model import Claim, Dataset, Event, Quote, Record, Source, spans_of
 from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
-from kurskcli.text import fold, fold_space, has_word
+from kurskcli.text import Change, diff_words, fold, fold_space, fold_words, has_word
 
 NEAR_CUTOFF = 75.0  # partial_ratio (0-100) a passage needs to count as a near match
 MAX_CHECK_CHARS = MAX_QUERY_CHARS * 8
-_WORDS = re.compile(r"\S+")
-
-
-class Change(NamedTuple):
-    """One difference: what the text said against what the quote says."""
-
-    # "changed", "added" (words the text adds), "omitted" (words of the quote it leaves out),
-    # or "typography" (the same word, written with other characters: quotes, dashes, case)
-    op: str
-    said: str
-    actual: str
 
 
 class CheckResult(NamedTuple):
@@ -53,7 +42,7 @@ class RenderingMatch(NamedTuple):
 def _in_quote(q: Quote, said: str, exact: str) -> tuple[Change, ...] | None:
     """Whether the text's folded words ``said`` stand in ``q`` as whole words: None if they do not,
     else how ``exact`` (the text as typed) differs in typography (nothing for a verbatim match)."""
-    folded = " ".join(_wordfold(q.text))
+    folded = " ".join(fold_words(q.text))
     if re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", folded) is None:
         return None
     return tuple(typographic_changes(exact, q.text))
@@ -74,10 +63,6 @@ def _verdicts(dataset: Dataset, said: str, exact: str, quote: Quote) -> tuple[Re
     return tuple(out)
 
 
-def _wordfold(text: str) -> list[str]:
-    return [re.sub(r"^\W+|\W+$", "", w) or w for w in fold(text).split()]
-
-
 _EDGES = "\"'“”‘’«»„‚ \t\n"
 
 
@@ -88,8 +73,8 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
         raise QueryError(f"the text is longer than {MAX_CHECK_CHARS} characters; check a shorter passage")
     if not has_word(text):
         raise QueryError("the text has no letters or digits to check")
-    said = " ".join(_wordfold(text))
-    quotes = [(q, " ".join(_wordfold(q.text))) for q in sorted(dataset.quotes.values(), key=lambda q: q.id)]
+    said = " ".join(fold_words(text))
+    quotes = [(q, " ".join(fold_words(q.text))) for q in sorted(dataset.quotes.values(), key=lambda q: q.id)]
     exact = fold_space(text).strip(_EDGES)
     matches = []
     for q, actual in quotes:
@@ -222,34 +207,3 @@ def _holder(dataset: Dataset, src: Source, start: int, end: int) -> Record | Non
                 if best is None or (size, rec.id) < (best[0], best[1]):
                     best = (size, rec.id, rec)
     return best[2] if best else None
-
-
-_OPS = {"replace": "changed", "delete": "added", "insert": "omitted"}
-
-
-def diff_words(said: str, actual: str) -> tuple[list[Change], bool]:
-    """Word differences between ``said`` and the stretch of ``actual`` it best lines up with."""
-    a_raw, b_raw = _WORDS.findall(said), _WORDS.findall(actual)
-    a, b = _wordfold(said), _wordfold(actual)
-    # Line the text up with the window of the quote it matches best, so that a short
-    # misquote of a long quote is not reported as leaving out the rest of it.
-    blocks = [blk for blk in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks() if blk.size]
-    starts = sorted({max(0, blk.b - blk.a) for blk in blocks} | {blk.b for blk in blocks} | {0})
-    # Score a window by the words it shares with the text, less a little for every word of
-    # length it differs by: an elision still lines up with the whole stretch it skips.
-    best = (-1.0, 0, len(b))
-    for lo in starts:
-        for hi in range(lo + 1, min(len(b), lo + 2 * len(a) + 5) + 1):
-            shared = sum(
-                blk.size for blk in difflib.SequenceMatcher(a=a, b=b[lo:hi], autojunk=False).get_matching_blocks()
-            )
-            score = 2 * shared - 0.25 * abs((hi - lo) - len(a))
-            if score > best[0]:
-                best = (score, lo, hi)
-    _, lo, hi = best
-    changes = []
-    sm = difflib.SequenceMatcher(a=a, b=b[lo:hi], autojunk=False)
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op != "equal":
-            changes.append(Change(_OPS[op], " ".join(a_raw[i1:i2]), " ".join(b_raw[lo + j1 : lo + j2])))
-    return changes, lo > 0 or hi < len(b)

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from kurskcli.dates import DateRange
 from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, spans_of
-from kurskcli.text import fold
+from kurskcli.text import Change, fold
 
 # A fuzzy name match must reach this score (0-100) to count at all ...
 NAME_CUTOFF = 78.0
@@ -361,14 +361,14 @@ class Comparison(NamedTuple):
     quote: Quote
     source: Source | None
     same_language: bool
-    changes: tuple[Any, ...]  # check.Change: word differences, for renderings in one language
+    changes: tuple[Change, ...]  # word differences, for renderings in one language
     note: str | None  # the rendering's own note on its link, whichever side it is on
 
 
 def compare_renderings(dataset: Dataset, quote: Quote) -> list[Comparison]:
     """Every other rendering of ``quote``'s utterance beside it: word differences where the
     language is the same, the dataset's note where it is not. Nothing is ruled on."""
-    from kurskcli.check import diff_words
+    from kurskcli.text import diff_words
 
     out = []
     for other in renderings(dataset, quote):

@@ -1,9 +1,11 @@
-"""Text folding shared by search, name resolution and the quote checker."""
+"""Text folding shared by search, name resolution and the quote checker, the word differences
+they show, and ``safe()``, the one rule for text that reaches a terminal."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 _PUNCT_MAP = str.maketrans(
     {
@@ -103,3 +105,53 @@ def safe(text: str, *, keep_newlines: bool = False) -> str:
 def _noncharacter(ch: str) -> bool:
     code = ord(ch)
     return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def fold_words(text: str) -> list[str]:
+    """The folded words of ``text`` as written, each without the punctuation at its ends."""
+    return [re.sub(r"^\W+|\W+$", "", w) or w for w in fold(text).split()]
+
+
+class Change(NamedTuple):
+    """One difference: what the text said against what the quote says."""
+
+    # "changed", "added" (words the text adds), "omitted" (words of the quote it leaves out),
+    # or "typography" (the same word, written with other characters: quotes, dashes, case)
+    op: str
+    said: str
+    actual: str
+
+
+_OPS = {"replace": "changed", "delete": "added", "insert": "omitted"}
+_RAW_WORDS = re.compile(r"\S+")
+
+
+def diff_words(said: str, actual: str) -> tuple[list[Change], bool]:
+    """Word differences between ``said`` and the stretch of ``actual`` it best lines up with,
+    and whether that stretch is less than the whole of ``actual``."""
+    import difflib
+
+    a_raw, b_raw = _RAW_WORDS.findall(said), _RAW_WORDS.findall(actual)
+    a, b = fold_words(said), fold_words(actual)
+    # Line the text up with the window of the quote it matches best, so that a short
+    # misquote of a long quote is not reported as leaving out the rest of it.
+    blocks = [blk for blk in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks() if blk.size]
+    starts = sorted({max(0, blk.b - blk.a) for blk in blocks} | {blk.b for blk in blocks} | {0})
+    # Score a window by the words it shares with the text, less a little for every word of
+    # length it differs by: an elision still lines up with the whole stretch it skips.
+    best = (-1.0, 0, len(b))
+    for lo in starts:
+        for hi in range(lo + 1, min(len(b), lo + 2 * len(a) + 5) + 1):
+            shared = sum(
+                blk.size for blk in difflib.SequenceMatcher(a=a, b=b[lo:hi], autojunk=False).get_matching_blocks()
+            )
+            score = 2 * shared - 0.25 * abs((hi - lo) - len(a))
+            if score > best[0]:
+                best = (score, lo, hi)
+    _, lo, hi = best
+    changes = []
+    sm = difflib.SequenceMatcher(a=a, b=b[lo:hi], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "equal":
+            changes.append(Change(_OPS[op], " ".join(a_raw[i1:i2]), " ".join(b_raw[lo + j1 : lo + j2])))
+    return changes, lo > 0 or hi < len(b)
