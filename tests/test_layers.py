@@ -67,3 +67,23 @@ def test_only_the_cli_layer_imports_typer_and_only_the_terminal_renderer_rich() 
             assert layer in ("cli", "commands"), path
         if "rich" in names:
             assert layer == "render", path
+
+
+def test_no_two_modules_import_each_other_even_inside_functions() -> None:
+    """Imports point one way: no module reaches itself through what it imports, lazily or not."""
+    modules = {p.stem: p for p in SRC.glob("*.py") if p.stem != "__init__"}
+    graph = {name: imported(path) & set(modules) - {name} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str) -> bool:
+        todo, seen = list(graph[start]), set()
+        while todo:
+            name = todo.pop()
+            if name == goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph[name])
+        return False
+
+    cycles = sorted((a, b) for a in graph for b in graph[a] if reaches(b, a))
+    assert cycles == []

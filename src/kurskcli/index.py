@@ -57,12 +57,14 @@ from kurskcli.model import (
     Dataset,
     DatasetInfo,
     Event,
+    Mentions,
     Quote,
     Record,
     Source,
     Span,
-    TextsElsewhere,
+    StoredDataset,
     Witness,
+    add_mentions,
     from_parts,
     in_parts,
     paused_gc,
@@ -493,37 +495,6 @@ class _OnDemand(dict[tuple[str, int], str]):
         return value
 
 
-class StoredDataset(TextsElsewhere):
-    """Records read from a saved index, with only the parts of the source texts that were read;
-    with ``tallies``, the number of records of each kind the store holds, which ``counts`` gives."""
-
-    __slots__ = ("parts", "tallies")
-
-    def __init__(self, lengths: dict[str, int]) -> None:
-        super().__init__(lengths)
-        self.parts: dict[tuple[str, int], str] = {}
-        self.tallies: dict[str, int] | None = None
-
-    def counts(self) -> dict[str, int]:
-        return dict(self.tallies) if self.tallies is not None else super().counts()
-
-    def read(self, source_id: str, start: int, end: int) -> str:
-        return from_parts(lambda part: self.parts[source_id, part], start, end)
-
-    def keep_parts(self, records: Iterable[Record], part_of: Callable[[str, int], str]) -> None:
-        """Keep the parts of the source texts (``part_of(source id, part)``) around each span
-        of ``records``: the parts holding it and one part either side, room for any passage."""
-        from kurskcli.model import spans_of
-
-        for rec in records:
-            for sp in [] if isinstance(rec, Source) else spans_of(rec):
-                if sp.source in self.lengths:
-                    first, last = max(0, sp.start // PART - 1), sp.end // PART + 1
-                    for part in range(first, min(last, (self.lengths[sp.source] - 1) // PART) + 1):
-                        if (sp.source, part) not in self.parts:
-                            self.parts[sp.source, part] = part_of(sp.source, part)
-
-
 def connect_bounded(path: Path) -> sqlite3.Connection:
     """A read-only connection on which every statement is interrupted after QUERY_SECONDS in all."""
     import sqlite3
@@ -671,18 +642,6 @@ def _insert_postings(
 
 Counts = dict[str, dict[str, int]]
 """Actor id -> what ``query.actor_counts`` counts for it."""
-Mentions = dict[str, "array[int]"]
-"""Actor id -> the numbers of the quotes, claims and events that name it (``query.involved``),
-in order."""
-
-
-def add_mentions(mentions: Mentions, rid: int, actors: Iterable[str]) -> None:
-    """List record number ``rid`` under each of ``actors``, the actors it names."""
-    for actor in set(actors):
-        found = mentions.get(actor)
-        if found is None:
-            found = mentions[actor] = array("I")
-        found.append(rid)
 
 
 def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[str]]]) -> dict[str, int]:

@@ -9,6 +9,7 @@ NamedTuple compiles a ForwardRef for every field.
 import contextlib
 import gc
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -277,3 +278,46 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+class StoredDataset(TextsElsewhere):
+    """Records read from a saved index, with only the parts of the source texts that were read;
+    with ``tallies``, the number of records of each kind the store holds, which ``counts`` gives."""
+
+    __slots__ = ("parts", "tallies")
+
+    def __init__(self, lengths: dict[str, int]) -> None:
+        super().__init__(lengths)
+        self.parts: dict[tuple[str, int], str] = {}
+        self.tallies: dict[str, int] | None = None
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.tallies) if self.tallies is not None else super().counts()
+
+    def read(self, source_id: str, start: int, end: int) -> str:
+        return from_parts(lambda part: self.parts[source_id, part], start, end)
+
+    def keep_parts(self, records: Iterable[Record], part_of: Callable[[str, int], str]) -> None:
+        """Keep the parts of the source texts (``part_of(source id, part)``) around each span
+        of ``records``: the parts holding it and one part either side, room for any passage."""
+        for rec in records:
+            for sp in [] if isinstance(rec, Source) else spans_of(rec):
+                if sp.source in self.lengths:
+                    first, last = max(0, sp.start // PART - 1), sp.end // PART + 1
+                    for part in range(first, min(last, (self.lengths[sp.source] - 1) // PART) + 1):
+                        if (sp.source, part) not in self.parts:
+                            self.parts[sp.source, part] = part_of(sp.source, part)
+
+
+Mentions = dict[str, "array[int]"]
+"""Actor id -> the numbers of the quotes, claims and events that name it (``query.involved``),
+in order."""
+
+
+def add_mentions(mentions: Mentions, rid: int, actors: Iterable[str]) -> None:
+    """List record number ``rid`` under each of ``actors``, the actors it names."""
+    for actor in set(actors):
+        found = mentions.get(actor)
+        if found is None:
+            found = mentions[actor] = array("I")
+        found.append(rid)

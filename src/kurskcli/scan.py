@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from kurskcli.dataset import Counted, SpillFile
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record
+from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, StoredDataset, add_mentions
 from kurskcli.searcher import (
     FUZZY_CUTOFF,
     TYPE_ORDER,
@@ -40,9 +40,6 @@ from kurskcli.searcher import (
     folded_fields,
     normalize_query,
 )
-
-if TYPE_CHECKING:
-    from kurskcli.index import StoredDataset
 
 _CLASSES: tuple[type[Any], ...] = (Quote, Claim, Event, Actor)  # in TYPE_ORDER
 _NAMES = tuple(TYPE_ORDER)
@@ -217,8 +214,6 @@ class _Records:
         source (with the length of its text, not the text), the records, and every other
         rendering of a quote among them; with ``texts``, the parts of the source texts around
         each span of those records."""
-        from kurskcli.index import StoredDataset
-
         ds = StoredDataset({source_id: self.ds.text_length(source_id) for source_id in self.ds.sources})
         ds.actors.update(self.ds.actors)
         ds.sources.update(self.ds.sources)
@@ -412,7 +407,6 @@ class _Kept(_Spilled):
     name each actor, by type, and what each actor counts for (``query.actor_counts``)."""
 
     def __init__(self, wanted: Iterable[str] = ()) -> None:
-        from kurskcli.index import add_mentions
         from kurskcli.query import count_record, involved
 
         super().__init__()
