@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kurskcli import cli
+from kurskcli import cli, present
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 
@@ -124,7 +124,7 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
     def _run(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> Result:
         with monkeypatch.context() as m:
-            m.setattr(cli, "stdout_is_terminal", lambda: tty)
+            m.setattr(present, "stdout_is_terminal", lambda: tty)
             for k, v in (env or {}).items():
                 m.setenv(k, v)
             capsys.readouterr()

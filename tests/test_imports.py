@@ -33,7 +33,7 @@ NOT_AT_START = {"zipfile", "tempfile", "random", "calendar", "importlib.resource
 def loaded(*args: str, tty: bool = False, env: dict[str, str] | None = None) -> set[str]:
     code = PROBE
     if tty:
-        code = "import kurskcli.cli as c; c.stdout_is_terminal = lambda: True\n" + PROBE
+        code = "import kurskcli.present as p; p.stdout_is_terminal = lambda: True\n" + PROBE
     r = subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,

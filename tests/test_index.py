@@ -535,12 +535,12 @@ def test_a_scan_reports_how_far_it_has_gone() -> None:
 def test_a_search_without_a_saved_store_shows_its_scan_on_a_bar(
     data: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kurskcli import cli
+    from kurskcli import present
 
     from .test_stream import _Bar
 
-    monkeypatch.setattr(cli, "_LazyProgress", _Bar)
-    monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
+    monkeypatch.setattr(present, "_LazyProgress", _Bar)
+    monkeypatch.setattr(present, "is_terminal", lambda stream: stream is sys.stderr)
     for env in ({"KURSKCLI_CACHE": "off"}, {"KURSKCLI_BACKGROUND": "on"}):
         monkeypatch.setattr(index, "BACKGROUND_FROM", 0)
         monkeypatch.setattr(index, "save_later", lambda *args: None)

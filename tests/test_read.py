@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kurskcli import cli, query
+from kurskcli import present, query
 from kurskcli.model import Dataset
 
 from .conftest import Result, in_terminal, needs_script
@@ -100,14 +100,14 @@ def test_pager_falls_back_to_pager_then_less(tmp_path: Path, monkeypatch: pytest
     monkeypatch.delenv("KURSKCLI_PAGER")
     r = in_terminal("timeline", env={**env, "PAGER": pager, "LINES": "20"})
     assert "PAGED" in r.stdout and log.exists()
-    out = cli.Output(False, False, cli.Color.auto)
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    out = present.Output(False, False, "auto")
+    monkeypatch.setattr(present, "stdout_is_terminal", lambda: True)
     monkeypatch.delenv("PAGER", raising=False)
     monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/less" if name == "less" else None)
     assert out.pager_command() == ["less", "-FRX"]
     monkeypatch.setenv("PAGER", "cat")
     assert out.pager_command() is None
-    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: False)
+    monkeypatch.setattr(present, "stdout_is_terminal", lambda: False)
     monkeypatch.setenv("PAGER", "less")
     assert out.pager_command() is None  # never when piped
 
@@ -115,6 +115,6 @@ def test_pager_falls_back_to_pager_then_less(tmp_path: Path, monkeypatch: pytest
 def test_a_missing_pager_is_a_note_and_the_output_still_shows(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    cli.page("line\n" * 500, [str(tmp_path / "no-such-pager")])
+    present.page("line\n" * 500, [str(tmp_path / "no-such-pager")])
     out, err = capfd.readouterr()
     assert out.count("line\n") == 500 and "cannot run the pager" in err

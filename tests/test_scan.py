@@ -227,13 +227,13 @@ def test_a_first_search_over_large_json_lines_with_a_problem_reports_it_as_alway
 def test_a_search_as_the_data_is_read_shows_its_progress_on_a_bar(
     run: Run, tmp_path: Path, large: list[list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kurskcli import cli
+    from kurskcli import present
 
     from .test_stream import _Bar
 
     path = _write(tmp_path, _mini_lines()[:7] + [_quote(f"q-{i:05d}", context="x") for i in range(1500)])
-    monkeypatch.setattr(cli, "_LazyProgress", _Bar)
-    monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
+    monkeypatch.setattr(present, "_LazyProgress", _Bar)
+    monkeypatch.setattr(present, "is_terminal", lambda stream: stream is sys.stderr)
     monkeypatch.setattr(index, "save_later", lambda *args: None)
     for env in ({}, {"KURSKCLI_CACHE": "off"}):
         _Bar.made.clear()

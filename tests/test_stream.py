@@ -617,15 +617,15 @@ class _Bar:
 def test_a_command_reading_json_lines_in_full_shows_a_bar_on_a_terminal_only(
     tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch, argv: list[str], label: str
 ) -> None:
-    from kurskcli import cli
+    from kurskcli import present
 
     path = _many(tmp_path, 2_500)
-    monkeypatch.setattr(cli, "_LazyProgress", _Bar)
+    monkeypatch.setattr(present, "_LazyProgress", _Bar)
     monkeypatch.setenv("KURSKCLI_CACHE", "off")
     _Bar.made.clear()
     piped = run("--no-bundled", "--data", str(path), *argv)
     assert piped.code == 0 and not _Bar.made  # stderr is no terminal here
-    monkeypatch.setattr(cli, "is_terminal", lambda stream: stream is sys.stderr)
+    monkeypatch.setattr(present, "is_terminal", lambda stream: stream is sys.stderr)
     shown = run("--no-bundled", "--data", str(path), *argv)
     assert shown.code == 0 and shown.out == piped.out
     [bar] = _Bar.made

@@ -5,31 +5,27 @@ Each command lives in its own module under ``kurskcli.commands`` and is imported
 names it: turning a command's signature into Click parameters is work Typer does per command.
 """
 
-import contextlib
 import functools
 import importlib
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from kurskcli import __version__, spec
-from kurskcli.errors import Fail, PipeClosed, guard, ignoring, print_text, reader_gone, stderr_line, stoppable
-from kurskcli.exits import EXIT_INTERRUPT, EXIT_IOERR, EXIT_NOTHING, EXIT_OK, EXIT_USAGE
+from kurskcli.errors import Fail, PipeClosed, guard, print_text, reader_gone, stderr_line, stoppable
+from kurskcli.exits import EXIT_INTERRUPT, EXIT_IOERR, EXIT_OK, EXIT_USAGE
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output, progress_bar
 from kurskcli.vocab import SEARCH_TYPES
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from typer._click.exceptions import ClickException, UsageError
 
-    from kurskcli.index import Store
-    from kurskcli.model import Actor, Dataset, Record
-    from kurskcli.searcher import Hits
 
 T = TypeVar("T")
 
@@ -126,384 +122,6 @@ NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Leave the bund
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for an unexpected error.")]
 
 
-class DataSource:
-    """Where a command's data comes from: KURSKCLI_DATA, --data, and whether the bundled dataset is in."""
-
-    def __init__(self, data: list[Path], bundled: bool) -> None:
-        self.data, self.bundled = data, bundled
-        self._dataset: Dataset | None = None
-
-    def paths(self) -> list[Path]:
-        from kurskcli.env import data_paths
-
-        return [*data_paths(), *self.data]
-
-    def load(self, verify_hashes: bool = False, kinds: Sequence[str] | None = None) -> "Dataset":
-        """Every record. User datasets come from their store when one is saved and current
-        (reading it is faster than reading and checking the files); ``verify_hashes`` (as
-        `verify` asks) always reads the files themselves. With ``kinds``, only the records of
-        those kinds and the actors are needed: a store reads no other (the files hold them all)."""
-        if not verify_hashes:
-            # every record: saving the store first would bound no memory, only add time
-            stored = self._from_store(lambda disk: disk.dataset(kinds), build=kinds is not None)
-            if stored and kinds is not None:
-                return stored[0]
-            if stored:
-                self._dataset = stored[0]
-        if self._dataset is None:
-            from kurskcli.dataset import load_dataset
-
-            with self._reading("kurskcli") as progress:
-                self._dataset = load_dataset(
-                    self.paths(), bundled=self.bundled, verify_hashes=verify_hashes, progress=progress
-                )
-        return self._dataset
-
-    def verified_counts(self) -> dict[str, int]:
-        """Every check of the data, against the files themselves (never the store), and how
-        many records of each kind it holds; raises DatasetError as ``load`` does."""
-        from kurskcli.dataset import verified_counts
-
-        with self._reading("verify") as progress:
-            return verified_counts(self.paths(), bundled=self.bundled, progress=progress)
-
-    @contextlib.contextmanager
-    def _reading(self, label: str) -> "Iterator[Callable[[int, int], None] | None]":
-        """What JSON Lines read in full report to: the share read, on a progress bar."""
-        with _progress_bar(label) as bar:
-            yield None if bar is None else lambda done, total: bar("reading", done, total)
-
-    def overview(self) -> "Dataset":
-        """Every actor and source and how many records of each kind there are (``counts``): user
-        datasets from their store when one is saved and current, without reading the records."""
-        stored = self._from_store(lambda disk: disk.overview())
-        return stored[0] if stored else self.load()
-
-    def actor_counts(self) -> "tuple[Dataset, dict[str, dict[str, int]]]":
-        """Every actor and source, and ``query.actor_counts``: user datasets from their store when
-        one is saved and current, where the counts were made as it was written."""
-        stored = self._from_store(lambda disk: (disk.context([]), disk.actor_counts()))
-        if stored:
-            return stored[0]
-        from kurskcli.query import actor_counts
-
-        ds = self.load()
-        return ds, actor_counts(ds)
-
-    def naming(self, name: str, kinds: Sequence[str], *, members: bool = False) -> "tuple[Dataset, Actor]":
-        """The actor ``name`` resolves to, and a dataset with every actor and source and the
-        records of ``kinds`` that name it (with ``members``, it or any actor affiliated with it);
-        user datasets from their store when one is saved and current, without reading every
-        record. Loaded whole otherwise."""
-        from kurskcli.query import members_of
-
-        chosen: list[Actor] = []
-
-        def choose(actors: "Dataset") -> set[str]:
-            chosen.append(resolve(actors, name))
-            return members_of(actors, chosen[0].id) if members else {chosen[0].id}
-
-        stored = self._from_store(lambda disk: disk.about_actors(choose, kinds))
-        if stored:
-            return stored[0], chosen[0]
-        ds = self.load()
-        return ds, resolve(ds, name)
-
-    def _from_store(self, on_disk: "Callable[[Store], T]", build: bool = True) -> list[T]:
-        """``[on_disk(store)]`` for user datasets whose store is saved and current, or (with
-        ``build``, unless the data is loaded already) for large JSON Lines answered as they are
-        read, or saved to the store as they are read; ``[]`` otherwise."""
-        if self._dataset is not None or not self.paths():
-            return []
-        from kurskcli import index
-
-        if not self._stored():
-            found = self._as_read(lambda bar: index.as_read(self.paths(), self.bundled, on_disk, bar)) if build else []
-            return found or []
-        with self._store_options() as options:
-            return index.stored(self.paths(), self.bundled, on_disk, build=build, **options)
-
-    def _as_read(self, read: "Callable[[_LazyProgress | None], T | None]") -> "T | None":
-        """With the cache off, ``read(progress bar)`` for large JSON Lines not loaded yet, which
-        are answered as they are read; None for other data, and where ``read`` gives None."""
-        if self._dataset is not None or not self.paths():
-            return None
-        from kurskcli import index
-
-        if not index.streams(self.paths()):
-            return None
-        with _progress_bar("kurskcli") as bar:
-            return read(bar)
-
-    def _stored(self) -> bool:
-        """Whether to go through the saved index: for user datasets, unless the cache is off."""
-        from kurskcli.env import cache_enabled
-
-        return bool(self.paths()) and cache_enabled()
-
-    @contextlib.contextmanager
-    def _store_options(self) -> "Iterator[dict[str, Any]]":
-        """How the saved index reports: a progress bar on a terminal while the data is read or the
-        index built, notes, debug lines."""
-        from kurskcli.errors import debug_note
-
-        with _progress_bar("kurskcli") as progress:
-            yield {
-                "progress": progress,
-                "warn": lambda message: stderr_line(f"kurskcli: note: {message}"),
-                "debug": debug_note,
-            }
-
-    def search(self, query: str, types: list[str] | None, limit: int) -> "tuple[Hits, Dataset]":
-        """Ranked hits and a dataset that can show them; user datasets through the saved index."""
-        if not self._stored():
-            from kurskcli.searcher import ScanIndex
-
-            def as_read(bar: "_LazyProgress | None") -> "tuple[Hits, Dataset] | None":
-                from kurskcli import scan
-
-                return scan.search(self.paths(), self.bundled, query, types=types, limit=limit, progress=bar)
-
-            found = self._as_read(as_read)
-            if found is not None:
-                return found
-            ds = self.load()  # one search: scanning for its words is quicker than indexing them all
-            with _progress_bar("kurskcli") as bar:
-                return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds
-        from kurskcli import index
-
-        with self._store_options() as options:
-            return index.search(self.paths(), self.bundled, query, types=types, limit=limit, **options)
-
-    def lookup(
-        self, record_ids: Sequence[str], on_missing: "Callable[[Dataset, list[str]], None] | None" = None
-    ) -> "tuple[list[Record], Dataset]":
-        """Records by id and a dataset that can show them; user datasets through the saved index,
-        so that a large file is not read again. Ids that name no record fail with suggestions,
-        after ``on_missing`` (given a dataset with every actor) has had its say."""
-
-        def as_read(
-            bar: "_LazyProgress | None",
-        ) -> "tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None":
-            from kurskcli import index
-
-            return index.lookup_as_read(self.paths(), self.bundled, record_ids, bar)
-
-        found = self._as_read(as_read) if not self._stored() else None
-        if found is not None:
-            recs, ds, ids = found
-        elif not self._stored():
-            ds = self.load()
-            recs, ids = [ds.get(rid) for rid in record_ids], ds.ids
-        else:
-            from kurskcli import index
-
-            with self._store_options() as options:
-                recs, ds, ids = index.lookup(self.paths(), self.bundled, record_ids, **options)
-        missing = [rid for rid, rec in zip(record_ids, recs, strict=True) if rec is None]
-        if missing:
-            from kurskcli.text import safe
-
-            if on_missing is not None:
-                on_missing(ds, missing)
-
-            every = ids()
-            raise Fail(
-                "; ".join(f"no record with id {safe(rid)!r}{did_you_mean(every, rid)}" for rid in missing), EXIT_NOTHING
-            )
-        return [rec for rec in recs if rec is not None], ds
-
-
-def page(text: str, pager: list[str]) -> None:
-    """Show ``text`` through ``pager`` if it is taller than the terminal, else print it."""
-    import shutil
-    import subprocess
-
-    if text.count("\n") < shutil.get_terminal_size().lines - 1:
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    env = {**os.environ}
-    env.setdefault("LESS", "FRX")  # as git does: quit if one screen, keep colours, leave the text on screen
-    try:
-        proc = subprocess.Popen(pager, stdin=subprocess.PIPE, env=env)
-    except OSError as exc:
-        stderr_line(f"kurskcli: note: cannot run the pager {pager[0]!r}: {exc.strerror or exc}")
-        sys.stdout.write(text)
-        return
-    assert proc.stdin is not None
-    # As git does: while the pager runs, Ctrl-C is the pager's (less uses it to stop a search);
-    # were kurskcli to exit on it, the shell's prompt would come back while less still reads keys.
-    with ignoring(signal.SIGINT, signal.SIGQUIT):
-        try:
-            proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass  # the reader quit the pager early: nothing lost
-        proc.wait()
-
-
-@contextlib.contextmanager
-def _progress_bar(label: str) -> "Iterator[_LazyProgress | None]":
-    """A progress bar on stderr if it is a terminal (None if not), closed when the work is done."""
-    bar = _LazyProgress(label) if is_terminal(sys.stderr) else None
-    try:
-        yield bar
-    finally:
-        if bar is not None:
-            bar.close()
-
-
-class _LazyProgress:
-    """A progress bar on stderr that appears (and imports Rich) only once the work (building an
-    index, reading large data) has taken longer than KURSKCLI_PROGRESS_DELAY seconds: a small
-    file is read before a bar would be."""
-
-    def __init__(self, label: str) -> None:
-        import time
-
-        from kurskcli.env import progress_delay
-
-        self.label = label
-        self.bar: Any = None
-        self.due = time.monotonic() + progress_delay()
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if self.bar is None:
-            import time
-
-            if time.monotonic() < self.due:
-                return
-            from kurskcli.render import BuildProgress
-
-            self.bar = BuildProgress(sys.stderr, self.label)
-        self.bar.update(phase, done, total)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-class Output:
-    """Where a command's results go and how: one JSON document, JSON Lines, plain lines, or a terminal."""
-
-    def __init__(self, json: bool, jsonl: bool, color: Color, header: bool = False) -> None:
-        self.json, self.jsonl, self.color, self.header = json, jsonl, color, header
-        self.fields: tuple[str, ...] | None = None  # --json FIELDS: only these, in this order
-        self.no_pager = False
-
-    @property
-    def mode(self) -> str:
-        if self.json:
-            return "json"
-        if self.jsonl:
-            return "jsonl"
-        if self.color is Color.always or (self.color is Color.auto and os.environ.get("FORCE_COLOR")):
-            return "rich"
-        return "rich" if stdout_is_terminal() else "plain"
-
-    def console(self) -> "Console":
-        from kurskcli.render import make_console
-
-        return make_console(sys.stdout, self.color.value)
-
-    def terminal(self, draw: Callable[["Console"], None]) -> None:
-        """Draw for the terminal; output taller than the screen goes through the pager."""
-        pager = self.pager_command()
-        con = self.console()
-        if pager is None:
-            draw(con)
-            return
-        with con.capture() as captured:
-            draw(con)
-        page(captured.get(), pager)
-
-    def pager_command(self) -> list[str] | None:
-        """The pager to use, or None: never when piped or with --no-pager; KURSKCLI_PAGER, else
-        PAGER, else ``less -FRX`` where there is one (an empty value, or ``cat``, means none)."""
-        import shlex
-        import shutil
-
-        if self.no_pager or not stdout_is_terminal():
-            return None
-        value = os.environ.get("KURSKCLI_PAGER", os.environ.get("PAGER"))
-        if value is None:
-            return ["less", "-FRX"] if shutil.which("less") else None
-        try:
-            words = shlex.split(value)
-        except ValueError:
-            return None
-        return None if not words or words == ["cat"] else words
-
-    def emit_list(
-        self,
-        records: Sequence[Any],
-        to_obj: Callable[[Any], Any],
-        to_plain: Callable[[Any], Sequence[object]],
-        to_rich: Callable[["Console"], None],
-        columns: Sequence[str] = (),
-    ) -> None:
-        """Records as a JSON array, JSON Lines, plain rows of ``columns`` (named first with
-        --header), or on the terminal."""
-        from kurskcli import output
-
-        if self.mode == "json":
-            self.write_json([to_obj(r) for r in records])
-        elif self.mode == "jsonl":
-            self.write_jsonl(to_obj(r) for r in records)
-        elif self.mode == "plain":
-            write = sys.stdout.write
-            if self.header:
-                write(output.plain_line(columns) + "\n")
-            for r in records:
-                write(output.plain_line(to_plain(r)) + "\n")
-        else:
-            self.terminal(to_rich)
-
-    def emit_one(
-        self,
-        obj: Any,
-        plain_lines: Sequence[Sequence[object]],
-        to_rich: Callable[["Console"], None],
-        columns: Sequence[str] = (),
-    ) -> None:
-        from kurskcli import output
-
-        if self.mode == "json":
-            self.write_json(obj)
-        elif self.mode == "jsonl":
-            self.write_jsonl([obj])
-        elif self.mode == "plain":
-            if self.header:
-                sys.stdout.write(output.plain_line(columns) + "\n")
-            for fields in plain_lines:
-                sys.stdout.write(output.plain_line(fields) + "\n")
-        else:
-            self.terminal(to_rich)
-
-    def _select(self, obj: Any) -> Any:
-        if self.fields is None or not isinstance(obj, dict):
-            return obj
-        return {name: obj.get(name) for name in self.fields}
-
-    def write_json(self, obj: Any) -> None:
-        """One JSON document: an object, or an array of them (each cut to --json FIELDS)."""
-        from kurskcli import output
-
-        output.write_json([self._select(o) for o in obj] if isinstance(obj, list) else self._select(obj), sys.stdout)
-
-    def write_jsonl(self, objs: Iterable[Any]) -> None:
-        from kurskcli import output
-
-        output.write_jsonl((self._select(o) for o in objs), sys.stdout)
-
-    def none_found(self, message: str) -> NoReturn:
-        """An empty list: exit 1 like grep, and for --json still the empty array a script expects."""
-        if self.mode == "json":
-            sys.stdout.write("[]\n")
-        raise Fail(message, EXIT_NOTHING)
-
-
 def with_shared_options(
     *, output: bool = True, color: "Color | None" = None, header: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -586,44 +204,16 @@ def shared(
         raise typer.BadParameter("choose one of --json and --jsonl")
     if no_bundled and not data and not os.environ.get("KURSKCLI_DATA", "").strip():
         raise typer.BadParameter("--no-bundled needs at least one --data file")
-    return Output(json, jsonl, color), DataSource(list(data or []), not no_bundled)
+    from kurskcli.errors import debug_note
 
-
-def is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-def stdout_is_terminal() -> bool:
-    return is_terminal(sys.stdout)
-
-
-def resolve(ds: "Dataset", name: str) -> "Actor":
-    from kurskcli.query import AmbiguousName, UnknownName, resolve_actor
-    from kurskcli.text import safe
-
-    try:
-        return resolve_actor(ds, name)
-    except AmbiguousName as exc:
-        names = ", ".join(f"{a.id} ({a.name})" for a in exc.candidates[:8])
-        raise Fail(f"{safe(name)!r} could mean several actors: {names}; use an id", exc.exit_code) from None
-    except UnknownName as exc:
-        hint = ""
-        if exc.suggestions:
-            hint = "; did you mean " + " or ".join(a.id for a in exc.suggestions) + "?"
-        raise Fail(f"no actor matches {safe(name)!r}{hint} (try 'kurskcli actors')", exc.exit_code) from None
-
-
-def did_you_mean(ids: Sequence[str], record_id: str) -> str:
-    from rapidfuzz import fuzz, process
-
-    ids = sorted(ids)
-    # case aside: `show Q-PUTIN-TRIBUTE` suggests q-putin-tribute first
-    matches = process.extract(record_id, ids, scorer=fuzz.WRatio, processor=str.casefold, limit=3, score_cutoff=60)
-    near = [m[0] for m in matches]
-    return f"; did you mean {' or '.join(near)}?" if near else ""
+    source = DataSource(
+        list(data or []),
+        not no_bundled,
+        progress_bar=progress_bar,
+        note=lambda message: stderr_line(f"kurskcli: note: {message}"),
+        debug=debug_note,
+    )
+    return Output(json, jsonl, color.value), source
 
 
 def partial_date(value: str | None, *, end: bool, option: str) -> Any:

@@ -82,6 +82,10 @@ def guard(debug: bool) -> Iterator[None]:
             )
         if isinstance(exc, DataFileError):
             die(str(exc), exc.exit_code)
+        from kurskcli.query import ResolveError
+
+        if isinstance(exc, ResolveError):
+            die(exc.message(), exc.exit_code)
         from kurskcli.env import SettingError
 
         if isinstance(exc, SettingError):

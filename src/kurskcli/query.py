@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from kurskcli.dates import DateRange
 from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source, spans_of
-from kurskcli.text import Change, fold
+from kurskcli.text import Change, fold, safe
 
 # A fuzzy name match must reach this score (0-100) to count at all ...
 NAME_CUTOFF = 78.0
@@ -23,6 +23,10 @@ class ResolveError(LookupError):
 
     exit_code = EXIT_NOTHING
 
+    def message(self) -> str:
+        """What went wrong, in one line fit for a terminal."""
+        return str(self)
+
 
 class UnknownName(ResolveError):
     """No actor matches; ``suggestions`` holds the nearest names."""
@@ -34,6 +38,10 @@ class UnknownName(ResolveError):
         self.suggestions = suggestions
         super().__init__(name)
 
+    def message(self) -> str:
+        hint = "; did you mean " + " or ".join(a.id for a in self.suggestions) + "?" if self.suggestions else ""
+        return f"no actor matches {safe(self.name)!r}{hint} (try 'kurskcli actors')"
+
 
 class AmbiguousName(ResolveError):
     """Several actors match about equally well."""
@@ -44,6 +52,25 @@ class AmbiguousName(ResolveError):
         self.name = name
         self.candidates = candidates
         super().__init__(name)
+
+    def message(self) -> str:
+        names = ", ".join(f"{a.id} ({a.name})" for a in self.candidates[:8])
+        return f"{safe(self.name)!r} could mean several actors: {names}; use an id"
+
+
+class UnknownIds(ResolveError):
+    """No record has these ids; ``known`` are the ids there are, to suggest the nearest from."""
+
+    exit_code = EXIT_NOTHING
+
+    def __init__(self, ids: Sequence[str], known: Sequence[str]):
+        self.ids, self.known = list(ids), known
+        super().__init__(", ".join(ids))
+
+    def message(self) -> str:
+        from kurskcli.searcher import did_you_mean
+
+        return "; ".join(f"no record with id {safe(rid)!r}{did_you_mean(self.known, rid)}" for rid in self.ids)
 
 
 def name_keys(actor: Actor) -> list[str]:

@@ -540,3 +540,15 @@ def index_for(dataset: Dataset) -> SearchIndex:
 def search(dataset: Dataset, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> Hits:
     """Search every record of ``dataset``; best first, at most ``limit`` hits (None: all)."""
     return index_for(dataset).search(query, types=types, limit=limit)
+
+
+def did_you_mean(ids: Sequence[str], record_id: str) -> str:
+    """ "; did you mean X or Y?" for the ids nearest ``record_id``, or "" where none is near."""
+    from rapidfuzz import fuzz, process
+
+    # case aside: `show Q-PUTIN-TRIBUTE` suggests q-putin-tribute first
+    matches = process.extract(
+        record_id, sorted(ids), scorer=fuzz.WRatio, processor=str.casefold, limit=3, score_cutoff=60
+    )
+    near = [m[0] for m in matches]
+    return f"; did you mean {' or '.join(near)}?" if near else ""

@@ -3,11 +3,9 @@
 from typing import TYPE_CHECKING, Any
 
 from kurskcli import __version__
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    with_shared_options,
-)
+from kurskcli.cli import with_shared_options
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -4,12 +4,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    choose,
-    with_shared_options,
-)
+from kurskcli.cli import choose, with_shared_options
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
 from kurskcli.vocab import ACTOR_KINDS
 
 if TYPE_CHECKING:

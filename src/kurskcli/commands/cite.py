@@ -4,15 +4,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import (
-    Color,
-    DataSource,
-    Output,
-    choose,
-    with_shared_options,
-)
+from kurskcli.cli import Color, choose, with_shared_options
 from kurskcli.errors import Fail, print_text
 from kurskcli.exits import EXIT_NOTHING, EXIT_USAGE
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
 
 if TYPE_CHECKING:
     from kurskcli.model import Dataset

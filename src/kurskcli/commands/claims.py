@@ -4,7 +4,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import DataSource, Output, choose, resolve, with_shared_options
+from kurskcli.cli import choose, with_shared_options
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
+from kurskcli.query import resolve_actor as resolve
 from kurskcli.vocab import CLAIM_KINDS
 
 if TYPE_CHECKING:

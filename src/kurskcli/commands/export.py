@@ -7,16 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    choose,
-    parse_types,
-    with_shared_options,
-    write_file,
-)
+from kurskcli.cli import choose, parse_types, with_shared_options, write_file
 from kurskcli.errors import Fail, stderr_line
 from kurskcli.exits import EXIT_USAGE
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
 from kurskcli.vocab import EXPORT_TYPES
 
 if TYPE_CHECKING:

@@ -4,13 +4,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    with_shared_options,
-)
+from kurskcli.cli import with_shared_options
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_USAGE
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
 
 if TYPE_CHECKING:
     from rich.console import Console

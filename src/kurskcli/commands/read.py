@@ -4,9 +4,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import DataSource, Output, did_you_mean, with_shared_options
+from kurskcli.cli import with_shared_options
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_NOTHING
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
+from kurskcli.searcher import did_you_mean
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -8,16 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    partial_date,
-    resolve,
-    with_shared_options,
-    write_file,
-)
+from kurskcli.cli import partial_date, with_shared_options, write_file
 from kurskcli.errors import Fail, stderr_line
 from kurskcli.exits import EXIT_USAGE
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
+from kurskcli.query import resolve_actor as resolve
 
 if TYPE_CHECKING:
     from rich.console import Console

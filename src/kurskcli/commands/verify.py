@@ -4,12 +4,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kurskcli.cli import (
-    DataSource,
-    Output,
-    with_shared_options,
-)
+from kurskcli.cli import with_shared_options
 from kurskcli.exits import EXIT_DATAERR
+from kurskcli.inputs import DataSource
+from kurskcli.present import Output
 
 if TYPE_CHECKING:
     from rich.console import Console
