@@ -79,7 +79,10 @@ JSON_COMMANDS = [
     ("show", "q-cmc-monument"),
     ("show", "e-kcna-cmc-statement"),
     ("show", "asmolov-2025-04-30"),
+    ("show", "c-video-sergievsky"),
+    ("show", "putin"),
     ("check", "we will never forget our friends"),
+    ("check", "LaRos-2024"),
     ("about",),
     ("verify",),
     ("cite", "q-koo-sky"),
@@ -90,12 +93,13 @@ JSON_COMMANDS = [
 def test_every_field_a_command_prints_can_be_selected(run: Run) -> None:
     from kurskcli import spec
 
-    printed: set[str] = set()
+    printed: dict[str, set[str]] = {}
     for args in JSON_COMMANDS:
         doc = run(*args, "--json").json()
         for obj in doc if isinstance(doc, list) else [doc]:
-            printed |= set(obj)  # type: ignore[arg-type]
-    assert printed == spec.JSON_FIELDS
+            printed.setdefault(args[0], set()).update(obj)  # type: ignore[arg-type]
+    assert printed == {name: set(fields) for name, fields in spec.JSON_FIELDS_OF.items()}
+    assert set().union(*printed.values()) == spec.JSON_FIELDS
 
 
 def test_json_fields_select_like_gh(run: Run) -> None:
@@ -113,6 +117,28 @@ def test_json_fields_select_like_gh(run: Run) -> None:
     assert {tuple(h) for h in mixed} == {("id", "name", "speaker")}  # type: ignore[union-attr, arg-type]
     bad = run("quote", "--json=id,bogus")
     assert bad.code == 2 and bad.out == "" and "unknown JSON field 'bogus'" in bad.err
+
+
+def test_a_json_field_the_command_does_not_print_is_refused_with_those_it_does(run: Run) -> None:
+    from kurskcli import spec
+
+    r = run("about", "--json=id,counts")  # a field of other commands, not of about
+    listed = ", ".join(sorted(spec.JSON_FIELDS_OF["about"]))
+    assert (r.code, r.out) == (2, "")
+    assert r.err == f"kurskcli: --json: unknown JSON field 'id'; about prints {listed}\n"
+    assert "docs/json.md" not in run("quote", "--json=nonsense").err  # a file a pip user does not have
+
+
+@pytest.mark.parametrize(
+    ("words", "hint"),
+    [(["ids"], "--json id"), (["speakr,txt"], "--json speaker,text"), (["--jsonl", "dat"], "--jsonl date")],
+)
+def test_a_near_miss_after_json_is_suggested(run: Run, words: list[str], hint: str) -> None:
+    args = ["quote", "putin", *(words if words[0].startswith("--") else ["--json", *words])]
+    r = run(*args)
+    assert (r.code, r.out) == (2, "")
+    assert f"; did you mean {hint}? (see 'kurskcli quote --help')" in r.err
+    assert r.err.count("\n") == 1
 
 
 def test_the_json_fields_rewrite_reads_options_and_values_correctly() -> None:

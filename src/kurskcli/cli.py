@@ -167,7 +167,7 @@ def with_shared_options(
             out, inputs = shared(json, jsonl, colour, kwargs.pop("data", None), kwargs.pop("no_bundled", False))
             out.header = kwargs.pop("header", False)
             out.no_pager = kwargs.pop("no_pager", False)
-            out.fields = json_fields(kwargs.pop("json_fields", None))
+            out.fields = json_fields(kwargs.pop("json_fields", None), func.__name__)
             if out.header and out.mode in ("json", "jsonl"):
                 raise typer.BadParameter(f"--header names the columns of plain output, not of --{out.mode}")
             func(*args, out=out, inputs=inputs, **kwargs)
@@ -182,17 +182,20 @@ def with_shared_options(
     return decorate
 
 
-def json_fields(value: str | None) -> tuple[str, ...] | None:
-    """The fields `--json FIELDS` keeps, checked against the fields commands print."""
+def json_fields(value: str | None, command: str) -> tuple[str, ...] | None:
+    """The fields `--json FIELDS` keeps, checked against those ``command`` prints; as gh does,
+    a name it does not print is refused with the names it does."""
     if value is None:
         return None
     fields = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
-    unknown = [f for f in fields if f not in spec.JSON_FIELDS]
+    known = spec.JSON_FIELDS_OF.get(command, spec.JSON_FIELDS)
+    unknown = [f for f in fields if f not in known]
     if unknown or not fields:
         from kurskcli.text import safe
 
         what = f"unknown JSON field {safe(unknown[0])!r}" if unknown else "no JSON fields named"
-        raise Fail(f"--json: {what}; see docs/json.md for the fields of each command", EXIT_USAGE)
+        listed = ", ".join(sorted(known))
+        raise Fail(f"--json: {what}; {command} prints {listed}", EXIT_USAGE)
     return fields
 
 
@@ -339,7 +342,8 @@ def _run(args: list[str], command: str | None) -> int:
         raise
     except UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else " ".join(["kurskcli", *([command] if command else [])])
-        raise Fail(f"{exc.format_message()} (see '{where} --help')", EXIT_USAGE) from None
+        hint = spec.json_hint(args, command) if "unexpected extra argument" in exc.format_message() else ""
+        raise Fail(f"{exc.format_message()}{hint} (see '{where} --help')", EXIT_USAGE) from None
     except ClickException as exc:
         raise Fail(exc.format_message(), exc.exit_code) from None
     except Abort:

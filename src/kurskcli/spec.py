@@ -62,18 +62,50 @@ PATH_OPTIONS = ("--data", "-d", "--svg", "--html")
 VALUE_OPTIONS = (*CHOICES, *PATH_OPTIONS, "--type", "-t", "--actor", "-a", "--since", "--until", "--limit", "-n")
 VALUE_OPTIONS += ("--seed", "--claimant", "-c", "--on")
 SHELLS = vocab.SHELLS
-# The names of the top-level fields of every JSON object a command prints (docs/json.md), which
-# `--json FIELDS` selects from; a test holds this list to what the commands print.
-JSON_FIELDS = frozenset(
-    """
-    actors affiliation affiliation_name aliases also_in author author_actor channel claimant claimant_name
-    claims context counts datasets date date_earliest date_latest dated_by differences disputed
-    disputed_by end events first_date id kind language last_date length matched_field matched_terms
-    marks members mentioned name note ok partial passages problems publisher quote quotes record relayed
-    renderings renderings_differ renders role score sha256 source sources speaker speaker_name start
-    status stored style summary text title tool_version type url verbatim verdict via via_name
-    """.split()  # noqa: SIM905 - a paragraph of names reads better than a column
-)
+# The top-level fields of the JSON objects each command prints (docs/json.md), which `--json
+# FIELDS` selects from; a test holds these lists to what the commands print.
+_RECORD = "id type date date_earliest date_latest"
+_QUOTE = f"{_RECORD} speaker speaker_name text kind via via_name context language source renders renderings"
+_QUOTE += " renderings_differ note"
+_CLAIM = f"{_RECORD} text claimant claimant_name kind status disputed_by actors context verbatim source"
+_EVENT = f"{_RECORD} title summary actors sources dated_by"
+_ACTOR = "id type name kind role affiliation aliases"
+_SOURCE = "id type title author author_actor date date_earliest date_latest publisher language url stored channel"
+_SOURCE += " note sha256 length"
+JSON_FIELDS_OF: dict[str, frozenset[str]] = {
+    name: frozenset(fields.split())
+    for name, fields in {
+        "timeline": f"{_QUOTE} {_CLAIM} {_EVENT}",
+        "quote": _QUOTE,
+        "claims": _CLAIM,
+        "search": f"{_QUOTE} {_CLAIM} {_EVENT} {_ACTOR} score matched_field matched_terms",
+        "actors": f"{_ACTOR} counts",
+        "actor": f"{_ACTOR} affiliation_name counts members quotes relayed claims disputed mentioned events sources"
+        " first_date last_date",
+        "show": f"{_QUOTE} {_CLAIM} {_EVENT} {_ACTOR} {_SOURCE} passages",
+        "check": "type verdict score text record quote source start end differences partial also_in renderings",
+        "about": "type tool_version datasets sources counts",
+        "verify": "type verdict ok counts problems",
+        "cite": "type id style text",
+        "read": "type source text marks",
+    }.items()
+}
+JSON_FIELDS = frozenset().union(*JSON_FIELDS_OF.values())
+
+
+def json_hint(words: Sequence[str], command: str | None) -> str:
+    """For a word after ``--json`` that was taken as an argument since it names no field: the
+    fields of ``command`` it seems to mean ("; did you mean --json id?"), or ""."""
+    import difflib
+    import itertools
+
+    known = sorted(JSON_FIELDS_OF.get(command or "", JSON_FIELDS))
+    for before, word in itertools.pairwise(words):
+        if before in ("--json", "--jsonl") and not _is_field_list(word):
+            near = [difflib.get_close_matches(part, known, n=1, cutoff=0.7) for part in word.split(",")]
+            if all(near):
+                return f"; did you mean {before} {','.join(m[0] for m in near)}?"
+    return ""
 
 
 def options_of(command: str) -> tuple[str, ...]:
