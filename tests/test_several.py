@@ -52,7 +52,7 @@ def test_cite_an_actor_offers_their_quote_ids(run: Run, name: str) -> None:
     r = run("cite", name)
     assert r.code == 2 and r.out == ""
     assert f"'{name}' is an actor (Vladimir Putin), not a quote or claim; their quotes: q-putin-tribute" in r.err
-    assert r.err.endswith("(see 'kurskcli quote putin')\n")
+    assert r.err.endswith("; to cite them all: kurskcli cite $(kurskcli quote putin --only | cut -f1)\n")
 
 
 def test_choices_forgive_case_plurals_and_known_suffixes(run: Run, tmp_path: Path) -> None:

@@ -117,6 +117,20 @@ DataOpt = Annotated[
 
 NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Leave the bundled dataset out.")]
 
+
+def limit_option(what: str, most: int | None = None) -> Any:
+    """``--limit N`` / ``-n N``: a whole number from 1 (to ``most``), checked here so that the
+    help reads "-n, --limit N  At most this many hits." rather than Click's "<int range>"."""
+    span = f"1 to {most:,}" if most else "1 or more"
+
+    def check(value: int | None) -> int | None:
+        if value is not None and (value < 1 or (most is not None and value > most)):
+            raise typer.BadParameter(f"{value} is not {span}")
+        return value
+
+    return typer.Option("--limit", "-n", metavar="N", callback=check, help=f"At most this many {what} ({span}).")
+
+
 # Read before Typer runs (spec.parse), so that the error guard knows it; declared so that it is
 # a real option: listed in help, and an argument like any other after `--`.
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for an unexpected error.")]

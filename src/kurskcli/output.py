@@ -130,8 +130,9 @@ def renderings_note(q: Quote, ds: Dataset) -> str | None:
     others, differ = rendering_summary(ds, q)
     if not others:
         return None
-    plural = "s" if len(others) != 1 else ""
-    return f"{len(others)} other rendering{plural}" + (", which differ" if differ else ", the same words")
+    if len(others) == 1:
+        return "1 other rendering" + (", which differs" if differ else ", the same words")
+    return f"{len(others)} other renderings" + (", which differ" if differ else ", the same words")
 
 
 def disagreement(ev: Event) -> str | None:

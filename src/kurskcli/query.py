@@ -39,8 +39,15 @@ class UnknownName(ResolveError):
         super().__init__(name)
 
     def message(self) -> str:
-        hint = "; did you mean " + " or ".join(a.id for a in self.suggestions) + "?" if self.suggestions else ""
-        return f"no actor matches {safe(self.name)!r}{hint} (try 'kurskcli actors')"
+        import shlex
+
+        if self.suggestions:
+            return f"no actor matches {safe(self.name)!r}; did you mean {' or '.join(a.id for a in self.suggestions)}?"
+        # no name is near: the records that mention the word may still say who it stands for
+        return (
+            f"no actor matches {safe(self.name)!r} (see kurskcli actors); the records that mention it:"
+            f" kurskcli search {safe(shlex.quote(self.name))}"
+        )
 
 
 class AmbiguousName(ResolveError):

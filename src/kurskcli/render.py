@@ -203,7 +203,9 @@ def render_timeline(con: Console, items: Sequence[Event | Quote | Claim], ds: Da
                 out.append_text(t(rid, "dim"))
             out.append("\n")
     con.print(out, end="")
-    con.print(t(f"{len(items)} item{'s' if len(items) != 1 else ''}; italic dates are ranges or uncertain", "dim"))
+    counted = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+    # without styles (--color never, NO_COLOR, TERM=dumb) there are no italics to speak of
+    con.print(t(counted + ("; italic dates are ranges or uncertain" if con.color_system else ""), "dim"))
 
 
 def _quote_panel(con: Console, q: Quote, ds: Dataset, terms: Iterable[str] = ()) -> None:
@@ -559,7 +561,11 @@ def render_check(con: Console, r: CheckResult, ds: Dataset) -> None:
             con.print(t(f"  in {r.record.type} {r.record.id}: {_summary_of(r.record, ds)[0]}", "dim"))
     else:
         con.print(Text("✘ Not in the data", style="bold red"))
+        from kurskcli.check import NEAR_CUTOFF
+
         con.print(t("  No quote in the loaded datasets matches this text closely.", "dim"))
+        if r.score:
+            con.print(t(f"  The nearest is {r.score}% similar; a near match needs {NEAR_CUTOFF:g}%.", "dim"))
         return
     if r.renderings:
         con.print(Text("In each rendering of these words:", style="bold"))

@@ -47,7 +47,7 @@ def check(
         lines = [
             [
                 result.verdict,
-                result.score,
+                result.score if result.verdict != "not_found" else None,  # no match: nothing to score
                 result.quote.id if result.quote else None,
                 result.quote.text if result.quote else None,
             ]

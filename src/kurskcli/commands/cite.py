@@ -83,10 +83,8 @@ def _actor_named(inputs: DataSource, known: "Dataset", names: list[str]) -> None
             who = actors[0]
             quotes = [q.id for q in query.quotes_by(inputs.naming(who.id, ["quote"])[0], who.id)]
             offer = f"; their quotes: {', '.join(quotes[:6])}{', …' if len(quotes) > 6 else ''}" if quotes else ""
-            raise Fail(
-                f"{safe(name)!r} is an actor ({who.name}), not a quote or claim{offer} (see 'kurskcli quote {who.id}')",
-                EXIT_USAGE,
-            )
+            every = f"; to cite them all: kurskcli cite $(kurskcli quote {who.id} --only | cut -f1)" if quotes else ""
+            raise Fail(f"{safe(name)!r} is an actor ({who.name}), not a quote or claim{offer}{every}", EXIT_USAGE)
 
 
 def _rendering_to_cite(ds: "Dataset", record_id: str, which: str) -> str:

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import choose, with_shared_options
+from kurskcli.cli import choose, limit_option, with_shared_options
 from kurskcli.inputs import DataSource
 from kurskcli.present import Output
 from kurskcli.query import resolve_actor as resolve
@@ -23,7 +23,7 @@ def claims(
     kind: Annotated[
         str | None, typer.Option("--kind", help="Only claims of this kind: reported, figure, allegation, …")
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
+    limit: Annotated[int | None, limit_option("claims")] = None,
     *,
     out: Output,
     inputs: DataSource,

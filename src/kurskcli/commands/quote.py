@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import with_shared_options
+from kurskcli.cli import limit_option, with_shared_options
 from kurskcli.errors import Fail
 from kurskcli.exits import EXIT_USAGE
 from kurskcli.inputs import DataSource
@@ -21,7 +21,7 @@ def quote(
     ] = None,
     random: Annotated[bool, typer.Option("--random", "-r", help="Pick one quote at random.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for --random, for a repeatable pick.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many.")] = None,
+    limit: Annotated[int | None, limit_option("quotes")] = None,
     only: Annotated[
         bool, typer.Option("--only", help="Only the actor's own quotes and those it relayed, not its members'.")
     ] = False,

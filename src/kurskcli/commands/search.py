@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import parse_types, with_shared_options
+from kurskcli.cli import limit_option, parse_types, with_shared_options
 from kurskcli.errors import Fail, stderr_line
 from kurskcli.exits import EXIT_USAGE
 from kurskcli.inputs import DataSource
@@ -23,7 +23,7 @@ def search(
             "--type", "-t", help="Only these record types: quote, claim, event, actor (repeatable or comma-separated)."
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10000, help="At most this many hits.")] = 20,
+    limit: Annotated[int, limit_option("hits", 10_000)] = 20,
     *,
     out: Output,
     inputs: DataSource,

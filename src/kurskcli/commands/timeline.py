@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kurskcli.cli import partial_date, with_shared_options, write_file
+from kurskcli.cli import limit_option, partial_date, with_shared_options, write_file
 from kurskcli.errors import Fail, stderr_line
 from kurskcli.exits import EXIT_USAGE
 from kurskcli.inputs import DataSource
@@ -42,7 +42,7 @@ def timeline(
     strict: Annotated[
         bool, typer.Option("--strict", help="Keep only items whose dates lie certainly inside the window.")
     ] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many items.")] = None,
+    limit: Annotated[int | None, limit_option("items")] = None,
     quotes: Annotated[bool, typer.Option("--quotes", "-q", help="Interleave quotes with events.")] = False,
     claims: Annotated[bool, typer.Option("--claims", help="Interleave claims with events.")] = False,
     svg: Annotated[

@@ -1,0 +1,66 @@
+"""What a journalist meets in a first hour, as a person sees it: words, counts, hints and help."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from .conftest import Result
+
+Run = Callable[..., Result]
+
+
+def test_one_other_rendering_that_differs_is_said_in_the_singular(run: Run) -> None:
+    [row] = [line.split("\t") for line in run("quote", "koo").out.splitlines() if line.startswith("q-koo-sky\t")]
+    assert row[6] == "1 other rendering, which differs"
+    assert "2 other renderings, which differ" in run("quote", "zakharova").out
+
+
+def test_the_timeline_footer_speaks_of_italics_only_where_there_are_some(run: Run) -> None:
+    plain = run("timeline", "--actor", "putin", "--quotes", "--color", "never", tty=True, env={"COLUMNS": "100"}).out
+    styled = run("timeline", "--actor", "putin", "--quotes", "--color", "always", tty=True, env={"COLUMNS": "100"}).out
+    assert plain.rstrip().splitlines()[-1] == "7 items" and "\x1b[" not in plain
+    assert "7 items; italic dates are ranges or uncertain" in styled and "\x1b[3m" in styled
+
+
+def test_check_explains_the_score_of_a_text_not_found(run: Run) -> None:
+    piped = run("check", "zzz qqq www")
+    assert (piped.code, piped.out) == (1, "not_found\t-\t-\t-\n")  # nothing found: no score to show
+    shown = run("check", "zzz qqq www", tty=True, env={"NO_COLOR": "1"}).out
+    score = run("check", "zzz qqq www", "--json").json()["score"]  # type: ignore[index]
+    assert f"The nearest is {score}% similar; a near match needs 75%." in shown
+
+
+def test_a_name_nothing_comes_near_points_to_the_search_that_finds_it(run: Run) -> None:
+    r = run("quote", "kremlin")
+    assert (r.code, r.out) == (1, "")
+    assert (
+        r.err == "kurskcli: no actor matches 'kremlin' (see kurskcli actors); the records that mention it:"
+        " kurskcli search kremlin\n"
+    )
+    assert "q-putin-tribute-kremlin-en" in run("search", "kremlin").out  # and that search finds them
+    near = run("quote", "gandalf")
+    assert "no actor matches 'gandalf'" in near.err
+    quoted = run("actor", "white house")
+    assert quoted.err.endswith("kurskcli search 'white house'\n")  # a command to paste, quoted for the shell
+
+
+def test_citing_an_actor_says_how_to_cite_all_their_quotes(run: Run) -> None:
+    r = run("cite", "putin")
+    assert r.code == 2
+    hint = re.search(r"to cite them all: kurskcli cite \$\(kurskcli (quote putin --only) \| cut -f1\)$", r.err.strip())
+    assert hint is not None
+    ids = [line.split("\t")[0] for line in run(*hint[1].split()).out.splitlines()]
+    every = run("cite", *ids)
+    assert every.code == 0 and every.out.count("Vladimir Putin") == len(ids) == 5
+
+
+@pytest.mark.parametrize(("command", "what"), [("search", "hits (1 to 10,000)"), ("quote", "quotes (1 or more)")])
+def test_help_names_a_number_as_a_person_would(run: Run, command: str, what: str) -> None:
+    text = run(command, "--help").out
+    assert re.search(rf"-n, --limit N\s+At most this many {re.escape(what)}", text)
+    assert "int range" not in text and "x>=" not in text and "<=x" not in text
+    bad = run(command, *(["x"] if command == "search" else []), "--limit", "0")
+    assert bad.code == 2 and f"0 is not {what.split('(')[1].rstrip(')')}" in bad.err
