@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from kurskcli.model import Dataset
+
 from .conftest import Result
 
 Run = Callable[..., Result]
@@ -64,3 +66,19 @@ def test_help_names_a_number_as_a_person_would(run: Run, command: str, what: str
     assert "int range" not in text and "x>=" not in text and "<=x" not in text
     bad = run(command, *(["x"] if command == "search" else []), "--limit", "0")
     assert bad.code == 2 and f"0 is not {what.split('(')[1].rstrip(')')}" in bad.err
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100, 120, 200])
+def test_actors_keep_one_actor_a_line_at_any_width(run: Run, bundled: Dataset, columns: int) -> None:
+    out = run("actors", tty=True, env={"COLUMNS": str(columns), "NO_COLOR": "1"}).out
+    header, *lines = out.rstrip("\n").splitlines()
+    assert len(lines) == len(bundled.actors)  # one line each: no name broken over two
+    assert all(len(line.rstrip()) <= columns for line in [header, *lines])
+    for line in lines:
+        actor = bundled.actors[line.split()[0]]
+        name = line[header.index("Name") :].split("  ")[0]
+        assert name == actor.name or (name.endswith("…") and actor.name.startswith(name[:-1]))
+    wanted = {200: "Kind", 120: "Mentioned", 100: "Disputed", 80: "Quotes"}.get(columns, "ID")
+    assert wanted in header.split()
+    if columns >= 200:
+        assert all(name in out for name in (a.name for a in bundled.actors.values()))  # none cut short

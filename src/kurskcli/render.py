@@ -284,17 +284,42 @@ def render_hits(con: Console, hits: Sequence[Hit], ds: Dataset) -> None:
     con.print(table)
 
 
+# The columns `actors` leaves out, in this order, until a line fits the screen (as gh does:
+# one actor a line, never a name broken inside a word); `kurskcli actor NAME` has them all.
+_ACTOR_COLUMNS_TO_DROP = ("Kind", "Mentioned", "Relayed", "Disputed")
+_COUNT_HEADINGS = ("Quotes", "Relayed", "Claims", "Disputed", "Mentioned", "Events")
+
+
 def render_actors(con: Console, actors: Sequence[Actor], counts: dict[str, dict[str, int]]) -> None:
     from rich.table import Table
 
+    rows = [
+        {
+            "ID": t(a.id),
+            "Name": t(a.name),
+            "Kind": t(a.kind),
+            **{h: t(n or "·", "" if n else "dim") for h, n in zip(_COUNT_HEADINGS, counts[a.id].values(), strict=True)},
+        }
+        for a in actors
+    ]
+    shown = ["ID", "Name", "Kind", *_COUNT_HEADINGS]
+    widths = {c: max([len(c), *(r[c].cell_len for r in rows)]) for c in shown}
+    names_at_least, names_wanted = min(widths["Name"], 16), min(widths["Name"], 30)
+    for dropped in _ACTOR_COLUMNS_TO_DROP:
+        if sum(names_wanted if c == "Name" else widths[c] for c in shown) + 2 * (len(shown) - 1) <= con.width:
+            break
+        shown.remove(dropped)
+    # every column but the names as wide as its widest cell; the names get what is left
+    names_up_to = max(names_at_least, con.width - sum(widths[c] + 2 for c in shown if c != "Name"))
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("ID", style="magenta", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    table.add_column("Kind", style="dim")
-    for col in ("Quotes", "Relayed", "Claims", "Disputed", "Mentioned", "Events"):
-        table.add_column(col, justify="right")
-    for a in actors:
-        table.add_row(t(a.id), t(a.name), t(a.kind), *(t(n or "·", "" if n else "dim") for n in counts[a.id].values()))
+    for c in shown:
+        if c == "Name":
+            table.add_column(c, no_wrap=True, overflow="ellipsis", min_width=names_at_least, max_width=names_up_to)
+            continue
+        style, justify = {"ID": ("magenta", "left"), "Kind": ("dim", "left")}.get(c, ("", "right"))
+        table.add_column(c, style=style, justify=justify, no_wrap=True, min_width=widths[c])  # type: ignore[arg-type]
+    for r in rows:
+        table.add_row(*(r[c] for c in shown))
     con.print(table)
 
 
