@@ -82,3 +82,17 @@ def test_actors_keep_one_actor_a_line_at_any_width(run: Run, bundled: Dataset, c
     assert wanted in header.split()
     if columns >= 200:
         assert all(name in out for name in (a.name for a in bundled.actors.values()))  # none cut short
+
+
+@pytest.mark.parametrize("command", ["timeline", "claims"])
+def test_dates_known_only_by_their_end_sort_at_that_end(run: Run, command: str) -> None:
+    from kurskcli.dates import parse_edtf
+
+    items = run(command, "--json").json()
+    keys = []
+    for item in items:  # type: ignore[union-attr]
+        d = parse_edtf(item["date"]) if item["date"] else None  # type: ignore[index]
+        keys.append((d.earliest or d.latest) if d and d.known else None)
+    known = [k for k in keys if k is not None]
+    assert known == sorted(known)  # never "by 30 Apr 2025" above 2024
+    assert "sort" in run(command, "--help").out and "by its end" in " ".join(run(command, "--help").out.split())

@@ -138,8 +138,10 @@ def rank_names(actors: Iterable[Actor], key: str) -> list[tuple[float, Actor]]:
 Dated = Quote | Event | Claim
 
 
-def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, str, int, str]:
-    """Date order: dated records by earliest then latest day, undated ones last.
+def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, dt.date, str, int, str]:
+    """Date order, by what is known: a record by its earliest day, or one known only by its
+    end ("by 30 April", ``../2025-04-30``) by that end, where it comes before the records of
+    that very day; then by latest day; undated records last.
 
     Records with the same range keep the order in which their source tells them (a source
     that says "later" and then "promptly" has put them in an order); then ids break ties.
@@ -147,8 +149,9 @@ def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, str, int, str]:
     d = rec.dates
     where = spans_of(rec)[0]
     if not d.known:
-        return (1, dt.date.max, dt.date.max, where.source, where.start, rec.id)
-    return (0, d.earliest or dt.date.min, d.latest or dt.date.max, where.source, where.start, rec.id)
+        return (1, dt.date.max, dt.date.max, dt.date.max, where.source, where.start, rec.id)
+    known = d.earliest or d.latest or dt.date.max
+    return (0, known, d.earliest or dt.date.min, d.latest or dt.date.max, where.source, where.start, rec.id)
 
 
 def _overlaps(d: DateRange, since: dt.date | None, until: dt.date | None) -> bool:

@@ -31,7 +31,8 @@ def claims(
     """List the claims in date order: reported speech, figures, allegations, assessments, forecasts.
 
     Each claim says who makes it (or that the source does not say) and, for a
-    disputed one, who disputes it.
+    disputed one, who disputes it. A claim known only by its end date
+    ("by 30 April") sorts at that date.
 
     \b
     Examples:

@@ -61,7 +61,9 @@ def timeline(
     """Show events (and with --quotes, quotes; with --claims, claims) in date order.
 
     Dates are as precise as the source: a range such as 2025-04-26/2025-04-30
-    means "some day in that range"; undated items come last.
+    means "some day in that range". Items sort by what is known: one known
+    only by its end (../2025-04-30, "by 30 April") at that end; undated items
+    come last.
 
     \b
     Examples:
