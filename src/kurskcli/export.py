@@ -225,7 +225,7 @@ CREATE TABLE actor_aliases (
 CREATE TABLE quotes (
     id TEXT PRIMARY KEY, speaker TEXT NOT NULL REFERENCES actors(id), via TEXT REFERENCES actors(id),
     date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, kind TEXT NOT NULL,
-    context TEXT, language TEXT,
+    context TEXT, language TEXT, language_note TEXT,
     source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL,
     renders TEXT REFERENCES quotes(id), note TEXT
 );
@@ -321,9 +321,12 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
 
     if isinstance(rec, Quote):
         con.execute(
-            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                *(rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context, rec.language),
+                *(rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context),
+                # a code, as sources.language has it (the words are in the language of the page
+                # that prints them), and the dataset's own note on the language apart
+                *(_language_code(ds, rec), rec.language),
                 *(*rec.span, rec.renders, rec.note),
             ),
         )
@@ -346,3 +349,8 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
             "INSERT INTO event_sources VALUES (?, ?, ?, ?, ?)",
             [(rec.id, s.source, s.start, s.end, i) for i, s in enumerate(rec.spans)],
         )
+
+
+def _language_code(ds: Dataset, quote: Quote) -> str | None:
+    source = ds.sources.get(quote.span.source)
+    return source.language if source else None
