@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -134,9 +135,14 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 1
             out, err = capsys.readouterr()
-        return Result(code, out, err)
+        return Result(code, _LINK_ID.sub("\x1b]8;id=N;", out), err)
 
     return _run
+
+
+# Rich numbers the terminal hyperlinks (OSC 8) of a run from a random start; the runner writes
+# each as id=N, so that two runs that show the same links compare equal.
+_LINK_ID = re.compile("\x1b\\]8;id=[0-9]+;")
 
 
 def run_process(

@@ -96,3 +96,26 @@ def test_dates_known_only_by_their_end_sort_at_that_end(run: Run, command: str) 
     known = [k for k in keys if k is not None]
     assert known == sorted(known)  # never "by 30 Apr 2025" above 2024
     assert "sort" in run(command, "--help").out and "by its end" in " ".join(run(command, "--help").out.split())
+
+
+def test_source_addresses_are_terminal_hyperlinks(run: Run, bundled: Dataset) -> None:
+    url = bundled.sources["lokmattimes-2025-04-28"].url
+    assert url is not None
+    for args in (("show", "lokmattimes-2025-04-28"), ("show", "q-putin-tribute"), ("about",)):
+        shown = run(*args, "--color", "always", tty=True, env={"COLUMNS": "100"}).out
+        assert f"\x1b]8;id=N;{url}\x1b\\" in shown, args  # OSC 8, the whole address (ids: see conftest)
+    plain = run("show", "lokmattimes-2025-04-28", "--color", "never", tty=True, env={"COLUMNS": "100"}).out
+    assert "\x1b" not in plain and "https://www.lokmattimes.com/" in plain  # no styles: the address as text
+
+
+def test_only_a_web_address_becomes_a_link() -> None:
+    from rich.console import Console
+
+    from kurskcli.render import address
+
+    con = Console(force_terminal=True, color_system="truecolor", width=200)
+    with con.capture() as web:
+        con.print(address("https://example.org/a"))
+    with con.capture() as other:
+        con.print(address("javascript:alert(1)"))
+    assert "\x1b]8;" in web.get() and "\x1b]8;" not in other.get()

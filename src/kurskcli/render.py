@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from kurskcli.dates import contains, human_date, iso
-from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
+from kurskcli.model import WEB_URL, Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.text import fold, safe
 
 if TYPE_CHECKING:
@@ -81,6 +81,17 @@ def t(value: object, style: str = "") -> Text:
     from rich.text import Text
 
     return Text("" if value is None else safe(str(value)), style=style)
+
+
+def address(url: str, style: str = "") -> Text:
+    """A source's address, in full, and a terminal hyperlink (OSC 8) to it where it is a web
+    address: a click opens it even where a narrow screen folds it over two lines."""
+    from rich.style import Style
+
+    out = t(url, style)
+    if WEB_URL.match(url) and out.plain == url:
+        out.stylize(Style(link=url))
+    return out
 
 
 def highlight(text: str, terms: Iterable[str], style: str = "bold reverse") -> Text:
@@ -449,7 +460,11 @@ def _record_head(rec: Record, ds: Dataset) -> Text:
         line(rec.title, "bold")
         publisher = rec.publisher if rec.publisher != rec.author else None
         line(" · ".join(p for p in (rec.author, publisher, when(rec)) if p))
-        for label, value in (("Address", rec.url), ("Language", rec.language), ("Note", rec.note)):
+        if rec.url:
+            out.append("\n")
+            out.append_text(t("Address: ", "bold"))
+            out.append_text(address(rec.url))
+        for label, value in (("Language", rec.language), ("Note", rec.note)):
             if value:
                 line(value, "", label)
         line(f"{rec.channel}; {'stored in full' if rec.stored == 'full' else 'only excerpts stored'}", "", "Kind")
@@ -510,7 +525,8 @@ def _rendering_panel(con: Console, cmp: Comparison, ds: Dataset) -> None:
     if src is not None:
         where = ", ".join(p for p in (src.publisher, human_date(src.date) if src.date else None, src.language) if p)
         body.append("\n")
-        body.append_text(t(f"{where} ({src.channel or 'source'}) · {src.url or src.id}", "dim"))
+        body.append_text(t(f"{where} ({src.channel or 'source'}) · ", "dim"))
+        body.append_text(address(src.url, "dim") if src.url else t(src.id, "dim"))
     if cmp.changes:
         body.append("\nWords that differ from the quote above:", style="dim")
         for c in cmp.changes:
@@ -630,12 +646,13 @@ def _char_names(text: str) -> str:
 def render_kv(con: Console, title: str, rows: Sequence[tuple[str, object]], style: str = "blue") -> None:
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for key, value in rows:
-        grid.add_row(key, t("—" if value is None else value))
+        grid.add_row(key, value if isinstance(value, Text) else t("—" if value is None else value))
     con.print(Panel(grid, title=t(title, f"bold {style}"), title_align="left", border_style=style))
 
 

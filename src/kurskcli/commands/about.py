@@ -71,7 +71,7 @@ def about(
     lines += [["count", k, v] for k, v in info["counts"].items()]
 
     def rich(con: "Console") -> None:
-        from kurskcli.render import render_kv
+        from kurskcli.render import address, render_kv
 
         for d in info["datasets"]:
             render_kv(
@@ -95,7 +95,7 @@ def about(
                     ("Date", s["date"]),
                     ("Publisher", s["publisher"]),
                     ("SHA-256", s["sha256"]),
-                    ("Address", s["url"]),
+                    ("Address", address(s["url"]) if s["url"] else None),
                     ("Stands as", s["channel"]),
                     (
                         "Stored",
