@@ -3,8 +3,9 @@ ratio of the second install's to the first's, and both peak RSS figures.
 
 Generates a dataset of N quotes as JSON and as JSON Lines, as load_scale.py does, then runs
 the first commands a user's file meets, for each file: `quote ... --json` with the store off,
-`verify`, and the first `search` (a new cache folder each time; the next run waits until its
-store is saved, as a process of its own may save it after the answer). Each round runs both installs
+`verify`, the first `search` (a new cache folder each time; the next run waits until its
+store is saved, as an older kurskcli may save it after the answer), the first `quote` with the
+store on (a new cache folder), and a search answered from a saved store. Each round runs both installs
 one after the other, in an order that alternates from round to round, so that machine noise
 hits both alike; the table gives the median of the per-round ratios.
 
@@ -22,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from load_scale import HERE, first, run
@@ -30,6 +32,8 @@ COMMANDS = {
     "quote --json, store off": (["quote", "speaker-3", "--json"], {"KURSKCLI_CACHE": "off"}),
     "verify": (["verify"], {"KURSKCLI_CACHE": "off"}),
     "first search": (["search", "monumnet", "--json"], {}),
+    "first quote --json": (["quote", "speaker-3", "--json"], {}),
+    "search, store saved": (["search", "monumnet", "--json"], {}),
 }
 
 
@@ -58,7 +62,15 @@ def main() -> None:
                     for which, exe in order if i % 2 == 0 else order[::-1]:
                         command = [exe, "--no-bundled", "--data", str(data), *argv]
                         if name == "first search":  # the next run waits until the store is saved
-                            result = first(command, {**env, **extra}, True)[:2]
+                            result = first(command, {**env, **extra})
+                        elif name == "search, store saved":
+                            with tempfile.TemporaryDirectory() as cache:
+                                saved = {**env, "XDG_CACHE_HOME": cache}
+                                run(command, saved)
+                                while not list(Path(cache).glob("kurskcli/search-*.sqlite")):
+                                    time.sleep(0.05)  # saved after the answer by an older kurskcli
+                                time.sleep(0.5)
+                                result = run(command, saved)
                         else:
                             with tempfile.TemporaryDirectory() as cache:
                                 result = run(command, {**env, **extra, "XDG_CACHE_HOME": cache})

@@ -8,25 +8,17 @@ fresh processes, side by side and alternating over --rounds rounds:
   by line;
 * `kurskcli verify` of each file (reading and checking every record);
 * `kurskcli quote ... --json` of each file with the store off (the files read every time);
-* the first `kurskcli search` of each file, for a typo and for a word: it reads the file and
-  answers, and a process of its own then saves the store (JSON Lines of 32 MiB and more are
-  answered as they are read, in two halves at once where there are two cores, and so are JSON
-  documents of 32 MiB and more where there are two cores); the same with
-  KURSKCLI_BACKGROUND=off, which saves the store first; and when the store was saved, as
-  seconds from the command's start; the first `quote` of the JSON Lines file with
-  the store on (which answers as it reads from 32 MiB of JSON Lines, and reads the
-  file whole below that), `quote`, `actor`, `timeline` and `about` once the store
-  is saved (the first two read one speaker's records, the third the events, the last every
-  record), and a search from the store, as a ratio to T, the time of `python -c "import typer"`
-  run alternately with it.
+* the first `kurskcli search` of each file, for a typo and for a word: it reads and checks the
+  file, saves the store (JSON Lines as they are read) and answers from it; the first `quote`
+  of the JSON Lines file with the store on; `quote`, `actor`, `timeline` and `about` once the
+  store is saved (the first two read one speaker's records, the third the events, the last
+  every record), and a search from the store, as a ratio to T, the time of
+  `python -c "import typer"` run alternately with it.
 
 It prints the medians of time and peak RSS, and each command's ratio to its baseline. A first
 command runs right after a run of its baseline, and its ratio is the median of its ratios to
-those runs: a first command waits for the store to be saved before the next run, so the first
-commands and the rounds of the baselines above are minutes apart, on a machine whose speed may
-have changed in between. The peak
-RSS is the one wait4 reports: the larger of the command's and of any child it waited for (the
-second process that reads half of a large file), not their sum.
+those runs: the first commands and the rounds of the baselines above are minutes apart, on a
+machine whose speed may have changed in between. The peak RSS is the one wait4 reports.
 
     python benchmarks/load_scale.py [--quotes 100000] [--rounds 3]
 """
@@ -55,21 +47,18 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def first(argv: list[str], env: dict[str, str], saves: bool) -> tuple[float, float, float]:
-    """A first command, in a new cache folder: its wall time (s) and peak RSS (MiB), and (if it
-    ``saves`` the store) when, in s from its start, the store was saved, by it or by the
-    process it leaves saving it; 0 if it saves none."""
+def first(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """A first command, in a new cache folder: its wall time (s) and peak RSS (MiB). The next run
+    starts once the store is saved (an older kurskcli may save it after the answer)."""
     with tempfile.TemporaryDirectory() as cache:
-        start = time.perf_counter()
         t, m = run(argv, {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache})
         deadline = time.monotonic() + 1800
-        while saves and not list(Path(cache).glob("kurskcli/search-*.sqlite")):
+        while not list(Path(cache).glob("kurskcli/search-*.sqlite")):
             if time.monotonic() > deadline:
-                sys.exit(f"the store was never saved: {' '.join(argv)}")
-            time.sleep(0.02)
-        saved = time.perf_counter() - start if saves else 0.0
-        time.sleep(0.5 if saves else 0)  # the saving process closes the store and exits
-        return t, m, saved
+                sys.exit(f"no store was saved: {' '.join(argv)}")
+            time.sleep(0.05)
+        time.sleep(0.5)  # a process saving it after the answer closes the store and exits
+        return t, m
 
 
 def text_to_file(jsonl_file: Path) -> None:
@@ -138,30 +127,24 @@ def main() -> None:
         search_lines = [*kurskcli, "--data", str(jsonl_file), "search", "monumnet", "--json"]
         word_lines = [*kurskcli, "--data", str(jsonl_file), "search", "monument", "--json"]
         quote_lines = runs["quote --json, JSON Lines, no store"]
-        foreground = {**env, "KURSKCLI_BACKGROUND": "off"}
         firsts = {
-            "first search, JSON, a typo": (search, env, "JSON"),
-            "first search, JSON, a word": (word, env, "JSON"),
-            "... KURSKCLI_BACKGROUND=off": (search, foreground, "JSON"),
-            "first search, JSON Lines, a typo": (search_lines, env, "Lines"),
-            "first search, JSON Lines, a word": (word_lines, env, "Lines"),
-            "... KURSKCLI_BACKGROUND=off ": (search_lines, foreground, "Lines"),
-            "first quote --json, JSON Lines, store": (quote_lines, env, "Lines"),
+            "first search, JSON, a typo": (search, "JSON"),
+            "first search, JSON, a word": (word, "JSON"),
+            "first search, JSON Lines, a typo": (search_lines, "Lines"),
+            "first search, JSON Lines, a word": (word_lines, "Lines"),
+            "first quote --json, JSON Lines, store": (quote_lines, "Lines"),
         }
-        from kurskcli.index import STREAM_FROM
-
-        streams = jsonl_file.stat().st_size >= STREAM_FROM  # the first quote answers as it reads, then saves
-        got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in firsts}
+        got: dict[str, list[tuple[float, float]]] = {name: [] for name in firsts}
         beside: dict[str, list[float]] = {name: [] for name in firsts}  # its baseline, run just before it
         for i in range(args.rounds):  # each a first command: a new cache folder every time
             order = list(firsts)
             for name in order[i % len(order) :] + order[: i % len(order)]:
-                argv, first_env, kind = firsts[name]
+                argv, kind = firsts[name]
                 beside[name].append(run(runs[names[1] if kind == "Lines" else names[0]], env)[0])
-                got[name].append(first(argv, first_env, "quote" not in name or streams))
+                got[name].append(first(argv, env))
         with tempfile.TemporaryDirectory() as cache:
             store_env = {**env, "KURSKCLI_CACHE": "on", "XDG_CACHE_HOME": cache}
-            run(search, {**store_env, "KURSKCLI_BACKGROUND": "off"})  # the store saved before it returns
+            run(search, store_env)  # the store saved before it returns
             stored = [run(runs["quote --json, JSON, no store"], store_env) for _ in range(args.rounds)]
             others = {
                 name: [run([*kurskcli, "--data", str(json_file), *argv], store_env) for _ in range(args.rounds)]
@@ -189,9 +172,7 @@ def main() -> None:
         for name in firsts:  # each against the baseline run just before it: the median of those ratios
             t, m = statistics.median(g[0] for g in got[name]), max(g[1] for g in got[name])
             ratio = statistics.median(g[0] / b for g, b in zip(got[name], beside[name], strict=True))
-            saved = statistics.median(g[2] for g in got[name])
-            after = f"   store saved after {saved:.1f} s" if saved else ""
-            print(f"{name:<38} {t:>7.2f} {ratio:>6.1f} {m:>9.0f}{after}")
+            print(f"{name:<38} {t:>7.2f} {ratio:>6.1f} {m:>9.0f}")
         t = statistics.median(s[0] for s in stored)
         print(
             f"{'quote --json, JSON, from the store':<38} {t:>7.2f} {t / base:>6.1f} {max(s[1] for s in stored):>9.0f}"

@@ -57,38 +57,6 @@ def record_spawns(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return started
 
 
-def split_in_halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """From now on, any JSON Lines file read as a stream is split in two (``dataset._Halves``),
-    from the batch of lines (three here) after its first quote; returns the process ids of the
-    children made."""
-    from kurskcli import dataset
-
-    monkeypatch.setattr(dataset, "HALVES_FROM", 0)
-    monkeypatch.setattr(dataset, "LINE_RUN", 3)
-    made: list[int] = []
-    fork = os.fork
-
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counted)
-    return made
-
-
-def reaped(pids: list[int]) -> bool:
-    """Whether every one of ``pids`` has been waited for (none is left running or a zombie)."""
-    for pid in pids:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            continue
-        return False
-    return True
-
-
 @pytest.fixture(scope="session")
 def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
     """The bundled data as JSON Lines records: every type, renderings, witnesses, several sources."""
@@ -99,14 +67,10 @@ def bundled_lines(tmp_path_factory: pytest.TempPathFactory) -> list[object]:
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own, empty cache folder (XDG_CACHE_HOME), never the user's, and
-    its search index is saved before the first command answers (KURSKCLI_BACKGROUND=off): a
-    process left saving it after the test would write into a folder the next test may not
-    expect. The tests of saving it afterwards turn it back on."""
+    """Every test gets its own, empty cache folder (XDG_CACHE_HOME), never the user's."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     monkeypatch.delenv("KURSKCLI_CACHE", raising=False)
-    monkeypatch.setenv("KURSKCLI_BACKGROUND", "off")
     return folder / "kurskcli"
 
 

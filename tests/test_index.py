@@ -240,7 +240,8 @@ def test_a_source_edited_while_the_index_is_saved_is_noticed(
         real_write(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(index, "write", edit_then_write)
-    assert run("search", "bridge", "--data", str(path), "--no-bundled").code == 0
+    first = run("search", "bridge", "--data", str(path), "--no-bundled")
+    assert first.code == 65 and "sha256" in first.err.lower(), "the store answered from a text that has changed"
     monkeypatch.setattr(index, "write", real_write)
     r = run("search", "bridge", "--data", str(path), "--no-bundled")
     assert r.code == 65 and "sha256" in r.err.lower(), "the index answered from a text that has changed"
@@ -410,7 +411,7 @@ def test_an_unwritable_cache_folder_still_searches(
     r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50")
     assert r.code == 0 and r.json() == expected
     assert r.err.startswith("kurskcli: note: cannot make the cache folder") and r.err.count("\n") == 1
-    assert r.err.endswith(": a file is in the way; searching without a saved index\n")
+    assert r.err.endswith(": a file is in the way; answering without a saved index\n")
     assert blocker.read_text() == "a file where the cache folder should be"
 
 
@@ -541,9 +542,8 @@ def test_a_search_without_a_saved_store_shows_its_scan_on_a_bar(
 
     monkeypatch.setattr(present, "_LazyProgress", _Bar)
     monkeypatch.setattr(present, "is_terminal", lambda stream: stream is sys.stderr)
-    for env in ({"KURSKCLI_CACHE": "off"}, {"KURSKCLI_BACKGROUND": "on"}):
-        monkeypatch.setattr(index, "BACKGROUND_FROM", 0)
-        monkeypatch.setattr(index, "save_later", lambda *args: None)
+    (data.parent / "a-file").write_text("", "utf-8")
+    for env in ({"KURSKCLI_CACHE": "off"}, {"XDG_CACHE_HOME": str(data.parent / "a-file")}):
         _Bar.made.clear()
         assert run("search", "brige", "--data", str(data), env=env).code == 0
         [bar] = [made for made in _Bar.made if made.told]
@@ -760,7 +760,7 @@ def test_a_cache_folder_that_is_not_private_is_not_used(
         r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50")
         assert r.code == 0 and r.json() == expected
         assert r.err.startswith("kurskcli: note: ") and said in r.err and str(private_cache) in r.err
-        assert r.err.endswith("; searching without a saved index\n")
+        assert r.err.endswith("; answering without a saved index\n")
         assert r.err.count("\n") == 1
     target = private_cache.resolve() if how == "a symbolic link" else private_cache
     assert list(target.iterdir()) == []
@@ -800,178 +800,57 @@ def test_concurrent_first_searches_build_the_index_once(tmp_path: Path, private_
     assert not any("loading the data whole" in err for _, err in results)
 
 
-# ----------------------------------------------------------------------------- saving afterwards
+# ----------------------------------------------------------------------------- one process
 
 
-@pytest.fixture
-def afterwards(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The default for large data, as any data: answer first, then save the index in a process
-    of its own. Returns the command lines of the processes started (they still run)."""
-    monkeypatch.setenv("KURSKCLI_BACKGROUND", "on")
-    monkeypatch.setattr(index, "BACKGROUND_FROM", 0)
-    return record_spawns(monkeypatch)
-
-
-def _saved(folder: Path) -> Path:
-    """The store a process of its own saves in ``folder``, once it is there."""
-    deadline = time.monotonic() + 120
-    while [p.suffix for p in caches(folder)] != [".sqlite"]:
-        assert time.monotonic() < deadline, "the index was never saved"
-        time.sleep(0.05)
-    return caches(folder)[0]
-
-
-def test_a_first_command_answers_from_the_files_and_a_process_of_its_own_saves_the_index(
-    run: Callable[..., Result],
-    data: Path,
-    private_cache: Path,
-    afterwards: list[list[str]],
-    monkeypatch: pytest.MonkeyPatch,
+def test_every_command_over_user_data_asks_one_store_built_by_the_first_in_its_own_process(
+    run: Callable[..., Result], data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """No process is started or forked to read or save the data: the first command builds the
+    store and answers from it, and no later command reads the files again."""
+    started = record_spawns(monkeypatch)
+    real_fork = os.fork
+
+    def no_fork() -> int:
+        raise AssertionError("a process was forked")
+
+    monkeypatch.setattr(os, "fork", no_fork)
     expected = {q: search_json(run, q, "--data", str(data), env={"KURSKCLI_CACHE": "off"}) for q in QUERIES}
-    r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50", env={"KURSKCLI_DEBUG": "1"})
-    assert r.code == 0 and r.json() == expected["bridge"]
-    assert "saving the search index in a process of its own" in r.err
-    assert "building" not in r.err
-    assert afterwards == [[sys.executable, "-P", "-m", "kurskcli.saver", "bundled", str(data)]]
-    _saved(private_cache)
+    first = run("search", "bridge", "--data", str(data), "--json", "--limit", "50", env={"KURSKCLI_DEBUG": "1"})
+    assert first.code == 0 and first.json() == expected["bridge"]
+    assert "building the search index" in first.err
+    assert [p.suffix for p in caches(private_cache)] == [".sqlite"]
 
     def no_loading(*args: object, **kw: object) -> Dataset:
         raise AssertionError("the dataset was read again")
 
     monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
     assert {q: search_json(run, q, "--data", str(data)) for q in QUERIES} == expected
-    assert len(afterwards) == 1
+    for args in (("show", "q-open"), ("timeline",), ("quote", "petrov"), ("actors",), ("about",)):
+        assert run(*args, "--data", str(data)).code == 0, args
+    assert started == [] and os.fork is not real_fork
 
 
-def test_the_saving_process_runs_no_module_from_the_current_folder(
-    run: Callable[..., Result],
-    data: Path,
-    tmp_path: Path,
-    private_cache: Path,
-    afterwards: list[list[str]],
-    monkeypatch: pytest.MonkeyPatch,
+def test_one_search_without_a_store_indexes_no_word(
+    run: Callable[..., Result], data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    planted = tmp_path / "here" / "kurskcli"
-    planted.mkdir(parents=True)
-    marker = tmp_path / "ran"
-    for name in ("__init__.py", "saver.py"):
-        (planted / name).write_text(f"open({str(marker)!r}, 'w').close()\n", "utf-8")
-    monkeypatch.chdir(planted.parent)
-    assert run("search", "bridge", "--data", str(data)).code == 0
-    assert len(afterwards) == 1
-    _saved(private_cache)
-    assert not marker.exists()
-
-
-def test_one_search_without_a_saved_store_indexes_no_word(
-    run: Callable[..., Result], data: Path, afterwards: list[list[str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the cache off, and before a large dataset's store is saved, a search scans for its
-    words: building the whole index would take longer than the search."""
-    expected = search_json(run, "bridge", "--data", str(data), env={"KURSKCLI_BACKGROUND": "off"})
+    """With the cache off, or no cache folder to be had, a search scans for its words: building
+    the whole index would take longer than the search."""
+    expected = search_json(run, "bridge", "--data", str(data))
 
     def no_index(*args: object, **kw: object) -> None:
         raise AssertionError("an index was built")
 
     monkeypatch.setattr(SearchIndex, "__init__", no_index)
-    for env in ({"KURSKCLI_CACHE": "off"}, {"XDG_CACHE_HOME": str(data.parent / "elsewhere")}, {}):
+    (data.parent / "a-file").write_text("", "utf-8")
+    for env in ({"KURSKCLI_CACHE": "off"}, {"XDG_CACHE_HOME": str(data.parent / "a-file")}):
         assert search_json(run, "bridge", "--data", str(data), env=env) == expected
         assert search_json(run, "bridge", env=env) == search_json(run, "bridge", env={"KURSKCLI_CACHE": "off"})
 
 
-def test_the_index_is_saved_where_no_session_of_its_own_can_be_started(
-    run: Callable[..., Result],
-    data: Path,
-    private_cache: Path,
-    afterwards: list[list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    spawn = os.posix_spawn
-
-    def no_sessions(path: str, argv: list[str], env: Any, **kw: Any) -> int:
-        if kw.pop("setsid", False):
-            raise NotImplementedError("setsid")
-        return spawn(path, argv, env, **kw)
-
-    monkeypatch.setattr(os, "posix_spawn", no_sessions)
-    assert run("search", "bridge", "--data", str(data)).code == 0
-    _saved(private_cache)
-
-
-def test_a_first_command_does_not_wait_for_an_index_being_saved(
-    run: Callable[..., Result], data: Path, private_cache: Path, afterwards: list[list[str]]
-) -> None:
-    import fcntl
-
-    expected = search_json(run, "bridge", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
-    private_cache.mkdir(mode=0o700)
-    fd = os.open(private_cache / f"{index._name([data], True)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)  # as a process saving this index would
-    try:
-        r = run("search", "bridge", "--data", str(data), "--json", "--limit", "50", env={"KURSKCLI_DEBUG": "1"})
-        shown = run("show", "q-open", "--data", str(data))
-    finally:
-        os.close(fd)
-    assert r.code == 0 and r.json() == expected
-    assert "another kurskcli is saving the search index" in r.err and "waiting" not in r.err
-    assert shown.code == 0 and "the bridge will open in spring" in shown.out
-    assert afterwards == [] and caches(private_cache) == []
-
-
-def test_show_answers_from_the_files_before_the_index_is_saved(
-    run: Callable[..., Result], data: Path, private_cache: Path, afterwards: list[list[str]]
-) -> None:
-    r = run("show", "q-open", "--data", str(data))
-    assert r.code == 0 and "the bridge will open in spring" in r.out
-    assert len(afterwards) == 1
-    _saved(private_cache)
-
-
-def test_small_data_saves_its_index_before_answering(
-    run: Callable[..., Result],
-    data: Path,
-    private_cache: Path,
-    afterwards: list[list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(index, "BACKGROUND_FROM", data.stat().st_size + 1)
-    assert run("search", "bridge", "--data", str(data)).code == 0
-    assert afterwards == [] and [p.suffix for p in caches(private_cache)] == [".sqlite"]
-
-
-def test_the_saving_process_saves_once_and_leaves_nothing_when_it_cannot(
-    tmp_path: Path, data: Path, private_cache: Path
-) -> None:
-    import fcntl
-
-    from kurskcli import saver
-
-    assert saver.main([]) == saver.main(["elsewhere", str(data)]) == 2
-    assert saver.main(["no-bundled", str(tmp_path / "missing.json")]) == 1
-    bad = tmp_path / "bad.json"
-    bad.write_text("{", "utf-8")
-    assert saver.main(["bundled", str(bad)]) == 1
-    assert caches(private_cache) == []
-    fd = os.open(private_cache / f"{index._name([data], True)}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        assert saver.main(["bundled", str(data)]) == 0  # being saved by another: left to it
-        assert caches(private_cache) == []
-    finally:
-        os.close(fd)
-    assert saver.main(["bundled", str(data)]) == 0
-    [saved] = caches(private_cache)
-    stamp = saved.stat().st_mtime_ns
-    assert saver.main(["bundled", str(data)]) == 0  # current: not saved again
-    assert saved.stat().st_mtime_ns == stamp
-
-
-def test_a_bad_background_setting_is_refused(run: Callable[..., Result], data: Path) -> None:
-    r = run("search", "bridge", "--data", str(data), env={"KURSKCLI_BACKGROUND": "later"})
-    assert r.code == 2 and r.err == (
-        "kurskcli: KURSKCLI_BACKGROUND='later' is neither on nor off (use 1/on/yes or 0/off/no)\n"
-    )
+def test_a_setting_no_longer_read_changes_nothing(run: Callable[..., Result], data: Path) -> None:
+    plain = run("search", "bridge", "--data", str(data))
+    assert run("search", "bridge", "--data", str(data), env={"KURSKCLI_BACKGROUND": "later"}) == plain
 
 
 def test_a_search_waits_for_the_lock_of_a_build_under_way(tmp_path: Path, data: Path, private_cache: Path) -> None:
@@ -1287,9 +1166,9 @@ def test_every_command_reads_a_saved_store_instead_of_the_files(
     off = {"KURSKCLI_CACHE": "off"}
     expected = [run(*args, "--data", str(data), env=off) for args in EVERY_COMMAND]
     assert all(r.code in (0, 1) for r in expected), [r.err for r in expected]
-    # no store yet: the files are read, and nothing is built by these commands
-    assert run("quote", "petrov", "--data", str(data)).code == 0 and caches(private_cache) == []
-    assert run("search", "bridge", "--data", str(data)).code == 0  # builds the store
+    assert caches(private_cache) == []
+    assert run("quote", "petrov", "--data", str(data)).code == 0  # the first command builds the store
+    assert len(caches(private_cache)) == 1
 
     def no_loading(*args: object, **kw: object) -> Dataset:
         raise AssertionError("the dataset was read again")

@@ -8,14 +8,13 @@ import json
 import os
 import re
 import stat
-import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import groupby, islice
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, NamedTuple, Protocol, cast, runtime_checkable
+from typing import Any, BinaryIO, NamedTuple, Protocol
 
 import kurskcli.data
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
@@ -200,12 +199,10 @@ def read_lines(
     limit: int | None = None,
     *,
     seen: list[list[Any]] | None = None,
-    opened: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[int, bytes]]:
     """The lines of a regular file of at most ``limit`` bytes, numbered from 1, read as they are
-    needed; like ``read_limited``, with its fingerprint added to ``seen`` once it is read.
-    ``opened`` is told the file's descriptor and size once it is open."""
-    return enumerate(_read_pieces(path, limit, seen, None, opened), 1)
+    needed; like ``read_limited``, with its fingerprint added to ``seen`` once it is read."""
+    return enumerate(_read_pieces(path, limit, seen, None), 1)
 
 
 BLOCK_BYTES = 1 << 20
@@ -224,7 +221,6 @@ def _read_pieces(
     limit: int | None,
     seen: list[list[Any]] | None,
     size: int | None,
-    opened: Callable[[int, int], None] | None = None,
     inside: Path | None = None,
 ) -> Iterator[bytes]:
     """The lines (``size`` None) or blocks of ``size`` bytes of ``read_lines``' file."""
@@ -233,8 +229,6 @@ def _read_pieces(
     fh = _open_regular(path, limit, inside)
     with fh:
         st = os.fstat(fh.fileno())
-        if opened is not None:
-            opened(fh.fileno(), st.st_size)
         head = os.pread(fh.fileno(), SAMPLE_BYTES, 0)
         tail = os.pread(fh.fileno(), SAMPLE_BYTES, max(st.st_size - SAMPLE_BYTES, SAMPLE_BYTES))
         total = 0
@@ -551,16 +545,6 @@ def _typed_document(raw: bytes) -> Any:
     (``kurskcli.schema.Document``), or None where only the full checks may read it: it is not
     what the format declares, it holds an escape of a surrogate or a colon, a number the strict
     parser refuses, or the same key twice in one object."""
-    found = _typed_head(raw)
-    if found is None:
-        return None
-    doc, colons = found
-    return doc if _quotes_hold(doc.quotes or []) == colons else None
-
-
-def _typed_head(raw: bytes) -> tuple[Any, int] | None:
-    """``_typed_document`` with the checks of its quotes left for later (``_quotes_hold``, which
-    two processes can share): the document, and how many colons its quotes must write."""
     import msgspec
 
     from kurskcli import schema
@@ -577,7 +561,8 @@ def _typed_head(raw: bytes) -> tuple[Any, int] | None:
     if _largest_number(rest.sources or (), rest.claims or (), rest.events or ()) >= _LARGEST:
         return None
     key = doc.quotes is not msgspec.UNSET  # the colon after "quotes"
-    return doc, raw.count(b":") - _colons(rest) - key
+    colons = raw.count(b":") - _colons(rest) - key
+    return doc if _quotes_hold(doc.quotes or []) == colons else None
 
 
 def _quotes_hold(quotes: list[Any]) -> int | None:
@@ -599,24 +584,12 @@ _QUOTE_LINE = re.compile(_LINE_START + rb'quote"')
 LINE_RUN = 100  # lines looked at together; a quote adds at most 3 problems as it is read, 300 a run
 
 
-def _line_runs(
-    lines: Iterable[tuple[int, bytes]], group: bool, halves: _Halves | None = None
-) -> Iterator[tuple[bool, list[tuple[int, bytes]]]]:
+def _line_runs(lines: Iterable[tuple[int, bytes]], group: bool) -> Iterator[tuple[bool, list[tuple[int, bytes]]]]:
     """The numbered ``lines``, LINE_RUN at a time, each batch cut (with ``group``) into runs of
-    lines that start as a quote's (True) and runs of other lines (False). With ``halves``, the
-    rest of the file is split in two (``_Halves.split``) between two batches once it is ready:
-    every line read before then has been dealt with."""
+    lines that start as a quote's (True) and runs of other lines (False)."""
     it = iter(lines)
     is_quote = _QUOTE_LINE.match
-    at = 0  # bytes of the file in the lines taken so far
-    while True:
-        if halves is not None and halves.ready:
-            it, halves = halves.split(it, at), None
-        batch = list(islice(it, LINE_RUN))
-        if not batch:
-            break
-        if halves is not None:
-            at += sum(len(raw) for _, raw in batch)
+    while batch := list(islice(it, LINE_RUN)):
         if not group:
             yield False, batch
             continue
@@ -968,13 +941,11 @@ class _Build:
         self._events(ck, _items(ck, doc, "events"))
         return ck
 
-    def add_typed(self, doc: Any, origin: str, base: Path | None, halves: _Halves | None = None) -> _Checker:
+    def add_typed(self, doc: Any, origin: str, base: Path | None) -> _Checker:
         """Check and add a document msgspec decoded (``_typed_document``): the loader's own
         checks run as ``add_document`` runs them; what the declaration checked is not looked at
         again. Quotes, which make up most of a large dataset, are read from the decoded objects
-        directly; the other records as plain objects. With ``halves``, the quotes are checked
-        in two processes, once the sources and actors are read without a problem
-        (``_Halves.share``)."""
+        directly; the other records as plain objects."""
         ck = self.checker(origin, declared=True)
 
         def items(name: str) -> list[tuple[str, dict[str, Any]]]:
@@ -983,16 +954,9 @@ class _Build:
         self._info(ck, _plain(doc.dataset), "$.dataset", doc.schema_version)
         self._sources(ck, items("sources"), base)
         self._actors(ck, items("actors"))
-        quotes = doc.quotes or []
-        numbers, rest = range(len(quotes)), True
-        if halves is not None and not ck.problems:
-            numbers, rest = halves.share(len(quotes))
-            halves.hold(quotes[numbers.start : numbers.stop])
-        watched = halves.watched(numbers) if halves is not None else numbers
-        self._typed_quotes(ck, ((f"$.quotes[{i}]", quotes[i]) for i in watched))
-        if rest:
-            self._claims(ck, items("claims"))
-            self._events(ck, items("events"))
+        self._typed_quotes(ck, ((f"$.quotes[{i}]", q) for i, q in enumerate(doc.quotes or [])))
+        self._claims(ck, items("claims"))
+        self._events(ck, items("events"))
         return ck
 
     TYPED_RUN = 4096  # quotes checked together: their spans, then the records, go on at once
@@ -1065,14 +1029,11 @@ class _Build:
         base: Path,
         *,
         declared: bool = False,
-        halves: _Halves | None = None,
     ) -> _Checker:
         """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
         checked and dropped as it is read: only the records built from it are kept. With
-        ``declared``, each record is first decoded into the declared format (``_typed_lines``).
-        With ``halves``, the file is read in two processes from its first quotes on, while it
-        has shown no problem (``_Halves``)."""
+        ``declared``, each record is first decoded into the declared format (``_typed_lines``)."""
         ck = self.checker(origin)
         fast = self.checker(origin, declared=True)  # for the lines that pass the declaration
         fast.problems = ck.problems  # one list, in the order the problems are found
@@ -1085,9 +1046,7 @@ class _Build:
         }
         typed_lines = _typed_lines() if declared else None
         started = stopped = lines_seen = False
-        for quotes, run in _line_runs(lines, typed_lines is not None or halves is not None, halves):
-            if halves is not None and quotes and started and not ck.problems:
-                halves.ready = True  # what comes before the quotes is read: the rest may be split
+        for quotes, run in _line_runs(lines, typed_lines is not None):
             # A run of quote lines is decoded in one go while the file has shown no problem
             # (a run adds fewer problems than the limit below, which is then met where it would
             # have been line by line); any line the declaration refuses sends the run line by line.
@@ -1496,24 +1455,6 @@ class _Streamed(_Build):
     def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
         _check_witnesses(ck, path, date, witnesses)
 
-    def half_state(self, actors_before: int) -> Any:
-        """What a child process reading half of a file found (``_Halves``) that this build and
-        its sink keep: the ids named, the actors read after the first ``actors_before``, and
-        the sink's own (``HalvedSink.half_state``)."""
-        sink = cast(HalvedSink, self.sink)  # as _Halves.of checked
-        actors = list(self.ds.actors.values())[actors_before:]
-        return self.actors_named, self.quotes_named, self.renderings, actors, sink.half_state()
-
-    def merge_half(self, state: Any) -> None:
-        """Take in what the child that read the second half found, as if read here in turn."""
-        actors_named, quotes_named, renderings, actors, sunk = state
-        self.actors_named |= actors_named
-        self.quotes_named |= quotes_named
-        self.renderings |= renderings
-        for actor in actors:
-            self.ds.actors[actor.id] = actor
-        cast(HalvedSink, self.sink).merge_half(sunk)
-
     def finish(self) -> None:
         if not self.actors_named <= self.ds.actors.keys():
             raise NotStreamed("a record names an unknown actor")
@@ -1521,239 +1462,6 @@ class _Streamed(_Build):
             raise NotStreamed("a rendering names another rendering")
         if not self.sink.consistent(self.ds.sources, self.quotes_named):
             raise NotStreamed("an id is used twice, or a rendering names an unknown quote")
-
-
-HALVES_FROM = 32 << 20  # JSON Lines this large are read in two halves at once, where there are two cores
-
-
-def halved(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is read in two halves at once where it is read as a stream: it holds
-    HALVES_FROM bytes or more, and a second core and a system that forks as Linux does are there."""
-    if sys.platform != "linux" or not hasattr(os, "fork"):
-        return False
-    try:
-        return os.stat(path).st_size >= HALVES_FROM and len(os.sched_getaffinity(0)) >= 2
-    except OSError:
-        return False  # reading it fails, and says why
-
-
-@runtime_checkable
-class HalvedSink(Sink, Protocol):
-    """A sink that can take half of a file in a child process (``_Halves``)."""
-
-    def before_fork(self) -> None:
-        """Write out what is pending, and open what the child will write to instead."""
-
-    def in_child(self) -> None:
-        """Start afresh in the child, for the records of its half alone."""
-
-    def half_state(self) -> Any:
-        """What the child took, to send (pickled) to the parent."""
-
-    def merge_half(self, state: Any) -> None:
-        """Take in the child's records, numbered after those taken here."""
-
-
-class _Halves:
-    """A large JSON Lines file read in two processes at once, on two cores.
-
-    Checking each record is Python's work, one core's. Once what comes before the quotes is
-    read (the dataset's line, its sources and actors), the process forks. The parent reads on to
-    the middle of what is left, the child from the line after the middle to the end, each
-    checking its records and handing them to its own copy of the sink. The child then sends what
-    it found (``_Streamed.half_state``) down a pipe and leaves; the parent takes it in, numbering
-    the child's records after its own, as one process reading the file in order would have, and
-    the end-of-stream checks (ids used twice, names of unknown actors or quotes) then run over
-    both halves. The parent reads the child's half too, without checking it, so that the file's
-    size limit and fingerprint are what a single reading gives.
-
-    A large JSON document is split the same way, once decoded whole (``share``): the parent
-    checks the first half of its quotes, the child the rest of them and the records after them.
-    Each checks its own quotes as ``_typed_document`` would have (``hold``).
-
-    Whatever goes wrong in the child, a source read there (its text would be in the child's
-    temporary file) or a child that cannot be started makes the stream NotStreamed: the usual
-    way then reads the data, and reports any problem exactly."""
-
-    WATCH = 4096  # quotes of a document the child checks between two looks at its parent
-
-    def __init__(self, build: _Streamed) -> None:
-        self.build = build
-        self.ready = False  # set by add_lines once the records before the quotes are read
-        self.fd = -1
-        self.size = 0
-        self.pid = 0  # the child's, in the parent
-        self.pipe = -1  # the end of the pipe this process holds
-        self.child = False
-        self.actors = 0  # actors read when the child was made
-        self.parent = 0  # the process that made the child
-        self.sources = 0
-        self.colons: int | None = None  # what a document's quotes must write, where checked here (``hold``)
-        self.held = 0  # what this process's share of them writes
-
-    @classmethod
-    def of(cls, build: _Build, path: Path) -> _Halves | None:
-        """Halves for ``path`` where they can pay: a sink that takes them, a file of HALVES_FROM
-        bytes or more, a second core, and a system that forks as Linux does."""
-        if not isinstance(build, _Streamed) or not isinstance(build.sink, HalvedSink):
-            return None
-        return cls(build) if halved(path) else None
-
-    def opened(self, fd: int, size: int) -> None:
-        """The file is open: keep a descriptor of it of our own, for the child to read from."""
-        with contextlib.suppress(OSError):
-            self.fd, self.size = os.dup(fd), size
-
-    def fork(self) -> bool | None:
-        """Make the child: True in it, False in the parent, None where no child could be made
-        (this process then reads it all)."""
-        import threading
-
-        if threading.active_count() > 1:
-            return None  # a fork beside another thread is not safe
-        sink = cast(HalvedSink, self.build.sink)
-        sink.before_fork()
-        self.actors, self.sources = len(self.build.ds.actors), len(self.build.ds.sources)
-        try:
-            read, write = os.pipe()
-        except OSError:
-            return None
-        self.parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return None  # no second process can be made now
-        if pid == 0:
-            os.close(read)
-            self.child, self.pipe = True, write
-            sink.in_child()
-            return True
-        os.close(write)
-        self.pid, self.pipe = pid, read
-        return False
-
-    def split(self, lines: Iterator[tuple[int, bytes]], at: int) -> Iterator[tuple[int, bytes]]:
-        """Fork, at byte ``at`` of the file (the lines before it all dealt with): the parent's
-        lines up to the middle of the rest, or the child's from there."""
-        if self.fd < 0 or at >= self.size:
-            return lines  # nothing left to split
-        middle = at + (self.size - at) // 2
-        side = self.fork()
-        if side is None:
-            return lines
-        return self._from(middle) if side else self._until(lines, at, middle)
-
-    def hold(self, quotes: list[Any]) -> None:
-        """Check this process's share of a document's quotes as ``_typed_document`` checks
-        them all, and count its colons; ``join`` compares the count of both halves with what the
-        document holds (``colons``)."""
-        held = _quotes_hold(quotes)
-        if held is None:
-            raise NotStreamed("a quote is not what the format declares")
-        self.held = held
-
-    def watched(self, numbers: Iterable[int]) -> Iterator[int]:
-        """``numbers``; in the child, it stops every WATCH of them if its parent is gone (killed:
-        nobody will take what this half finds)."""
-        for k, number in enumerate(numbers):
-            if self.child and k % self.WATCH == 0 and os.getppid() != self.parent:
-                raise NotStreamed("the process that read the first half is gone")
-            yield number
-
-    def share(self, count: int) -> tuple[range, bool]:
-        """Fork before the ``count`` quotes of a document are checked: the numbers of the quotes
-        this process checks (the parent the first half, the child the rest), and whether it
-        checks the records after them too (the child does)."""
-        side = self.fork() if count > 1 else None
-        if side is None:
-            return range(count), True
-        middle = count // 2
-        return (range(middle, count), True) if side else (range(middle), False)
-
-    @staticmethod
-    def _until(lines: Iterator[tuple[int, bytes]], at: int, middle: int) -> Iterator[tuple[int, bytes]]:
-        """The parent's lines: those that start before ``middle``; the rest are read, not given."""
-        for line in lines:
-            if at < middle:
-                yield line
-            at += len(line[1])
-
-    def _from(self, middle: int) -> Iterator[tuple[int, bytes]]:
-        """The child's lines: from the first that starts at ``middle`` or after it to the end,
-        read from the parent's open file (the same file, whatever its path now names)."""
-        at, rest, skip = middle - 1, b"", True  # the byte before the middle: a line may end there
-        while block := os.pread(self.fd, BLOCK_BYTES, at):
-            if os.getppid() != self.parent:  # killed: nobody will take what this half finds
-                raise NotStreamed("the process that read the first half is gone")
-            at += len(block)
-            lines = (rest + block).split(b"\n")
-            rest = lines.pop()
-            if skip and lines:
-                lines, skip = lines[1:], False  # the end of the parent's last line
-            for line in lines:
-                yield 0, line + b"\n"
-        if rest and not skip:
-            yield 0, rest
-
-    def join(self, ck: _Checker) -> None:
-        """In the child: send what it found (``ck`` holds the problems of its half) and leave. In
-        the parent: take that in, or raise NotStreamed where the child found a problem or could
-        not finish."""
-        import pickle
-
-        build = self.build
-        if self.child:
-            state = None
-            if not ck.problems and len(build.ds.sources) == self.sources:
-                state = self.held, build.half_state(self.actors)
-            data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self.pipe, view) :]
-            os._exit(0)
-        if not self.pid:
-            self._close()
-            if self.colons is not None and self.held != self.colons:
-                raise NotStreamed("a key is given twice")
-            return  # not split: one process read it all
-        try:
-            with os.fdopen(self.pipe, "rb") as pipe:
-                self.pipe = -1  # closed with ``pipe``
-                state = pickle.load(pipe)  # as it comes, with no copy of it all in memory
-        except Exception:  # whatever a cut-off message raises: the child did not finish
-            state = None
-        self._close()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if state is None or status != 0:
-            raise NotStreamed("the second half of the file could not be read in a process of its own")
-        held, state = state
-        if self.colons is not None and self.held + held != self.colons:
-            raise NotStreamed("a key is given twice")
-        build.merge_half(state)
-
-    def abandon(self) -> None:
-        """Where reading failed: the child leaves at once; the parent stops it and waits for it."""
-        if self.child:
-            os._exit(1)
-        if self.pid:
-            import signal
-
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self.pid, 0)
-            self.pid = 0
-        self._close()
-
-    def _close(self) -> None:
-        """Close this process's descriptors of the file and the pipe."""
-        for fd in (self.fd, self.pipe):
-            if fd >= 0:
-                os.close(fd)
-        self.fd = self.pipe = -1
 
 
 # ----------------------------------------------------------------------------- public API
@@ -2000,29 +1708,6 @@ class Counted:
     def close(self) -> None:
         self.spill.close()
 
-    # Reading a large file in two halves (``_Halves``, ``HalvedSink``): the child's ids come to
-    # the parent, which checks them against its own.
-
-    def before_fork(self) -> None:
-        """Each record is checked as it comes: nothing is pending."""
-
-    def in_child(self) -> None:
-        self.counts = dict.fromkeys(self.counts, 0)
-        self.quote_ids, self.other_ids, self.twice = set(), set(), False
-        self.spill = SpillFile()  # a text read here must not be written over the parent's
-
-    def half_state(self) -> Any:
-        return self.counts, self.quote_ids, self.other_ids, self.twice
-
-    def merge_half(self, state: Any) -> None:
-        counts, quote_ids, other_ids, twice = state
-        for name, count in counts.items():
-            self.counts[name] += count
-        mine, theirs = (self.quote_ids, self.other_ids), (quote_ids, other_ids)
-        self.twice = self.twice or twice or any(not a.isdisjoint(b) for a in mine for b in theirs)
-        self.quote_ids |= quote_ids
-        self.other_ids |= other_ids
-
 
 def verified_counts(
     paths: Sequence[str | os.PathLike[str]],
@@ -2036,7 +1721,7 @@ def verified_counts(
     first parts in a temporary file (``_SpilledText``); at the first problem, or anything else a
     stream cannot take, it is loaded whole, which reports every problem as it always does.
     ``progress`` is told how much of the JSON Lines is read, as ``stream_dataset`` tells it."""
-    if any(Path(p).suffix.lower() in JSONL_SUFFIXES or halved(p) for p in paths):
+    if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
         sink = Counted()
         try:
             ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True, progress=progress)
@@ -2049,20 +1734,6 @@ def verified_counts(
     return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
 
 
-def _with_halves(halves: _Halves | None, add: Callable[[], _Checker]) -> _Checker:
-    """``add()``, the records of one file checked and added, and with ``halves`` what the child
-    found taken in (the child leaves in ``join``; where anything fails, it is stopped)."""
-    try:
-        ck = add()
-        if halves is not None:
-            halves.join(ck)
-    except BaseException:
-        if halves is not None:
-            halves.abandon()
-        raise
-    return ck
-
-
 def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build) -> Dataset:
     checkers: list[_Checker] = []
     if bundled:
@@ -2072,32 +1743,22 @@ def _load(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build)
     for p in paths:
         path = Path(p)
         if path.suffix.lower() in JSONL_SUFFIXES:
-            halves = _Halves.of(build, path)
-            opened = halves.opened if halves is not None else None
-            lines = read_lines(path, build.budget(path), seen=build.ds.files, opened=opened)
+            lines = read_lines(path, build.budget(path), seen=build.ds.files)
             if report is not None:
                 lines = report(lines)
             with contextlib.suppress(OSError):
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()
             large = build.reserved >= DECLARED_FROM_BYTES
-            add = partial(build.add_lines, lines, str(path), path.parent, declared=large, halves=halves)
-            checkers.append(_with_halves(halves, add))
+            checkers.append(build.add_lines(lines, str(path), path.parent, declared=large))
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
-            halves = _Halves.of(build, path)
-            doc = None
-            if halves is not None:  # its quotes are checked in halves
-                found = _typed_head(raw)
-                if found is not None:
-                    doc, halves.colons = found
-            elif len(raw) >= DECLARED_FROM_BYTES:
-                doc = _typed_document(raw)
+            doc = _typed_document(raw) if len(raw) >= DECLARED_FROM_BYTES else None
             if doc is not None:
                 del raw  # the decoded document alone in memory, as json.load leaves it
                 with build.whole_document():
-                    checkers.append(_with_halves(halves, partial(build.add_typed, doc, str(path), path.parent, halves)))
+                    checkers.append(build.add_typed(doc, str(path), path.parent))
             else:
                 text = utf8_text(raw, str(path))
                 del raw  # parsed, as json.load parses, with the text alone in memory

@@ -1,12 +1,10 @@
 """What kurskcli reads from the environment: where things are, and the settings.
 
 KURSKCLI_DATA names extra dataset files; XDG_CACHE_HOME (else HOME) places the cache folder;
-KURSKCLI_CACHE=off turns the cache off; KURSKCLI_BACKGROUND=off has the first command over a
-large dataset save its search index before it answers, not after in a process of its own;
-KURSKCLI_MAX_DATA_BYTES bounds a dataset file and KURSKCLI_MAX_TOTAL_BYTES all of them
-together; KURSKCLI_PROGRESS_DELAY is how long work runs before a progress bar appears.
-Each is read when it is needed, and a value that cannot be used is a SettingError (exit 2)
-that names the variable. Standard library only, cheap to import.
+KURSKCLI_CACHE=off turns the cache off; KURSKCLI_MAX_DATA_BYTES bounds a dataset file and
+KURSKCLI_MAX_TOTAL_BYTES all of them together; KURSKCLI_PROGRESS_DELAY is how long work runs
+before a progress bar appears. Each is read when it is needed, and a value that cannot be
+used is a SettingError (exit 2) that names the variable. Standard library only, cheap to import.
 """
 
 import contextlib
@@ -73,11 +71,6 @@ def progress_delay() -> float:
 def cache_enabled() -> bool:
     """KURSKCLI_CACHE: on (the default) or off."""
     return _switch("KURSKCLI_CACHE")
-
-
-def background_enabled() -> bool:
-    """KURSKCLI_BACKGROUND: on (the default) or off."""
-    return _switch("KURSKCLI_BACKGROUND")
 
 
 def _switch(name: str) -> bool:

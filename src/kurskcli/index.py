@@ -1,15 +1,11 @@
-"""A search index on disk, so that searching a large user dataset does not re-read it every time.
+"""The store of user datasets: one SQLite file per set of dataset files, so that no command
+reads and checks them again until they change.
 
-Parsing and checking a dataset of 100,000 quotes takes seconds; a search over it takes
-milliseconds. The first search over a set of dataset files builds the in-memory index as
-usual and also writes it to an SQLite file in the user's cache folder
-(``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``). Over data of BACKGROUND_FROM
-bytes and more, it answers by a scan instead (``searcher.ScanIndex``) and a process of its
-own writes the file after it (``save_later``, ``kurskcli.saver``). Later searches over the same
-files read only the words, postings and records they need from that file. Large JSON Lines
-files (``STREAM_FROM``) are answered as they are read by the first command that reads them
-selectively (``scan``), and then written to the file as they are read by the process that
-saves it; building it removes the stores no kurskcli of this version can use.
+The first command over a set of dataset files writes it in the user's cache folder
+(``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``), then answers from it; every later
+command reads only the records, words and postings it needs. JSON Lines are written to it as
+they are read, a line at a time, so memory stays flat; a JSON document is read whole first.
+Building a store removes the stores no kurskcli of this version can use.
 
 The cache is a copy, never the truth:
 
@@ -27,7 +23,8 @@ The cache is a copy, never the truth:
   build leaves nothing behind and readers never see half a file; a lock makes concurrent
   first searches build it once, and one held for LOCK_WAIT seconds is given up on;
 * it lives only in a cache folder that is this user's alone (``env.private_cache_dir``);
-  otherwise, or if the folder cannot be written, the search runs without it and says so.
+  otherwise, or if the folder cannot be written, the command answers from the data loaded
+  whole and says so (as it does with the cache off).
 
 Every path runs the same algorithm (``searcher.IndexBase``), so they return the same hits.
 """
@@ -45,7 +42,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurskcli import __version__
 from kurskcli.dates import DateRange
@@ -1022,192 +1019,38 @@ def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterato
 # ----------------------------------------------------------------------------- the entry point
 
 
-def search(
-    paths: Sequence[Path],
-    bundled: bool,
-    query: str,
-    *,
-    types: Sequence[str] | None = None,
-    limit: int | None = 20,
-    progress: Progress | None = None,
-    warn: Callable[[str], None] = lambda message: None,
-    debug: Callable[[str], None] = lambda message: None,
-) -> tuple[Hits, Dataset]:
-    """Search the bundled data (if ``bundled``) and ``paths`` through the saved index.
-
-    Returns the hits and a dataset that can name their actors. Raises what ``load_dataset``
-    raises when the index has to be (re)built from data that is invalid or unreadable.
-    """
-    normalize_query(query)  # a bad query fails before any work
-
-    def on_disk(disk: DiskIndex) -> tuple[Hits, Dataset]:
-        hits = disk.search(query, types=types, limit=limit)
-        return hits, disk.context([h.record for h in hits])
-
-    def in_memory(ds: Dataset, index: IndexBase | None) -> tuple[Hits, Dataset]:
-        index = index or ScanIndex(ds.records(), ds.passage, progress)  # one search: no index to build
-        return index.search(query, types=types, limit=limit), ds
-
-    def as_stream() -> tuple[Hits, Dataset] | None:
-        from kurskcli import scan
-
-        return scan.search(paths, bundled, query, types=types, limit=limit, progress=progress)
-
-    return _through_store(paths, bundled, on_disk, in_memory, "searching", progress, warn, debug, as_stream)
-
-
-def lookup(
-    paths: Sequence[Path],
-    bundled: bool,
-    record_ids: Sequence[str],
-    *,
-    progress: Progress | None = None,
-    warn: Callable[[str], None] = lambda message: None,
-    debug: Callable[[str], None] = lambda message: None,
-) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
-    """Records by id through the saved index: each record (None where there is none), a dataset
-    with what showing them needs (their actors, sources, the parts of the source texts around
-    them, their other renderings), and a function giving every id (for suggestions)."""
-
-    def on_disk(disk: DiskIndex) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
-        recs = [disk.lookup(rid) for rid in record_ids]
-        ids = disk.ids() if None in recs else []
-        return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
-
-    def in_memory(
-        ds: Dataset, _index: IndexBase | None
-    ) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
-        return [ds.get(rid) for rid in record_ids], ds, ds.ids
-
-    def as_stream() -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
-        return lookup_as_read(paths, bundled, record_ids, progress)
-
-    return _through_store(paths, bundled, on_disk, in_memory, "reading the data", progress, warn, debug, as_stream)
-
-
-def lookup_as_read(
-    paths: Sequence[Path], bundled: bool, record_ids: Sequence[str], progress: Progress | None = None
-) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
-    """What ``lookup`` gives, with ``paths`` read as a stream (``as_read``); None where they
-    cannot be, or where an id names no record: suggesting another needs every id."""
-
-    def read_through(store: Store) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
-        recs = [store.lookup(rid) for rid in record_ids]
-        if None in recs:
-            return None
-        return recs, store.context([r for r in recs if r is not None], texts=True), list
-
-    answer = as_read(paths, bundled, read_through, progress, record_ids)
-    return answer[0] if answer else None
-
-
-STREAM_FROM = 32 * 2**20
-"""JSON Lines files this large together are answered as they are read by the first command
-that reads them (``scan``), unless it needs every record anyway, and written to the store as
-they are read: read whole, their records would take about three times their size in memory.
-From this size a file is also read in two halves at once (``dataset.HALVES_FROM``), which
-makes reading it this way faster than reading it whole as well (1.9 to 3.3 s against 2.9 to
-5.4 s for 52 MB). Smaller ones are read whole until a search saves their store, which is about
-as fast for one command. A JSON document this large is answered this way too where it is read
-in two halves (decoded whole first: on one core, reading it whole is as fast)."""
-
-
-def streams(paths: Sequence[Path]) -> bool:
-    """Whether ``paths`` are answered as they are read: they hold at least STREAM_FROM bytes of
-    JSON Lines, or a JSON document as large that is read in two halves at once (``dataset.halved``)."""
-    from kurskcli.dataset import JSONL_SUFFIXES, halved, jsonl_bytes
-
-    try:
-        if jsonl_bytes(paths) >= STREAM_FROM:
-            return True
-        documents = [p for p in paths if p.suffix.lower() not in JSONL_SUFFIXES]
-        return any(os.stat(p).st_size >= STREAM_FROM and halved(p) for p in documents)
-    except OSError:
-        return False  # reading it whole reports the problem exactly
-
-
-class Store(Protocol):
-    """What the commands other than search, show and cite ask of the store: ``DiskIndex``, or
-    large JSON Lines as they are read (``scan.Kept``)."""
-
-    def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset: ...
-
-    def lookup(self, record_id: str) -> Record | None: ...
-
-    def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset: ...
-
-    def actor_counts(self) -> dict[str, dict[str, int]]: ...
-
-    def overview(self) -> StoredDataset: ...
-
-    def dataset(self, kinds: Iterable[str] | None = None) -> Dataset: ...
-
-
-def as_read(
-    paths: Sequence[Path],
-    bundled: bool,
-    on_disk: Callable[[Store], _T],
-    progress: Progress | None = None,
-    wanted: Iterable[str] = (),
-) -> list[_T]:
-    """``[on_disk(store)]`` with ``paths`` (and the bundled data) read as a stream into a
-    temporary file that stands for the store (``scan.kept``, which can look up the ids
-    ``wanted``); ``[]`` where they cannot be read that way, or read back from that file, and
-    the caller reads them the usual way."""
-    from kurskcli import scan
-    from kurskcli.dataset import NotStreamed
-
-    store = scan.kept(paths, bundled, progress, wanted)
-    if store is None:
-        return []
-    try:
-        return [on_disk(store)]
-    except NotStreamed:
-        return []
-    finally:
-        store.close()
-
-
 def stored(
     paths: Sequence[Path],
     bundled: bool,
-    on_disk: Callable[[Store], _T],
+    on_disk: Callable[[DiskIndex], _T],
     *,
-    build: bool = True,
     progress: Progress | None = None,
     warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
 ) -> list[_T]:
-    """``[on_disk(store)]`` if the store of ``paths`` (and the bundled data) is saved and
-    current, or if (with ``build``) they hold STREAM_FROM bytes of JSON Lines and can be
-    answered as they are read (``as_read``, the store then saved by a process of its own, or
-    with KURSKCLI_BACKGROUND off, written as they are read); ``[]`` otherwise, and the caller
-    reads the files whole."""
-    from kurskcli.env import background_enabled
-
-    folder, _ = private_cache_dir()
+    """``[on_disk(store)]`` from the store of ``paths`` (and the bundled data), built first if it
+    is not saved and current: the one way user datasets are answered. ``[]`` where there can be
+    no store (no private cache folder, a lock held too long, a folder that cannot be written:
+    ``warn`` says which), and the caller answers from the data loaded whole. Raises what
+    ``load_dataset`` raises when the data is invalid or unreadable."""
+    folder, why = private_cache_dir()
     if folder is None:
+        warn(f"{why}; answering without a saved index")
         return []
     name = _name(paths, bundled)
     target = folder / name
     answer = _ask(target, paths, bundled, on_disk, debug)
-    if answer or not build or not streams(paths):
+    if answer:
         return answer
-    if background_enabled():
-        answer = as_read(paths, bundled, on_disk, progress)
-        if answer:
-            save_later(folder, name, paths, bundled, debug)
-            return answer
     with _build_lock(folder, name, warn) as held:
         if not held:
             return []
         answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
         if answer:
             return answer
-        _sweep(target)
-        if not _streamed(paths, bundled, target, progress, debug):
-            return []
-        return _ask(target, paths, bundled, on_disk, debug)
+        if _save(paths, bundled, target, progress, warn, debug):
+            return _ask(target, paths, bundled, on_disk, debug)
+    return []
 
 
 def _ask(
@@ -1229,171 +1072,78 @@ def _ask(
         return []
 
 
-def _through_store(
+def search(
     paths: Sequence[Path],
     bundled: bool,
-    on_disk: Callable[[DiskIndex], _T],
-    in_memory: Callable[[Dataset, IndexBase | None], _T],
-    doing: str,
-    progress: Progress | None,
-    warn: Callable[[str], None],
-    debug: Callable[[str], None],
-    as_stream: Callable[[], _T | None] | None = None,
-) -> _T:
-    """Answer from the saved index of ``paths`` (and the bundled data) if it is current, else
-    load the data and answer from memory, saving the index for next time: before answering,
-    or (large data, unless KURSKCLI_BACKGROUND is off) after, in a process of its own. With
-    ``as_stream``, JSON Lines of STREAM_FROM bytes or more are answered as they are read by
-    ``as_stream()`` where they would be read whole or the store saved after the answer (None
-    from it: they cannot be read that way, and go the usual way)."""
-    from kurskcli.env import background_enabled
+    query: str,
+    *,
+    types: Sequence[str] | None = None,
+    limit: int | None = 20,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+    debug: Callable[[str], None] = lambda message: None,
+) -> tuple[Hits, Dataset]:
+    """Search the bundled data (if ``bundled``) and ``paths`` through their store, or with the
+    data loaded whole where there can be none. Returns the hits and a dataset that can name
+    their actors."""
+    normalize_query(query)  # a bad query fails before any work
 
-    folder, why = private_cache_dir()
-    if folder is None:
-        warn(f"{why}; {doing} without a saved index")
-        streamed = as_stream() if as_stream is not None and streams(paths) else None
-        return streamed if streamed is not None else in_memory(_load(paths, bundled, progress), None)
-    name = _name(paths, bundled)
-    target = folder / name
-    answer = _ask(target, paths, bundled, on_disk, debug)
+    def on_disk(disk: DiskIndex) -> tuple[Hits, Dataset]:
+        hits = disk.search(query, types=types, limit=limit)
+        return hits, disk.context([h.record for h in hits])
+
+    answer = stored(paths, bundled, on_disk, progress=progress, warn=warn, debug=debug)
     if answer:
         return answer[0]
-    if as_stream is not None and background_enabled() and streams(paths):
-        streamed = as_stream()
-        if streamed is not None:
-            save_later(folder, name, paths, bundled, debug)
-            return streamed
-    if _later(paths):
-        ds = _load(paths, bundled, progress)
-        result = in_memory(ds, None)
-        save_later(folder, name, paths, bundled, debug)
-        return result
-    with _build_lock(folder, name, warn) as held:
-        if not held:
-            return in_memory(_load(paths, bundled, progress), None)
-        answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
-        if answer:
-            return answer[0]
-        built = _save(paths, bundled, target, doing, progress, warn, debug)
-        if not isinstance(built, tuple):
-            answer = _ask(target, paths, bundled, on_disk, debug)
-            if answer:
-                return answer[0]
-            built = _save(paths, bundled, target, doing, progress, warn, debug, streamed=False)
-            assert isinstance(built, tuple)
-    return in_memory(*built)
+    ds = _load(paths, bundled, progress)
+    return ScanIndex(ds.records(), ds.passage, progress).search(query, types=types, limit=limit), ds
 
 
-BACKGROUND_FROM = 4 * 2**20
-"""Dataset files this large together (below STREAM_FROM of JSON Lines) are read whole by the
-first command, which answers and leaves saving their store to a process of its own: over
-100,000 quotes that answers a first search three times sooner (benchmarks/load_scale.py).
-Below it, saving the store first costs a fraction of a second."""
+def lookup(
+    paths: Sequence[Path],
+    bundled: bool,
+    record_ids: Sequence[str],
+    *,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+    debug: Callable[[str], None] = lambda message: None,
+) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+    """Records by id through the store: each record (None where there is none), a dataset with
+    what showing them needs (their actors, sources, the parts of the source texts around them,
+    their other renderings), and a function giving every id (for suggestions)."""
 
+    def on_disk(disk: DiskIndex) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+        recs = [disk.lookup(rid) for rid in record_ids]
+        ids = disk.ids() if None in recs else []
+        return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
 
-def _later(paths: Sequence[Path]) -> bool:
-    """Whether the store of ``paths`` is saved after the answer, by a process of its own."""
-    from kurskcli.env import background_enabled
-
-    if not background_enabled() or streams(paths):
-        return False
-    try:
-        return sum(os.stat(p).st_size for p in paths) >= BACKGROUND_FROM
-    except OSError:
-        return False  # reading it reports the problem exactly
-
-
-def save_later(folder: Path, name: str, paths: Sequence[Path], bundled: bool, debug: Callable[[str], None]) -> None:
-    """Start a process that saves the store of ``paths`` (and the bundled data), unless one is
-    saving it now (its lock is held). It runs on after this one exits, in a session of its
-    own, reading and writing nothing but the data and the cache folder; if anything goes
-    wrong it leaves no store, and the next command answers from the files again."""
-    import fcntl
-    import sys
-
-    try:
-        fd = _open_lock(folder, name)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        finally:
-            os.close(fd)
-    except BlockingIOError:
-        debug("another kurskcli is saving the search index")
-        return
-    except OSError as exc:
-        debug(f"cannot lock the search index: {exc.strerror or exc}")
-        return
-    if not sys.executable:
-        return
-    argv = [
-        sys.executable,
-        "-P",
-        "-m",
-        "kurskcli.saver",
-        "bundled" if bundled else "no-bundled",
-        *map(os.fspath, paths),
-    ]
-    # -P: the current folder is not searched for modules, so no file there can stand in for kurskcli
-    quiet = [(os.POSIX_SPAWN_OPEN, std, os.devnull, os.O_RDWR, 0) for std in (0, 1, 2)]
-    try:  # not subprocess.Popen, which would warn that its process outlives it
-        try:
-            os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet, setsid=True)
-        except NotImplementedError:  # a system that cannot start a session this way
-            os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet)
-    except OSError as exc:
-        debug(f"cannot start saving the search index: {exc.strerror or exc}")
-    else:
-        debug("saving the search index in a process of its own")
-
-
-def save(paths: Sequence[Path], bundled: bool) -> None:
-    """Save the store of ``paths`` (and the bundled data) unless it is current or being saved."""
-    import fcntl
-
-    folder, _ = private_cache_dir()
-    if folder is None:
-        return
-    name = _name(paths, bundled)
-    target = folder / name
-    fd = _open_lock(folder, name)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return  # another kurskcli is saving it
-        if not _ask(target, paths, bundled, lambda disk: True, lambda message: None):
-            _save(paths, bundled, target, "saving", None, lambda message: None, lambda message: None)
-    finally:
-        os.close(fd)
+    answer = stored(paths, bundled, on_disk, progress=progress, warn=warn, debug=debug)
+    if answer:
+        return answer[0]
+    ds = _load(paths, bundled, progress)
+    return [ds.get(rid) for rid in record_ids], ds, ds.ids
 
 
 def _save(
     paths: Sequence[Path],
     bundled: bool,
     target: Path,
-    doing: str,
     progress: Progress | None,
     warn: Callable[[str], None],
     debug: Callable[[str], None],
-    *,
-    streamed: bool = True,
-) -> tuple[Dataset, SearchIndex] | bool:
-    """Save the store of ``paths`` at ``target``, its lock held. JSON Lines (with ``streamed``)
-    are written as they are read, and True is returned; else the data is read whole and its
-    dataset and index are returned, whether or not the store could be saved (``warn`` says
-    why not)."""
-    _sweep(target)
-    from kurskcli.dataset import JSONL_SUFFIXES
-
-    # JSON Lines are read a line at a time, so the store can be written as they are read
-    # without ever holding the records; a JSON document is held whole by its parser anyway.
-    jsonl = any(p.suffix.lower() in JSONL_SUFFIXES for p in paths)
-    if streamed and jsonl and _streamed(paths, bundled, target, progress, debug):
-        return True
+) -> bool:
+    """Save the store of ``paths`` at ``target``, its lock held, and say whether it was saved
+    (``warn`` says why not). JSON Lines are written as they are read, a line at a time, so
+    memory stays flat; a JSON document is held whole by its parser anyway, and so is data
+    that cannot be written as it is read (a record naming a source given after it)."""
     import sqlite3
 
+    from kurskcli.dataset import JSONL_SUFFIXES
     from kurskcli.files import OutputFileError
 
+    _sweep(target)
+    if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths) and _streamed(paths, bundled, target, progress, debug):
+        return True
     debug(f"building the search index {target}")
     bundled_fp = _bundled_fingerprint() if bundled else None
     ds = _load(paths, bundled, progress)
@@ -1401,15 +1151,16 @@ def _save(
         ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
     )
     key, deps = _key_and_deps(paths, bundled_fp, ds)
-    folder = target.parent
     try:
         write(index, target, key, deps, list(ds.sources.values()), ds.infos, progress)
     except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
-        warn(f"cannot save the search index: a dataset file's name is not valid UTF-8; {doing} without it")
+        warn("cannot save the search index: a dataset file's name is not valid UTF-8; answering without it")
     except (OSError, OutputFileError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        warn(f"cannot save the search index in {folder}: {reason}; {doing} without it")
-    return ds, index
+        warn(f"cannot save the search index in {target.parent}: {reason}; answering without it")
+    else:
+        return True
+    return False
 
 
 def _load(paths: Sequence[Path], bundled: bool, progress: Progress | None) -> Dataset:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from kurskcli.index import Store
+    from kurskcli.index import DiskIndex
     from kurskcli.model import Actor, Dataset, Record
     from kurskcli.searcher import Hits
 
@@ -46,6 +46,7 @@ class DataSource:
         self.data, self.bundled = data, bundled
         self.progress_bar, self.note, self.debug = progress_bar, note, debug
         self._dataset: Dataset | None = None
+        self._no_store = False
 
     def paths(self) -> list[Path]:
         from kurskcli.env import data_paths
@@ -53,13 +54,12 @@ class DataSource:
         return [*data_paths(), *self.data]
 
     def load(self, verify_hashes: bool = False, kinds: Sequence[str] | None = None) -> Dataset:
-        """Every record. User datasets come from their store when one is saved and current
-        (reading it is faster than reading and checking the files); ``verify_hashes`` (as
-        `verify` asks) always reads the files themselves. With ``kinds``, only the records of
-        those kinds and the actors are needed: a store reads no other (the files hold them all)."""
+        """Every record. User datasets come from their store (reading it is faster than reading
+        and checking the files); ``verify_hashes`` (as `verify` asks) always reads the files
+        themselves. With ``kinds``, only the records of those kinds and the actors are needed:
+        a store reads no other (the files hold them all)."""
         if not verify_hashes:
-            # every record: saving the store first would bound no memory, only add time
-            stored = self._from_store(lambda disk: disk.dataset(kinds), build=kinds is not None)
+            stored = self._from_store(lambda disk: disk.dataset(kinds))
             if stored and kinds is not None:
                 return stored[0]
             if stored:
@@ -89,13 +89,13 @@ class DataSource:
 
     def overview(self) -> Dataset:
         """Every actor and source and how many records of each kind there are (``counts``): user
-        datasets from their store when one is saved and current, without reading the records."""
+        datasets from their store, without reading the records."""
         stored = self._from_store(lambda disk: disk.overview())
         return stored[0] if stored else self.load()
 
     def actor_counts(self) -> tuple[Dataset, dict[str, dict[str, int]]]:
-        """Every actor and source, and ``query.actor_counts``: user datasets from their store when
-        one is saved and current, where the counts were made as it was written."""
+        """Every actor and source, and ``query.actor_counts``: user datasets from their store,
+        built first if need be, where the counts were made as it was written."""
         stored = self._from_store(lambda disk: (disk.context([]), disk.actor_counts()))
         if stored:
             return stored[0]
@@ -107,8 +107,7 @@ class DataSource:
     def naming(self, name: str, kinds: Sequence[str], *, members: bool = False) -> tuple[Dataset, Actor]:
         """The actor ``name`` resolves to, and a dataset with every actor and source and the
         records of ``kinds`` that name it (with ``members``, it or any actor affiliated with it);
-        user datasets from their store when one is saved and current, without reading every
-        record. Loaded whole otherwise."""
+        user datasets from their store, without reading every record."""
         from kurskcli.query import members_of, resolve_actor
 
         chosen: list[Actor] = []
@@ -123,91 +122,66 @@ class DataSource:
         ds = self.load()
         return ds, resolve_actor(ds, name)
 
-    def _from_store(self, on_disk: Callable[[Store], T], build: bool = True) -> list[T]:
-        """``[on_disk(store)]`` for user datasets whose store is saved and current, or (with
-        ``build``, unless the data is loaded already) for large JSON Lines answered as they are
-        read, or saved to the store as they are read; ``[]`` otherwise."""
-        if self._dataset is not None or not self.paths():
+    def _from_store(self, on_disk: Callable[[DiskIndex], T]) -> list[T]:
+        """``[on_disk(store)]`` for user datasets, from their store (built first if it is not saved
+        and current); ``[]`` with the cache off, once the data is loaded, or where there can be
+        no store, and the data is then loaded whole (once: the store is not tried again)."""
+        if self._dataset is not None or self._no_store or not self._stored():
             return []
         from kurskcli import index
 
-        if not self._stored():
-            found = self._as_read(lambda bar: index.as_read(self.paths(), self.bundled, on_disk, bar)) if build else []
-            return found or []
         with self._store_options() as options:
-            return index.stored(self.paths(), self.bundled, on_disk, build=build, **options)
-
-    def _as_read(self, read: Callable[[Progress | None], T | None]) -> T | None:
-        """With the cache off, ``read(progress bar)`` for large JSON Lines not loaded yet, which
-        are answered as they are read; None for other data, and where ``read`` gives None."""
-        if self._dataset is not None or not self.paths():
-            return None
-        from kurskcli import index
-
-        if not index.streams(self.paths()):
-            return None
-        with self.progress_bar("kurskcli") as bar:
-            return read(bar)
+            answer = index.stored(self.paths(), self.bundled, on_disk, **options)
+        self._no_store = not answer
+        return answer
 
     def _stored(self) -> bool:
-        """Whether to go through the saved index: for user datasets, unless the cache is off."""
+        """Whether to go through the store: for user datasets, unless the cache is off."""
         from kurskcli.env import cache_enabled
 
         return bool(self.paths()) and cache_enabled()
 
     @contextlib.contextmanager
     def _store_options(self) -> Iterator[dict[str, Any]]:
-        """How the saved index reports: a progress bar on a terminal while the data is read or the
-        index built, notes, debug lines."""
+        """How the store reports: a progress bar on a terminal while the data is read or the
+        store built, notes, debug lines."""
         with self.progress_bar("kurskcli") as progress:
             yield {"progress": progress, "warn": self.note, "debug": self.debug}
 
     def search(self, query: str, types: list[str] | None, limit: int) -> tuple[Hits, Dataset]:
-        """Ranked hits and a dataset that can show them; user datasets through the saved index."""
-        if not self._stored():
-            from kurskcli.searcher import ScanIndex
+        """Ranked hits and a dataset that can show them; user datasets through their store."""
+        from kurskcli.searcher import normalize_query
 
-            def as_read(bar: Progress | None) -> tuple[Hits, Dataset] | None:
-                from kurskcli import scan
+        normalize_query(query)  # a bad query fails before any work
+        stored = self._from_store(
+            lambda disk: (hits := disk.search(query, types=types, limit=limit), disk.context([h.record for h in hits]))
+        )
+        if stored:
+            return stored[0]
+        from kurskcli.searcher import ScanIndex
 
-                return scan.search(self.paths(), self.bundled, query, types=types, limit=limit, progress=bar)
-
-            found = self._as_read(as_read)
-            if found is not None:
-                return found
-            ds = self.load()  # one search: scanning for its words is quicker than indexing them all
-            with self.progress_bar("kurskcli") as bar:
-                return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds
-        from kurskcli import index
-
-        with self._store_options() as options:
-            return index.search(self.paths(), self.bundled, query, types=types, limit=limit, **options)
+        ds = self.load()  # one search: scanning for its words is quicker than indexing them all
+        with self.progress_bar("kurskcli") as bar:
+            return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds
 
     def lookup(
         self, record_ids: Sequence[str], on_missing: Callable[[Dataset, list[str]], None] | None = None
     ) -> tuple[list[Record], Dataset]:
-        """Records by id and a dataset that can show them; user datasets through the saved index,
-        so that a large file is not read again. Ids that name no record fail with suggestions,
+        """Records by id and a dataset that can show them; user datasets through their store, so
+        that a large file is not read again. Ids that name no record fail with suggestions,
         after ``on_missing`` (given a dataset with every actor) has had its say."""
 
-        def as_read(
-            bar: Progress | None,
-        ) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]] | None:
-            from kurskcli import index
+        def on_disk(disk: DiskIndex) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+            recs = [disk.lookup(rid) for rid in record_ids]
+            ids = disk.ids() if None in recs else []
+            return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
 
-            return index.lookup_as_read(self.paths(), self.bundled, record_ids, bar)
-
-        found = self._as_read(as_read) if not self._stored() else None
-        if found is not None:
-            recs, ds, ids = found
-        elif not self._stored():
+        stored = self._from_store(on_disk)
+        if stored:
+            recs, ds, ids = stored[0]
+        else:
             ds = self.load()
             recs, ids = [ds.get(rid) for rid in record_ids], ds.ids
-        else:
-            from kurskcli import index
-
-            with self._store_options() as options:
-                recs, ds, ids = index.lookup(self.paths(), self.bundled, record_ids, **options)
         missing = [rid for rid, rec in zip(record_ids, recs, strict=True) if rec is None]
         if missing:
             if on_missing is not None:
