@@ -119,3 +119,40 @@ def test_only_a_web_address_becomes_a_link() -> None:
     with con.capture() as other:
         con.print(address("javascript:alert(1)"))
     assert "\x1b]8;" in web.get() and "\x1b]8;" not in other.get()
+
+
+def test_a_rendering_of_part_of_a_quote_is_said_to_cover_that_part_not_paired_word_by_word(run: Run) -> None:
+    """TASS gives the second sentence of Putin's words after one of its own; Sputnik only the first."""
+    lines = [line.split("\t") for line in run("show", "q-putin-tribute").out.splitlines()]
+    assert ["covers", "q-putin-tribute-tass-en", "the last sentence only"] in lines
+    assert ["covers", "q-putin-tribute-sputnik", "the first sentence only"] in lines
+    differences = [line[2:] for line in lines if line[:2] == ["difference", "q-putin-tribute-tass-en"]]
+    own = "The Russian people will never forget the heroism of the DPRK special forces."
+    assert ["only_in_rendering", own, "-"] in differences
+    assert ["changed", "honour", "honor"] in differences
+    # the quote's second sentence, which the Kremlin's words do not give, is paired with none of them
+    kremlin = [line for line in lines if line[:2] == ["difference", "q-putin-tribute-kremlin-en"]]
+    assert kremlin and not any("honor the Korean heroes" in line[4] for line in kremlin)
+    data = run("show", "q-putin-tribute", "--json").json()
+    covers = {r["quote"]["id"]: r["covers"] for r in data["renderings"]}  # type: ignore[index]
+    assert covers["q-putin-tribute-tass-en"] == {"sentences": [2], "of": 2}
+    assert covers["q-putin-tribute-ru"] is None  # another language: not compared
+    shown = run("show", "q-putin-tribute", tty=True, env={"NO_COLOR": "1", "COLUMNS": "120"}).out
+    assert "Covers only the last sentence of the quote above." in shown
+    assert "Words that differ from that part:" in shown
+
+
+def test_a_rendering_of_the_whole_quote_is_compared_word_by_word_as_before() -> None:
+    from kurskcli.query import coverage_words
+    from kurskcli.text import align_words, sentences
+
+    assert sentences("The U.S. State Department said so. “We will.” Then 4,000 died") == [
+        "The U.S. State Department said so.",
+        "“We will.”",
+        "Then 4,000 died",
+    ]
+    changes, covers, total = align_words("We will never forget. Our friends stay.", "We will never forget. Friends.")
+    assert (covers, total) == ([0, 1], 2) and [c.op for c in changes] == ["added", "added"]
+    assert coverage_words(covers, total) is None
+    assert coverage_words([0, 2], 4) == "sentences 1 and 3 of 4"
+    assert coverage_words([], 2) == "no sentence"

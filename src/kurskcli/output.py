@@ -176,6 +176,7 @@ def comparison_dict(cmp: Comparison, ds: Dataset) -> dict[str, Any]:
         "source": source_dict(src, ds) if src else None,
         "same_language": cmp.same_language,
         "differences": [{"op": RENDERING_OPS[c.op], "rendering": c.said, "quote": c.actual} for c in cmp.changes],
+        "covers": {"sentences": [i + 1 for i in cmp.covers], "of": cmp.sentences} if cmp.sentences else None,
         "note": cmp.note,
     }
 

@@ -400,23 +400,55 @@ class Comparison(NamedTuple):
     same_language: bool
     changes: tuple[Change, ...]  # word differences, for renderings in one language
     note: str | None  # the rendering's own note on its link, whichever side it is on
+    covers: tuple[int, ...] = ()  # the quote's sentences (from 0) a rendering in its language covers
+    sentences: int = 0  # how many the quote has; 0 where the languages differ
+
+    def coverage(self) -> str | None:
+        """What part of the quote a rendering in its language covers, in words ("the first
+        sentence"); None where it covers the whole, or the languages differ."""
+        return coverage_words(self.covers, self.sentences)
 
 
 def compare_renderings(dataset: Dataset, quote: Quote) -> list[Comparison]:
     """Every other rendering of ``quote``'s utterance beside it: word differences where the
     language is the same, the dataset's note where it is not. Nothing is ruled on."""
-    from kurskcli.text import diff_words
+    from kurskcli.text import align_words, sentences
 
     out = []
     for other in renderings(dataset, quote):
         same = language_of(dataset, other) == language_of(dataset, quote)
         changes: tuple[Any, ...] = ()
+        covers: tuple[int, ...] = ()
+        count = 0
         if same and not same_words(dataset, quote, other):
-            changes = tuple(diff_words(other.text, quote.text)[0])
+            found, covered, count = align_words(other.text, quote.text)
+            changes, covers = tuple(found), tuple(covered)
+        elif same:
+            count = len(sentences(quote.text)) or 1
+            covers = tuple(range(count))
         # a note describes a rendering against the quote it renders: for the rendered one, it is ours
         note = other.note if other.renders is not None else quote.note
-        out.append(Comparison(other, dataset.sources.get(other.span.source), same, changes, note))
+        out.append(Comparison(other, dataset.sources.get(other.span.source), same, changes, note, covers, count))
     return out
+
+
+def coverage_words(covers: Sequence[int], total: int) -> str | None:
+    """``covers`` (sentences of ``total``, from 0) in words, where it is not all of them:
+    "the first sentence", "the last two sentences", "sentences 1 and 3 of 4", "no sentence"."""
+    if (total <= 1 and covers) or set(covers) >= set(range(total)):
+        return None
+    if not covers:
+        return "no sentence"
+    counts = {1: "", 2: "two ", 3: "three ", 4: "four "}
+    n = len(covers)
+    plural = "s" if n > 1 else ""
+    if n in counts and list(covers) == list(range(n)):
+        return f"the first {counts[n]}sentence{plural}"
+    if n in counts and list(covers) == list(range(total - n, total)):
+        return f"the last {counts[n]}sentence{plural}"
+    numbers = [str(i + 1) for i in covers]
+    listed = numbers[0] if n == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f"sentence{plural} {listed} of {total}"
 
 
 def earliest_rendering(dataset: Dataset, quote: Quote) -> Quote:

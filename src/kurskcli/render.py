@@ -527,8 +527,11 @@ def _rendering_panel(con: Console, cmp: Comparison, ds: Dataset) -> None:
         body.append("\n")
         body.append_text(t(f"{where} ({src.channel or 'source'}) · ", "dim"))
         body.append_text(address(src.url, "dim") if src.url else t(src.id, "dim"))
+    covers = cmp.coverage()
+    if covers:
+        body.append(f"\nCovers only {covers} of the quote above.", style="dim")
     if cmp.changes:
-        body.append("\nWords that differ from the quote above:", style="dim")
+        body.append(f"\nWords that differ from {'that part' if covers else 'the quote above'}:", style="dim")
         for c in cmp.changes:
             body.append("\n  ")
             if c.op == "changed":
@@ -689,7 +692,7 @@ class BuildProgress:
             TimeElapsedColumn(),
             console=console,
             transient=True,
-            auto_refresh=False,  # no thread of its own: large data is read in two processes (fork)
+            auto_refresh=False,  # no thread of its own: the work itself reports, and the bar is drawn then
         )
         self.progress.start()
         self.task = self.progress.add_task(self.label, total=None)

@@ -155,3 +155,41 @@ def diff_words(said: str, actual: str) -> tuple[list[Change], bool]:
         if op != "equal":
             changes.append(Change(_OPS[op], " ".join(a_raw[i1:i2]), " ".join(b_raw[lo + j1 : lo + j2])))
     return changes, lo > 0 or hi < len(b)
+
+
+# A sentence ends at . ! ? or … (and any closing quotation mark) before a space and a capital
+# letter, a digit or an opening mark; not after initials such as "U.S.".
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»’]))(?<![A-Z]\.[A-Z]\.)\s+(?=[\"“«(\[]?[A-ZА-ЯЁ0-9])")
+_PAIRED = 0.3  # the share of words (difflib's ratio) two sentences need in common to be paired
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, as written."""
+    return [part for part in _SENTENCE_BREAK.split(text.strip()) if part]
+
+
+def align_words(said: str, actual: str) -> tuple[list[Change], list[int], int]:
+    """Word differences between a rendering (``said``) and the quote it renders (``actual``),
+    sentence by sentence: each sentence of ``said`` is compared with the sentence of ``actual``
+    it has most words in common with, and one with none near enough is reported whole as
+    added. Also: which sentences of ``actual`` (from 0) are paired, and how many it has, so
+    that a rendering of part of a quote is said to cover that part rather than compared word
+    by word with the rest."""
+    import difflib
+
+    ours, theirs = sentences(said), sentences(actual)
+    if len(ours) <= 1 and len(theirs) <= 1:
+        return diff_words(said, actual)[0], [0], 1
+    folded = [fold_words(sentence) for sentence in theirs]
+    free = set(range(len(theirs)))
+    changes: list[Change] = []
+    for sentence in ours:
+        words = fold_words(sentence)
+        scored = [(difflib.SequenceMatcher(a=words, b=folded[i], autojunk=False).ratio(), -i) for i in free]
+        best, minus_i = max(scored, default=(0.0, 0))
+        if best < _PAIRED:
+            changes.append(Change("added", sentence, ""))
+            continue
+        free.discard(-minus_i)
+        changes += diff_words(sentence, theirs[-minus_i])[0]
+    return changes, sorted(set(range(len(theirs))) - free), len(theirs)

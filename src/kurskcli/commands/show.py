@@ -84,6 +84,9 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
                 cmp.quote.text,
             ]
         )
+        covers = cmp.coverage()
+        if covers:
+            lines.append(["covers", cmp.quote.id, f"{covers} only"])
         lines += [["difference", cmp.quote.id, output.RENDERING_OPS[ch.op], ch.said, ch.actual] for ch in cmp.changes]
         if cmp.note:
             lines.append(["note", cmp.quote.id, cmp.note])
