@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -115,3 +116,56 @@ def test_the_html_page_works_offline_and_its_filters_filter(
     width, height, _ = page.screenshot()
     assert (width, height) == (1200, 900)
     assert page.evaluate("document.querySelector('svg').getBoundingClientRect().width") == picture.WIDTH
+
+
+def _labels_and_axes(svg: str) -> tuple[dict[str, str], list[list[str]]]:
+    """Each item's one-line label (by id), and the labels of each time axis, in order."""
+    root = ET.fromstring(svg)
+    labels = {}
+    for g in root.iter(f"{SVG}g"):
+        if "item" in (g.get("class") or "").split():
+            texts = [t.text or "" for t in g.iter(f"{SVG}text")]
+            labels[g.get("data-id") or ""] = texts[-1]
+    axes: dict[str, list[str]] = {}
+    for t in root.iter(f"{SVG}text"):
+        if t.get("text-anchor") == "middle" and t.get("font-size") == "10":
+            axes.setdefault(t.get("y") or "", []).append(t.text or "")
+    return labels, list(axes.values())
+
+
+def test_a_label_too_long_for_its_line_is_cut_after_a_word_and_marked(run: Run, bundled: Dataset) -> None:
+    svg = run("timeline", "--quotes", "--svg", "-").out
+    labels, _ = _labels_and_axes(svg)
+    full = {rec.id: picture._label(rec, bundled) for rec in query.timeline(bundled, quotes=True)}
+    cut = [rid for rid, label in labels.items() if label != full[rid]]
+    assert len(cut) > 10  # the long quotes
+    for rid in cut:
+        shown = labels[rid]
+        assert shown.endswith("…") and len(shown) <= picture.CHARS_PER_LINE, shown
+        kept = shown.removesuffix("…")
+        assert full[rid].startswith(kept) and full[rid][len(kept)] in " ,;:-–—", shown  # never inside a word
+    root = ET.fromstring(svg)
+    tips = {g.get("data-id"): g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if g.get("data-id")}  # type: ignore[union-attr]
+    assert all(full[rid] in (tips[rid] or "") for rid in cut)  # the whole text on hover
+
+
+def test_the_time_axis_is_at_the_top_and_the_bottom_and_no_label_repeats(run: Run) -> None:
+    _, axes = _labels_and_axes(run("timeline", "--quotes", "--svg", "-").out)
+    assert len(axes) == 2 and axes[0] == axes[1]
+    for axis in axes:
+        assert "Sep 2024" in axis and "28 Apr" in axis
+        assert all(a != b for a, b in itertools.pairwise(axis)), axis
+
+
+@needs_browser
+def test_in_a_browser_no_label_runs_into_the_chart(tmp_path: Path, run: Run, page: browser.Page) -> None:
+    path = tmp_path / "t.svg"
+    assert run("timeline", "--quotes", "--claims", "--svg", str(path)).code == 0
+    page.load(path)
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('g.item text')].map(t => t.getBBox().x + t.getBBox().width))"
+    )
+    assert 300 < widest < picture.CHART_X
+    tops = page.evaluate("[...document.querySelectorAll('text[text-anchor=middle]')].map(t => t.getBBox().y)")
+    first_row = page.evaluate("document.querySelector('g.item').getBBox().y")
+    assert min(tops) < first_row  # dates above the first row, not only under the last

@@ -32,7 +32,7 @@ LABEL_W = 430  # the column of dates and titles
 CHART_X = LABEL_W + 20
 CHART_W = WIDTH - CHART_X - 30
 ROW_H = 34
-TOP = 64
+TOP = 92  # the title, the key, and the time axis above the rows
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 GAP_DAYS = 4  # a stretch between two dates longer than this is drawn as this long, with a break
 CHARS_PER_LINE = 62  # of a title in the label column, at 12 px
@@ -169,25 +169,23 @@ def timeline_svg(records: Sequence[Event | Quote | Claim], ds: Dataset, *, title
         y = TOP + i * ROW_H
         out.append(_row(it, y, scale, colour[it.who or ""], i))
     axis_y = TOP + len(items) * ROW_H + 8
+    out.append(_axis(scale, TOP - 14, TOP - 6, above=True))  # a tall chart has its dates at both ends
     out.append(_axis(scale, axis_y, TOP - 6))
     out.append(_legend(tops, colour, ds, axis_y + 44))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _wrap(text: str, width: int = CHARS_PER_LINE, lines: int = 2) -> list[str]:
-    words, out, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            out.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    out.append(line)
-    if len(out) > lines:
-        out = out[:lines]
-        out[-1] = out[-1][: width - 1].rstrip() + "…"
-    return [o if len(o) <= width else o[: width - 1] + "…" for o in out]
+def _clip(text: str, width: int = CHARS_PER_LINE) -> str:
+    """``text`` on one line of at most ``width`` characters: where it is longer, cut after a
+    whole word and ended with "…" (the full text is in the tooltip and the HTML list)."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space > width // 2 and not text[width - 1].isspace():
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def _row(it: Item, y: float, scale: Scale, fill: str, i: int) -> str:
@@ -200,8 +198,7 @@ def _row(it: Item, y: float, scale: Scale, fill: str, i: int) -> str:
     parts.append(f'<text x="16" y="{y + 10}" fill="#000" font-weight="bold">{_x(when)}</text>')
     id_x = max(130, 16 + 8 * len(when) + 10)  # after the date, which is bold, about 8 px a character
     parts.append(f'<text x="{id_x}" y="{y + 10}" fill="#555" font-size="10">{_x(rec.type)} · {_x(rec.id)}</text>')
-    for k, line in enumerate(_wrap(it.label)[:1]):
-        parts.append(f'<text x="16" y="{y + 24 + 12 * k}" fill="#222">{_x(line)}</text>')
+    parts.append(f'<text x="16" y="{y + 24}" fill="#222">{_x(_clip(it.label))}</text>')
     cy = y + 12
     assert it.start is not None and it.end is not None
     x1, x2 = scale.x(it.start), scale.x(it.end) + scale.day_w
@@ -240,19 +237,25 @@ def _row(it: Item, y: float, scale: Scale, fill: str, i: int) -> str:
     return "".join(parts)
 
 
-def _axis(scale: Scale, y: float, top: float) -> str:
+def _axis(scale: Scale, y: float, top: float, *, above: bool = False) -> str:
+    """The time axis at ``y``: a tick at each date, labelled where there is room (a day in the
+    last year shown, else a month, never the same label twice in a row), with grid lines up to
+    ``top`` and a break at each shortened stretch. ``above``: labels over the line, no grid
+    and no explanation (the axis at the top of a tall chart)."""
     parts = [f'<line x1="{scale.x0}" y1="{y}" x2="{scale.x0 + scale.width}" y2="{y}" stroke="#000"/>']
-    last_label = -1e9
+    last_x, last_label = -1e9, ""
+    tick, text_y = (y - 5, y - 9) if above else (y + 5, y + 18)
     for day in scale.marks:
         x = scale.x(day) + scale.day_w / 2
-        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{y}" stroke="#ddd"/>')
-        parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + 5}" stroke="#000"/>')
-        if x - last_label >= 34:
-            label = f"{day.day} {day.strftime('%b')[:3]}" if day.year == scale.marks[-1].year else f"{day:%b %Y}"
+        if not above:
+            parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{y}" stroke="#ddd"/>')
+        parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{tick}" stroke="#000"/>')
+        label = f"{day.day} {day.strftime('%b')[:3]}" if day.year == scale.marks[-1].year else f"{day:%b %Y}"
+        if x - last_x >= 34 and label != last_label:
             parts.append(
-                f'<text x="{x:.1f}" y="{y + 18}" text-anchor="middle" font-size="10" fill="#000">{_x(label)}</text>'
+                f'<text x="{x:.1f}" y="{text_y}" text-anchor="middle" font-size="10" fill="#000">{_x(label)}</text>'
             )
-            last_label = x
+            last_x, last_label = x, label
     for a, b in scale.breaks:
         xb = (scale.x(a) + scale.x(b) + scale.day_w) / 2
         parts.append(
@@ -261,10 +264,11 @@ def _axis(scale: Scale, y: float, top: float) -> str:
             f'<line x1="{xb - 6:.1f}" y1="{y + 6}" x2="{xb - 1:.1f}" y2="{y - 6}" stroke="#000"/>'
             f'<line x1="{xb + 1:.1f}" y1="{y + 6}" x2="{xb + 6:.1f}" y2="{y - 6}" stroke="#000"/></g>'
         )
-    parts.append(
-        f'<text x="{scale.x0}" y="{y + 34}" font-size="10" fill="#444">Breaks (//) mark quiet stretches drawn '
-        f"shorter than they were; hover an item for its full text and id.</text>"
-    )
+    if not above:
+        parts.append(
+            f'<text x="{scale.x0}" y="{y + 34}" font-size="10" fill="#444">Breaks (//) mark quiet stretches drawn '
+            f"shorter than they were; hover an item for its full text and id.</text>"
+        )
     return "".join(parts)
 
 
@@ -275,7 +279,7 @@ def _legend(tops: Sequence[str], colour: dict[str, str], ds: Dataset, y: float) 
         yy = y + 22 * (i // 4)
         name = "others" if who == "…" else (ds.name_of(who) or who) if who else "no actor named"
         parts.append(f'<rect x="{x}" y="{yy - 9}" width="12" height="12" fill="{colour[who]}"/>')
-        parts.append(f'<text x="{x + 18}" y="{yy + 1}" fill="#000">{_x(_wrap(name, 38, 1)[0])}</text>')
+        parts.append(f'<text x="{x + 18}" y="{yy + 1}" fill="#000">{_x(_clip(name, 38))}</text>')
     return "".join(parts)
 
 
