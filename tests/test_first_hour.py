@@ -9,7 +9,7 @@ import pytest
 
 from kurskcli.model import Dataset
 
-from .conftest import Result
+from .conftest import Result, in_terminal, needs_script
 
 Run = Callable[..., Result]
 
@@ -156,3 +156,26 @@ def test_a_rendering_of_the_whole_quote_is_compared_word_by_word_as_before() -> 
     assert coverage_words(covers, total) is None
     assert coverage_words([0, 2], 4) == "sentences 1 and 3 of 4"
     assert coverage_words([], 2) == "no sentence"
+
+
+def test_the_csv_language_column_holds_codes_and_the_notes_go_beside_it(run: Run) -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run("export", "-", "--format", "csv").out)))
+    assert {row["language"] for row in rows} <= {"", "en", "ru", "ko"}
+    [row] = [row for row in rows if row["id"] == "q-putin-tribute-ru"]
+    assert row["language"] == "ru" and row["language_note"].startswith("Russian")
+
+
+@needs_script
+def test_on_a_real_terminal_actors_fit_80_columns_and_a_partial_rendering_says_what_it_covers() -> None:
+    plain = re.compile(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\")
+    actors = plain.sub("", in_terminal("actors", env={"COLUMNS": "80", "KURSKCLI_PAGER": ""}).stdout)
+    lines = actors.replace("\r", "").splitlines()
+    assert lines[0].split() == ["ID", "Name", "Quotes", "Claims", "Events"]
+    assert all(len(line) <= 80 for line in lines)
+    assert any(line.split()[:3] == ["asmolov", "Konstantin", "Asmolov"] for line in lines)  # one line, whole
+    shown = in_terminal("show", "q-putin-tribute", env={"COLUMNS": "100", "KURSKCLI_PAGER": ""}).stdout
+    assert "\x1b]8;id=" in shown and "https://tass.com/" in shown  # addresses are links
+    assert "Covers only the last sentence of the quote above." in plain.sub("", shown)

@@ -145,13 +145,28 @@ def write_csv(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
     """One table with a ``type`` column; its columns are those the chosen record types have."""
     import csv
 
-    rows = [_flat(record_dict(r, ds)) for r in records]
+    rows = [_flat(_csv_fields(r, ds)) for r in records]
     header: dict[str, None] = {"type": None, "id": None}
     for row in rows:
         header.update(dict.fromkeys(row))
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def _csv_fields(rec: Record, ds: Dataset) -> dict[str, Any]:
+    """``record_dict``, but a quote's ``language`` is a code, as a source's is in the same
+    column, and the dataset's note on it goes to ``language_note`` beside it (as in SQLite)."""
+    obj = record_dict(rec, ds)
+    if not isinstance(rec, Quote):
+        return obj
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key == "language":
+            out["language"], out["language_note"] = _language_code(ds, rec), value
+        else:
+            out[key] = value
+    return out
 
 
 # ----------------------------------------------------------------------------- Markdown
