@@ -80,7 +80,7 @@ def test_completion_knows_the_claims_command() -> None:
 )
 def test_the_timeline_takes_several_actors(run: Run, args: tuple[str, ...]) -> None:
     ids = [e["id"] for e in run("timeline", *args, "--json").json()]  # type: ignore[union-attr]
-    assert ids == ["e-gerasimov-report", "e-zakharova-statement", "e-putin-tribute"]
+    assert ids == ["e-gerasimov-report", "e-zakharova-post", "e-zakharova-statement", "e-putin-tribute"]
     only_putin = [e["id"] for e in run("timeline", "--actor", "putin", "--json").json()]  # type: ignore[union-attr]
     assert set(only_putin) < set(ids)
 

@@ -25,23 +25,26 @@ TERMINAL = {"COLUMNS": "200", "NO_COLOR": "1"}
 def test_a_news_agency_lists_the_quotes_it_relayed_marked_as_relayed(run: Run, name: str) -> None:
     r = run("quote", name, "--json")
     assert r.code == 0
-    # the article's two, and two other renderings that also name KCNA as the channel
+    # the article's two and two other renderings that name KCNA as the channel; and KCNA's own words
     assert {(q["id"], q["speaker"], q["via"]) for q in r.json()} == {  # type: ignore[union-attr]
         ("q-cmc-praise", "wpk-cmc", "kcna"),
         ("q-cmc-monument", "wpk-cmc", "kcna"),
         ("q-cmc-praise-babel", "wpk-cmc", "kcna"),
         ("q-cmc-monument-rt", "kim-jong-un", "kcna"),
+        ("q-cmc-praise-kcna-en", "kcna", None),
+        ("q-cmc-praise-ko", "kcna", None),
     }
     plain = [line.split("\t") for line in run("quote", name).out.splitlines()]
-    assert all(row[3] == "Korean Central News Agency" for row in plain)
-    assert {row[2] for row in plain} == {"Central Military Commission of the Workers’ Party of Korea", "Kim Jong-un"}
+    relayed = [row for row in plain if row[2] != "Korean Central News Agency"]
+    assert len(relayed) == 4 and all(row[3] == "Korean Central News Agency" for row in relayed)
+    assert {row[2] for row in relayed} == {"Central Military Commission of the Workers’ Party of Korea", "Kim Jong-un"}
     human = run("quote", name, tty=True, env=TERMINAL).out
     assert human.count("(via Korean Central News Agency)") == 4
 
 
 def test_the_agency_summary_counts_what_it_relayed(run: Run) -> None:
     s = run("actor", "kcna", "--json").json()
-    assert s["counts"]["relayed"] == 4 and s["counts"]["quotes"] == 0  # type: ignore[index]
+    assert s["counts"]["relayed"] == 4 and s["counts"]["quotes"] == 2  # type: ignore[index]  # its own words
     relayed = [q["id"] for q in s["relayed"]]  # type: ignore[index]
     assert relayed == ["q-cmc-praise", "q-cmc-praise-babel", "q-cmc-monument", "q-cmc-monument-rt"]
     plain = run("actor", "kcna").out
@@ -52,7 +55,7 @@ def test_the_agency_summary_counts_what_it_relayed(run: Run) -> None:
 def test_show_and_every_citation_keep_the_channel(run: Run) -> None:
     plain = run("show", "q-cmc-praise").out.splitlines()
     assert "\tKorean Central News Agency\tfragment\t" in plain[0]
-    assert plain[1].startswith("context\tPart of the statement")
+    assert plain[1].startswith("context\tWords the article gives to the statement")
     for style in STYLES:
         assert "via Korean Central News Agency" in run("cite", "q-cmc-praise", "--style", style).out, style
 

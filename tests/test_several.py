@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Result
+from .conftest import MINI, Result
 
 Run = Callable[..., Result]
 TERMINAL = {"COLUMNS": "120", "NO_COLOR": "1"}
@@ -130,8 +130,18 @@ def test_terminal_show_reads_like_a_page_not_a_field_dump(run: Run) -> None:
     claim = _screen(run("show", "c-video-sergievsky", tty=True, env=TERMINAL).out)
     assert "— unattributed · by 30 Apr 2025 · allegation · disputed by Konstantin Asmolov and Ruslan Karmanov" in claim
     event = _screen(run("show", "e-kcna-cmc-statement", tty=True, env=TERMINAL).out)
-    assert "Sources differ on the date: 27 Apr 2025 in asmolov-2025-04-30" in event
     assert "Actors: Korean Central News Agency," in event
+
+
+def test_a_date_a_source_gives_otherwise_is_shown_beside_the_event(run: Run, tmp_path: Path) -> None:
+    doc = json.loads(MINI.read_text("utf-8"))
+    event = doc["events"][0]  # 3 March, by the page; a second witness says 4 March
+    said = {"id": "mini-src", "start": 0, "end": 35}  # "Alpha News reported on 3 March 2024"
+    event["dated_by"] = [{"date": "2024-03-03", "source": said}] * 2 + [{"date": "2024-03-04", "source": said}]
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps(doc), "utf-8")
+    shown = _screen(run("show", event["id"], "--data", str(path), "--no-bundled", tty=True, env=TERMINAL).out)
+    assert "Sources differ on the date: 4 Mar 2024 in mini-src" in shown
 
 
 def test_check_lists_every_quote_a_short_text_stands_in(run: Run) -> None:

@@ -85,6 +85,12 @@ def title_case(title: str) -> str:
     return " ".join(out)
 
 
+def _headline(src: Source) -> str:
+    """A source's title as MLA and Chicago print it: headline capitals for an English title; one
+    in another language keeps its own capitals (both styles follow the language's own rules)."""
+    return title_case(src.title) if (src.language or "en") == "en" else src.title
+
+
 def _written_date(edtf: str | None, *, us: bool = False, abbreviate: bool = False) -> str | None:
     """'30 April 2025', or with ``us`` 'April 30, 2025'; with ``abbreviate``, MLA's months
     ('30 Apr. 2025': names longer than four letters shortened, September to 'Sept.')."""
@@ -131,10 +137,11 @@ def _surname(p: Parts) -> str:
     return author if p.group_author or not author.split() else author.split()[-1]
 
 
-def _short_title(title: str) -> str:
-    """A title for an in-text citation: up to its first four words, headline capitals."""
-    words = title.split()
-    return title_case(" ".join(words[:4])) + ("…" if len(words) > 4 else "")
+def _short_title(src: Source) -> str:
+    """A title for an in-text citation: up to its first four words, capitals as ``_headline``."""
+    words = src.title.split()
+    short = " ".join(words[:4])
+    return (title_case(short) if (src.language or "en") == "en" else short) + ("…" if len(words) > 4 else "")
 
 
 def _is_group(ds: Dataset, src: Source) -> bool:
@@ -222,10 +229,12 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
     if style == "mla":
         container = f" {pub}," if pub else ""
         url = f" {src.url}." if src.url else ""
-        published = _written_date(src.date, abbreviate=True) or "n.d."
-        entry = f"“{title_case(src.title)}.”{container} {published}.{url}"
+        published = _written_date(src.date, abbreviate=True)
+        # MLA leaves out a date the work does not give (no "n.d.")
+        dated = f"{container} {published}." if published else f"{container.rstrip(',')}."
+        entry = f"“{_headline(src)}.”{dated}{url}"
         if own:  # MLA: a work by the organization that publishes it starts with its title
-            body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in “{_short_title(src.title)}”")
+            body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in “{_short_title(src)}”")
             return f"{body}\n\n{entry}"
         body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in {_surname(p)}")
         return f"{body}\n\n{_author_inverted(p).rstrip('.')}. {entry}"
@@ -234,7 +243,7 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         published = _written_date(src.date, us=True) or "n.d."
         url = f" {src.url}." if src.url else ""
         said = f"“{_inner(p)},” " if p.verbatim else f"{_inner(p)}, "
-        title = title_case(src.title)
+        title = _headline(src)
         note = f"{p.lead}{p.dispute}{when}, {said}{how} {src.author}, “{title},”{container} {published}.{url}"
         bib = f"{_author_inverted(p).rstrip('.')}. “{title}.”{container} {published}.{url}"
         return f"{note}\n\n{bib}"

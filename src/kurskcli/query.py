@@ -464,12 +464,15 @@ def earliest_rendering(dataset: Dataset, quote: Quote) -> Quote:
 
 
 def own_channel_rendering(dataset: Dataset, quote: Quote) -> Quote | None:
-    """The rendering printed by the speaker's own channel, if the dataset stores one."""
-    for q in rendering_groups(dataset).get(quote.id, [quote]):
-        src = dataset.sources.get(q.span.source)
-        if src is not None and src.channel == "speaker":
-            return q
-    return None
+    """The rendering printed by the speaker's own channel, if the dataset stores one; of several,
+    the first in the quote's language."""
+    own = [
+        q
+        for q in rendering_groups(dataset).get(quote.id, [quote])
+        if (src := dataset.sources.get(q.span.source)) is not None and src.channel == "speaker"
+    ]
+    mine = language_of(dataset, quote)
+    return min(own, key=lambda q: language_of(dataset, q) != mine, default=None)
 
 
 def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
