@@ -35,6 +35,7 @@ QUOTE_KEYS = {
     "note",
     "renderings",
     "renderings_differ",
+    "related",
 }
 CLAIM_KEYS = {
     "id",

@@ -17,7 +17,7 @@ from kurskcli.dates import best_supported, parse_edtf
 from kurskcli.model import Dataset
 from kurskcli.query import rendering_groups, sort_key
 
-from .conftest import Result
+from .conftest import MINI, Result
 
 Run = Callable[..., Result]
 ART = "asmolov-2025-04-30"
@@ -380,3 +380,22 @@ def test_titles_are_headlines_and_styles_keep_their_rules(run: Run, bundled: Dat
     chicago = run("cite", "q-putin-tribute-ru", "--style", "chicago").out
     assert "“Владимир Путин поблагодарил подразделения" in chicago  # Russian keeps its own capitals
     assert "“Владимир Путин Поблагодарил" not in run("cite", "q-putin-tribute-ru", "--style", "mla").out
+
+
+def test_a_related_statement_is_shown_apart_from_the_renderings_and_never_compared(run: Run, tmp_path: Path) -> None:
+    plain = run("show", "q-state-dept-accountable").out.splitlines()
+    related = [line.split("\t") for line in plain if line.startswith("related\t")]
+    assert [row[1:3] for row in related] == [["q-state-dept-briefing", "pravda-ua-2025-04-30"]]
+    assert not any(
+        line.startswith(("difference\tq-state-dept-briefing", "rendering\tq-state-dept-briefing")) for line in plain
+    )
+    back = run("show", "q-state-dept-briefing", "--json").json()
+    assert back["related"] == "q-state-dept-accountable"  # type: ignore[index]
+    assert [q["id"] for q in back["related_statements"]] == ["q-state-dept-accountable"]  # type: ignore[index]
+    human = run("show", "q-state-dept-accountable", tty=True, env=TERMINAL).out
+    assert "Related statements, in other words (1)" in human
+    # a dataset naming a statement that is not there is refused, as for renders
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["quotes"][0]["related"] = "q-nowhere"
+    bad = run("verify", "--data", str(_write(tmp_path, doc)), "--no-bundled")
+    assert bad.code == 65 and "$.quotes[0].related: unknown quote 'q-nowhere'" in bad.out

@@ -729,7 +729,7 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "actor": (("id", "name", "kind"), ("role", "affiliation", "aliases")),
     "quote": (
         ("id", "speaker", "text", "kind", "source"),
-        ("date", "via", "context", "language", "type", "renders", "note"),
+        ("date", "via", "context", "language", "type", "renders", "note", "related"),
     ),
     "claim": (
         ("id", "kind", "text", "source"),
@@ -984,6 +984,9 @@ class _Build:
                 # looked up here, as it would look it up
                 if renders is not None:
                     ref(ck, path, ".renders", "quotes", renders)
+                related = q.related or None
+                if related is not None:
+                    ref(ck, path, ".related", "quotes", related)
                 if q.speaker not in actors:
                     ref(ck, path, ".speaker", "actors", q.speaker)
                 if via is not None and via not in actors:
@@ -999,7 +1002,7 @@ class _Build:
                     spans.append((path, span, q.text))
                 if span and claim_id(ck, path, q.id):
                     said = (q.id, q.speaker, date, dates, fold_space(q.text), q.kind, via, q.context or "")
-                    kept.append(Quote(*said, q.language or None, span, origin, renders, q.note or None))
+                    kept.append(Quote(*said, q.language or None, span, origin, renders, q.note or None, related))
             self.spans_hold(ck, ".source", spans)
             self.keep_all(kept)
 
@@ -1172,7 +1175,9 @@ class _Build:
             via = ck.ident(d, "via", path, nullable=True)
             renders = ck.ident(d, "renders", path, nullable=True)
             note = ck.string(d, "note", path, nullable=True)
+            related = ck.ident(d, "related", path, nullable=True)
             self.ref(ck, path, ".renders", "quotes", renders)
+            self.ref(ck, path, ".related", "quotes", related)
             text = ck.string(d, "text", path)
             kind = ck.string(d, "kind", path, choices=QUOTE_KINDS)
             context = ck.string(d, "context", path, nullable=True) or ""
@@ -1201,6 +1206,7 @@ class _Build:
                         ck.origin,
                         renders,
                         note,
+                        related,
                     ),
                 )
 

@@ -92,7 +92,7 @@ def dataset_fields(rec: Record) -> dict[str, Any]:
         return out | {k: v for k, v in (("role", rec.role), ("affiliation", rec.affiliation)) if v is not None}
     if isinstance(rec, Quote):
         out = {"id": rec.id, "speaker": rec.speaker, **_dated(rec), "text": rec.text, "kind": rec.kind}
-        for name in ("via", "context", "language", "renders", "note"):
+        for name in ("via", "context", "language", "renders", "note", "related"):
             if getattr(rec, name):
                 out[name] = getattr(rec, name)
         return {**out, "source": _span_obj(rec.span)}
@@ -242,7 +242,7 @@ CREATE TABLE quotes (
     date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, kind TEXT NOT NULL,
     context TEXT, language TEXT, language_note TEXT,
     source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL,
-    renders TEXT REFERENCES quotes(id), note TEXT
+    renders TEXT REFERENCES quotes(id), note TEXT, related TEXT REFERENCES quotes(id)
 );
 CREATE TABLE claims (
     id TEXT PRIMARY KEY, claimant TEXT REFERENCES actors(id), kind TEXT NOT NULL,
@@ -336,13 +336,13 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
 
     if isinstance(rec, Quote):
         con.execute(
-            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 *(rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context),
                 # a code, as sources.language has it (the words are in the language of the page
                 # that prints them), and the dataset's own note on the language apart
                 *(_language_code(ds, rec), rec.language),
-                *(*rec.span, rec.renders, rec.note),
+                *(*rec.span, rec.renders, rec.note, rec.related),
             ),
         )
         con.execute("INSERT INTO search VALUES (?, 'quote', ?, ?)", (rec.id, who(rec.speaker), rec.text))

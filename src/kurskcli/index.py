@@ -81,7 +81,7 @@ from kurskcli.searcher import (
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/7"
+FORMAT = "kurskcli-search-index/8"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -455,7 +455,8 @@ class DiskIndex(IndexBase):
 
     def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
         """What ``records`` need to be shown as a full load would show them: every actor, every
-        source, and the other renderings of each quote; with ``texts``, the parts of the source
+        source, the other renderings of each quote and the statement it names as ``related``
+        (those naming it are not looked for); with ``texts``, the parts of the source
         texts around each span of those records and renderings (no source comes with its text)."""
         ds = StoredDataset(json.loads(self.meta["lengths"]))
         first = self.types.find(bytes([TYPE_ORDER["actor"]]))
@@ -468,7 +469,8 @@ class DiskIndex(IndexBase):
         shown = list(records)
         for rec in records:
             if isinstance(rec, Quote):
-                for member in groups.get(rec.renders or rec.id, []):
+                linked = groups.get(rec.renders or rec.id, [])
+                for member in [*linked, *([rec.related] if rec.related else [])]:
                     other = self.record_at(self.rid_of(member))
                     if isinstance(other, Quote):
                         ds.quotes[other.id] = other

@@ -83,6 +83,7 @@ class Quote(NamedTuple):
     origin: str
     renders: str | None = None  # the quote this one is another rendering of (the same utterance)
     note: str | None = None  # a short neutral note on how this rendering differs from that one
+    related: str | None = None  # another statement of the speaker's this one bears on, in other words
     type: str = "quote"
 
 

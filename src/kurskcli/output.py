@@ -120,7 +120,13 @@ def _rendering_fields(q: Quote, ds: Dataset) -> dict[str, Any]:
     from kurskcli.query import rendering_summary
 
     others, differ = rendering_summary(ds, q)
-    return {"renders": q.renders, "note": q.note, "renderings": [o.id for o in others], "renderings_differ": differ}
+    return {
+        "renders": q.renders,
+        "note": q.note,
+        "renderings": [o.id for o in others],
+        "renderings_differ": differ,
+        "related": q.related,
+    }
 
 
 def renderings_note(q: Quote, ds: Dataset) -> str | None:

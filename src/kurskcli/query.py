@@ -432,6 +432,14 @@ def compare_renderings(dataset: Dataset, quote: Quote) -> list[Comparison]:
     return out
 
 
+def related_statements(dataset: Dataset, quote: Quote) -> list[Comparison]:
+    """The other statements of the speaker's that ``quote`` is linked with by ``related`` (either
+    way): in other words, so beside it but never compared word by word."""
+    linked = [dataset.quotes.get(quote.related)] if quote.related else []
+    linked += [q for q in dataset.quotes.values() if q.related == quote.id]
+    return [Comparison(q, dataset.sources.get(q.span.source), False, (), None) for q in linked if q is not None]
+
+
 def coverage_words(covers: Sequence[int], total: int) -> str | None:
     """``covers`` (sentences of ``total``, from 0) in words, where it is not all of them:
     "the first sentence", "the last two sentences", "sentences 1 and 3 of 4", "no sentence"."""

@@ -479,9 +479,10 @@ def render_record(
     ds: Dataset,
     passages: Sequence[Passage],
     comparisons: Sequence[Comparison] = (),
+    related: Sequence[Comparison] = (),
 ) -> None:
     """One record in full, each source passage with the record's own words highlighted, then
-    the other renderings of a quote beside it."""
+    the other renderings of a quote beside it, then the speaker's related statements."""
     from rich.panel import Panel
     from rich.text import Text
 
@@ -507,6 +508,10 @@ def render_record(
     if comparisons:
         con.print(Text(f"Other renderings of the same words ({len(comparisons)})", style="bold"))
     for cmp in comparisons:
+        _rendering_panel(con, cmp, ds)
+    if related:
+        con.print(Text(f"Related statements, in other words ({len(related)})", style="bold"))
+    for cmp in related:
         _rendering_panel(con, cmp, ds)
 
 

@@ -137,6 +137,7 @@ class Quote(_Object):
     language: Text | UnsetType | None = UNSET
     renders: Id | UnsetType | None = UNSET
     note: Text | UnsetType | None = UNSET
+    related: Id | UnsetType | None = UNSET
 
 
 class Claim(_Object):

@@ -64,10 +64,12 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
     passages = query.passages(ds, rec)
     obj = output.record_dict(rec, ds)
     obj["passages"] = [p._asdict() for p in passages]
-    comparisons = []
+    comparisons, related = [], []
     if isinstance(rec, Quote):
         comparisons = query.compare_renderings(ds, rec)
         obj["renderings"] = [output.comparison_dict(cmp, ds) for cmp in comparisons]
+        related = query.related_statements(ds, rec)
+        obj["related_statements"] = [output.record_dict(cmp.quote, ds) for cmp in related]
     lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
     if isinstance(rec, Quote | Claim) and rec.context:
         lines.append(["context", rec.context])
@@ -90,10 +92,11 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
         lines += [["difference", cmp.quote.id, output.RENDERING_OPS[ch.op], ch.said, ch.actual] for ch in cmp.changes]
         if cmp.note:
             lines.append(["note", cmp.quote.id, cmp.note])
+    lines += [["related", q.id, q.span.source, q.date, q.text] for q in (cmp.quote for cmp in related)]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_record
 
-        render_record(con, rec, ds, passages, comparisons)
+        render_record(con, rec, ds, passages, comparisons, related)
 
     return obj, lines, rich
