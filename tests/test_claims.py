@@ -49,7 +49,7 @@ def test_claims_by_one_claimant_in_any_script(run: Run, claimant: str, actor: st
 
 def test_claims_of_one_kind_and_bad_kinds(run: Run) -> None:
     figures = run("claims", "--kind", "figure", "--json").json()
-    assert {c["kind"] for c in figures} == {"figure"} and len(figures) == 4  # type: ignore[union-attr, arg-type]
+    assert {c["kind"] for c in figures} == {"figure"} and len(figures) == 6  # type: ignore[union-attr, arg-type]
     forecasts = run("claims", "--claimant", "asmolov", "--kind", "forecast", "--json").json()
     assert [c["id"] for c in forecasts] == ["c-forecast-withdrawal", "c-forecast-expansion"]  # type: ignore[union-attr]
     bad = run("claims", "--kind", "rumour")
@@ -80,7 +80,13 @@ def test_completion_knows_the_claims_command() -> None:
 )
 def test_the_timeline_takes_several_actors(run: Run, args: tuple[str, ...]) -> None:
     ids = [e["id"] for e in run("timeline", *args, "--json").json()]  # type: ignore[union-attr]
-    assert ids == ["e-gerasimov-report", "e-zakharova-post", "e-zakharova-statement", "e-putin-tribute"]
+    assert ids == [
+        "e-gerasimov-report",
+        "e-zakharova-post",
+        "e-zakharova-statement",
+        "e-putin-tribute",
+        "e-putin-kim-beijing",
+    ]
     only_putin = [e["id"] for e in run("timeline", "--actor", "putin", "--json").json()]  # type: ignore[union-attr]
     assert set(only_putin) < set(ids)
 

@@ -53,8 +53,10 @@ CLAIM_KEYS = {
     "actors",
     "context",
     "source",
+    "outcomes",
 }
 EVENT_KEYS = {"id", "type", "date", "date_earliest", "date_latest", "title", "summary", "actors", "sources", "dated_by"}
+EVENT_KEYS |= {"outcomes"}
 ACTOR_KEYS = {"id", "type", "name", "kind", "role", "affiliation", "aliases"}
 SOURCE_KEYS = {
     "id",
@@ -81,12 +83,13 @@ HIT_EXTRA = {"score", "matched_field", "matched_terms"}
 def test_quote_finds_putin_in_any_spelling(run: Run, speaker: str) -> None:
     r = run("quote", speaker, "--json")
     assert r.code == 0 and r.err == ""
-    q, *others = r.json()  # type: ignore[misc]
+    q, *others, later = r.json()  # type: ignore[misc]
     assert q["id"] == "q-putin-tribute" and q["speaker"] == "putin"
     assert q["text"].startswith("We pay tribute to the heroism")
     # then the other published renderings of the same statement, each from its own source
     assert [o["renders"] for o in others] == ["q-putin-tribute"] * 4 and all(o["speaker"] == "putin" for o in others)
     assert sorted(q["renderings"]) == sorted(o["id"] for o in others)
+    assert later["id"] == "q-putin-beijing" and later["date"] == "2025-09-03"  # what he said later, last
 
 
 def test_search_monument_ranks_the_kcna_statement_first(run: Run) -> None:
@@ -108,8 +111,10 @@ def test_timeline_lists_the_acknowledgments_in_order(run: Run) -> None:
         "2025-04-28",
     )
     # sorted by what is known: "by 26 April" at 26 April, before that day's report, never
-    # above 2024; "by 30 April" at 30 April; the possible visit on 9 May last
-    assert ids[:2] == ["e-troops-sent", "e-laros-2024"] and ids[-1] == "e-may-9-celebrations"
+    # above 2024; "by 30 April" at 30 April; the possible visit on 9 May, then what later pages report
+    assert ids[:2] == ["e-troops-sent", "e-laros-2024"]
+    assert ids.index("e-may-9-celebrations") < ids.index("e-commanders-received") < ids.index("e-memorial-visit")
+    assert ids[-1] == "e-memorial-visit"
     assert ids.index("e-nis-january-estimate") < ids.index("e-kpa-arrival") == ids.index("e-gerasimov-report") - 1
     assert ids.index("e-state-dept-briefing") < ids.index("e-early-reports") < ids.index("e-possible-summit")
 
@@ -125,10 +130,10 @@ def test_json_contract_key_sets(run: Run) -> None:
     assert set(run("actors", "--json").json()[0]) == ACTOR_KEYS | {"counts"}  # type: ignore[index]
     assert set(run("show", "asmolov-2025-04-30", "--json").json()) == SOURCE_KEYS | {"passages"}  # type: ignore[arg-type]
     show = run("show", "c-contingent-size", "--json").json()
-    assert set(show) == CLAIM_KEYS | {"passages"}  # type: ignore[arg-type]
+    assert set(show) == CLAIM_KEYS | {"passages", "later_reports"}  # type: ignore[arg-type]
     assert show["passages"][0]["text"].startswith("The limited size of the contingent")  # type: ignore[index]
     about = run("about", "--json").json()
-    assert about["sources"][0]["sha256"] and about["counts"]["quotes"] == 38  # type: ignore[index]
+    assert about["sources"][0]["sha256"] and about["counts"]["quotes"] == 39  # type: ignore[index]
 
 
 def test_jsonl_is_one_object_per_line(run: Run) -> None:
@@ -136,7 +141,7 @@ def test_jsonl_is_one_object_per_line(run: Run) -> None:
 
     r = run("timeline", "--jsonl")
     lines = r.out.splitlines()
-    assert len(lines) == 22 and all(json.loads(line)["type"] == "event" for line in lines)
+    assert len(lines) == 28 and all(json.loads(line)["type"] == "event" for line in lines)
 
 
 def test_plain_output_is_tab_separated_without_escapes(run: Run) -> None:
@@ -227,7 +232,7 @@ def test_user_datasets(run: Run, tmp_path: Path) -> None:
 
 def test_verify(run: Run, tmp_path: Path) -> None:
     ok = run("verify", "--json")
-    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["counts"]["quotes"] == 38  # type: ignore[index]
+    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["counts"]["quotes"] == 39  # type: ignore[index]
     assert run("verify").out.startswith("ok\t")
     damaged = tmp_path / "damaged.json"
     from importlib import resources

@@ -53,6 +53,7 @@ def test_record_ids_and_option_values() -> None:
         "q-putin-tribute-kremlin-en",
         "q-putin-tribute-tass-en",
         "q-putin-tribute-sputnik",
+        "q-putin-beijing",
     ]
     assert values("cite", "q-putin-tribute", "--rendering", "") == ["earliest", "own"]
     assert "e-putin-tribute" in values("show", "e-p")

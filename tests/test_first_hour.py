@@ -23,8 +23,8 @@ def test_one_other_rendering_that_differs_is_said_in_the_singular(run: Run) -> N
 def test_the_timeline_footer_speaks_of_italics_only_where_there_are_some(run: Run) -> None:
     plain = run("timeline", "--actor", "putin", "--quotes", "--color", "never", tty=True, env={"COLUMNS": "100"}).out
     styled = run("timeline", "--actor", "putin", "--quotes", "--color", "always", tty=True, env={"COLUMNS": "100"}).out
-    assert plain.rstrip().splitlines()[-1] == "7 items" and "\x1b[" not in plain
-    assert "7 items; italic dates are ranges or uncertain" in styled and "\x1b[3m" in styled
+    assert plain.rstrip().splitlines()[-1] == "9 items" and "\x1b[" not in plain
+    assert "9 items; italic dates are ranges or uncertain" in styled and "\x1b[3m" in styled
 
 
 def test_check_explains_the_score_of_a_text_not_found(run: Run) -> None:
@@ -56,7 +56,7 @@ def test_citing_an_actor_says_how_to_cite_all_their_quotes(run: Run) -> None:
     assert hint is not None
     ids = [line.split("\t")[0] for line in run(*hint[1].split()).out.splitlines()]
     every = run("cite", *ids)
-    assert every.code == 0 and every.out.count("Vladimir Putin") == len(ids) == 5
+    assert every.code == 0 and every.out.count("Vladimir Putin") == len(ids) == 6
 
 
 @pytest.mark.parametrize(("command", "what"), [("search", "hits (1 to 10,000)"), ("quote", "quotes (1 or more)")])

@@ -234,6 +234,7 @@ def test_actor_names_the_sources_that_print_its_quotes(run: Run) -> None:
     s = run("actor", "putin", "--json").json()
     assert s["sources"] == [  # type: ignore[index]
         ART,
+        "jordantimes-2025-09-03",
         "lokmattimes-2025-04-28",
         "news-mariupol-2025-04-28",
         "sputnik-2025-04-28",
@@ -241,8 +242,8 @@ def test_actor_names_the_sources_that_print_its_quotes(run: Run) -> None:
     ]
     rows = [line.split("\t") for line in run("actor", "putin").out.splitlines()]
     assert [r[1] for r in rows if r[0] == "source"] == sorted(r[1] for r in rows if r[0] == "source") != []
-    assert len([r for r in rows if r[0] == "source"]) == 5
-    assert "Quoted in      5 sources" in run("actor", "putin", tty=True, env=TERMINAL).out
+    assert len([r for r in rows if r[0] == "source"]) == 6
+    assert "Quoted in      6 sources" in run("actor", "putin", tty=True, env=TERMINAL).out
 
 
 def test_cite_the_earliest_or_the_speakers_own_rendering(run: Run) -> None:
@@ -260,7 +261,7 @@ def test_cite_the_earliest_or_the_speakers_own_rendering(run: Run) -> None:
 def test_about_says_what_of_each_source_is_stored(run: Run) -> None:
     about = run("about", "--json").json()
     stored = {s["id"]: s["stored"] for s in about["sources"]}  # type: ignore[index]
-    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 22
+    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 26
     assert "kremlin.ru" in about["datasets"][0]["description"]  # type: ignore[index]
     human = run("about", tty=True, env=TERMINAL).out
     assert "excerpts: the speakers' words and dates only" in human and "the full text" in human
@@ -399,3 +400,42 @@ def test_a_related_statement_is_shown_apart_from_the_renderings_and_never_compar
     doc["quotes"][0]["related"] = "q-nowhere"
     bad = run("verify", "--data", str(_write(tmp_path, doc)), "--no-bundled")
     assert bad.code == 65 and "$.quotes[0].related: unknown quote 'q-nowhere'" in bad.out
+
+
+# ----------------------------------------------------------------------------- what later pages report
+
+
+def test_forecasts_and_plans_name_what_later_pages_report_without_judging_it(run: Run, tmp_path: Path) -> None:
+    plain = [line.split("\t") for line in run("show", "c-forecast-withdrawal").out.splitlines()]
+    assert [row[1] for row in plain if row[0] == "later"] == [
+        "e-commanders-received",
+        "e-state-honours",
+        "e-nis-report-2026",
+    ]
+    shown = run("show", "e-monument-announced", "--json").json()
+    assert shown["outcomes"] == ["e-memorial-groundbreaking", "e-memorial-visit"]  # type: ignore[index]
+    assert [e["date"] for e in shown["later_reports"]] == ["2025-10", "2026-02-13"]  # type: ignore[index]
+    human = run("show", "c-summit-discussion", tty=True, env=TERMINAL).out
+    assert "What later pages report" in human and "Putin and Kim Jong-un meet in Beijing" in human
+    claims = run("claims", "--claimant", "asmolov", "--kind", "forecast", tty=True, env=TERMINAL).out
+    assert "Later pages report: Kim Jong-un receives the commanders" in " ".join(claims.split())
+    for word in ("came true", "proved", "wrong", "right"):
+        assert word not in human.lower() and word not in claims.lower()
+    # a later event is dated by its own page's words, as any other
+    event = run("show", "e-commanders-received", "--json").json()
+    assert [(w["date"], w["source"]["id"]) for w in event["dated_by"]] == [("2025-08-20", "sbs-2025-08-21")]  # type: ignore[index]
+    doc = json.loads(MINI.read_text("utf-8"))
+    doc["claims"][0]["outcomes"] = ["e-nowhere"]
+    bad = run("verify", "--data", str(_write(tmp_path, doc)), "--no-bundled")
+    assert bad.code == 65 and "$.claims[0].outcomes[0]: unknown event 'e-nowhere'" in bad.out
+
+
+def test_a_page_that_shows_no_headline_is_cited_by_a_description_never_an_address(run: Run, bundled: Dataset) -> None:
+    for src in bundled.sources.values():
+        assert not re.match(r"[\w.-]+\.(com|ua|tr|kr|net|ru)\b", src.title), src.id
+    apa = run("cite", "q-putin-tribute-tass-en", "--style", "apa").out
+    assert "TASS. (2025, April 28). [A TASS report on Putin’s statement on the North Korean troops]." in apa
+    mla = run("cite", "q-putin-tribute-tass-en", "--style", "mla").out
+    assert "\nA TASS report on Putin’s statement on the North Korean troops. TASS, 28 Apr. 2025." in mla
+    chicago = run("cite", "q-putin-tribute-tass-en", "--style", "chicago").out
+    assert "“A TASS report" not in chicago and "“[A TASS" not in chicago

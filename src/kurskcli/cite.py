@@ -85,10 +85,24 @@ def title_case(title: str) -> str:
     return " ".join(out)
 
 
+def _untitled(src: Source) -> bool:
+    """Whether the source shows no title: the dataset then gives a description in brackets."""
+    return src.title.startswith("[") and src.title.endswith("]")
+
+
 def _headline(src: Source) -> str:
     """A source's title as MLA and Chicago print it: headline capitals for an English title; one
     in another language keeps its own capitals (both styles follow the language's own rules)."""
-    return title_case(src.title) if (src.language or "en") == "en" else src.title
+    return title_case(src.title) if (src.language or "en") == "en" and not _untitled(src) else src.title
+
+
+def _titled(src: Source, title: str, punct: str, *, brackets: bool = True) -> str:
+    """``title`` in quotation marks with ``punct`` inside them; an untitled work's description
+    stands without quotation marks (and, without ``brackets``, as MLA and Chicago print it,
+    without its brackets)."""
+    if _untitled(src):
+        return f"{title if brackets else title[1:-1]}{punct}"
+    return f"“{title}{punct}”"
 
 
 def _written_date(edtf: str | None, *, us: bool = False, abbreviate: bool = False) -> str | None:
@@ -139,9 +153,10 @@ def _surname(p: Parts) -> str:
 
 def _short_title(src: Source) -> str:
     """A title for an in-text citation: up to its first four words, capitals as ``_headline``."""
-    words = src.title.split()
+    words = (src.title[1:-1] if _untitled(src) else src.title).split()
     short = " ".join(words[:4])
-    return (title_case(short) if (src.language or "en") == "en" else short) + ("…" if len(words) > 4 else "")
+    headline = (src.language or "en") == "en" and not _untitled(src)
+    return (title_case(short) if headline else short) + ("…" if len(words) > 4 else "")
 
 
 def _is_group(ds: Dataset, src: Source) -> bool:
@@ -203,13 +218,14 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
     own = p.group_author and pub.strip().lower() == src.author.strip().lower()  # published by its author
     if style == "plain":
         words = f"“{p.words}”" if p.verbatim else p.words
-        where = f"{src.author}, “{src.title}”{', ' + pub if pub and not own else ''}, {day}"
+        where = f"{src.author}, {_titled(src, src.title, '')}{', ' + pub if pub and not own else ''}, {day}"
         where += f", {src.url}" if src.url else ""
         return f"{p.lead}{when}: {words} ({how} {where}){p.dispute}"
     if style == "markdown":
         from kurskcli.export import md
 
-        credit = f"{md(p.lead)}{when}, {how} {md(src.author)}, *{md(src.title)}*"
+        title = md(src.title) if _untitled(src) else f"*{md(src.title)}*"
+        credit = f"{md(p.lead)}{when}, {how} {md(src.author)}, {title}"
         credit += f"{', ' + md(pub) if pub and not own else ''}, {day}"
         credit += f", <{md(src.url)}>" if src.url else ""
         credit += (f" {md(p.dispute.strip())}" if p.dispute else "") + "."
@@ -232,9 +248,10 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         published = _written_date(src.date, abbreviate=True)
         # MLA leaves out a date the work does not give (no "n.d.")
         dated = f"{container} {published}." if published else f"{container.rstrip(',')}."
-        entry = f"“{_headline(src)}.”{dated}{url}"
+        entry = f"{_titled(src, _headline(src), '.', brackets=False)}{dated}{url}"
         if own:  # MLA: a work by the organization that publishes it starts with its title
-            body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in “{_short_title(src)}”")
+            short = _titled(src, f"[{_short_title(src)}]" if _untitled(src) else _short_title(src), "", brackets=False)
+            body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in {short}")
             return f"{body}\n\n{entry}"
         body = _body(p, f"{'qtd.' if p.who is not None else 'reported'} in {_surname(p)}")
         return f"{body}\n\n{_author_inverted(p).rstrip('.')}. {entry}"
@@ -244,8 +261,10 @@ def cite(ds: Dataset, record_id: str, style: str) -> str:
         url = f" {src.url}." if src.url else ""
         said = f"“{_inner(p)},” " if p.verbatim else f"{_inner(p)}, "
         title = _headline(src)
-        note = f"{p.lead}{p.dispute}{when}, {said}{how} {src.author}, “{title},”{container} {published}.{url}"
-        bib = f"{_author_inverted(p).rstrip('.')}. “{title}.”{container} {published}.{url}"
+        note = f"{p.lead}{p.dispute}{when}, {said}{how} {src.author}, {_titled(src, title, ',', brackets=False)}"
+        note += f"{container} {published}.{url}"
+        entry = f"{_titled(src, title, '.', brackets=False)}{container} {published}.{url}"
+        bib = f"{_author_inverted(p).rstrip('.')}. {entry}"
         return f"{note}\n\n{bib}"
     if style == "bibtex":
         return _bibtex(record_id, p)

@@ -733,9 +733,9 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "claim": (
         ("id", "kind", "text", "source"),
-        ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "context", "type"),
+        ("claimant", "date", "verbatim", "status", "disputed_by", "actors", "context", "type", "outcomes"),
     ),
-    "event": (("id", "title", "sources"), ("date", "summary", "actors", "type", "dated_by")),
+    "event": (("id", "title", "sources"), ("date", "summary", "actors", "type", "dated_by", "outcomes")),
     "witness": (("date", "source"), ()),
     "span": (("id", "start", "end"), ()),
 }
@@ -1229,6 +1229,7 @@ class _Build:
             mentioned = ck.ids(d, "actors", path)
             for i, who in enumerate(mentioned):
                 self.ref(ck, path, f".actors[{i}]", "actors", who)
+            outcomes = self._outcomes(ck, d, path)
             date, dates = ck.date(d, path)
             span = ck.span(d.get("source"), f"{path}.source")
             self.ref(ck, path, ".claimant", "actors", claimant)
@@ -1256,8 +1257,16 @@ class _Build:
                         ck.origin,
                         mentioned,
                         fold_space(context),
+                        outcomes,
                     ),
                 )
+
+    def _outcomes(self, ck: _Checker, d: dict[str, Any], path: str) -> tuple[str, ...]:
+        """A claim's or an event's ``outcomes``: ids of events (checked once every file is read)."""
+        outcomes = ck.ids(d, "outcomes", path)
+        for i, eid in enumerate(outcomes):
+            self.ref(ck, path, f".outcomes[{i}]", "events", eid)
+        return outcomes
 
     def _events(self, ck: _Checker, items: Items) -> None:
         for path, d in items:
@@ -1271,6 +1280,7 @@ class _Build:
             date, dates = ck.date(d, path)
             for i, who in enumerate(actors):
                 self.ref(ck, path, f".actors[{i}]", "actors", who)
+            outcomes = self._outcomes(ck, d, path)
             spans: list[Span] = []
             raw = d.get("sources")
             if not isinstance(raw, list) or not raw:
@@ -1288,7 +1298,9 @@ class _Build:
             if eid and title and spans and self.claim_id(ck, path, eid):
                 self.keep(
                     "events",
-                    Event(eid, date, dates, title, summary, actors, tuple(spans), ck.origin, tuple(witnesses)),
+                    Event(
+                        eid, date, dates, title, summary, actors, tuple(spans), ck.origin, tuple(witnesses), outcomes
+                    ),
                 )
 
     def _witnesses(self, ck: _Checker, d: dict[str, Any], path: str) -> list[Witness]:
@@ -1370,6 +1382,8 @@ class _Streamed(_Build):
         self.actors_named: set[str] = set()  # actors named before they were read
         self.quotes_named: set[str] = set()  # quotes named as what a rendering renders
         self.renderings: set[str] = set()  # quotes that are renderings themselves
+        self.events_named: set[str] = set()  # events named as outcomes
+        self.event_ids: set[str] = set()  # the events read (few beside the quotes)
 
     def checker(self, origin: str, declared: bool = False) -> _Checker:
         ck = super().checker(origin, declared)
@@ -1424,6 +1438,8 @@ class _Streamed(_Build):
             self.ds.actors[rec.id] = rec  # type: ignore[assignment]  # an Actor
         elif isinstance(rec, Quote) and rec.renders is not None:
             self.renderings.add(rec.id)
+        elif table == "events":
+            self.event_ids.add(rec.id)
         self.sink.add(rec, self.ds)
 
     def keep_all(self, quotes: list[Quote]) -> None:
@@ -1452,6 +1468,8 @@ class _Streamed(_Build):
         elif table == "sources":
             if rid not in self.ds.sources:
                 raise NotStreamed(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
+        elif table == "events":
+            self.events_named.add(rid)
         else:
             self.quotes_named.add(rid)
 
@@ -1466,6 +1484,8 @@ class _Streamed(_Build):
             raise NotStreamed("a record names an unknown actor")
         if self.quotes_named & self.renderings:
             raise NotStreamed("a rendering names another rendering")
+        if not self.events_named <= self.event_ids:
+            raise NotStreamed("a record names an unknown event")
         if not self.sink.consistent(self.ds.sources, self.quotes_named):
             raise NotStreamed("an id is used twice, or a rendering names an unknown quote")
 

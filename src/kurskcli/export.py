@@ -100,12 +100,15 @@ def dataset_fields(rec: Record) -> dict[str, Any]:
         out = {"id": rec.id, "claimant": rec.claimant, "kind": rec.kind, **_dated(rec), "text": rec.text}
         out |= {"verbatim": rec.verbatim, "status": rec.status, "disputed_by": list(rec.disputed_by)}
         out |= {"actors": list(rec.actors)} | ({"context": rec.context} if rec.context else {})
+        out |= {"outcomes": list(rec.outcomes)} if rec.outcomes else {}
         return {**out, "source": _span_obj(rec.span)}
     assert isinstance(rec, Event)
     out = {"id": rec.id, "title": rec.title, **_dated(rec), "summary": rec.summary, "actors": list(rec.actors)}
     out["sources"] = [_span_obj(s) for s in rec.spans]
     if rec.dated_by:
         out["dated_by"] = [{"date": w.date, "source": _span_obj(w.span)} for w in rec.dated_by]
+    if rec.outcomes:
+        out["outcomes"] = list(rec.outcomes)
     return out
 
 
@@ -270,6 +273,10 @@ CREATE TABLE event_sources (
     source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL,
     PRIMARY KEY (event_id, position)
 );
+CREATE TABLE outcomes (
+    record_id TEXT NOT NULL, event_id TEXT NOT NULL REFERENCES events(id), position INTEGER NOT NULL,
+    PRIMARY KEY (record_id, event_id)
+);
 CREATE INDEX quotes_speaker ON quotes(speaker);
 CREATE INDEX claims_claimant ON claims(claimant);
 CREATE VIRTUAL TABLE search USING fts5(
@@ -356,6 +363,7 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
         )
         con.executemany("INSERT INTO claim_disputed_by VALUES (?, ?)", [(rec.id, a) for a in rec.disputed_by])
         con.executemany("INSERT INTO claim_actors VALUES (?, ?)", [(rec.id, a) for a in rec.actors])
+        con.executemany("INSERT INTO outcomes VALUES (?, ?, ?)", [(rec.id, e, i) for i, e in enumerate(rec.outcomes)])
         con.execute("INSERT INTO search VALUES (?, 'claim', ?, ?)", (rec.id, who(rec.claimant), rec.text))
     elif isinstance(rec, Event):
         con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", (rec.id, *_dates(rec), rec.title, rec.summary))
@@ -364,6 +372,7 @@ def _insert(con: Any, rec: Record, ds: Dataset) -> None:
             "INSERT INTO event_sources VALUES (?, ?, ?, ?, ?)",
             [(rec.id, s.source, s.start, s.end, i) for i, s in enumerate(rec.spans)],
         )
+        con.executemany("INSERT INTO outcomes VALUES (?, ?, ?)", [(rec.id, e, i) for i, e in enumerate(rec.outcomes)])
 
 
 def _language_code(ds: Dataset, quote: Quote) -> str | None:

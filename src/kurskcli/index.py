@@ -81,7 +81,7 @@ from kurskcli.searcher import (
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/8"
+FORMAT = "kurskcli-search-index/9"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -456,7 +456,8 @@ class DiskIndex(IndexBase):
     def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
         """What ``records`` need to be shown as a full load would show them: every actor, every
         source, the other renderings of each quote and the statement it names as ``related``
-        (those naming it are not looked for); with ``texts``, the parts of the source
+        (those naming it are not looked for), the events a record names as ``outcomes``; with
+        ``texts``, the parts of the source
         texts around each span of those records and renderings (no source comes with its text)."""
         ds = StoredDataset(json.loads(self.meta["lengths"]))
         first = self.types.find(bytes([TYPE_ORDER["actor"]]))
@@ -475,6 +476,10 @@ class DiskIndex(IndexBase):
                     if isinstance(other, Quote):
                         ds.quotes[other.id] = other
                         shown.append(other)
+            for eid in rec.outcomes if isinstance(rec, Claim | Event) else ():
+                event = self.record_at(self.rid_of(eid))
+                if isinstance(event, Event):
+                    ds.events.setdefault(event.id, event)
             table: dict[str, Any] = getattr(ds, rec.type + "s")
             table[rec.id] = rec
         if texts:

@@ -101,6 +101,7 @@ class Claim(NamedTuple):
     origin: str
     actors: tuple[str, ...] = ()  # actors the claim mentions, besides its claimant and disputers
     context: str = ""  # one neutral sentence placing the claim, in the dataset's own words
+    outcomes: tuple[str, ...] = ()  # events later pages report that bear on it (a forecast's)
     type: str = "claim"
 
 
@@ -122,6 +123,7 @@ class Event(NamedTuple):
     spans: tuple[Span, ...]
     origin: str
     dated_by: tuple[Witness, ...] = ()  # each source's date, where sources date it differently
+    outcomes: tuple[str, ...] = ()  # events later pages report that bear on it (a plan's)
     type: str = "event"
 
 

@@ -62,6 +62,7 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
             "actors": list(rec.actors),
             "context": rec.context,
             "source": _span(rec.span),
+            "outcomes": list(rec.outcomes),
         }
     if isinstance(rec, Event):
         return {
@@ -81,6 +82,7 @@ def record_dict(rec: Record, ds: Dataset) -> dict[str, Any]:
                 }
                 for w in rec.dated_by
             ],
+            "outcomes": list(rec.outcomes),
         }
     if isinstance(rec, Actor):
         return {

@@ -238,24 +238,25 @@ def _row(it: Item, y: float, scale: Scale, fill: str, i: int) -> str:
 
 
 def _axis(scale: Scale, y: float, top: float, *, above: bool = False) -> str:
-    """The time axis at ``y``: a tick at each date, labelled where there is room (a day in the
-    last year shown, else a month, never the same label twice in a row), with grid lines up to
+    """The time axis at ``y``: a tick at each date, labelled where there is room (the month and
+    year at the first date labelled in a month, then the day and month), with grid lines up to
     ``top`` and a break at each shortened stretch. ``above``: labels over the line, no grid
     and no explanation (the axis at the top of a tall chart)."""
     parts = [f'<line x1="{scale.x0}" y1="{y}" x2="{scale.x0 + scale.width}" y2="{y}" stroke="#000"/>']
-    last_x, last_label = -1e9, ""
+    last_x, last_month = -1e9, (0, 0)
     tick, text_y = (y - 5, y - 9) if above else (y + 5, y + 18)
     for day in scale.marks:
         x = scale.x(day) + scale.day_w / 2
         if not above:
             parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{y}" stroke="#ddd"/>')
         parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{tick}" stroke="#000"/>')
-        label = f"{day.day} {day.strftime('%b')[:3]}" if day.year == scale.marks[-1].year else f"{day:%b %Y}"
-        if x - last_x >= 34 and label != last_label:
+        month = (day.year, day.month)
+        label = f"{day:%b %Y}" if month != last_month else f"{day.day} {day.strftime('%b')[:3]}"
+        if x - last_x >= 34:
             parts.append(
                 f'<text x="{x:.1f}" y="{text_y}" text-anchor="middle" font-size="10" fill="#000">{_x(label)}</text>'
             )
-            last_x, last_label = x, label
+            last_x, last_month = x, month
     for a, b in scale.breaks:
         xb = (scale.x(a) + scale.x(b) + scale.day_w) / 2
         parts.append(

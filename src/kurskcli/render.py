@@ -125,6 +125,18 @@ def _claim_line(c: Claim, ds: Dataset) -> str:
     return ", ".join(p for p in (_name(ds, c.claimant), c.kind, note) if p)
 
 
+def _later(what: Text, rec: Claim | Event, ds: Dataset) -> None:
+    """A line naming what later pages report of a forecast or a plan (``outcomes``), unjudged."""
+    if not rec.outcomes:
+        return
+    told = []
+    for eid in rec.outcomes:
+        event = ds.events.get(eid)
+        told.append(f"{event.title} ({human_date(event.date) if event.date else 'undated'})" if event else eid)
+    what.append("\n")
+    what.append_text(t("Later pages report: " + "; ".join(told), "cyan"))
+
+
 def render_claims(con: Console, claims: Sequence[Claim], ds: Dataset) -> None:
     """Claims as the timeline shows them: when, who and how, the claim, its id."""
     render_timeline(con, claims, ds)
@@ -171,10 +183,12 @@ def render_timeline(con: Console, items: Sequence[Event | Quote | Claim], ds: Da
                 what.append("\n")
                 dates = "; ".join(f"{human_date(w.date)} in {w.span.source}" for w in odd)
                 what.append_text(t(f"Sources differ on the date: {dates}", "yellow"))
+            _later(what, rec, ds)
             marker = t("●", "cyan")
         elif isinstance(rec, Claim):
             what.append_text(t(_claim_line(rec, ds) + ": ", "yellow bold"))
             what.append_text(t(rec.text, ""))
+            _later(what, rec, ds)
             marker = t("◆", "yellow")
         else:
             from kurskcli.output import renderings_note
@@ -480,9 +494,11 @@ def render_record(
     passages: Sequence[Passage],
     comparisons: Sequence[Comparison] = (),
     related: Sequence[Comparison] = (),
+    later: Sequence[Event] = (),
 ) -> None:
     """One record in full, each source passage with the record's own words highlighted, then
-    the other renderings of a quote beside it, then the speaker's related statements."""
+    the other renderings of a quote beside it, the speaker's related statements, and what
+    later pages report of a forecast or a plan."""
     from rich.panel import Panel
     from rich.text import Text
 
@@ -513,6 +529,15 @@ def render_record(
         con.print(Text(f"Related statements, in other words ({len(related)})", style="bold"))
     for cmp in related:
         _rendering_panel(con, cmp, ds)
+    if later:
+        told = Text()
+        for event in later:
+            told.append("\n")
+            told.append_text(_date(event))
+            told.append("  ")
+            told.append_text(t(event.title, ""))
+            told.append_text(t(f"  {event.id}", "dim"))
+        con.print(Panel(told, title=t("What later pages report", "cyan"), title_align="left", border_style="cyan"))
 
 
 def _rendering_panel(con: Console, cmp: Comparison, ds: Dataset) -> None:

@@ -155,6 +155,7 @@ class Claim(_Object):
     disputed_by: list[Id] | UnsetType = UNSET
     actors: list[Id] | UnsetType = UNSET
     context: Text | UnsetType | None = UNSET
+    outcomes: list[Id] | UnsetType = UNSET
 
 
 class Witness(_Object):
@@ -175,6 +176,7 @@ class Event(_Object):
     summary: Text | UnsetType | None = UNSET
     actors: list[Id] | UnsetType = UNSET
     dated_by: list[Witness] | UnsetType = UNSET
+    outcomes: list[Id] | UnsetType = UNSET
 
 
 class Document(_Object):

@@ -67,8 +67,8 @@ SHELLS = vocab.SHELLS
 _RECORD = "id type date date_earliest date_latest"
 _QUOTE = f"{_RECORD} speaker speaker_name text kind via via_name context language source renders renderings"
 _QUOTE += " renderings_differ note related"
-_CLAIM = f"{_RECORD} text claimant claimant_name kind status disputed_by actors context verbatim source"
-_EVENT = f"{_RECORD} title summary actors sources dated_by"
+_CLAIM = f"{_RECORD} text claimant claimant_name kind status disputed_by actors context verbatim source outcomes"
+_EVENT = f"{_RECORD} title summary actors sources dated_by outcomes"
 _ACTOR = "id type name kind role affiliation aliases"
 _SOURCE = "id type title author author_actor date date_earliest date_latest publisher language url stored channel"
 _SOURCE += " note sha256 length"
@@ -82,7 +82,7 @@ JSON_FIELDS_OF: dict[str, frozenset[str]] = {
         "actors": f"{_ACTOR} counts",
         "actor": f"{_ACTOR} affiliation_name counts members quotes relayed claims disputed mentioned events sources"
         " first_date last_date",
-        "show": f"{_QUOTE} {_CLAIM} {_EVENT} {_ACTOR} {_SOURCE} passages related_statements",
+        "show": f"{_QUOTE} {_CLAIM} {_EVENT} {_ACTOR} {_SOURCE} passages related_statements later_reports",
         "check": "type verdict score text record quote source start end differences partial also_in renderings",
         "about": "type tool_version datasets sources counts",
         "verify": "type verdict ok counts problems",

@@ -59,7 +59,7 @@ def show(
 def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[object]], Callable[[Console], None]]":
     """One record as a JSON object, as plain lines, and as a terminal rendering."""
     from kurskcli import output, query
-    from kurskcli.model import Claim, Quote
+    from kurskcli.model import Claim, Event, Quote
 
     passages = query.passages(ds, rec)
     obj = output.record_dict(rec, ds)
@@ -70,6 +70,9 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
         obj["renderings"] = [output.comparison_dict(cmp, ds) for cmp in comparisons]
         related = query.related_statements(ds, rec)
         obj["related_statements"] = [output.record_dict(cmp.quote, ds) for cmp in related]
+    later = [ds.events[eid] for eid in rec.outcomes if eid in ds.events] if isinstance(rec, Claim | Event) else []
+    if isinstance(rec, Claim | Event):
+        obj["later_reports"] = [output.record_dict(event, ds) for event in later]
     lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
     if isinstance(rec, Quote | Claim) and rec.context:
         lines.append(["context", rec.context])
@@ -93,10 +96,11 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
         if cmp.note:
             lines.append(["note", cmp.quote.id, cmp.note])
     lines += [["related", q.id, q.span.source, q.date, q.text] for q in (cmp.quote for cmp in related)]
+    lines += [["later", event.id, event.date, event.title] for event in later]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_record
 
-        render_record(con, rec, ds, passages, comparisons, related)
+        render_record(con, rec, ds, passages, comparisons, related, later)
 
     return obj, lines, rich
