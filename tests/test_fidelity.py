@@ -157,7 +157,8 @@ def test_typography_is_named_and_is_not_exit_0(run: Run, text: str, said: str, a
     assert r.code == 1 and body["verdict"] == "typographic"  # type: ignore[index]
     assert body["differences"] == [{"op": "typography", "said": said, "actual": actual}]  # type: ignore[index]
     plain = run("check", text).out.splitlines()
-    assert plain[0].startswith("typographic\t100\t") and plain[1] == f"difference\ttypography\t{said}\t{actual}"
+    assert plain[0].startswith("typographic\t100\t") and plain[1].startswith("by\t")
+    assert plain[2] == f"difference\ttypography\t{said}\t{actual}"
     human = run("check", text, tty=True, env=TERMINAL).out
     assert "Verbatim apart from typography" in human and f"{said} → {actual}" in human
 

@@ -179,3 +179,19 @@ def test_on_a_real_terminal_actors_fit_80_columns_and_a_partial_rendering_says_w
     shown = in_terminal("show", "q-putin-tribute", env={"COLUMNS": "100", "KURSKCLI_PAGER": ""}).stdout
     assert "\x1b]8;id=" in shown and "https://tass.com/" in shown  # addresses are links
     assert "Covers only the last sentence of the quote above." in plain.sub("", shown)
+
+
+def test_piped_check_names_the_speaker_and_channel_of_each_match(run: Run) -> None:
+    lines = [line.split("\t") for line in run("check", "will soon be erected in our capital").out.splitlines()]
+    assert lines[1] == ["by", "Kim Jong-un", "Korean Central News Agency", "reprint"]
+    renderings = {row[1]: row[3:] for row in lines if row[0] == "rendering"}
+    cmc = "Central Military Commission of the Workers’ Party of Korea"
+    assert renderings["q-cmc-monument"] == ["differs", cmc, "article"]
+    assert renderings["q-cmc-monument-rt"] == ["verbatim", "Kim Jong-un", "reprint"]
+
+
+def test_a_citation_keeps_the_datasets_caveat_on_who_said_it(run: Run) -> None:
+    for style in ("plain", "apa", "mla", "chicago", "markdown", "bibtex"):
+        cited = run("cite", "q-cmc-praise", "--style", style).out
+        assert "give these words as the agency’s introduction to the statement" in " ".join(cited.split()), style
+    assert "[" not in run("cite", "q-putin-tribute").out  # no caveat where the dataset has none

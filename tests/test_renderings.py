@@ -189,7 +189,8 @@ def test_check_finds_the_anadolu_wording_and_says_the_article_differs(run: Run) 
         "q-state-dept-anadolu-responsibility": "verbatim",
     }
     plain = run("check", ANADOLU).out.splitlines()
-    assert "rendering\tq-state-dept-accountable\tasmolov-2025-04-30\tdiffers" in plain
+    row = "rendering\tq-state-dept-accountable\tasmolov-2025-04-30\tdiffers\tU.S. Department of State\tarticle"
+    assert row in plain
     human = run("check", ANADOLU, tty=True, env=TERMINAL).out
     assert "✘ not in these words    q-state-dept-accountable" in human
     assert "✔ verbatim              q-state-dept-anadolu-responsibility" in human

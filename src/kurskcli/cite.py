@@ -52,6 +52,7 @@ class Parts(NamedTuple):
     kind: str  # a quote's kind (direct, fragment, phrase) or a claim's (allegation, assessment, ...)
     disputed_by: tuple[str, ...] = ()  # names
     group_author: bool = False  # the source's author is an organization (an agency, a ministry), not a person
+    caveat: str = ""  # the dataset's note on the attribution itself, which a citation must not drop
 
     @property
     def sentence(self) -> bool:
@@ -70,7 +71,8 @@ class Parts(NamedTuple):
         """' (disputed by A and B)', or nothing."""
         from kurskcli.output import join_names
 
-        return f" (disputed by {join_names(self.disputed_by)})" if self.disputed_by else ""
+        disputed = f" (disputed by {join_names(self.disputed_by)})" if self.disputed_by else ""
+        return disputed + (f" [{self.caveat.rstrip('.')}]" if self.caveat else "")
 
 
 def title_case(title: str) -> str:
@@ -174,7 +176,9 @@ def parts(ds: Dataset, record_id: str) -> Parts:
         who = ds.name_of(rec.speaker)
         src = ds.sources[rec.span.source]
         group = _is_group(ds, src)
-        return Parts(who, ds.name_of(rec.via), _statement_date(rec.date), rec.text, True, src, rec.kind, (), group)
+        caveat = rec.note or "" if rec.renders is None else ""  # a rendering's note is on the rendering, not on who
+        when = _statement_date(rec.date)
+        return Parts(who, ds.name_of(rec.via), when, rec.text, True, src, rec.kind, (), group, caveat)
     if isinstance(rec, Claim):
         src = ds.sources[rec.span.source]
         disputers = tuple(ds.name_of(who) or who for who in rec.disputed_by)

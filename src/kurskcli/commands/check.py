@@ -13,6 +13,8 @@ from kurskcli.present import Output
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from kurskcli.model import Quote
+
 
 @with_shared_options()
 def check(
@@ -24,6 +26,10 @@ def check(
     """Check whether a quotation is real: verbatim, near (with the differences), or not in the data.
 
     Exits 0 only for a verbatim match; a near match or no match exits 1.
+
+    Piped, the first line is the verdict, score, id and words; then "by" (speaker, via whom,
+    the source's channel), "difference" lines, and a "rendering" line for each rendering of
+    the same words (id, source, verdict, speaker, channel).
 
     \b
     Examples:
@@ -52,8 +58,18 @@ def check(
                 result.quote.text if result.quote else None,
             ]
         ]
+
+    def channel(quote: "Quote") -> str | None:
+        src = ds.sources.get(quote.span.source)
+        return src.channel if src else None
+
+    if result.quote is not None:  # who said it, and how the source stands to the words
+        lines.append(["by", ds.name_of(result.quote.speaker), ds.name_of(result.quote.via), channel(result.quote)])
     lines += [["difference", ch.op, ch.said, ch.actual] for ch in result.changes]
-    lines += [["rendering", m.quote.id, m.quote.span.source, m.verdict] for m in result.renderings]
+    lines += [
+        ["rendering", m.quote.id, m.quote.span.source, m.verdict, ds.name_of(m.quote.speaker), channel(m.quote)]
+        for m in result.renderings
+    ]
     lines += [["also", q.id, q.date, ds.name_of(q.speaker), q.text] for q in result.also]
 
     def rich(con: "Console") -> None:
