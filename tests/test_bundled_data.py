@@ -124,8 +124,6 @@ def test_dates_parse_and_are_never_more_precise_than_their_sources() -> None:
                 given.add("2025-04-28")  # "on Monday" in a page of 29 April
             if rec["id"] in ("q-state-dept-yonhap-responsibility", "q-state-dept-yonhap-end"):
                 given.add("2025-04-27")  # "told Yonhap News Agency on 27 April"
-            if rec["id"] in ("q-koo-sky-ko",):
-                given.add("2025-04-28")  # "이날", the day of the ministry's briefing the page reports
             if rec["id"] in ("q-gerasimov-contribution-ru", "q-gerasimov-contribution-en2"):
                 given.add("2025-04-26")  # the report of 26 April that both pages quote
             if rec["id"] in ("c-nis-casualties-2026", "c-nis-deployed-2026"):

@@ -440,3 +440,18 @@ def test_a_page_that_shows_no_headline_is_cited_by_a_description_never_an_addres
     assert "\nA TASS report on Putin’s statement on the North Korean troops. TASS, 28 Apr. 2025." in mla
     chicago = run("cite", "q-putin-tribute-tass-en", "--style", "chicago").out
     assert "“A TASS report" not in chicago and "“[A TASS" not in chicago
+
+
+def test_verify_holds_every_witness_to_words_that_give_its_date(run: Run, tmp_path: Path) -> None:
+    assert run("verify").code == 0
+    doc = json.loads(MINI.read_text("utf-8"))
+    event = doc["events"][0]
+    start = doc["sources"][0]["text"].index("that Ivan Petrov")
+    undated_words = {"id": "mini-src", "start": start, "end": start + 16}  # no date in them
+    event["dated_by"] = [{"date": day, "source": undated_words} for day in ("2024-03-05", "2024-03-03")]
+    event["dated_by"].append({"date": "2024-03-03", "source": {"id": "mini-src", "start": 0, "end": 35}})
+    path = _write(tmp_path, doc)
+    bad = run("verify", "--data", str(path), "--no-bundled")
+    assert bad.code == 65 and "$.events[0].dated_by[0].source: 'that Ivan Petrov' gives no date" in bad.out
+    assert "dated_by[2]" not in bad.out  # "Alpha News reported on 3 March 2024" gives it
+    assert run("timeline", "--data", str(path), "--no-bundled").code == 0  # a load is not held to it

@@ -813,6 +813,32 @@ def _check_span_text(
         ck.add(path, f"text does not match the source at [{span.start}, {span.end}): source has {excerpt[:60]!r}")
 
 
+# A witness's words give a day outright (a number, a month) or relative to the page's own date
+# (a weekday, "yesterday", "that day"), which the page must then give.
+_ABSOLUTE_DAY = re.compile(
+    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\b|$)"
+    r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр",
+    re.IGNORECASE,
+)
+_RELATIVE_DAY = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b"
+    r"|понедельник|вторник|\bсред[ау]\b|четверг|пятниц|суббот|воскресень|вчера|сегодня|어제|오늘|이날|그제",
+    re.IGNORECASE,
+)
+
+
+def _check_witness_words(ck: _Checker, path: str, date: str, span: Span, ds: Dataset) -> None:
+    """A witness must give its date in its words, or be the page's own date: what ``verify`` holds
+    the data to, so that no witness says more than its page."""
+    src = ds.sources.get(span.source)
+    if src is None or (src.date is not None and date == src.date):
+        return
+    words = ds.passage(span)
+    if _ABSOLUTE_DAY.search(words) or (src.date is not None and _RELATIVE_DAY.search(words)):
+        return
+    ck.add(f"{path}.source", f"{words!r} gives no date, and {date!r} is not the date of {span.source!r}")
+
+
 def _check_witnesses(ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
     best = best_supported([(w.date, w.dates) for w in witnesses])
     if best != date:
@@ -830,6 +856,7 @@ class _Build:
         self.span_checks: list[tuple[_Checker, str, str, Span, str | None]] = []  # ..., span, its words
         self.unverified: set[str] = set()  # sources whose text files do not match their SHA-256
         self.date_checks: list[tuple[_Checker, str, str, list[Witness]]] = []
+        self.witness_checks: list[tuple[_Checker, str, str, Span]] = []
         self.total = self.left = max_total_bytes()  # for all the user's files together
         self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
         self.ranges: dict[str | None, DateRange] = {}  # dates parsed for quotes, by their text
@@ -902,6 +929,12 @@ class _Build:
 
     def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
         self.date_checks.append((ck, path, date, witnesses))
+
+    def witness_check(self, ck: _Checker, path: str, date: str, span: Span) -> None:
+        """With ``verify_hashes`` (as ``verify`` reads the data), check once every source is read
+        that a witness's words give its date (``_check_witness_words``)."""
+        if self.verify_hashes:
+            self.witness_checks.append((ck, path, date, span))
 
     def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
         if rid is None:
@@ -1314,6 +1347,8 @@ class _Build:
             if span:
                 self.ref(ck, where, ".source.id", "sources", span.source)
                 self.span_check(ck, where, ".source", span, None)
+                if wdate is not None:
+                    self.witness_check(ck, where, wdate, span)
             if wdate is None:
                 ck.add(f"{where}.date", "a witness gives a date")
             elif span:
@@ -1330,6 +1365,8 @@ class _Build:
                 ck.add(path + field, f"{rid!r} is itself a rendering of {target.renders!r}; name that one")
         for ck, path, date, witnesses in self.date_checks:
             _check_witnesses(ck, path, date, witnesses)
+        for ck, path, date, span in self.witness_checks:
+            _check_witness_words(ck, path, date, span, self.ds)
         for ck, path, field, span, text in self.span_checks:
             _check_span_text(ck, path + field, span, text, self.ds, self.unverified)
 
@@ -1478,6 +1515,10 @@ class _Streamed(_Build):
 
     def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
         _check_witnesses(ck, path, date, witnesses)
+
+    def witness_check(self, ck: _Checker, path: str, date: str, span: Span) -> None:
+        if self.verify_hashes:
+            _check_witness_words(ck, path, date, span, self.ds)  # its source is read: see ref
 
     def finish(self) -> None:
         if not self.actors_named <= self.ds.actors.keys():
