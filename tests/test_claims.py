@@ -49,7 +49,7 @@ def test_claims_by_one_claimant_in_any_script(run: Run, claimant: str, actor: st
 
 def test_claims_of_one_kind_and_bad_kinds(run: Run) -> None:
     figures = run("claims", "--kind", "figure", "--json").json()
-    assert {c["kind"] for c in figures} == {"figure"} and len(figures) == 6  # type: ignore[union-attr, arg-type]
+    assert {c["kind"] for c in figures} == {"figure"} and len(figures) == 8  # type: ignore[union-attr, arg-type]
     forecasts = run("claims", "--claimant", "asmolov", "--kind", "forecast", "--json").json()
     assert [c["id"] for c in forecasts] == ["c-forecast-withdrawal", "c-forecast-expansion"]  # type: ignore[union-attr]
     bad = run("claims", "--kind", "rumour")

@@ -455,3 +455,11 @@ def test_verify_holds_every_witness_to_words_that_give_its_date(run: Run, tmp_pa
     assert bad.code == 65 and "$.events[0].dated_by[0].source: 'that Ivan Petrov' gives no date" in bad.out
     assert "dated_by[2]" not in bad.out  # "Alpha News reported on 3 March 2024" gives it
     assert run("timeline", "--data", str(path), "--no-bundled").code == 0  # a load is not held to it
+
+
+def test_two_casualty_figures_each_with_its_claimant(run: Run) -> None:
+    claims = {c["id"]: c for c in run("claims", "--json").json()}  # type: ignore[union-attr]
+    zelenskyy, us = claims["c-zelenskyy-casualties"], claims["c-us-casualties-estimate"]
+    assert (zelenskyy["claimant"], zelenskyy["kind"], zelenskyy["date"]) == ("zelenskyy", "figure", "../2025-02-27")
+    assert (us["claimant"], us["kind"]) == ("usa", "figure") and "1,200" in us["text"] and "4,000" in zelenskyy["text"]
+    assert run("actor", "Зеленский", "--json").json()["id"] == "zelenskyy"  # type: ignore[index]
