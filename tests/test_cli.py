@@ -133,7 +133,7 @@ def test_json_contract_key_sets(run: Run) -> None:
     assert set(show) == CLAIM_KEYS | {"passages", "later_reports"}  # type: ignore[arg-type]
     assert show["passages"][0]["text"].startswith("The limited size of the contingent")  # type: ignore[index]
     about = run("about", "--json").json()
-    assert about["sources"][0]["sha256"] and about["counts"]["quotes"] == 39  # type: ignore[index]
+    assert about["sources"][0]["sha256"] and about["counts"]["quotes"] == 40  # type: ignore[index]
 
 
 def test_jsonl_is_one_object_per_line(run: Run) -> None:
@@ -181,8 +181,8 @@ def test_check_verbatim_misquote_and_invented(run: Run) -> None:
 def test_actor_summary_modes(run: Run) -> None:
     r = run("actor", "zakharova", "--json").json()
     assert r["id"] == "zakharova" and r["affiliation"] == "russian-mfa"  # type: ignore[index]
-    assert r["counts"] == {"quotes": 3, "relayed": 0, "claims": 1, "disputed": 0, "mentioned": 0, "events": 2}
-    assert r["sources"] == ["asmolov-2025-04-30", "kursk-news-2025-04-26", "m24-2025-04-26"]  # type: ignore[index]  # type: ignore[index]
+    assert r["counts"] == {"quotes": 4, "relayed": 0, "claims": 1, "disputed": 0, "mentioned": 0, "events": 2}
+    assert r["sources"] == ["asmolov-2025-04-30", "kursk-news-2025-04-26", "m24-2025-04-26", "oreanda-2025-04-26"]  # type: ignore[index]
     assert r["first_date"] == "2025-04-26" and r["last_date"] == "2025-04-30"  # type: ignore[index]
     plain = run("actor", "Захарова").out.splitlines()
     assert plain[0].startswith("actor\tzakharova\t-\tactor\tperson\tMaria Zakharova\t")
@@ -232,7 +232,7 @@ def test_user_datasets(run: Run, tmp_path: Path) -> None:
 
 def test_verify(run: Run, tmp_path: Path) -> None:
     ok = run("verify", "--json")
-    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["counts"]["quotes"] == 39  # type: ignore[index]
+    assert ok.code == 0 and ok.json()["ok"] is True and ok.json()["counts"]["quotes"] == 40  # type: ignore[index]
     assert run("verify").out.startswith("ok\t")
     damaged = tmp_path / "damaged.json"
     from importlib import resources

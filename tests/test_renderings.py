@@ -228,7 +228,12 @@ def test_quote_and_timeline_mark_quotes_whose_renderings_differ(run: Run) -> Non
     )
     rows = [line.split("\t") for line in run("quote", "zakharova").out.splitlines()]
     assert rows[0][5:7] == [ART, "2 other renderings, which differ"]
-    assert [r[0] for r in rows] == ["q-zakharova-friends", "q-zakharova-friends-ru", "q-zakharova-friends-m24"]
+    assert [r[0] for r in rows] == [
+        "q-zakharova-friends",
+        "q-zakharova-friends-ru",
+        "q-zakharova-friends-m24",
+        "q-zakharova-article-four",
+    ]
 
 
 def test_actor_names_the_sources_that_print_its_quotes(run: Run) -> None:
@@ -262,7 +267,7 @@ def test_cite_the_earliest_or_the_speakers_own_rendering(run: Run) -> None:
 def test_about_says_what_of_each_source_is_stored(run: Run) -> None:
     about = run("about", "--json").json()
     stored = {s["id"]: s["stored"] for s in about["sources"]}  # type: ignore[index]
-    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 26
+    assert stored[ART] == "full" and set(stored.values()) == {"full", "excerpts"} and len(stored) == 27
     assert "kremlin.ru" in about["datasets"][0]["description"]  # type: ignore[index]
     human = run("about", tty=True, env=TERMINAL).out
     assert "excerpts: the speakers' words and dates only" in human and "the full text" in human
@@ -463,3 +468,11 @@ def test_two_casualty_figures_each_with_its_claimant(run: Run) -> None:
     assert (zelenskyy["claimant"], zelenskyy["kind"], zelenskyy["date"]) == ("zelenskyy", "figure", "../2025-02-27")
     assert (us["claimant"], us["kind"]) == ("usa", "figure") and "1,200" in us["text"] and "4,000" in zelenskyy["text"]
     assert run("actor", "Зеленский", "--json").json()["id"] == "zelenskyy"  # type: ignore[index]
+
+
+def test_the_article_four_remark_is_its_own_statement_with_its_own_words(bundled: Dataset) -> None:
+    remark = bundled.events["e-zakharova-statement"]
+    assert "oreanda-2025-04-26" in {sp.source for sp in remark.spans}
+    words = bundled.quotes["q-zakharova-article-four"]
+    assert words.renders is None and "статьей 4 Договора" in words.text
+    assert words.date == "2025-04-26/2025-04-30"  # the page gives no date of its own
