@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from kurskcli.dataset import DataFileError, DatasetError, load_dataset
+from kurskcli.dataset import DatasetError, load_dataset
+from kurskcli.reading import DataFileError
 
 from .conftest import MINI
 

@@ -262,7 +262,8 @@ JSON_VALUES = st.recursive(
 def test_any_value_anywhere_loads_or_fails_cleanly(
     tmp_path_factory: pytest.TempPathFactory, table: str, index: int, field: str, value: object
 ) -> None:
-    from kurskcli.dataset import DataFileError, DatasetError, load_dataset
+    from kurskcli.dataset import DatasetError, load_dataset
+    from kurskcli.reading import DataFileError
 
     doc = json.loads(MINI.read_text("utf-8"))
     items = doc.get(table) or []

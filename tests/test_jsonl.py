@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from kurskcli import dataset
-from kurskcli.dataset import DataFileError, DatasetError, load_dataset
+from kurskcli import reading
+from kurskcli.dataset import DatasetError, load_dataset
 from kurskcli.model import Dataset
+from kurskcli.reading import DataFileError
 
 from .conftest import MINI, Result
 
@@ -122,13 +123,13 @@ def test_the_first_line_must_describe_the_dataset(tmp_path: Path, run: Run) -> N
 def test_lines_are_read_as_a_stream_and_the_limit_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, _mini_lines())
     seen: list[list[object]] = []
-    reader = dataset.read_lines(path, seen=seen)
+    reader = reading.read_lines(path, seen=seen)
     assert next(reader)[0] == 1 and seen == []  # nothing read past the first line yet
     rest = list(reader)
-    assert rest[-1][0] == len(_mini_lines()) and seen == [dataset.fingerprint(path)]
+    assert rest[-1][0] == len(_mini_lines()) and seen == [reading.fingerprint(path)]
     size = path.stat().st_size
     with pytest.raises(DataFileError, match="byte limit"):
-        list(dataset.read_lines(path, size - 1))
+        list(reading.read_lines(path, size - 1))
     monkeypatch.setenv("KURSKCLI_MAX_DATA_BYTES", str(size - 1))
     with pytest.raises(DataFileError, match="KURSKCLI_MAX_DATA_BYTES"):
         load_dataset([path], bundled=False)

@@ -71,7 +71,8 @@ def guard(debug: bool) -> Iterator[None]:
         _quiet_pipe()
         raise SystemExit(EXIT_OK) from None
     except Exception as exc:
-        from kurskcli.dataset import DataFileError, DatasetError
+        from kurskcli.dataset import DatasetError
+        from kurskcli.reading import DataFileError
 
         if isinstance(exc, DatasetError):
             lines = exc.lines()

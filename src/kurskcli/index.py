@@ -141,7 +141,8 @@ def unpack(kind: str, values: Sequence[Any]) -> Record:
 
 def _bundled_fingerprint() -> list[Any]:
     import kurskcli.data
-    from kurskcli.dataset import BUNDLED_NAME, fingerprint
+    from kurskcli.dataset import BUNDLED_NAME
+    from kurskcli.reading import fingerprint
 
     here = getattr(kurskcli.data, "__file__", None)
     fp = fingerprint(Path(here).parent / BUNDLED_NAME) if here else None
@@ -160,7 +161,7 @@ def _key(bundled_fp: list[Any] | None, dataset_fps: Sequence[list[Any] | None]) 
 
 
 def _current_key(paths: Sequence[Path], bundled: bool) -> str:
-    from kurskcli.dataset import fingerprint
+    from kurskcli.reading import fingerprint
 
     return _key(_bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
 
@@ -526,7 +527,7 @@ def _open(path: Path, key: str) -> DiskIndex:
         index = DiskIndex(con)
         if index.meta.get("key") != key:
             raise CacheUnusable("stale")
-        from kurskcli.dataset import fingerprint
+        from kurskcli.reading import fingerprint
 
         for fp in json.loads(index.meta["deps"]):
             if fingerprint(fp[0]) != fp:
@@ -862,8 +863,9 @@ def _streamed(
     given after it. The caller holds the build lock, and has swept the folder (``_sweep``)."""
     import sqlite3
 
-    from kurskcli.dataset import DataFileError, DatasetError, NotStreamed
+    from kurskcli.dataset import DatasetError, NotStreamed
     from kurskcli.files import OutputFileError
+    from kurskcli.reading import DataFileError
 
     debug(f"building the search index {target} as the data is read")
     try:
@@ -1145,8 +1147,8 @@ def _save(
     that cannot be written as it is read (a record naming a source given after it)."""
     import sqlite3
 
-    from kurskcli.dataset import JSONL_SUFFIXES
     from kurskcli.files import OutputFileError
+    from kurskcli.reading import JSONL_SUFFIXES
 
     _sweep(target)
     if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths) and _streamed(paths, bundled, target, progress, debug):
