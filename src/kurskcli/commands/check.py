@@ -73,7 +73,7 @@ def check(
     lines += [["also", q.id, q.date, ds.name_of(q.speaker), q.text] for q in result.also]
 
     def rich(con: "Console") -> None:
-        from kurskcli.render import render_check
+        from kurskcli.render_records import render_check
 
         render_check(con, result, ds)
 

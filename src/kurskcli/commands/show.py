@@ -99,7 +99,7 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
     lines += [["later", event.id, event.date, event.title] for event in later]
 
     def rich(con: "Console") -> None:
-        from kurskcli.render import render_record
+        from kurskcli.render_records import render_record
 
         render_record(con, rec, ds, passages, comparisons, related, later)
 
