@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurskcli import index
+from kurskcli import index, store
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
@@ -202,8 +202,8 @@ def test_every_query_on_a_saved_index_is_bounded(
 
     index.search([data], True, "bridge")
     [saved] = caches(private_cache)
-    monkeypatch.setattr(index, "QUERY_SECONDS", 0.5)
-    con = index.connect_bounded(saved)
+    monkeypatch.setattr(store, "QUERY_SECONDS", 0.5)
+    con = store.connect_bounded(saved)
     started = time.monotonic()
     with pytest.raises(sqlite3.OperationalError, match="interrupted"):
         con.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
@@ -273,16 +273,16 @@ def test_any_bytes_as_the_saved_index_never_change_an_answer(
             saved.write_bytes(bytes(raw))
         # before search rebuilds it: whatever the store gives is right, or it gives nothing
         full = load_dataset([MINI])
-        for stored in index.stored([MINI], True, index.DiskIndex.dataset):
+        for stored in index.stored([MINI], True, store.DiskIndex.dataset):
             assert stored.records() == full.records() and stored.sources == full.sources
         for events in index.stored([MINI], True, lambda disk: disk.dataset(["event"])):
             assert events.events == full.events and events.actors == full.actors
             assert {sid: events.text_length(sid) for sid in events.sources} == {
                 sid: full.text_length(sid) for sid in full.sources
             }
-        for counts in index.stored([MINI], True, index.DiskIndex.actor_counts):
+        for counts in index.stored([MINI], True, store.DiskIndex.actor_counts):
             assert counts == actor_counts(full)
-        for overview in index.stored([MINI], True, index.DiskIndex.overview):
+        for overview in index.stored([MINI], True, store.DiskIndex.overview):
             assert overview.counts() == full.counts() and overview.actors == full.actors
         for named in index.stored([MINI], True, lambda disk: disk.about_actors(lambda _: {"putin"}, ["quote"])):
             assert quotes_by(named, "putin") == quotes_by(full, "putin")
@@ -341,7 +341,7 @@ def test_building_a_store_removes_the_stores_no_kurskcli_of_this_version_can_use
         shutil.copy(MINI, path)
     expected = search_json(run, "bridge", "--data", str(kept))
     search_json(run, "bridge", "--data", str(gone))
-    kept_store, gone_store = (private_cache / index._name([p], True) for p in (kept, gone))
+    kept_store, gone_store = (private_cache / store._name([p], True) for p in (kept, gone))
     older = private_cache / "search-0000abcd.sqlite"  # as an earlier version of kurskcli named its stores
     shutil.copy(kept_store, older)
     _sql(older, "UPDATE meta SET value = 'kurskcli-search-index/1' WHERE key = 'format'")
@@ -364,7 +364,7 @@ def test_building_a_store_removes_the_stores_no_kurskcli_of_this_version_can_use
     assert not older.exists() and not damaged.exists()
     assert not gone_store.exists() and gone_store.name + ".lock" not in left
     assert kept_store.exists() and busy.exists() and link.is_symlink() and unrelated.exists(), left
-    assert (private_cache / index._name([other], True)).exists()
+    assert (private_cache / store._name([other], True)).exists()
 
     def no_loading(*args: object, **kw: object) -> Dataset:
         raise AssertionError("the dataset was read again")
@@ -441,18 +441,18 @@ def test_records_survive_the_trip_through_the_index(bundled: Dataset) -> None:
     import msgspec  # writes each record into the index
 
     for rec in [*bundled.records(), *bundled.sources.values()]:
-        assert index.unpack(rec.type, json.loads(msgspec.json.encode(rec))) == rec
+        assert store.unpack(rec.type, json.loads(msgspec.json.encode(rec))) == rec
 
 
 @pytest.fixture(scope="module")
-def twin_indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchIndex, index.DiskIndex]:
+def twin_indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchIndex, store.DiskIndex]:
     import sqlite3
 
     ds = load_dataset([MINI])
     memory = SearchIndex(ds.records(), ds.passage)
     target = tmp_path_factory.mktemp("twin") / "index.sqlite"
     index.write(memory, target, "key", [], list(ds.sources.values()), ds.infos)
-    return memory, index.DiskIndex(sqlite3.connect(target, check_same_thread=False))
+    return memory, store.DiskIndex(sqlite3.connect(target, check_same_thread=False))
 
 
 def _mutate(word: str, i: int) -> str:
@@ -465,7 +465,7 @@ def _mutate(word: str, i: int) -> str:
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 50), st.booleans()), min_size=1, max_size=4))
 def test_memory_and_disk_indexes_agree(
-    twin_indexes: tuple[SearchIndex, index.DiskIndex], picks: list[tuple[int, int, bool]]
+    twin_indexes: tuple[SearchIndex, store.DiskIndex], picks: list[tuple[int, int, bool]]
 ) -> None:
     memory, disk = twin_indexes
     words = [memory.vocab[k % len(memory.vocab)] for k, _, _ in picks]
@@ -561,15 +561,15 @@ def bundled_index(bundled: Dataset) -> SearchIndex:
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 10**6), st.integers(0, 50), st.sampled_from(["word", "typo", "prefix", "twice"]))
 def test_a_one_word_search_reads_fewer_records_and_answers_as_if_it_read_them_all(
-    bundled_index: SearchIndex, twin_indexes: tuple[SearchIndex, index.DiskIndex], k: int, i: int, how: str
+    bundled_index: SearchIndex, twin_indexes: tuple[SearchIndex, store.DiskIndex], k: int, i: int, how: str
 ) -> None:
-    for store in (bundled_index, twin_indexes[1]):
-        word = store.vocab[k % len(store.vocab)]
+    for searched in (bundled_index, twin_indexes[1]):
+        word = searched.vocab[k % len(searched.vocab)]
         query = {"word": word, "typo": _mutate(word, i), "prefix": word[:3], "twice": f"{word} {word}"}[how]
-        reference = copy.copy(store)
+        reference = copy.copy(searched)
         reference.rescore_all = True
         for limit in (1, 2, 5, 20, None):
-            ours, theirs = store.search(query, limit=limit), reference.search(query, limit=limit)
+            ours, theirs = searched.search(query, limit=limit), reference.search(query, limit=limit)
             assert [(h.record, h.score, h.field, h.matched) for h in ours] == [
                 (h.record, h.score, h.field, h.matched) for h in theirs
             ]
@@ -937,7 +937,7 @@ def test_show_and_cite_answer_from_the_saved_index_as_from_the_files(
         raise AssertionError("the dataset was read again")
 
     monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
-    monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
+    monkeypatch.setattr(store.DiskIndex, "dataset", no_loading)
     for command, want in zip(commands, expected, strict=True):
         got = run(*command, "--data", str(data))
         assert (got.code, got.out, got.err) == (want.code, want.out, want.err), command
@@ -960,24 +960,24 @@ def test_show_reads_only_the_parts_of_a_long_source_it_needs_and_gets_the_same_p
     path = big_dataset(tmp_path, 2_000)
     doc = json.loads(path.read_text("utf-8"))
     spans = {q["id"]: (q["source"]["start"], q["source"]["end"]) for q in doc["quotes"]}
-    across = next(qid for qid, (a, b) in spans.items() if a // index.PART != b // index.PART)
+    across = next(qid for qid, (a, b) in spans.items() if a // store.PART != b // store.PART)
     wanted = ["q0", across, f"q{len(spans) - 1}"]
     off = [run("show", qid, "--data", str(path), "--json", env={"KURSKCLI_CACHE": "off"}) for qid in wanted]
     assert all(r.code == 0 for r in off)
     assert run("search", "item1", "--data", str(path)).code == 0
     read: list[int] = []
-    part_of = index.DiskIndex.part_of
+    part_of = store.DiskIndex.part_of
 
-    def counted(self: index.DiskIndex, source_id: str, part: int) -> str:
+    def counted(self: store.DiskIndex, source_id: str, part: int) -> str:
         read.append(part)
         return part_of(self, source_id, part)
 
-    monkeypatch.setattr(index.DiskIndex, "part_of", counted)
+    monkeypatch.setattr(store.DiskIndex, "part_of", counted)
     for qid, want in zip(wanted, off, strict=True):
         read.clear()
         got = run("show", qid, "--data", str(path), "--json")
         assert got.out == want.out, qid
-        parts = -(-len(doc["sources"][0]["text"]) // index.PART)
+        parts = -(-len(doc["sources"][0]["text"]) // store.PART)
         assert 1 <= len(read) <= 3 < parts, (qid, read, parts)  # a few parts of many
 
 
@@ -985,17 +985,17 @@ def rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The numbers of the store's records read from now on, one by one; reading them all at
     once, or the files, fails."""
     read: list[int] = []
-    row = index.DiskIndex._row
+    row = store.DiskIndex._row
 
-    def counted(self: index.DiskIndex, rid: int) -> Any:
+    def counted(self: store.DiskIndex, rid: int) -> Any:
         read.append(rid)
         return row(self, rid)
 
     def no_loading(*args: object, **kw: object) -> Dataset:
         raise AssertionError("every record was read")
 
-    monkeypatch.setattr(index.DiskIndex, "_row", counted)
-    monkeypatch.setattr(index.DiskIndex, "dataset", no_loading)
+    monkeypatch.setattr(store.DiskIndex, "_row", counted)
+    monkeypatch.setattr(store.DiskIndex, "dataset", no_loading)
     monkeypatch.setattr("kurskcli.dataset.load_dataset", no_loading)
     return read
 
@@ -1059,7 +1059,7 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
     import sqlite3
 
     con = sqlite3.connect(saved)
-    con.execute("UPDATE mentions SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", index._digest("putin", b"")))
+    con.execute("UPDATE mentions SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", store._digest("putin", b"")))
     con.commit()
     con.close()
     got = run("quote", "putin", "--data", str(data), "--json")
@@ -1089,13 +1089,13 @@ def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(
     assert expected.code == 0
     assert run("search", "bridge", "--data", str(data)).code == 0
     asked: list[set[str] | None] = []
-    whole = index.DiskIndex._dataset
+    whole = store.DiskIndex._dataset
 
-    def spied(self: index.DiskIndex, wanted: set[str] | None) -> Dataset:
+    def spied(self: store.DiskIndex, wanted: set[str] | None) -> Dataset:
         asked.append(wanted)
         return whole(self, wanted)
 
-    monkeypatch.setattr(index.DiskIndex, "_dataset", spied)
+    monkeypatch.setattr(store.DiskIndex, "_dataset", spied)
     got = run(*args, "--data", str(data))
     assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
     assert asked == [kinds]
@@ -1128,7 +1128,7 @@ def test_about_and_actors_answer_from_the_store_reading_the_actors_alone(
 def test_a_store_read_by_kind_gives_those_records_as_the_whole_read_does(data: Path, private_cache: Path) -> None:
     index.search([data], True, "bridge")
     [saved] = caches(private_cache)
-    disk = index.DiskIndex(index.connect_bounded(saved))
+    disk = store.DiskIndex(store.connect_bounded(saved))
     try:
         whole = disk.dataset()
         for kinds in (["event"], ["quote", "claim"], []):

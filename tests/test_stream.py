@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurskcli import index
+from kurskcli import index, store
 from kurskcli.dataset import (
     Counted,
     DatasetError,
@@ -68,7 +68,7 @@ def _tables(path: Path) -> dict[str, Any]:
 def _both_stores(paths: list[Path], bundled: bool, folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The store written while streaming ``paths``, and the one written from a whole load."""
     streamed, whole = folder / "streamed.sqlite", folder / "whole.sqlite"
-    fp = index._bundled_fingerprint() if bundled else None
+    fp = store._bundled_fingerprint() if bundled else None
     index._stream(paths, bundled, streamed, fp, None)  # raises NotStreamed if it fell short
     ds = load_dataset(paths, bundled=bundled)
     key, deps = index._key_and_deps(paths, fp, ds)
@@ -107,8 +107,8 @@ def test_the_first_search_over_json_lines_answers_as_a_whole_load_does(
     path = _write(tmp_path, _shuffled(bundled_lines, 3))
     ds = load_dataset([path], bundled=False)
     for query in ("monument", "kursk liberation", "putn", "trump"):
-        for store in private_cache.glob("*.sqlite"):
-            store.unlink()  # each query is a first search
+        for saved in private_cache.glob("*.sqlite"):
+            saved.unlink()  # each query is a first search
         first = run("search", query, "--json", "--data", str(path), "--no-bundled", env={"KURSKCLI_DEBUG": "1"})
         assert "building the search index" in first.err and "loading the data whole" not in first.err
         assert [h["id"] for h in first.json()] == [h.record.id for h in search(ds, query)]  # type: ignore[index,union-attr]
@@ -317,7 +317,7 @@ def _text_file_dataset(folder: Path, text: str) -> Path:
         },
         {"type": "actor", "id": "s", "name": "Speaker", "kind": "person"},
     ]
-    for i, around in enumerate([10, index.PART - 7, 2 * index.PART, 2 * index.PART + 3, len(text) - 40]):
+    for i, around in enumerate([10, store.PART - 7, 2 * store.PART, 2 * store.PART + 3, len(text) - 40]):
         start = text.rindex(" ", 0, around) + 1
         end = text.index(" ", around + 5)
         lines.append(
@@ -328,7 +328,7 @@ def _text_file_dataset(folder: Path, text: str) -> Path:
             "type": "event",
             "id": "e",
             "title": "Across a boundary",
-            "sources": [{"id": "long", "start": index.PART - 100, "end": index.PART + 100}],
+            "sources": [{"id": "long", "start": store.PART - 100, "end": store.PART + 100}],
         }
     )
     path = folder / "long.jsonl"
@@ -345,7 +345,7 @@ def _long_text() -> str:
 
 def test_a_source_text_file_is_stored_as_it_is_read(tmp_path: Path) -> None:
     text = _long_text()
-    assert len(text) > 2 * index.PART + 100
+    assert len(text) > 2 * store.PART + 100
     path = _text_file_dataset(tmp_path, text)
     streamed, whole = _both_stores([path], False, tmp_path)
     assert streamed == whole
@@ -386,8 +386,8 @@ def test_show_and_cite_stream_json_lines_on_their_first_run(
     data = ["--data", str(path), "--no-bundled"]
     off = {"KURSKCLI_CACHE": "off"}
     for args in (["show", "q-cmc-monument"], ["show", "q-cmc-monument", "--json"], ["cite", "q-cmc-monument"]):
-        for store in private_cache.glob("*.sqlite"):
-            store.unlink()
+        for saved in private_cache.glob("*.sqlite"):
+            saved.unlink()
         first = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
         assert "building the search index" in first.err and "loading the data whole" not in first.err
         assert first.code == 0 and first.out == run(*args, *data, env=off).out and "monument" in first.out
@@ -433,8 +433,8 @@ def test_large_json_lines_are_written_to_the_store_by_any_first_command(
     commands += (["quote"], ["export", "-", "--format", "jsonl"], ["read", "asmolov-2025-04-30"])
     expected = {tuple(args): run(*args, *data, env=off) for args in commands}
     for args in commands:
-        for store in private_cache.glob("*.sqlite"):
-            store.unlink()
+        for saved in private_cache.glob("*.sqlite"):
+            saved.unlink()
         first = run(*args, *data, env={"KURSKCLI_DEBUG": "1"})
         assert "as the data is read" in first.err and "loading the data whole" not in first.err, first.err
         want = expected[tuple(args)]
@@ -460,8 +460,8 @@ def test_a_first_command_over_large_json_lines_holds_no_record(
     small, large = _many(tmp_path, 1_000), _many(tmp_path, 20_000)
 
     def about(path: Path) -> int:
-        for store in private_cache.glob("*.sqlite"):
-            store.unlink()
+        for saved in private_cache.glob("*.sqlite"):
+            saved.unlink()
         return _peak(lambda: run("about", "--data", str(path), "--no-bundled"))
 
     about(small)  # every module imported before anything is measured
@@ -566,7 +566,7 @@ def test_verify_keeps_a_large_source_text_on_disk(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"  # a quote that is not what the text says, in a part on disk
     lines = path.read_text("utf-8").splitlines()
     [last] = [i for i, line in enumerate(lines) if '"id": "q4"' in line]
-    assert json.loads(lines[last])["source"]["start"] > _SpilledText.KEPT_PARTS * index.PART
+    assert json.loads(lines[last])["source"]["start"] > _SpilledText.KEPT_PARTS * store.PART
     lines[last] = lines[last].replace('"text": "', '"text": "x', 1)
     bad.write_text("\n".join(lines) + "\n", "utf-8")
     r = run_process("verify", "--no-bundled", "--data", str(bad))

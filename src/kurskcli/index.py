@@ -1,55 +1,22 @@
-"""The store of user datasets: one SQLite file per set of dataset files, so that no command
-reads and checks them again until they change.
-
-The first command over a set of dataset files writes it in the user's cache folder
-(``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``), then answers from it; every later
-command reads only the records, words and postings it needs. JSON Lines are written to it as
-they are read, a line at a time, so memory stays flat; a JSON document is read whole first.
-Building a store removes the stores no kurskcli of this version can use.
-
-The cache is a copy, never the truth:
-
-* it is keyed by the tool and format version and by every file the data came from (the
-  dataset files and any source texts they name): path, device, inode, size, modification and
-  change times as they were before the file was read, and a checksum of its first and last
-  64 KiB; any difference means a rebuild;
-* every row carries a BLAKE2 digest of its content, and the table layout must be exactly the
-  one written; a row or layout that does not match means a rebuild, and so does a query that
-  runs longer than a few seconds (a hostile file cannot make a search hang). The digests find
-  damage, not intent: whoever can write the cache folder can write a store with digests that
-  match, which is why the folder must be this user's alone, and why ``verify`` reads the files;
-* it is only written after the data loaded without a problem, so it never hides an error;
-* it is written in a private temporary folder and renamed into place, so an interrupted
-  build leaves nothing behind and readers never see half a file; a lock makes concurrent
-  first searches build it once, and one held for LOCK_WAIT seconds is given up on;
-* it lives only in a cache folder that is this user's alone (``env.private_cache_dir``);
-  otherwise, or if the folder cannot be written, the command answers from the data loaded
-  whole and says so (as it does with the cache off).
-
-Every path runs the same algorithm (``searcher.IndexBase``), so they return the same hits.
+"""Building the store of user datasets (``store``) and answering from it: the first command over
+a set of dataset files writes it (JSON Lines as they are read), under a lock, in the user's
+private cache folder, then every command asks it (``stored``); where there can be no store, the
+data is loaded whole. What the store holds and how it is checked is in ``store``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import re
-import stat
 import time
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kurskcli import __version__
-from kurskcli.dates import DateRange
 from kurskcli.env import private_cache_dir
 from kurskcli.model import (
-    PART,
-    Actor,
     Claim,
     Dataset,
     DatasetInfo,
@@ -58,9 +25,6 @@ from kurskcli.model import (
     Quote,
     Record,
     Source,
-    Span,
-    StoredDataset,
-    Witness,
     add_mentions,
     from_parts,
     in_parts,
@@ -69,7 +33,6 @@ from kurskcli.model import (
 from kurskcli.searcher import (
     TYPE_ORDER,
     Hits,
-    IndexBase,
     ScanIndex,
     SearchIndex,
     Tables,
@@ -81,462 +44,24 @@ from kurskcli.searcher import (
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/9"
-QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
+from kurskcli.store import (
+    _DAMAGE,
+    _META_KEYS,
+    FORMAT,
+    SCHEMA,
+    Counts,
+    DiskIndex,
+    Progress,
+    _bundled_fingerprint,
+    _current_key,
+    _digest,
+    _key,
+    _name,
+    _open,
+    _sweep,
+)
+
 _T = TypeVar("_T")
-_TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
-
-Progress = Callable[[str, int, int], None]
-"""Called with (phase, done, total) while an index is built; total 0 means unknown."""
-
-
-class CacheUnusable(Exception):
-    """The cached index cannot be trusted (stale, corrupt, or another format)."""
-
-
-# What reading a damaged cache can raise besides sqlite3.Error (imported only when needed).
-_DAMAGE = (CacheUnusable, EOFError, KeyError, ValueError, TypeError, IndexError, UnicodeError, AttributeError)
-_CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor, "source": Source}
-
-
-# ----------------------------------------------------------------------------- records as plain values
-
-
-def _unpack_dates(value: Sequence[Any]) -> DateRange:
-    earliest, latest, uncertain = value
-    return DateRange(
-        dt.date.fromisoformat(earliest) if earliest else None,
-        dt.date.fromisoformat(latest) if latest else None,
-        bool(uncertain),
-    )
-
-
-def unpack(kind: str, values: Sequence[Any]) -> Record:
-    """The record whose JSON (as msgspec writes a named tuple: an array, dates as ISO strings)
-    gave ``values``; raises ValueError or TypeError on the wrong shape. Search, show and cite
-    read a few rows this way, without paying for msgspec's import; reading the whole store,
-    msgspec decodes each row itself (``DiskIndex.dataset``)."""
-    cls = _CLASSES[kind]
-    args: dict[str, Any] = {}
-    for name, value in zip(cls._fields, values, strict=True):
-        if name == "dates":
-            value = _unpack_dates(value)
-        elif name == "dated_by":
-            value = tuple(Witness(date, _unpack_dates(dates), Span(*span)) for date, dates, span in value)
-        elif name == "spans":
-            value = tuple(Span(*s) for s in value)
-        elif name == "span":
-            value = Span(*value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        args[name] = value
-    rec: Record = cls(**args)
-    if rec.type != kind:
-        raise ValueError(f"record of type {rec.type!r} stored as {kind!r}")
-    return rec
-
-
-# ----------------------------------------------------------------------------- where and what
-
-
-def _bundled_fingerprint() -> list[Any]:
-    import kurskcli.data
-    from kurskcli.dataset import BUNDLED_NAME
-    from kurskcli.reading import fingerprint
-
-    here = getattr(kurskcli.data, "__file__", None)
-    fp = fingerprint(Path(here).parent / BUNDLED_NAME) if here else None
-    return ["bundled", __version__, fp]
-
-
-def _name(paths: Sequence[Path], bundled: bool) -> str:
-    """The cache file's name, from where the data lives."""
-    where = json.dumps([FORMAT, __version__, bundled, [os.path.realpath(p) for p in paths]])
-    return f"search-{zlib.crc32(where.encode('utf-8', 'surrogateescape')):08x}.sqlite"
-
-
-def _key(bundled_fp: list[Any] | None, dataset_fps: Sequence[list[Any] | None]) -> str:
-    """The content key: what the data files were when they were read."""
-    return json.dumps([FORMAT, __version__, bundled_fp, list(dataset_fps)])
-
-
-def _current_key(paths: Sequence[Path], bundled: bool) -> str:
-    from kurskcli.reading import fingerprint
-
-    return _key(_bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
-
-
-_BLAKE2B: Any = None
-
-
-def _digest(*parts: bytes | str | int) -> bytes:
-    """A 16-byte BLAKE2b of ``parts``, each as its length and its bytes (str as UTF-8, int as
-    decimal): every row of the store carries one, and is checked by it when read."""
-    global _BLAKE2B
-    if _BLAKE2B is None:  # imported once, on first use
-        try:
-            from _blake2 import blake2b  # what hashlib.blake2b is, without hashlib's OpenSSL (3-4 ms)
-        except ImportError:  # a Python without the module
-            from hashlib import blake2b
-        _BLAKE2B = blake2b
-    h = _BLAKE2B(digest_size=16)
-    update = h.update
-    for part in parts:
-        if isinstance(part, str):
-            raw = part.encode("utf-8", "surrogateescape")
-        elif isinstance(part, int):
-            raw = str(part).encode()
-        else:
-            raw = part
-        update(len(raw).to_bytes(8, "little"))
-        update(raw)
-    return bytes(h.digest())
-
-
-_META_KEYS = (
-    "format",
-    "key",
-    "deps",
-    "vocab",
-    "types",
-    "renderings",
-    "sources",
-    "lengths",
-    "infos",
-    "mentions",  # how many records name each actor (the records are in the mentions table)
-    "counts",  # in what roles they name it (query.actor_counts)
-)
-SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
-    "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
-    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, digest BLOB)",
-    "CREATE INDEX records_id ON records (id)",
-    "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
-    "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
-)
-_LAYOUT: list[tuple[Any, ...]] = []
-
-
-def _layout(con: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-
-
-def _expected_layout() -> list[tuple[Any, ...]]:
-    """What sqlite_master holds in an index that ``write`` made: nothing more, nothing less."""
-    if not _LAYOUT:
-        import sqlite3
-
-        con = sqlite3.connect(":memory:")
-        for statement in SCHEMA:
-            con.execute(statement)
-        _LAYOUT.extend(_layout(con))
-        con.close()
-    return _LAYOUT
-
-
-# ----------------------------------------------------------------------------- reading
-
-
-class DiskIndex(IndexBase):
-    """A search index read on demand from a cache file written by ``write``; every row is checked."""
-
-    def __init__(self, con: sqlite3.Connection):
-        self.con = con
-        if _layout(con) != _expected_layout():
-            raise CacheUnusable("not the layout this version writes")
-        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("format") != FORMAT:
-            raise CacheUnusable("another format")
-        if meta.get("digest") != _digest(*(meta[k] for k in _META_KEYS)):
-            raise CacheUnusable("the index's description does not match its digest")
-        self.meta = meta
-        self.vocab = meta["vocab"].split("\n") if meta["vocab"] else []
-        self.types: bytes = meta["types"]
-        self.size = len(self.types)
-        self._records: dict[int, Record] = {}
-        self._texts: StoredDataset | None = None  # the parts of the texts read so far
-
-    def postings_of(self, word: str) -> dict[int, float]:
-        row = self.con.execute("SELECT rids, weights, digest FROM postings WHERE word = ?", (word,)).fetchone()
-        if row is None:
-            raise CacheUnusable(f"no postings for {word!r}")  # only words of the vocabulary are asked for
-        raw, weights, digest = row
-        if digest != _digest(word, raw, weights):
-            raise CacheUnusable(f"the postings of {word!r} do not match their digest")
-        rids = array("I")
-        rids.frombytes(raw)
-        if len(rids) != len(weights) or (rids and max(rids) >= self.size):
-            raise CacheUnusable("postings out of range")
-        share = {w: w / 100 for w in set(weights)}  # a handful of weights: one number each, not one a record
-        return dict(zip(rids, map(share.__getitem__, weights), strict=True))
-
-    def type_of(self, rid: int) -> str:
-        return _TYPE_NAMES[self.types[rid]]
-
-    def _row(self, rid: int) -> Record:
-        row = self.con.execute("SELECT id, data, digest FROM records WHERE rid = ?", (rid,)).fetchone()
-        if row is None:
-            raise CacheUnusable(f"record {rid} missing")
-        rec_id, data, digest = row
-        if digest != _digest(rid, rec_id, data):
-            raise CacheUnusable(f"record {rid} does not match its digest")
-        rec = unpack(self.type_of(rid), json.loads(data))
-        if rec.id != rec_id:
-            raise CacheUnusable(f"record {rid} holds another id")
-        self._records[rid] = rec
-        return rec
-
-    def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
-        """Folded from the record as the index was (a search reads a few hundred at most), the
-        source passages of claims and events from the stored texts."""
-        if self._texts is None:
-            self._texts = StoredDataset(json.loads(self.meta["lengths"]))
-            self._texts.parts = _OnDemand(self.part_of)
-        return folded_fields(self.record_at(rid), self._texts.passage)
-
-    def record_at(self, rid: int) -> Record:
-        return self._records.get(rid) or self._row(rid)
-
-    def ids_of(self, rids: Sequence[int]) -> dict[int, str]:
-        """The ids of the records ``rids``, each row checked against its digest, in one query
-        a few hundred at a time; the records themselves are not decoded."""
-        out: dict[int, str] = {}
-        wanted = list(dict.fromkeys(rids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.con.execute(f"SELECT rid, id, data, digest FROM records WHERE rid IN ({marks})", chunk)
-            for rid, rec_id, data, digest in rows:
-                if digest != _digest(rid, rec_id, data):
-                    raise CacheUnusable(f"record {rid} does not match its digest")
-                out[rid] = rec_id
-        if len(out) != len(wanted):
-            raise CacheUnusable("records are missing")
-        return out
-
-    def naming(self, actor_ids: Iterable[str], kinds: Iterable[str] = TYPE_ORDER) -> list[Record]:
-        """The records of ``kinds`` that name any of ``actor_ids`` (``query.involved``), in
-        record order, read through the mentions table; the description says how many each
-        actor has."""
-        from kurskcli.query import involved
-
-        counts: dict[str, int] = json.loads(self.meta["mentions"])
-        codes = {TYPE_ORDER[kind] for kind in kinds}
-        wanted = set(actor_ids)
-        rids: set[int] = set()
-        for actor in sorted(wanted):
-            if actor not in counts:
-                continue  # an actor no record names
-            row = self.con.execute("SELECT rids, digest FROM mentions WHERE actor = ?", (actor,)).fetchone()
-            if row is None or row[1] != _digest(actor, row[0]):
-                raise CacheUnusable(f"the records naming {actor!r} are missing or do not match their digest")
-            found = array("I")
-            found.frombytes(row[0])
-            if len(found) != counts[actor] or (found and max(found) >= self.size):
-                raise CacheUnusable(f"the records naming {actor!r} are out of range")
-            rids.update(rid for rid in found if self.types[rid] in codes)
-        out: list[Record] = []
-        for rid in sorted(rids):
-            rec = self.record_at(rid)
-            if not isinstance(rec, (Quote, Claim, Event)) or not wanted.intersection(involved(rec)):
-                raise CacheUnusable(f"record {rid} names none of those actors")
-            out.append(rec)
-        return out
-
-    def rid_of(self, record_id: str) -> int:
-        row = self.con.execute("SELECT rid FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            raise CacheUnusable(f"no record {record_id!r}")
-        return int(row[0])
-
-    def ids(self) -> list[str]:
-        """Every record id, sources included (for "did you mean")."""
-        return [row[0] for row in self.con.execute("SELECT id FROM records")] + list(self._sources())
-
-    def _sources(self) -> dict[str, Source]:
-        out = {}
-        for values in json.loads(self.meta["sources"]):
-            src = unpack("source", values)
-            out[src.id] = src
-        return out  # type: ignore[return-value]  # unpack("source") makes a Source
-
-    def part_of(self, source_id: str, part: int) -> str:
-        row = self.con.execute("SELECT text, digest FROM texts WHERE id = ? AND part = ?", (source_id, part)).fetchone()
-        if row is None or row[1] != _digest(source_id, part, row[0]):
-            raise CacheUnusable(f"part {part} of the text of {source_id!r} is missing or does not match its digest")
-        return str(row[0])
-
-    def lookup(self, record_id: str) -> Record | None:
-        """The record with this id, or None."""
-        row = self.con.execute("SELECT rid FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is not None:
-            return self.record_at(int(row[0]))
-        return self._sources().get(record_id)  # without its text, like every source here
-
-    def dataset(self, kinds: Iterable[str] | None = None) -> Dataset:
-        """Everything the store holds, as a full load would give it: every record in the order
-        it was read, every source with its whole text, and what each dataset file says of itself.
-        With ``kinds``, only the records of those kinds and the actors, and no source text: the
-        sources' lengths alone (what the timeline and the claims show of a source)."""
-        with paused_gc():
-            return self._dataset(None if kinds is None else {*kinds, "actor"})
-
-    def _dataset(self, kinds: set[str] | None) -> Dataset:
-        import msgspec  # turns each row back into its record in C: a quarter of unpack's time
-
-        decoders = {code: msgspec.json.Decoder(_CLASSES[name]) for code, name in _TYPE_NAMES.items()}
-        lengths: dict[str, int] = json.loads(self.meta["lengths"])
-        ds = Dataset() if kinds is None else StoredDataset(lengths)
-        ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
-        for code, name in sorted(_TYPE_NAMES.items()):
-            if kinds is not None and name not in kinds:
-                continue
-            # records are numbered by kind (quotes, claims, events, actors): each kind is one run
-            first, last = self.types.find(bytes([code])), self.types.rfind(bytes([code]))
-            if first < 0:
-                continue
-            if self.types.count(bytes([code])) != last - first + 1:
-                raise CacheUnusable(f"the {name}s are not numbered in one run")
-            select = "SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid"
-            rows = self.con.execute(select, (first, last))
-            expected = first
-            table: dict[str, Any] = getattr(ds, name + "s")
-            decode = decoders[code].decode
-            for rid, rec_id, data, digest in rows:
-                if rid != expected or digest != _digest(rid, rec_id, data):
-                    raise CacheUnusable(f"record {rid} is missing or does not match its digest")
-                expected += 1
-                rec = decode(data)
-                if rec.id != rec_id:
-                    raise CacheUnusable(f"record {rid} holds another id")
-                table[rec.id] = rec
-            if expected != last + 1:
-                raise CacheUnusable("records are missing")
-        if kinds is None and sum(len(getattr(ds, name + "s")) for name in _TYPE_NAMES.values()) != self.size:
-            raise CacheUnusable("records of an unknown kind")
-        if kinds is not None:
-            ds.sources.update(self._sources())
-            return ds
-        for src in self._sources().values():
-            text = "".join(self.part_of(src.id, part) for part in range(-(-lengths[src.id] // PART)))
-            if len(text) != lengths[src.id]:
-                raise CacheUnusable(f"the text of {src.id!r} has the wrong length")
-            ds.sources[src.id] = src._replace(text=text)
-        return ds
-
-    def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset:
-        """Every actor and source, and the records of ``kinds`` that name the actors ``choose``
-        picks given the actors (quotes with their other renderings)."""
-        return self.context(self.naming(list(choose(self.context([]))), kinds))
-
-    def actor_counts(self) -> dict[str, dict[str, int]]:
-        """``query.actor_counts`` of the data, as counted when the store was written."""
-        from kurskcli.query import COUNTS
-
-        stored: Counts = json.loads(self.meta["counts"])
-        first = self.types.find(bytes([TYPE_ORDER["actor"]]))
-        actors = [self.record_at(rid).id for rid in range(first, self.size)] if first >= 0 else []
-        counts = {aid: {name: stored.get(aid, {}).get(name, 0) for name in COUNTS} for aid in actors}
-        if any(aid not in counts or set(got) - set(COUNTS) for aid, got in stored.items()):
-            raise CacheUnusable("counts of unknown actors")
-        return counts
-
-    def overview(self) -> StoredDataset:
-        """What ``about`` shows, without reading a quote, claim or event: every actor and source
-        (without its text), what each dataset file says of itself, and how many records of each
-        kind the store holds."""
-        ds = self.context([])
-        ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
-        kinds = {name: self.types.count(bytes([code])) for code, name in _TYPE_NAMES.items()}
-        if len(ds.actors) != kinds["actor"]:
-            raise CacheUnusable("actors are missing")
-        ds.tallies = {"sources": len(ds.sources), "actors": len(ds.actors)}
-        ds.tallies.update((name + "s", kinds[name]) for name in ("quote", "claim", "event"))
-        return ds
-
-    def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:
-        """What ``records`` need to be shown as a full load would show them: every actor, every
-        source, the other renderings of each quote and the statement it names as ``related``
-        (those naming it are not looked for), the events a record names as ``outcomes``; with
-        ``texts``, the parts of the source
-        texts around each span of those records and renderings (no source comes with its text)."""
-        ds = StoredDataset(json.loads(self.meta["lengths"]))
-        first = self.types.find(bytes([TYPE_ORDER["actor"]]))
-        for rid in range(first, self.size) if first >= 0 else ():
-            rec = self.record_at(rid)
-            if isinstance(rec, Actor):
-                ds.actors[rec.id] = rec
-        ds.sources.update(self._sources())
-        groups: dict[str, list[str]] = json.loads(self.meta["renderings"])
-        shown = list(records)
-        for rec in records:
-            if isinstance(rec, Quote):
-                linked = groups.get(rec.renders or rec.id, [])
-                for member in [*linked, *([rec.related] if rec.related else [])]:
-                    other = self.record_at(self.rid_of(member))
-                    if isinstance(other, Quote):
-                        ds.quotes[other.id] = other
-                        shown.append(other)
-            for eid in rec.outcomes if isinstance(rec, Claim | Event) else ():
-                event = self.record_at(self.rid_of(eid))
-                if isinstance(event, Event):
-                    ds.events.setdefault(event.id, event)
-            table: dict[str, Any] = getattr(ds, rec.type + "s")
-            table[rec.id] = rec
-        if texts:
-            ds.keep_parts(shown, self.part_of)
-        return ds
-
-
-class _OnDemand(dict[tuple[str, int], str]):
-    """Parts of the stored texts, each read (and checked) the first time it is asked for."""
-
-    def __init__(self, part_of: Callable[[str, int], str]) -> None:
-        super().__init__()
-        self.part_of = part_of
-
-    def __missing__(self, key: tuple[str, int]) -> str:
-        value = self[key] = self.part_of(*key)
-        return value
-
-
-def connect_bounded(path: Path) -> sqlite3.Connection:
-    """A read-only connection on which every statement is interrupted after QUERY_SECONDS in all."""
-    import sqlite3
-
-    con = sqlite3.connect(path, check_same_thread=False)
-    deadline = time.monotonic() + QUERY_SECONDS
-    con.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
-    con.execute("PRAGMA query_only = 1")
-    con.execute("PRAGMA trusted_schema = 0")
-    return con
-
-
-def _open(path: Path, key: str) -> DiskIndex:
-    """The saved index at ``path`` if it is ours, intact and current; else CacheUnusable."""
-    import sqlite3
-
-    try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
-            raise CacheUnusable("not a regular file of this user's")
-        con = connect_bounded(path)
-    except (OSError, sqlite3.Error) as exc:
-        raise CacheUnusable(str(exc)) from None
-    try:
-        index = DiskIndex(con)
-        if index.meta.get("key") != key:
-            raise CacheUnusable("stale")
-        from kurskcli.reading import fingerprint
-
-        for fp in json.loads(index.meta["deps"]):
-            if fingerprint(fp[0]) != fp:
-                raise CacheUnusable(f"{fp[0]} changed")
-    except (sqlite3.Error, *_DAMAGE) as exc:
-        con.close()
-        raise CacheUnusable(str(exc)) from None
-    return index
-
 
 # ----------------------------------------------------------------------------- writing
 
@@ -643,10 +168,6 @@ def _insert_postings(
             yield word, raw, weight_bytes, _digest(word, raw, weight_bytes)
 
     con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
-
-
-Counts = dict[str, dict[str, int]]
-"""Actor id -> what ``query.actor_counts`` counts for it."""
 
 
 def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[str]]]) -> dict[str, int]:
@@ -907,76 +428,6 @@ def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Datas
     return _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths]), deps
 
 
-_STORE_NAME = re.compile(r"search-[0-9a-f]{8}\.sqlite")
-
-
-def _sweep(target: Path) -> None:
-    """Before the store at ``target`` is built: remove what a killed kurskcli left in its folder,
-    and the other stores no kurskcli of this version can use again (``_usable``), each only
-    while no kurskcli is building it. A store of a large dataset can take more room than the
-    data, and a new version of kurskcli, or a dataset moved or deleted, would leave it there.
-    Two versions of kurskcli sharing the folder remove each other's stores as they build
-    theirs: that costs a rebuild, never an answer."""
-    import fcntl
-
-    from kurskcli.files import sweep_stale
-
-    folder = target.parent
-    sweep_stale(folder)
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name == target.name or not _STORE_NAME.fullmatch(entry.name):
-            continue
-        path = Path(entry.path)
-        try:
-            st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or _usable(path):
-                continue
-            fd = os.open(f"{path}.lock", os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:  # no lock: nobody has built it or is building it
-            _unlink(path)
-            continue
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _unlink(path)
-            _unlink(Path(f"{path}.lock"))
-        except OSError:
-            pass  # being built by another kurskcli
-        finally:
-            os.close(fd)  # which releases the lock
-
-
-def _unlink(path: Path) -> None:
-    with suppress(OSError):
-        path.unlink()
-
-
-def _usable(path: Path) -> bool:
-    """Whether the store at ``path`` may serve a kurskcli of this version again: written by it,
-    readable, and over dataset and text files that are all still there (once they are gone it
-    can never be current again; a file put back in the same place gets a new store)."""
-    import sqlite3
-
-    try:
-        con = connect_bounded(path)
-        try:
-            meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('format', 'key', 'deps')").fetchall())
-        finally:
-            con.close()
-        if meta.get("format") != FORMAT:
-            return False
-        fmt, version, _, fps = json.loads(meta["key"])
-        files = [*fps, *json.loads(meta["deps"])]
-        return (fmt, version) == (FORMAT, __version__) and all(fp and os.path.exists(fp[0]) for fp in files)
-    except (sqlite3.Error, *_DAMAGE):
-        return False
-
-
 def _open_lock(folder: Path, name: str) -> int:
     """The lock file of the store ``name`` in ``folder``, made if missing (flocked while it is built)."""
     return os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
@@ -994,7 +445,6 @@ def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterato
     True once it is held (or where no lock can be had at all), False if another process held
     it for LOCK_WAIT seconds (``warn`` says so), and the caller is to do without the store."""
     import fcntl
-    import time
 
     try:
         fd = _open_lock(folder, name)

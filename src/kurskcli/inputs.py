@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from kurskcli.index import DiskIndex
     from kurskcli.model import Actor, Dataset, Record
     from kurskcli.searcher import Hits
+    from kurskcli.store import DiskIndex
 
 T = TypeVar("T")
 Progress = Callable[[str, int, int], None]
