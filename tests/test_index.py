@@ -1198,3 +1198,20 @@ def test_a_dataset_whose_file_name_is_not_utf8_is_searched_without_a_saved_index
         assert r.returncode == 0 and "the bridge will open in spring" in r.stdout, r.stderr
         assert "a dataset file's name is not valid UTF-8" in r.stderr and "internal error" not in r.stderr
     assert caches(private_cache) == []
+
+
+def test_a_search_returns_as_many_hits_as_asked_and_counts_them_all(run: Callable[..., Result], tmp_path: Path) -> None:
+    """No cap on hits: --limit up to 10,000 returns that many, and "N of M hits" is exact."""
+    path = big_dataset(tmp_path, 900)
+    data = ["--data", str(path), "--no-bundled"]
+
+    def hits(query: str, limit: str) -> list[dict[str, Any]]:
+        return run("search", query, *data, "--json", "--limit", limit).json()  # type: ignore[return-value]
+
+    every = hits("karax", "10000")  # a word in two records of three
+    assert len(every) == sum("karax" in q["text"].split() for q in json.loads(path.read_text("utf-8"))["quotes"]) > 400
+    few = run("search", "karax", *data, "--limit", "5")
+    assert few.out.count("\n") == 5 and f"5 of {len(every)} hits" in few.err
+    both = hits("karax lorax", "10000")
+    assert f"3 of {len(both)} hits" in run("search", "karax lorax", *data, "--limit", "3").err
+    assert [h["id"] for h in hits("karax lorax", "3")] == [h["id"] for h in both[:3]]

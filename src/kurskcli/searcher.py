@@ -39,7 +39,11 @@ FUZZY_QUALITY = 0.85
 FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a vocabulary word needs to count as a typo of a query word
 _WORD = re.compile(r"\w+")
 MIN_SCORE = 40  # weaker hits are noise: a stray common word, a far-fetched typo
-RESCORE_POOL = 400  # candidates rescored in full, chosen by the cheap word score
+RESCORE_POOL = 400  # candidates rescored in full, chosen by the cheap word score (more for a larger --limit)
+# A record's rescored score is its word score, or its phrase match (only where it holds every query
+# word as it is), or, for several words, a blend of its word score with how much of the phrase a
+# field holds: at most 90 * (0.7 * word score + 0.3). Below this word score no blend reaches MIN_SCORE.
+_BLEND_FLOOR = (MIN_SCORE / 90.0 - 0.3) / 0.7
 COMMON_FRACTION = 0.05  # a word in more than this share of records is common...
 COMMON_MIN_DF = 1000  # ...once it is in more than this many
 
@@ -208,8 +212,9 @@ class IndexBase:
         def word_score(rid: int) -> float:
             return sum(w * per[rid] for w, per in weighted if rid in per) / total_idf
 
-        # the best by word score, as sorted(...)[:RESCORE_POOL] gives them, without a score kept for every record
-        pool = heapq.nsmallest(RESCORE_POOL, found, key=lambda r: (-word_score(r), r))
+        # the best by word score, as sorted(...)[:size] gives them, without a score kept for every record
+        size = max(RESCORE_POOL, limit or len(found))
+        pool = heapq.nsmallest(size, found, key=lambda r: (-word_score(r), r))
         cheap = {rid: word_score(rid) for rid in pool}
         matched: dict[int, set[str]] = {rid: set() for rid in pool}
         for _, _, expansions in expanded:
@@ -234,7 +239,7 @@ class IndexBase:
             hit = self._rescore(rid, cheap[rid], phrase, terms, matched[rid])
             if hit.score >= MIN_SCORE:
                 hits.append(hit)
-        total = len(hits) + len(waiting)
+        total = len(hits) + len(waiting) + self._hits_beyond(found, pool, word_score, phrase, terms, expanded)
         if waiting:
             scores = sorted([h.score for h in hits] + [score for score, _ in waiting], reverse=True)
             keep = limit if limit and limit <= len(scores) else 0  # 0: every hit is kept
@@ -256,6 +261,33 @@ class IndexBase:
             )
         hits.sort(key=hit_order)
         return Hits(hits[:limit] if limit else hits, total=total)
+
+    def _hits_beyond(
+        self,
+        found: dict[int, float],
+        pool: list[int],
+        word_score: Callable[[int], float],
+        phrase: str,
+        terms: list[str],
+        expanded: list[tuple[int, str, dict[str, tuple[float, dict[int, float]]]]],
+    ) -> int:
+        """How many of the records found but not rescored are hits all the same, so that "N of M
+        hits" is exact: rescoring never lowers a word score, so those at MIN_SCORE are; of the
+        others only a blend of several words can lift one, and those are rescored to see."""
+        if len(pool) == len(found):
+            return 0
+        in_pool = set(pool)
+        count = 0
+        for rid in found:
+            if rid in in_pool:
+                continue
+            cheap = word_score(rid)
+            if round(90.0 * cheap) >= MIN_SCORE:
+                count += 1
+            elif len(terms) > 1 and cheap >= _BLEND_FLOOR:
+                matched = {word for *_, expansions in expanded for word, (_, post) in expansions.items() if rid in post}
+                count += self._rescore(rid, cheap, phrase, terms, matched).score >= MIN_SCORE
+        return count
 
     def _rescore(self, rid: int, word_score: float, phrase: str, terms: list[str], matched: set[str]) -> Hit:
         fields = self.fields_at(rid)
