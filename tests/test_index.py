@@ -325,7 +325,7 @@ def test_a_saved_index_answers_without_the_data_files_being_read_again(
         raise AssertionError("the data files were read again")
 
     monkeypatch.setattr("kurskcli.dataset.load_dataset", no_reading)
-    monkeypatch.setattr("kurskcli.dataset.stream_dataset", no_reading)
+    monkeypatch.setattr("kurskcli.streaming.stream_dataset", no_reading)
     for query in queries:
         assert search_json(run, query, "--data", str(path)) == expected[query], query
     assert {"claim", "event"} <= {hit["type"] for hits in expected.values() for hit in hits}

@@ -9,7 +9,20 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kurskcli"
 MODEL = {"model", "dates", "text", "exits", "vocab", "schema"}
-CORE = {"env", "data", "reading", "dataset", "query", "searcher", "check", "store", "index", "files", "inputs"}
+CORE = {
+    "env",
+    "data",
+    "reading",
+    "dataset",
+    "streaming",
+    "query",
+    "searcher",
+    "check",
+    "store",
+    "index",
+    "files",
+    "inputs",
+}
 PRESENTATION = {"output", "render", "render_records", "export", "cite", "picture"}
 CLI = {"cli", "present", "commands", "errors", "complete", "spec", "__main__"}
 LAYERS = {**dict.fromkeys(MODEL, 0), **dict.fromkeys(CORE, 1), **dict.fromkeys(PRESENTATION, 2)}

@@ -19,18 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kurskcli import index, store
-from kurskcli.dataset import (
-    Counted,
-    DatasetError,
-    NotStreamed,
-    SpillFile,
-    _SpilledText,
-    load_dataset,
-    stream_dataset,
-    verified_counts,
-)
+from kurskcli.dataset import DatasetError, NotStreamed, load_dataset
 from kurskcli.model import Dataset, Record
 from kurskcli.searcher import SearchIndex, search
+from kurskcli.streaming import Counted, SpillFile, _SpilledText, stream_dataset, verified_counts
 
 from .conftest import MINI, Result, run_process
 from .test_jsonl import _mini_lines, _write
@@ -487,8 +479,8 @@ def test_texts_verify_keeps_on_disk_read_back_any_span(
 ) -> None:
     import os
 
-    import kurskcli.dataset as dataset
     import kurskcli.model as model
+    import kurskcli.streaming as streaming
 
     pwrite = os.pwrite
 
@@ -497,7 +489,7 @@ def test_texts_verify_keeps_on_disk_read_back_any_span(
 
     with pytest.MonkeyPatch.context() as m:
         m.setattr(model, "PART", size)
-        m.setattr(dataset, "PART", size)
+        m.setattr(streaming, "PART", size)
         m.setattr(_SpilledText, "KEPT_PARTS", kept)
         if most:
             m.setattr(os, "pwrite", short)

@@ -245,7 +245,7 @@ def _grouped(quotes: Iterable[tuple[int, str, str]]) -> dict[str, list[str]]:
 
 class _Streamed:
     """Writes the store while the data is read: each record goes to its row and its postings as
-    soon as it is checked, and is dropped (``dataset.stream_dataset`` hands them over), and each
+    soon as it is checked, and is dropped (``streaming.stream_dataset`` hands them over), and each
     source text goes to its parts as it is read. What stays in memory is the postings, the
     actors and a few parts of the texts: for a million quotes, 245 MiB at the peak against
     2,191 MiB for the records as objects.
@@ -402,8 +402,8 @@ def _stream(
 ) -> None:
     """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them; raise
     ``dataset.NotStreamed`` (and leave nothing behind) where the data has to be loaded whole."""
-    from kurskcli.dataset import stream_dataset
     from kurskcli.files import write_atomically
+    from kurskcli.streaming import stream_dataset
 
     def fill(tmp: Path, _fd: int) -> None:
         con = _new_store(tmp)

@@ -76,7 +76,7 @@ class DataSource:
     def verified_counts(self) -> dict[str, int]:
         """Every check of the data, against the files themselves (never the store), and how
         many records of each kind it holds; raises DatasetError as ``load`` does."""
-        from kurskcli.dataset import verified_counts
+        from kurskcli.streaming import verified_counts
 
         with self._reading("verify") as progress:
             return verified_counts(self.paths(), bundled=self.bundled, progress=progress)

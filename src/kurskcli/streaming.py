@@ -1,0 +1,415 @@
+"""Datasets checked as they are read, without holding their records: each record handed to a
+``Sink`` as soon as it is checked (the store's writer, or ``Counted``, which ``verify`` uses to
+keep only ids and counts), and each source text as it is read. At the first problem, or where a
+record names a source given after it, ``NotStreamed`` sends the caller to a whole load, which
+reports every problem as always."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from kurskcli.dataset import (
+    DatasetError,
+    NotStreamed,
+    _Build,
+    _check_span_text,
+    _check_witness_words,
+    _check_witnesses,
+    _Checker,
+    _inside,
+    load_dataset,
+    read_into,
+)
+from kurskcli.model import (
+    PART,
+    SHA256,
+    Dataset,
+    Quote,
+    Record,
+    Span,
+    TextsElsewhere,
+    Witness,
+    from_parts,
+    in_parts,
+    paused_gc,
+)
+from kurskcli.reading import JSONL_SUFFIXES, DataFileError, read_blocks
+from kurskcli.text import fold_space
+
+
+class Sink(Protocol):
+    """Where ``stream_dataset`` puts each checked quote, claim, event and actor."""
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        """Take ``rec``; ``ds`` holds the sources and actors read so far."""
+
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        """Take ``recs``, one or more records of one type, as ``add`` takes each in turn."""
+
+    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+        """Whether no two records taken share an id, none has the id of one of ``sources``, and
+        each of ``quotes`` is the id of a quote taken."""
+
+    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
+        """Take the text of a source, given in pieces; return its length in characters. With
+        ``whole``, the one piece is a text of a document held whole in memory anyway: it may be
+        kept as it is."""
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
+
+
+class _TextsInSink(TextsElsewhere):
+    """The dataset of a streamed load: its sources carry no text; their texts are in the sink."""
+
+    __slots__ = ("sink",)
+
+    def __init__(self, sink: Sink) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def read(self, source_id: str, start: int, end: int) -> str:
+        return self.sink.excerpt(source_id, start, end)
+
+
+class _Streamed(_Build):
+    """A load that hands each record to a sink as it is checked and keeps only the sources, the
+    actors and what the later checks need: no record list grows with the data. Anything the
+    whole load would report, and a span on a source not read yet, raise NotStreamed."""
+
+    def __init__(self, verify_hashes: bool, sink: Sink) -> None:
+        super().__init__(verify_hashes)
+        self.sink = sink
+        self.texts = _TextsInSink(sink)
+        self.ds = self.texts  # what the build fills is this dataset, whose texts are in the sink
+        self.actors_named: set[str] = set()  # actors named before they were read
+        self.quotes_named: set[str] = set()  # quotes named as what a rendering renders
+        self.renderings: set[str] = set()  # quotes that are renderings themselves
+        self.events_named: set[str] = set()  # events named as outcomes
+        self.event_ids: set[str] = set()  # the events read (few beside the quotes)
+
+    def checker(self, origin: str, declared: bool = False) -> _Checker:
+        ck = super().checker(origin, declared)
+        ck.streaming = True
+        return ck
+
+    def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
+        return rid is not None  # ids are held unique by the sink, at the end
+
+    def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
+        """The text goes to the sink as it is read (a text file a block at a time): the source is
+        kept with an empty text, and its length noted."""
+        if sid is None or sid in self.texts.lengths:
+            raise NotStreamed(f"{ck.origin}: {path}: a source without an id, or two with one")
+        if base is None or "file" not in d or "text" in d:
+            text = super().source_text(ck, path, d, base, sid)
+            if text is None:
+                raise NotStreamed(f"{ck.origin}: {path}: no text")
+            self.texts.lengths[sid] = self.sink.text(sid, [text], whole=self.whole)
+            return ""
+        sha, rel = d.get("sha256"), d.get("file")
+        if not isinstance(sha, str) or not isinstance(rel, str) or not SHA256.fullmatch(sha):
+            raise NotStreamed(f"{ck.origin}: {path}: a text file without its SHA-256")
+        if not _inside(rel):
+            raise NotStreamed(f"{ck.origin}: {path}.file: not a relative path inside the dataset's folder")
+        import codecs
+        import hashlib
+
+        where = base / rel
+        digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+
+        def pieces() -> Iterator[str]:
+            for raw in read_blocks(where, self.budget(where), seen=self.ds.files, inside=base):
+                digest.update(raw)
+                yield decoder.decode(raw)
+            yield decoder.decode(b"", final=True)
+
+        try:
+            self.texts.lengths[sid] = self.sink.text(sid, pieces())
+        except (DataFileError, UnicodeDecodeError) as exc:
+            raise NotStreamed(f"{ck.origin}: {path}.file: {exc}") from None
+        self.spent()
+        if digest.hexdigest() != sha:
+            raise NotStreamed(f"{ck.origin}: {path}.sha256: does not match the text")
+        return ""
+
+    def keep(self, table: str, rec: Record) -> None:
+        if table == "sources":
+            self.ds.sources[rec.id] = rec  # type: ignore[assignment]  # a Source
+            return
+        if table == "actors":
+            self.ds.actors[rec.id] = rec  # type: ignore[assignment]  # an Actor
+        elif isinstance(rec, Quote) and rec.renders is not None:
+            self.renderings.add(rec.id)
+        elif table == "events":
+            self.event_ids.add(rec.id)
+        self.sink.add(rec, self.ds)
+
+    def keep_all(self, quotes: list[Quote]) -> None:
+        self.renderings.update(rec.id for rec in quotes if rec.renders is not None)
+        if quotes:
+            self.sink.add_all(quotes, self.ds)
+
+    def spans_hold(self, ck: _Checker, field: str, spans: Iterable[tuple[str, Span, str]]) -> None:
+        """Each span's words read from the sink directly; a span whose words differ, or one that
+        does not lie in its text, is reported by ``_check_span_text``."""
+        lengths, excerpt = self.texts.lengths, self.sink.excerpt
+        for path, span, text in spans:
+            source, start, end = span
+            if 0 <= start < end <= lengths.get(source, -1):
+                words = excerpt(source, start, end)
+                if words == text or fold_space(words) == fold_space(text):
+                    continue
+            _check_span_text(ck, path + field, span, text, self.ds)
+
+    def ref(self, ck: _Checker, path: str, field: str, table: str, rid: str | None) -> None:
+        if rid is None:
+            return
+        if table == "actors":
+            if rid not in self.ds.actors:
+                self.actors_named.add(rid)
+        elif table == "sources":
+            if rid not in self.ds.sources:
+                raise NotStreamed(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
+        elif table == "events":
+            self.events_named.add(rid)
+        else:
+            self.quotes_named.add(rid)
+
+    def span_check(self, ck: _Checker, path: str, field: str, span: Span, text: str | None) -> None:
+        _check_span_text(ck, path + field, span, text, self.ds)  # its source is read: see ref
+
+    def date_check(self, ck: _Checker, path: str, date: str, witnesses: list[Witness]) -> None:
+        _check_witnesses(ck, path, date, witnesses)
+
+    def witness_check(self, ck: _Checker, path: str, date: str, span: Span) -> None:
+        if self.verify_hashes:
+            _check_witness_words(ck, path, date, span, self.ds)  # its source is read: see ref
+
+    def finish(self) -> None:
+        if not self.actors_named <= self.ds.actors.keys():
+            raise NotStreamed("a record names an unknown actor")
+        if self.quotes_named & self.renderings:
+            raise NotStreamed("a rendering names another rendering")
+        if not self.events_named <= self.event_ids:
+            raise NotStreamed("a record names an unknown event")
+        if not self.sink.consistent(self.ds.sources, self.quotes_named):
+            raise NotStreamed("an id is used twice, or a rendering names an unknown quote")
+
+
+def stream_dataset(
+    paths: Sequence[str | os.PathLike[str]],
+    sink: Sink,
+    *,
+    bundled: bool = True,
+    verify_hashes: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Dataset:
+    """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
+    it is checked instead of keeping it, and each source text too, as it is read: the dataset
+    returned holds the sources (without their texts, whose lengths ``text_length`` gives and
+    whose words ``excerpt`` reads from the sink), the actors (which went to the sink too), what
+    each file says of itself and the files read, and no quote, claim or event.
+
+    Raises NotStreamed at the first problem and where a record names a source that comes after it
+    (``load_dataset`` then reports exactly what is wrong, or loads the data whole), and
+    DataFileError or DatasetError as ``load_dataset`` does. ``progress`` is told, every thousand
+    lines, how many bytes of the JSON Lines files have been read and how many they hold.
+    """
+    build = _Streamed(verify_hashes, sink)
+    build.progress = progress
+    with paused_gc():
+        ds = read_into(paths, bundled, build)
+    return ds
+
+
+class SpillFile:
+    """A private temporary file (unlinked from the start) that texts are written to, one after
+    another, each at its own offset, and read back from."""
+
+    def __init__(self) -> None:
+        self.file: BinaryIO | None = None
+        self.size = 0
+
+    def create(self) -> bool:
+        """Make the file now (``put`` makes it when first written to); False where it cannot be."""
+        import tempfile
+
+        try:
+            if self.file is None:
+                self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close()
+        except OSError:
+            return False
+        return True
+
+    def put(self, raw: bytes) -> int | None:
+        """Where ``raw`` now starts in the file; None where it cannot be written (a part written
+        before the failure is written over by the next)."""
+        if not self.create():
+            return None
+        try:
+            assert self.file is not None
+            view, at = memoryview(raw), self.size
+            while view:  # a write may take fewer bytes than it is given
+                done = os.pwrite(self.file.fileno(), view, at)
+                if done <= 0:
+                    raise OSError("nothing was written")
+                view, at = view[done:], at + done
+        except OSError:
+            return None
+        start, self.size = self.size, self.size + len(raw)
+        return start
+
+    def get(self, offset: int, size: int) -> bytes:
+        """The ``size`` bytes written at ``offset``; NotStreamed where they cannot be read back."""
+        try:
+            assert self.file is not None
+            raw = os.pread(self.file.fileno(), size, offset)
+            if len(raw) != size:
+                raise OSError("it is shorter than what was written")
+        except OSError as exc:
+            raise NotStreamed(f"a source text could not be read back from a temporary file: {exc}") from None
+        return raw
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+class _SpilledText:
+    """A text kept in parts of PART characters, the first KEPT_PARTS in memory and the others in
+    a ``SpillFile``, each as ASCII or UTF-32, so that where a character is in the file is known.
+    A large text then costs no memory: a span is read from the file alone, or with its whole
+    part where the spans go through the text in order. A part the file cannot take stays in
+    memory; a file that cannot be read back raises NotStreamed (``load_dataset`` then reads the
+    text again, whole)."""
+
+    KEPT_PARTS = 16  # a text of up to 1 Mi characters stays in memory
+
+    def __init__(self, pieces: Iterable[str], spill: SpillFile) -> None:
+        self.kept: dict[int, str] = {}
+        self.spilled: dict[int, tuple[int, int, int]] = {}  # part -> offset, characters, bytes a character
+        self.spill = spill
+        self.length = 0
+        self.last: tuple[int, str] = (-1, "")  # the part read whole last
+        self.asked = -1  # the part a span was read from alone last
+        for number, part in enumerate(in_parts(pieces)):
+            self.length += len(part)
+            if number < self.KEPT_PARTS or not self._spill(number, part):
+                self.kept[number] = part
+
+    def _spill(self, number: int, part: str) -> bool:
+        wide = 1 if part.isascii() else 4
+        offset = self.spill.put(part.encode("ascii") if wide == 1 else part.encode("utf-32-le", "surrogatepass"))
+        if offset is None:
+            return False
+        self.spilled[number] = (offset, len(part), wide)
+        return True
+
+    def _read(self, number: int, start: int, end: int) -> str:
+        """Characters [start, end) of part ``number``, read from the file."""
+        offset, _, wide = self.spilled[number]
+        raw = self.spill.get(offset + start * wide, (end - start) * wide)
+        return raw.decode("ascii") if wide == 1 else raw.decode("utf-32-le", "surrogatepass")
+
+    def part(self, number: int) -> str:
+        kept = self.kept.get(number)
+        if kept is not None:
+            return kept
+        if self.last[0] != number:
+            self.last = (number, self._read(number, 0, self.spilled[number][1]))
+        return self.last[1]
+
+    def read(self, start: int, end: int) -> str:
+        """Characters ``[start, end)`` of the text (``start < end <= length``)."""
+        first = start // PART
+        if first == (end - 1) // PART and first in self.spilled and first not in (self.last[0], self.asked):
+            self.asked = first  # the first span asked of a part: read alone; the next reads the part
+            return self._read(first, start - first * PART, end - first * PART)
+        return from_parts(self.part, start, end)
+
+
+class _WholeText:
+    """A text of a document read whole, which holds it in memory anyway: kept as it is, and read
+    as ``_SpilledText`` is."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.length = len(text)
+
+    def part(self, number: int) -> str:
+        return self.text[number * PART : (number + 1) * PART]
+
+    def read(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+
+class Counted:
+    """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
+    source text is kept to check spans against (``_SpilledText``: a large text on disk, in one
+    file for them all)."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(("quotes", "claims", "events"), 0)
+        self.quote_ids: set[str] = set()
+        self.other_ids: set[str] = set()
+        self.twice = False
+        self.texts: dict[str, _SpilledText | _WholeText] = {}
+        self.spill = SpillFile()
+
+    def add(self, rec: Record, ds: Dataset) -> None:
+        self.add_all((rec,), ds)
+
+    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
+        ids = [rec.id for rec in recs]
+        kind = recs[0].type
+        mine, others = (self.quote_ids, self.other_ids) if kind == "quote" else (self.other_ids, self.quote_ids)
+        before = len(mine)
+        mine.update(ids)
+        if len(mine) - before != len(ids) or not others.isdisjoint(ids):
+            self.twice = True
+        if kind != "actor":  # the dataset counts those
+            self.counts[kind + "s"] += len(ids)
+
+    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+        if self.twice or any(sid in self.quote_ids or sid in self.other_ids for sid in sources):
+            return False
+        return all(qid in self.quote_ids for qid in quotes)
+
+    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
+        text = self.texts[source_id] = _WholeText(*chunks) if whole else _SpilledText(chunks, self.spill)
+        return text.length
+
+    def excerpt(self, source_id: str, start: int, end: int) -> str:
+        return self.texts[source_id].read(start, end)
+
+    def close(self) -> None:
+        self.spill.close()
+
+
+def verified_counts(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    bundled: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
+    data, and how many records of each kind it holds. A set with JSON Lines is checked as it is
+    read, keeping the ids and the actors but no other record, and the source texts past their
+    first parts in a temporary file (``_SpilledText``); at the first problem, or anything else a
+    stream cannot take, it is loaded whole, which reports every problem as it always does.
+    ``progress`` is told how much of the JSON Lines is read, as ``stream_dataset`` tells it."""
+    if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
+        sink = Counted()
+        try:
+            ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True, progress=progress)
+        except (NotStreamed, DataFileError, DatasetError):
+            pass  # the whole load below reports any problem exactly
+        else:
+            return {**ds.counts(), **sink.counts}
+        finally:
+            sink.close()
+    return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
