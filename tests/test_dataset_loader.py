@@ -273,3 +273,16 @@ def test_a_large_document_is_loaded_in_less_memory_than_json_load_takes_to_read_
         finally:
             tracemalloc.stop()
     assert peaks[1] < 0.95 * peaks[0]
+
+
+def test_a_misplaced_text_is_said_to_be_where_it_really_is(tmp_path: Path) -> None:
+    doc = mini_doc()
+    quote = doc["quotes"][0]
+    start, end = quote["source"]["start"], quote["source"]["end"]
+    quote["source"] = {"id": quote["source"]["id"], "start": start - 3, "end": end - 3}
+    doc["quotes"][1]["text"] = "the bridge is certainly not ready"
+    with pytest.raises(DatasetError) as err:
+        load_dataset([write(tmp_path, doc)], bundled=False)
+    messages = [p.message for p in err.value.problems]
+    assert any(m.endswith(f"; found at [{start}, {end})") for m in messages), messages
+    assert any("; the nearest passage is [" in m and "% alike" in m for m in messages), messages
