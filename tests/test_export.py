@@ -6,6 +6,7 @@ import csv
 import errno
 import io
 import json
+import re
 import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -491,3 +492,36 @@ def test_a_long_json_list_is_written_byte_for_byte_as_the_standard_library_write
     write_json(long_list, stream16)
     stream16.flush()
     assert raw16.getvalue().decode("utf-16") == expected
+
+
+def test_annotations_are_w3c_web_annotations_that_find_each_quote_in_its_source(
+    run: Run, bundled: Dataset, tmp_path: Path
+) -> None:
+    r = run("export", "-", "--format", "annotations")
+    collection = json.loads(r.out)
+    assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert collection["type"] == "AnnotationCollection" and collection["id"].startswith("urn:")
+    page = collection["first"]
+    assert page["type"] == "AnnotationPage" and collection["total"] == len(page["items"]) == len(bundled.quotes)
+    iri = re.compile(r"^[a-z][a-z0-9+.-]*:\S+$")
+    for anno in page["items"]:
+        # what the model requires of an Annotation: an IRI, its type, at least one target
+        assert iri.match(anno["id"]) and anno["type"] == "Annotation" and anno["target"]
+        rid = next(b["value"] for b in anno["body"] if b["purpose"] == "tagging")
+        quote = bundled.quotes[rid]
+        src = bundled.sources[quote.span.source]
+        target = anno["target"]
+        assert iri.match(target["source"]) and target["source"] == (src.url or f"urn:kurskcli:source:{src.id}")
+        kinds = {sel["type"]: sel for sel in target["selector"]}
+        text = kinds["TextQuoteSelector"]
+        assert text["exact"] and text["prefix"] + text["exact"] + text["suffix"] in src.text
+        assert " ".join(text["exact"].split()) == quote.text
+        if src.stored == "full":
+            position = kinds["TextPositionSelector"]
+            assert src.text[position["start"] : position["end"]] == text["exact"]
+        else:  # an excerpt's positions are not the page's: no position is given
+            assert "TextPositionSelector" not in kinds
+        described = next(b for b in anno["body"] if b["purpose"] == "describing")
+        assert described["type"] == "TextualBody" and bundled.name_of(quote.speaker) in described["value"]
+    out = tmp_path / "quotes.jsonld"
+    assert run("export", str(out)).code == 0 and json.loads(out.read_text("utf-8")) == collection

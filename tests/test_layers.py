@@ -23,7 +23,7 @@ CORE = {
     "files",
     "inputs",
 }
-PRESENTATION = {"output", "render", "render_records", "export", "cite", "picture"}
+PRESENTATION = {"output", "render", "render_records", "export", "annotations", "cite", "picture"}
 CLI = {"cli", "present", "commands", "errors", "complete", "spec", "__main__"}
 LAYERS = {**dict.fromkeys(MODEL, 0), **dict.fromkeys(CORE, 1), **dict.fromkeys(PRESENTATION, 2)}
 LAYERS.update(dict.fromkeys(CLI, 3))

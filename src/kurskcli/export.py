@@ -1,4 +1,4 @@
-"""Whole-dataset exports: CSV, JSON, JSON Lines, Markdown and SQLite."""
+"""Whole-dataset exports: CSV, JSON, JSON Lines, Markdown, SQLite and W3C Web Annotations."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kurskcli.vocab import EXPORT_FORMATS, EXPORT_TYPES
 FORMATS = EXPORT_FORMATS
 SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".md": "markdown"}
 SUFFIXES.update({".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite", ".markdown": "markdown"})
+SUFFIXES[".jsonld"] = "annotations"  # W3C Web Annotations, JSON-LD
 
 
 def format_for(path: str) -> str | None:

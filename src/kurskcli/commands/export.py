@@ -23,7 +23,9 @@ def export(
     target: Annotated[str, typer.Argument(metavar="OUT", help="The file to write, or - for standard output.")],
     format: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="csv, jsonl, json, sqlite or markdown (default: from OUT's suffix)."),
+        typer.Option(
+            "--format", "-f", help="csv, jsonl, json, sqlite, markdown or annotations (default: from OUT's suffix)."
+        ),
     ] = None,
     type: Annotated[
         list[str] | None,
@@ -41,6 +43,9 @@ def export(
     add --force. CSV cells that a spreadsheet would run as a formula (=, +,
     -, @) start with a ' instead. SQLite has one table per record type with
     foreign keys and a full-text index, "search", over quotes and claims.
+    Annotations (.jsonld) are the quotes as W3C Web Annotations, for
+    annotation tools: each quote's words in its source, with the speaker
+    and date.
 
     \b
     Examples:
@@ -61,7 +66,10 @@ def export(
         raise Fail("a SQLite database cannot go to standard output; name a file", EXIT_USAGE)
     ds = inputs.load()
     records = ex.selected(ds, types)
+    from kurskcli.annotations import write_annotations
+
     writers = {"csv": ex.write_csv, "jsonl": ex.write_jsonl, "json": ex.write_json, "markdown": ex.write_markdown}
+    writers["annotations"] = write_annotations
     if target == "-":
         writers[chosen](records, ds, sys.stdout)
         return
