@@ -15,6 +15,7 @@ CORE = {
     "reading",
     "dataset",
     "streaming",
+    "locate",
     "query",
     "searcher",
     "check",

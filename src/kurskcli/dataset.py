@@ -1251,6 +1251,17 @@ def _reporter(
     return report
 
 
+def check_document(doc: Any, origin: str, base: Path | None) -> Dataset:
+    """A dataset document made in memory (``kurskcli locate`` makes one), checked as a file of it
+    would be: raises DatasetError with every problem."""
+    build = _Build(False)
+    ck = build.add_document(doc, origin, base)
+    build.finish()
+    if ck.problems:
+        raise DatasetError(ck.problems)
+    return build.ds
+
+
 def read_into(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build) -> Dataset:
     """The bundled data (if ``bundled``) and ``paths`` read, checked and added by ``build``; raises
     DatasetError with every problem, or DataFileError."""

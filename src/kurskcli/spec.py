@@ -38,13 +38,14 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "check": ("is this quote real?", ()),
     "about": ("where the data comes from", ()),
     "verify": ("check the data against its sources", ()),
+    "locate": ("turn notes into a dataset, every quote found in its source", ("--output", "-o", "--check")),
     "export": ("write the data as CSV, JSON, SQLite, Markdown", ("--format", "-f", "--type", "-t")),
     "cite": ("a citation of a quote or claim", ("--style", "-s", "--rendering")),
     "completion": ("print a shell completion script", ()),
 }
-FORCE = ("timeline", "export")  # commands with --force
+FORCE = ("timeline", "export", "locate")  # commands with --force
 HEADER = ("timeline", "quote", "claims", "search", "actors", "actor")  # commands with --header
-NO_OUTPUT_MODE = ("export", "completion")  # commands without --json, --jsonl and --color
+NO_OUTPUT_MODE = ("export", "completion", "locate")  # commands without --json, --jsonl and --color
 ROOT_OPTIONS = ("--version", "-V", "--debug", "--help", "-h")
 CHOICES = {
     "--color": vocab.COLORS,

@@ -1,0 +1,120 @@
+"""``kurskcli locate``: notes into a dataset, through the command line as a user runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .conftest import Result
+
+Run = Callable[..., Result]
+TEXT = "The mayor said “the bridge opens in May” and left — early. Later she said “the bridge opens in May” again."
+
+
+def notes(tmp_path: Path, quotes: list[dict[str, Any]], **source: Any) -> Path:
+    doc = {
+        "dataset": {"id": "council", "version": "1", "title": "Town council, 3 March 2025"},
+        "sources": [{"id": "minutes", "title": "Minutes", "author": "Town clerk", "date": "2025-03-03", **source}],
+        "quotes": quotes,
+    }
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    return path
+
+
+def quote(qid: str, text: str, source: Any = "minutes", **more: Any) -> dict[str, Any]:
+    return {"id": qid, "speaker": "Ann Lee", "kind": "fragment", "text": text, "source": source, **more}
+
+
+def test_notes_become_a_dataset_that_searches_checks_and_cites(run: Run, tmp_path: Path) -> None:
+    first = {"id": "minutes", "prefix": "The mayor said"}  # the words stand twice: the prefix chooses
+    path = notes(
+        tmp_path, [quote("q-bridge", "the bridge opens in May", first), quote("q-left", "and left")], text=TEXT
+    )
+    out = tmp_path / "council.json"
+    r = run("locate", str(path), "-o", str(out))
+    assert r.code == 0, r.err
+    assert "$.actors: 'ann-lee' made for the name 'Ann Lee'" in r.err
+    assert "$.quotes[0].source: at [16, 39) of 'minutes'" in r.err
+    doc = json.loads(out.read_text("utf-8"))
+    assert doc["quotes"][0]["source"] == {"id": "minutes", "start": 16, "end": 39}
+    assert TEXT[16:39] == "the bridge opens in May" and doc["quotes"][0]["speaker"] == "ann-lee"
+    data = ["--data", str(out), "--no-bundled"]
+    assert run("search", "bridge", *data).out.startswith("100\tq-bridge\t")
+    assert run("check", "the bridge opens in May", *data).code == 0
+    assert "Ann Lee" in run("cite", "q-bridge", *data).out
+    assert run("verify", *data).code == 0
+    # the dataset made is complete: locating it again changes nothing
+    again = run("locate", str(out), "--check")
+    assert (again.code, again.err) == (0, "")
+    assert run("locate", str(path), "--check").code == 1  # the notes would change
+
+
+def test_typography_and_white_space_are_taken_as_the_source_prints_them_never_words(run: Run, tmp_path: Path) -> None:
+    typed = quote("q-left", 'May" and  left - early', {"id": "minutes", "prefix": "mayor said the bridge opens in"})
+    r = run("locate", str(notes(tmp_path, [typed], text=TEXT)))
+    assert r.code == 0, r.err
+    [made] = json.loads(r.out)["quotes"]
+    assert made["text"] == "May” and left — early"
+    assert "taken as the source prints it: 'May” and left — early'" in r.err
+    changed = run("locate", str(notes(tmp_path, [quote("q-x", "the bridge closes in May")], text=TEXT)))
+    assert changed.code == 65  # a word differs: not found, never changed
+
+
+def test_every_text_that_cannot_be_placed_is_reported_at_once_and_nothing_is_written(run: Run, tmp_path: Path) -> None:
+    path = notes(
+        tmp_path, [quote("q-twice", "the bridge opens in May"), quote("q-none", "the tunnel opens")], text=TEXT
+    )
+    out = tmp_path / "out.json"
+    r = run("locate", str(path), "-o", str(out))
+    assert r.code == 65 and not out.exists()
+    lines = r.err.splitlines()
+    assert "$.quotes[0].text: found 2 times in 'minutes', at [16, 39), [75, 98); add a prefix or suffix" in lines[0]
+    assert "$.quotes[1].text: not found in 'minutes'; the nearest passage is [" in lines[1] and "% alike" in lines[1]
+    assert lines[-1] == f"kurskcli: 2 problems in {path}; nothing written"
+
+
+def test_an_existing_output_is_kept_unless_forced(run: Run, tmp_path: Path) -> None:
+    path = notes(tmp_path, [quote("q-left", "and left")], text=TEXT)
+    out = tmp_path / "council.json"
+    out.write_text("mine", "utf-8")
+    kept = run("locate", str(path), "-o", str(out))
+    assert kept.code == 73 and out.read_text("utf-8") == "mine" and "--force" in kept.err
+    assert run("locate", str(path), "-o", str(out), "--force").code == 0
+    assert json.loads(out.read_text("utf-8"))["quotes"][0]["source"]["start"] == TEXT.index("and left")
+
+
+def test_a_source_file_beside_the_notes_is_read_and_its_hash_filled_in(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "minutes.txt").write_text(TEXT, "utf-8")
+    r = run("locate", str(notes(tmp_path, [quote("q-left", "and left")], file="minutes.txt")))
+    assert r.code == 0, r.err
+    [src] = json.loads(r.out)["sources"]
+    assert src["sha256"] == hashlib.sha256(TEXT.encode()).hexdigest() and "sha256: set from minutes.txt" in r.err
+
+
+def test_annotations_exported_are_located_back_to_the_same_spans(run: Run, tmp_path: Path) -> None:
+    path = notes(
+        tmp_path, [quote("q-bridge", "the bridge opens in May", {"id": "minutes", "suffix": "again"})], text=TEXT
+    )
+    located = tmp_path / "council.json"
+    assert run("locate", str(path), "-o", str(located)).code == 0
+    annotations = json.loads(run("export", "-", "--format", "annotations", "--data", str(located), "--no-bundled").out)
+    doc = json.loads(located.read_text("utf-8"))
+    spans = {q["id"]: q["source"] for q in doc["quotes"]}
+    for anno in annotations["first"]["items"]:
+        rid = next(b["value"] for b in anno["body"] if b["purpose"] == "tagging")
+        selectors = [s for s in anno["target"]["selector"] if s["type"] == "TextQuoteSelector"]  # no positions
+        q = next(q for q in doc["quotes"] if q["id"] == rid)
+        q["source"] = {"id": spans[rid]["id"], "selector": selectors}
+    back = tmp_path / "back.json"
+    back.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    r = run("locate", str(back))
+    assert r.code == 0, r.err
+    assert (
+        {q["id"]: q["source"] for q in json.loads(r.out)["quotes"]}
+        == spans
+        == {"q-bridge": {"id": "minutes", "start": 75, "end": 98}}
+    )
