@@ -72,7 +72,8 @@ def test_every_text_that_cannot_be_placed_is_reported_at_once_and_nothing_is_wri
     r = run("locate", str(path), "-o", str(out))
     assert r.code == 65 and not out.exists()
     lines = r.err.splitlines()
-    assert "$.quotes[0].text: found 2 times in 'minutes', at [16, 39), [75, 98); add a prefix or suffix" in lines[0]
+    expected = "found 2 times in 'minutes', at [16, 39) after 'The mayor said', [75, 98) after 'Later she said'"
+    assert f"$.quotes[0].text: {expected}; add a prefix or suffix" in lines[0]
     assert "$.quotes[1].text: not found in 'minutes'; the nearest passage is [" in lines[1] and "% alike" in lines[1]
     assert lines[-1] == f"kurskcli: 2 problems in {path}; nothing written"
 
@@ -117,4 +118,26 @@ def test_annotations_exported_are_located_back_to_the_same_spans(run: Run, tmp_p
         {q["id"]: q["source"] for q in json.loads(r.out)["quotes"]}
         == spans
         == {"q-bridge": {"id": "minutes", "start": 75, "end": 98}}
+    )
+
+
+def test_a_claim_in_the_datasets_words_is_placed_by_the_sources_words(run: Run, tmp_path: Path) -> None:
+    path = notes(tmp_path, [], text=TEXT)
+    doc = json.loads(path.read_text("utf-8"))
+    said = {"type": "TextQuoteSelector", "exact": "and left — early"}
+    doc["claims"] = [
+        {"id": "c-left", "claimant": "Ann Lee", "kind": "reported", "text": "She left.", "source": "minutes"},
+        {"id": "c-early", "claimant": "Ann Lee", "kind": "reported", "text": "She left early.",
+         "source": {"id": "minutes", "selector": said}},
+    ]  # fmt: skip
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    bad = run("locate", str(path))
+    assert bad.code == 65 and "$.claims[0].source: a claim in the dataset's own words needs the source's" in bad.err
+    doc["claims"].pop(0)
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    r = run("locate", str(path))
+    assert r.code == 0, r.err
+    [claim] = json.loads(r.out)["claims"]
+    assert (
+        claim["text"] == "She left early." and TEXT[claim["source"]["start"] : claim["source"]["end"]] == said["exact"]
     )

@@ -87,6 +87,11 @@ def _chosen(source: str, places: list[tuple[int, int]], prefix: str, suffix: str
     return keep
 
 
+def _before(source: str, start: int) -> str:
+    """The three words before ``start``: a prefix that would choose that place."""
+    return " ".join(re.findall(r"\w+", source[max(0, start - 80) : start])[-3:])
+
+
 def _bare(text: str) -> str:
     """``text``'s words alone, in lower case: a prefix or suffix chooses by its words, whatever
     marks and spaces stand between them and the quote."""
@@ -186,6 +191,12 @@ def _place(rec: dict[str, Any], path: str, texts: dict[str, str], out: Located, 
         out.problems.append(f"{path}.source: no source {sid!r} with a text in the notes")
         return
     source = texts[sid]
+    if not verbatim and exact is None and position is None:
+        out.problems.append(
+            f"{path}.source: a claim in the dataset's own words needs the source's: give a"
+            " TextQuoteSelector's 'exact' or a span"
+        )
+        return
     words = exact if exact is not None else rec.get("text")
     if not isinstance(words, str) or not words.strip():
         out.problems.append(f"{path}.text: no words to find")
@@ -199,8 +210,9 @@ def _place(rec: dict[str, Any], path: str, texts: dict[str, str], out: Located, 
         out.problems.append(f"{path}.text: not found in {sid!r}; {_nearest(source, words)}")
         return
     if len(places) > 1:
-        at = ", ".join(f"[{a}, {b})" for a, b in places[:6]) + (" …" if len(places) > 6 else "")
-        out.problems.append(f"{path}.text: found {len(places)} times in {sid!r}, at {at}; add a prefix or suffix")
+        at = ", ".join(f"[{a}, {b}) after {_before(source, a)!r}" for a, b in places[:6])
+        more = " …" if len(places) > 6 else ""
+        out.problems.append(f"{path}.text: found {len(places)} times in {sid!r}, at {at}{more}; add a prefix or suffix")
         return
     start, end = places[0]
     printed = " ".join(source[start:end].split())
