@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import Result
 
 Run = Callable[..., Result]
@@ -141,3 +143,27 @@ def test_a_claim_in_the_datasets_words_is_placed_by_the_sources_words(run: Run, 
     assert (
         claim["text"] == "She left early." and TEXT[claim["source"]["start"] : claim["source"]["end"]] == said["exact"]
     )
+
+
+def test_the_notes_format_ships_as_a_json_schema_that_the_readme_notes_meet(tmp_path: Path) -> None:
+    import re
+    from importlib import resources
+
+    import jsonschema
+
+    from kurskcli import schema
+
+    shipped = json.loads(resources.files("kurskcli.data").joinpath("notes-schema.json").read_text("utf-8"))
+    assert shipped == schema.notes_schema(), (
+        "run: python -m kurskcli.schema notes > src/kurskcli/data/notes-schema.json"
+    )
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Your own datasets") :]
+    example = json.loads(re.search(r"```json\n(.*?)```", section, re.S)[1])  # type: ignore[index]
+    jsonschema.validate(example, shipped)
+    chosen = quote("q", "and left", {"id": "minutes", "selector": [{"type": "TextQuoteSelector", "exact": "and left"}]})
+    jsonschema.validate(json.loads(notes(tmp_path, [chosen], text=TEXT).read_text("utf-8")), shipped)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            json.loads(notes(tmp_path, [quote("q", "and left", 5)], text=TEXT).read_text("utf-8")), shipped
+        )

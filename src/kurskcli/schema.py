@@ -370,8 +370,57 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+def notes_schema() -> dict[str, Any]:
+    """The JSON Schema of the notes ``kurskcli locate`` reads: a dataset document in which a quote's
+    or claim's ``source`` may be a source id, a reference that ``locate`` resolves (the source's
+    ``id`` with a ``prefix``, ``suffix`` or W3C selectors), or a span; a speaker, relay or claimant
+    may be a name; a source file's digest and the schema version may be left out."""
+    import copy
+
+    schema = copy.deepcopy(json_schema())
+    schema["$id"] = "https://kurskcli.invalid/schema/notes-1.json"
+    schema["title"] = "kurskcli notes"
+    defs = schema["$defs"]
+    defs["Document"]["required"] = [name for name in defs["Document"]["required"] if name != "schema_version"]
+    identifier = defs["Span"]["properties"]["id"]
+    selector = {"type": "object", "required": ["type"], "properties": {"type": {"enum": list(SELECTORS)}}}
+    defs["Reference"] = {
+        "title": "Reference",
+        "description": "A source, and where in it the words stand (resolved by kurskcli locate).",
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": identifier,
+            "prefix": {"type": "string"},
+            "suffix": {"type": "string"},
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+            "type": {"enum": list(SELECTORS)},
+            "exact": {"type": "string"},
+            "selector": {"anyOf": [selector, {"type": "array", "items": selector}]},
+        },
+        "additionalProperties": False,
+    }
+    for name, people in (("Quote", ("speaker", "via")), ("Claim", ("claimant",))):
+        properties = defs[name]["properties"]
+        properties["source"] = {"anyOf": [identifier, {"$ref": "#/$defs/Reference"}]}
+        for who in people:
+            properties[who] = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "null"}]}
+    defs["Source"]["oneOf"] = [
+        {"required": ["text"], "not": {"required": ["file"]}},
+        {"required": ["file"], "not": {"required": ["text"]}},
+    ]
+    return schema
+
+
+SELECTORS = ("TextQuoteSelector", "TextPositionSelector")  # the W3C Web Annotation selectors notes may give
+
+
 def main() -> None:
-    print(json.dumps(json_schema(), indent=1, ensure_ascii=False))
+    import sys
+
+    chosen = notes_schema() if sys.argv[1:] == ["notes"] else json_schema()
+    print(json.dumps(chosen, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":
