@@ -128,9 +128,9 @@ def test_the_index_finds_the_words_the_regular_expression_finds(text: str) -> No
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
 def test_ascii_text_folds_as_the_full_unicode_folding_does(text: str) -> None:
-    from kurskcli.text import _PUNCT_MAP, _fold_unicode, fold
+    from kurskcli.text import TYPOGRAPHY, _fold_unicode, fold
 
-    assert fold(text) == _fold_unicode(text.translate(_PUNCT_MAP))
+    assert fold(text) == _fold_unicode(text.translate(TYPOGRAPHY))
 
 
 @settings(max_examples=300, deadline=None)

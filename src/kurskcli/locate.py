@@ -17,15 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kurskcli.model import ID
-
-# What may differ between notes and the source without a word changing: each maps to one character.
-_TYPOGRAPHY = str.maketrans(
-    {
-        **dict.fromkeys("“”„‟«»″", '"'),
-        **dict.fromkeys("‘’‚‛′ʼ`", "'"),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-    }
-)
+from kurskcli.text import TYPOGRAPHY
 
 
 class NotesError(ValueError):
@@ -55,7 +47,7 @@ def _folded(text: str) -> tuple[str, list[int]]:
             space = True
             continue
         space = False
-        out.append(ch.translate(_TYPOGRAPHY))
+        out.append(ch.translate(TYPOGRAPHY))
         where.append(i)
     if out and out[-1] == " ":
         out.pop()

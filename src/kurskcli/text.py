@@ -7,7 +7,9 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-_PUNCT_MAP = str.maketrans(
+# Typography that stands for the same character to a reader: quotation marks, apostrophes, dashes,
+# the no-break space (matching, check, and locate's reading of notes all fold these alike).
+TYPOGRAPHY = str.maketrans(
     {
         "\u2018": "'",
         "\u2019": "'",
@@ -19,6 +21,9 @@ _PUNCT_MAP = str.maketrans(
         "\u201c": '"',
         "\u201d": '"',
         "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u02bc": "'",
         "\u00ab": '"',
         "\u00bb": '"',
         "\u2010": "-",
@@ -57,8 +62,8 @@ def fold(text: str) -> str:
     readers commonly type them).
     """
     if text.isascii():  # nothing to decompose or strip: the common case, 20 times faster
-        return fold_space(text.replace("`", "'").lower())  # the one ASCII character _PUNCT_MAP maps
-    return _fold_unicode(text.translate(_PUNCT_MAP))
+        return fold_space(text.replace("`", "'").lower())  # the one ASCII character TYPOGRAPHY maps
+    return _fold_unicode(text.translate(TYPOGRAPHY))
 
 
 def _fold_unicode(text: str) -> str:
