@@ -167,3 +167,20 @@ def test_the_notes_format_ships_as_a_json_schema_that_the_readme_notes_meet(tmp_
         jsonschema.validate(
             json.loads(notes(tmp_path, [quote("q", "and left", 5)], text=TEXT).read_text("utf-8")), shipped
         )
+
+
+def test_notes_in_json_lines_give_a_dataset_in_json_lines(run: Run, tmp_path: Path) -> None:
+    doc = json.loads(notes(tmp_path, [quote("q-left", "and left")], text=TEXT).read_text("utf-8"))
+    lines = [{"type": "dataset", **doc["dataset"]}, *({"type": "source", **s} for s in doc["sources"])]
+    lines += [{"type": "quote", **q} for q in doc["quotes"]]
+    path = tmp_path / "notes.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), "utf-8")
+    out = tmp_path / "council.jsonl"
+    assert run("locate", str(path), "-o", str(out)).code == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert rows[0]["type"] == "dataset" and rows[-1]["type"] == "quote"
+    assert rows[-1]["source"] == {"id": "minutes", "start": TEXT.index("and left"), "end": TEXT.index("and left") + 8}
+    assert run("check", "and left", "--data", str(out), "--no-bundled").code == 0
+    path.write_text('{"type": "quote"}\n', "utf-8")
+    bad = run("locate", str(path))
+    assert bad.code == 65 and "the first line must describe the dataset" in bad.err

@@ -245,3 +245,29 @@ def _reference(given: Any) -> tuple[str | None, str, str, tuple[int, int] | None
         elif isinstance(sel, dict) and sel.get("type") == "TextPositionSelector":
             position = place(sel) or position
     return str(given["id"]), prefix, suffix, position, exact
+
+
+_TABLES = {"source": "sources", "actor": "actors", "quote": "quotes", "claim": "claims", "event": "events"}
+
+
+def document_of(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """Notes given as JSON Lines (a first line ``{"type": "dataset", ...}``, then one record a
+    line with its ``type``) as the one document ``locate`` takes."""
+    if not lines or lines[0].get("type") != "dataset":
+        raise NotesError('the first line must describe the dataset: {"type": "dataset", ...}')
+    head = {k: v for k, v in lines[0].items() if k != "type"}
+    doc: dict[str, Any] = {"schema_version": head.pop("schema_version", "1.0"), "dataset": head}
+    for number, line in enumerate(lines[1:], 2):
+        table = _TABLES.get(line.get("type"))  # type: ignore[arg-type]
+        if table is None:
+            raise NotesError(f"line {number}: 'type' must be one of {', '.join(_TABLES)}")
+        doc.setdefault(table, []).append({k: v for k, v in line.items() if k != "type"})
+    return doc
+
+
+def lines_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dataset ``doc`` as JSON Lines records: what describes it, then each record with its ``type``."""
+    out = [{"type": "dataset", "schema_version": doc.get("schema_version", "1.0"), **doc.get("dataset", {})}]
+    for kind, table in _TABLES.items():
+        out += [{"type": kind, **rec} for rec in doc.get(table) or []]
+    return out

@@ -27,6 +27,7 @@ def locate(
 ) -> None:
     """Turn notes into a dataset: find each quote's words in its source, so that no one counts characters.
 
+    NOTES may be JSON or JSON Lines (.jsonl), as a dataset may; so may OUT.
     A quote's "source" may be just the source's id, {"id", "prefix", "suffix"} where the words
     stand more than once, a W3C TextQuoteSelector or TextPositionSelector with the source's
     "id" (as export --format annotations writes them), or a span. A speaker may be a name: an
@@ -42,15 +43,23 @@ def locate(
       kurskcli locate council.json --check
     """
     from kurskcli.dataset import DatasetError, check_document, parse_json, utf8_text
-    from kurskcli.locate import NotesError
+    from kurskcli.locate import NotesError, document_of, lines_of
     from kurskcli.locate import locate as find
-    from kurskcli.reading import DataFileError, read_limited
+    from kurskcli.reading import JSONL_SUFFIXES, DataFileError, read_limited, read_lines
     from kurskcli.text import safe
 
     path = Path(notes)
     base = path.parent
     try:
-        doc = parse_json(utf8_text(read_limited(path), notes), notes)
+        if path.suffix.lower() in JSONL_SUFFIXES:  # read as --data reads JSON Lines: a line at a time
+            rows = [
+                parse_json(utf8_text(raw, f"{notes}: line {n}"), f"{notes}: line {n}")
+                for n, raw in read_lines(path)
+                if raw.strip()
+            ]
+            doc = document_of(rows)
+        else:
+            doc = parse_json(utf8_text(read_limited(path), notes), notes)
         located = find(doc, base, lambda file: read_limited(file, inside=base))
     except NotesError as exc:
         raise Fail(f"{safe(notes)}: {exc}", EXIT_DATAERR) from None
@@ -77,7 +86,10 @@ def locate(
         return
     import json
 
-    text = json.dumps(located.doc, ensure_ascii=False, indent=2) + "\n"
+    if output is not None and Path(output).suffix.lower() in JSONL_SUFFIXES:
+        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in lines_of(located.doc))
+    else:
+        text = json.dumps(located.doc, ensure_ascii=False, indent=2) + "\n"
     if output is None or output == "-":
         sys.stdout.write(text)
         return
