@@ -547,40 +547,13 @@ def search(
     their actors."""
     normalize_query(query)  # a bad query fails before any work
 
-    def on_disk(disk: DiskIndex) -> tuple[Hits, Dataset]:
-        hits = disk.search(query, types=types, limit=limit)
-        return hits, disk.context([h.record for h in hits])
-
-    answer = stored(paths, bundled, on_disk, progress=progress, warn=warn, debug=debug)
+    answer = stored(
+        paths, bundled, lambda disk: disk.shown_hits(query, types, limit), progress=progress, warn=warn, debug=debug
+    )
     if answer:
         return answer[0]
     ds = _load(paths, bundled, progress)
     return ScanIndex(ds.records(), ds.passage, progress).search(query, types=types, limit=limit), ds
-
-
-def lookup(
-    paths: Sequence[Path],
-    bundled: bool,
-    record_ids: Sequence[str],
-    *,
-    progress: Progress | None = None,
-    warn: Callable[[str], None] = lambda message: None,
-    debug: Callable[[str], None] = lambda message: None,
-) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
-    """Records by id through the store: each record (None where there is none), a dataset with
-    what showing them needs (their actors, sources, the parts of the source texts around them,
-    their other renderings), and a function giving every id (for suggestions)."""
-
-    def on_disk(disk: DiskIndex) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
-        recs = [disk.lookup(rid) for rid in record_ids]
-        ids = disk.ids() if None in recs else []
-        return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
-
-    answer = stored(paths, bundled, on_disk, progress=progress, warn=warn, debug=debug)
-    if answer:
-        return answer[0]
-    ds = _load(paths, bundled, progress)
-    return [ds.get(rid) for rid in record_ids], ds, ds.ids
 
 
 def _save(

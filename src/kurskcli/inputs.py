@@ -153,9 +153,7 @@ class DataSource:
         from kurskcli.searcher import normalize_query
 
         normalize_query(query)  # a bad query fails before any work
-        stored = self._from_store(
-            lambda disk: (hits := disk.search(query, types=types, limit=limit), disk.context([h.record for h in hits]))
-        )
+        stored = self._from_store(lambda disk: disk.shown_hits(query, types, limit))
         if stored:
             return stored[0]
         from kurskcli.searcher import ScanIndex
@@ -170,13 +168,7 @@ class DataSource:
         """Records by id and a dataset that can show them; user datasets through their store, so
         that a large file is not read again. Ids that name no record fail with suggestions,
         after ``on_missing`` (given a dataset with every actor) has had its say."""
-
-        def on_disk(disk: DiskIndex) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
-            recs = [disk.lookup(rid) for rid in record_ids]
-            ids = disk.ids() if None in recs else []
-            return recs, disk.context([r for r in recs if r is not None], texts=True), lambda: ids
-
-        stored = self._from_store(on_disk)
+        stored = self._from_store(lambda disk: disk.shown_records(record_ids))
         if stored:
             recs, ds, ids = stored[0]
         else:

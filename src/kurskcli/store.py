@@ -63,6 +63,7 @@ from kurskcli.model import (
 )
 from kurskcli.searcher import (
     TYPE_ORDER,
+    Hits,
     IndexBase,
     folded_fields,
 )
@@ -365,6 +366,18 @@ class DiskIndex(IndexBase):
         if row is not None:
             return self.record_at(int(row[0]))
         return self._sources().get(record_id)  # without its text, like every source here
+
+    def shown_hits(self, query: str, types: Sequence[str] | None, limit: int | None) -> tuple[Hits, Dataset]:
+        """A search's hits and what showing them needs (``context``)."""
+        hits = self.search(query, types=types, limit=limit)
+        return hits, self.context([h.record for h in hits])
+
+    def shown_records(self, record_ids: Sequence[str]) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
+        """Records by id (None where there is none), what showing them needs (``context`` with
+        the parts of the texts around them), and a function giving every id, for suggestions."""
+        recs = [self.lookup(rid) for rid in record_ids]
+        ids = self.ids() if None in recs else []
+        return recs, self.context([r for r in recs if r is not None], texts=True), lambda: ids
 
     def dataset(self, kinds: Iterable[str] | None = None) -> Dataset:
         """Everything the store holds, as a full load would give it: every record in the order
