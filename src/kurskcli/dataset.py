@@ -620,22 +620,18 @@ def _check_span_text(
 
 def _where_it_is(source: str, text: str, span: Span) -> str:
     """Where a misplaced ``text`` is in ``source`` ("; found at [57, 83)", the place nearest the
-    span given, white space aside), or the nearest passage and how alike it is; nothing where the
-    source text is not in memory (a streamed load keeps it elsewhere)."""
+    span given, white space and typography aside), or the nearest passage and how alike it is;
+    nothing where the source text is not in memory (a streamed load keeps it elsewhere)."""
     if not source or not text.strip():
         return ""
-    pattern = re.compile(r"\s+".join(map(re.escape, text.split())))
-    found = [(m.start(), m.end()) for m in pattern.finditer(source)]
-    if found:
-        start, end = min(found, key=lambda f: abs(f[0] - span.start))
-        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        return f"; found at [{start}, {end}){more}"
-    from rapidfuzz import fuzz
+    from kurskcli.locate import nearest, places
 
-    near = fuzz.partial_ratio_alignment(text, source)
-    if near is None:
-        return ""
-    return f"; the nearest passage is [{near.dest_start}, {near.dest_end}), {near.score:.0f}% alike"
+    found = places(source, text)
+    if not found:
+        return f"; {nearest(source, text)}"
+    start, end = min(found, key=lambda f: abs(f[0] - span.start))
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return f"; found at [{start}, {end}){more}"
 
 
 # A witness's words give a day outright (a number, a month) or relative to the page's own date

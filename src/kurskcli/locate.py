@@ -55,7 +55,7 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _places(source: str, words: str) -> list[tuple[int, int]]:
+def places(source: str, words: str) -> list[tuple[int, int]]:
     """Every place ``words`` stand in ``source``: as they are, else apart from white space and typography."""
     exact = [(m.start(), m.start() + len(words)) for m in re.finditer(re.escape(words), source)] if words else []
     if exact:
@@ -67,11 +67,11 @@ def _places(source: str, words: str) -> list[tuple[int, int]]:
     return [(where[m.start()], where[m.start() + len(target) - 1] + 1) for m in re.finditer(re.escape(target), folded)]
 
 
-def _chosen(source: str, places: list[tuple[int, int]], prefix: str, suffix: str) -> list[tuple[int, int]]:
+def _chosen(source: str, found: list[tuple[int, int]], prefix: str, suffix: str) -> list[tuple[int, int]]:
     """The places that the words before (``prefix``) and after (``suffix``) them choose."""
     before_words, after_words = _bare(prefix), _bare(suffix)
     keep = []
-    for start, end in places:
+    for start, end in found:
         before = _bare(source[max(0, start - len(prefix) - 8) : start])
         after = _bare(source[end : end + len(suffix) + 8])
         if before.endswith(before_words) and after.startswith(after_words):
@@ -90,7 +90,8 @@ def _bare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def _nearest(source: str, words: str) -> str:
+def nearest(source: str, words: str) -> str:
+    """The passage of ``source`` nearest ``words``, where it is and how alike, in words."""
     from rapidfuzz import fuzz
 
     near = fuzz.partial_ratio_alignment(words, source)
@@ -195,18 +196,18 @@ def _place(rec: dict[str, Any], path: str, texts: dict[str, str], out: Located, 
         return
     start, end = position or (0, 0)
     if position is not None and 0 <= start < end <= len(source) and _folded(source[start:end])[0] == _folded(words)[0]:
-        places = [(start, end)]  # where the notes say, and the words are there
+        found = [(start, end)]  # where the notes say, and the words are there
     else:
-        places = _chosen(source, _places(source, words), prefix, suffix)
-    if not places:
-        out.problems.append(f"{path}.text: not found in {sid!r}; {_nearest(source, words)}")
+        found = _chosen(source, places(source, words), prefix, suffix)
+    if not found:
+        out.problems.append(f"{path}.text: not found in {sid!r}; {nearest(source, words)}")
         return
-    if len(places) > 1:
-        at = ", ".join(f"[{a}, {b}) after {_before(source, a)!r}" for a, b in places[:6])
-        more = " …" if len(places) > 6 else ""
-        out.problems.append(f"{path}.text: found {len(places)} times in {sid!r}, at {at}{more}; add a prefix or suffix")
+    if len(found) > 1:
+        at = ", ".join(f"[{a}, {b}) after {_before(source, a)!r}" for a, b in found[:6])
+        more = " …" if len(found) > 6 else ""
+        out.problems.append(f"{path}.text: found {len(found)} times in {sid!r}, at {at}{more}; add a prefix or suffix")
         return
-    start, end = places[0]
+    start, end = found[0]
     printed = " ".join(source[start:end].split())
     span = {"id": sid, "start": start, "end": end}
     if given != span:
