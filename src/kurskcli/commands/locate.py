@@ -45,7 +45,7 @@ def locate(
     from kurskcli.dataset import DatasetError, check_document, parse_json, utf8_text
     from kurskcli.locate import NotesError, document_of, lines_of
     from kurskcli.locate import locate as find
-    from kurskcli.reading import JSONL_SUFFIXES, DataFileError, read_limited, read_lines
+    from kurskcli.reading import JSONL_SUFFIXES, read_limited, read_lines
     from kurskcli.text import safe
 
     path = Path(notes)
@@ -63,8 +63,6 @@ def locate(
         located = find(doc, base, lambda file: read_limited(file, inside=base))
     except NotesError as exc:
         raise Fail(f"{safe(notes)}: {exc}", EXIT_DATAERR) from None
-    except DataFileError:
-        raise
     problems = [f"{notes}: {p}" for p in located.problems]
     if not problems:
         try:
