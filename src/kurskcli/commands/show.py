@@ -70,8 +70,9 @@ def _shown(rec: "Record", ds: "Dataset") -> "tuple[dict[str, Any], list[list[obj
         obj["renderings"] = [output.comparison_dict(cmp, ds) for cmp in comparisons]
         related = query.related_statements(ds, rec)
         obj["related_statements"] = [output.record_dict(cmp.quote, ds) for cmp in related]
-    later = [ds.events[eid] for eid in rec.outcomes if eid in ds.events] if isinstance(rec, Claim | Event) else []
+    later: list[Event] = []
     if isinstance(rec, Claim | Event):
+        later = [ds.events[eid] for eid in rec.outcomes if eid in ds.events]
         obj["later_reports"] = [output.record_dict(event, ds) for event in later]
     lines: list[list[object]] = [[*output.plain_record(rec, ds)]]
     if isinstance(rec, Quote | Claim) and rec.context:
