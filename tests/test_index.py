@@ -160,8 +160,8 @@ def _sql(path: Path, *statements: str) -> None:
     [
         "UPDATE records SET data = replace(data, 'bridge', 'tunnel')",
         "UPDATE texts SET text = replace(text, 'bridge', 'tunnel')",
-        "UPDATE postings SET weights = zeroblob(length(weights))",
-        "DELETE FROM postings WHERE word = 'bridge'",
+        "DELETE FROM words_data WHERE id > 10",
+        "UPDATE words_data SET block = zeroblob(length(block))",
         "UPDATE meta SET value = value || char(10) || 'zzz' WHERE key = 'vocab'",
         "UPDATE records SET rid = rid + 1000 WHERE rid = 0",
     ],
@@ -451,7 +451,7 @@ def twin_indexes(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchIndex,
     ds = load_dataset([MINI])
     memory = SearchIndex(ds.records(), ds.passage)
     target = tmp_path_factory.mktemp("twin") / "index.sqlite"
-    index.write(memory, target, "key", [], list(ds.sources.values()), ds.infos)
+    index.write(ds, target, "key", [])
     return memory, store.DiskIndex(sqlite3.connect(target, check_same_thread=False))
 
 

@@ -9,7 +9,6 @@ import random
 import sqlite3
 import sys
 import tracemalloc
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from kurskcli import index, store
 from kurskcli.dataset import DatasetError, NotStreamed, load_dataset
 from kurskcli.model import Dataset, Record
-from kurskcli.searcher import SearchIndex, search
+from kurskcli.searcher import search
 from kurskcli.streaming import Counted, SpillFile, _SpilledText, stream_dataset, verified_counts
 
 from .conftest import MINI, Result, run_process
@@ -41,17 +40,13 @@ def _shuffled(lines: list[Any], seed: int) -> list[Any]:
 def _tables(path: Path) -> dict[str, Any]:
     con = sqlite3.connect(path)
     try:
-        postings = {}
-        for word, raw, weights, _ in con.execute("SELECT * FROM postings"):
-            rids = array("I")
-            rids.frombytes(raw)
-            postings[word] = dict(zip(rids, weights, strict=True))
+        con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, words, instance)")
         return {
             "records": con.execute("SELECT * FROM records ORDER BY rid").fetchall(),
             "texts": con.execute("SELECT * FROM texts ORDER BY id, part").fetchall(),
             "mentions": con.execute("SELECT * FROM mentions ORDER BY actor").fetchall(),
             "meta": dict(con.execute("SELECT key, value FROM meta").fetchall()),
-            "postings": postings,
+            "words": con.execute("SELECT * FROM temp.vocab ORDER BY term, doc, col, offset").fetchall(),
         }
     finally:
         con.close()
@@ -64,7 +59,7 @@ def _both_stores(paths: list[Path], bundled: bool, folder: Path) -> tuple[dict[s
     index._stream(paths, bundled, streamed, fp, None)  # raises NotStreamed if it fell short
     ds = load_dataset(paths, bundled=bundled)
     key, deps = index._key_and_deps(paths, fp, ds)
-    index.write(SearchIndex(ds.records(), ds.passage), whole, key, deps, list(ds.sources.values()), ds.infos)
+    index.write(ds, whole, key, deps)
     return _tables(streamed), _tables(whole)
 
 
@@ -87,7 +82,7 @@ def test_a_streamed_store_is_the_store_a_whole_load_writes(
     streamed, whole = _both_stores(paths, bundled, tmp_path)
     assert streamed["records"] == whole["records"]  # the same rows, numbers and digests
     assert streamed["texts"] == whole["texts"]
-    assert streamed["postings"] == whole["postings"]
+    assert streamed["words"] == whole["words"]
     assert streamed["mentions"] == whole["mentions"]
     assert streamed["meta"] == whole["meta"]
     assert len(streamed["records"]) > 100 or bundled

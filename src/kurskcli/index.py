@@ -30,16 +30,7 @@ from kurskcli.model import (
     in_parts,
     paused_gc,
 )
-from kurskcli.searcher import (
-    TYPE_ORDER,
-    Hits,
-    ScanIndex,
-    SearchIndex,
-    Tables,
-    add_postings,
-    folded_fields,
-    normalize_query,
-)
+from kurskcli.searcher import TYPE_ORDER, Hits, ScanIndex, folded_fields, normalize_query
 
 if TYPE_CHECKING:
     import sqlite3
@@ -59,6 +50,9 @@ from kurskcli.store import (
     _name,
     _open,
     _sweep,
+    fts_rowid,
+    indexed_words,
+    record_digest,
 )
 
 _T = TypeVar("_T")
@@ -66,65 +60,30 @@ _T = TypeVar("_T")
 # ----------------------------------------------------------------------------- writing
 
 
-def write(
-    index: SearchIndex,
-    target: Path,
-    key: str,
-    deps: Sequence[list[Any]],
-    sources: Sequence[Source],
-    infos: Sequence[DatasetInfo],
-    progress: Progress | None = None,
-) -> None:
-    """Write ``index`` of records whose texts are ``sources`` to ``target`` (mode 0600)
-    atomically: a private temporary file, then a rename."""
+def write(ds: Dataset, target: Path, key: str, deps: Sequence[list[Any]], progress: Progress | None = None) -> None:
+    """Write the store of the loaded dataset ``ds`` to ``target`` (mode 0600) atomically: a
+    private temporary file, then a rename. The writer is the one that writes JSON Lines as they
+    are read, handed every record in turn."""
     from kurskcli.files import write_atomically
 
     def fill(tmp: Path, _fd: int) -> None:
-        with paused_gc():
-            _fill(index, tmp, key, deps, progress, sources, infos)
+        con = _new_store(tmp)
+        try:
+            with paused_gc():
+                writer = _Writer(con, progress)
+                for src in ds.sources.values():
+                    writer.text(src.id, [src.text])
+                records = ds.records()
+                for done, rec in enumerate(records):
+                    if progress is not None and done % 1000 == 0:
+                        progress("indexing", done, len(records))
+                    writer.add(rec, ds)
+                writer.place()
+                writer.finish(key, deps, ds)
+        finally:
+            con.close()
 
     write_atomically(target, fill, force=True, mode=0o600)
-
-
-def _fill(
-    index: SearchIndex,
-    path: Path,
-    key: str,
-    deps: Sequence[list[Any]],
-    progress: Progress | None,
-    sources: Sequence[Source],
-    infos: Sequence[DatasetInfo],
-) -> None:
-    con = _new_store(path)
-    try:
-        import msgspec  # writes a record in C: named tuples as arrays, dates as ISO strings
-
-        encode = msgspec.json.encode
-        total = len(index.records)
-
-        def rows() -> Iterator[tuple[int, str, str]]:
-            for rid, rec in enumerate(index.records):
-                if progress is not None and rid % 1000 == 0:
-                    progress("saving", rid, total)
-                yield rid, rec.id, encode(rec).decode()
-
-        _insert_records(con, rows())
-        tables = list(index.tables.items())
-        _insert_postings(con, index.vocab, lambda word: [(weight, table.get(word)) for weight, table in tables])
-        types = bytes(TYPE_ORDER[rec.type] for rec in index.records)
-        lengths = _insert_texts(con, ((src.id, [src.text]) for src in sources))
-        from kurskcli.query import count_record, involved
-
-        mentions: Mentions = {}
-        counts: Counts = {}
-        for rid, rec in enumerate(index.records):
-            if isinstance(rec, (Quote, Claim, Event)):
-                add_mentions(mentions, rid, involved(rec))
-                count_record(counts, rec)
-        groups = _groups(index.records)
-        _finish_store(con, key, deps, index.vocab, types, groups, sources, lengths, infos, mentions, counts)
-    finally:
-        con.close()
 
 
 def _new_store(path: Path) -> sqlite3.Connection:
@@ -148,26 +107,8 @@ def _insert_records(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str]
     fields are not stored: they are folded from it again when a search reads it."""
     con.executemany(
         "INSERT INTO records VALUES (?, ?, ?, ?)",
-        ((rid, rec_id, data, _digest(rid, rec_id, data)) for rid, rec_id, data in rows),
+        ((rid, rec_id, data, record_digest(rid, rec_id, data)) for rid, rec_id, data in rows),
     )
-
-
-def _insert_postings(
-    con: sqlite3.Connection, vocab: Sequence[str], lists: Callable[[str], Iterable[tuple[float, array[int] | None]]]
-) -> None:
-    """Store each word's postings: ``lists(word)`` gives (weight, record numbers) pairs."""
-
-    def postings() -> Iterator[tuple[str, bytes, bytes, bytes]]:
-        for word in vocab:
-            found, weights = array("I"), bytearray()
-            for weight, rids in lists(word):
-                if rids:
-                    found.extend(rids)
-                    weights += bytes([round(weight * 100)]) * len(rids)
-            raw, weight_bytes = found.tobytes(), bytes(weights)
-            yield word, raw, weight_bytes, _digest(word, raw, weight_bytes)
-
-    con.executemany("INSERT INTO postings VALUES (?, ?, ?, ?)", postings())
 
 
 def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[str]]]) -> dict[str, int]:
@@ -191,6 +132,7 @@ def _finish_store(
     key: str,
     deps: Sequence[list[Any]],
     vocab: Sequence[str],
+    docs: array[int],
     types: bytes,
     groups: dict[str, list[str]],
     sources: Sequence[Source],
@@ -211,6 +153,7 @@ def _finish_store(
         "key": key,
         "deps": json.dumps(list(deps)),
         "vocab": "\n".join(vocab),
+        "docs": docs.tobytes(),
         "types": types,
         "renderings": json.dumps(groups),
         "sources": msgspec.json.encode([src._replace(text="") for src in sources]).decode(),
@@ -224,16 +167,6 @@ def _finish_store(
     con.commit()
 
 
-def _groups(records: Sequence[Record]) -> dict[str, list[str]]:
-    """Quote id -> the ids of every rendering of its utterance, for utterances with more than one."""
-    quotes = [(rid, rec) for rid, rec in enumerate(records) if isinstance(rec, Quote)]
-    rendered = {rec.renders for _, rec in quotes if rec.renders is not None}
-    # only the quotes of an utterance with more renderings than one: most quotes have none
-    return _grouped(
-        (rid, rec.renders or rec.id, rec.id) for rid, rec in quotes if rec.renders is not None or rec.id in rendered
-    )
-
-
 def _grouped(quotes: Iterable[tuple[int, str, str]]) -> dict[str, list[str]]:
     """What ``_groups`` gives, from (record number, the utterance's first quote, id) triples in
     any order: the groups in the order of their first record, each in record order."""
@@ -243,16 +176,16 @@ def _grouped(quotes: Iterable[tuple[int, str, str]]) -> dict[str, list[str]]:
     return {root: [rec_id for _, rec_id in ids] for root, ids in members.items() if len(ids) > 1}
 
 
-class _Streamed:
-    """Writes the store while the data is read: each record goes to its row and its postings as
-    soon as it is checked, and is dropped (``streaming.stream_dataset`` hands them over), and each
-    source text goes to its parts as it is read. What stays in memory is the postings, the
-    actors and a few parts of the texts: for a million quotes, 245 MiB at the peak against
-    2,191 MiB for the records as objects.
+class _Writer:
+    """Writes the store as records are handed to it (``streaming.stream_dataset`` hands them over
+    as they are read and checked, ``write`` those of a loaded dataset): each goes to its row and
+    its words to the search index, a batch at a time, and is dropped; each source text goes to
+    its parts. What stays in memory is the actors, who names whom, and a few parts of the texts.
 
     Record numbers follow ``Dataset.records()``: every quote, then every claim, event and actor,
     each in the order read. A quote's number is known when it is read; the others wait in a
-    temporary table until the quotes are counted.
+    temporary table until the quotes are counted (``place``). The search index is keyed by kind
+    and number within the kind (``fts_rowid``), known at once.
     """
 
     BATCH = 1000
@@ -267,8 +200,8 @@ class _Streamed:
         self.encode = msgspec.json.encode
         self.progress = progress
         self.counts = [0] * len(TYPE_ORDER)
-        self.tables: list[Tables] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.batch: list[tuple[int, int, str, str]] = []
+        self.words: list[tuple[Any, ...]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
         self.mentions: list[Mentions] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.actor_counts: Counts = {}
@@ -282,7 +215,7 @@ class _Streamed:
         code = TYPE_ORDER[rec.type]
         n = self.counts[code]
         self.counts[code] = n + 1
-        add_postings(self.tables[code], folded_fields(rec, ds.passage), n)
+        self.words.append((fts_rowid(code, n), *indexed_words(folded_fields(rec, ds.passage))))
         self.batch.append((code, n, rec.id, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):
             add_mentions(self.mentions[code], n, self.involved(rec))
@@ -299,14 +232,20 @@ class _Streamed:
     def _flush(self) -> None:
         _insert_records(self.con, ((n, rec_id, data) for code, n, rec_id, data in self.batch if not code))
         self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?)", (row for row in self.batch if row[0]))
+        self.con.executemany("INSERT INTO words (rowid, w0, w1, w2, w3) VALUES (?, ?, ?, ?, ?)", self.words)
         self.batch.clear()
+        self.words.clear()
 
-    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+    def place(self) -> None:
+        """Number and store the records that waited for the quotes to be counted."""
         self._flush()
         offsets = self.offsets()
         rows = self.con.execute("SELECT type, n, id, data FROM waiting ORDER BY type, n")
         _insert_records(self.con, ((offsets[code] + n, rec_id, data) for code, n, rec_id, data in rows))
         self.con.execute("DROP TABLE waiting")
+
+    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+        self.place()
         if self.con.execute("SELECT 1 FROM records GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone():
             return False
         for rec_id in sources:
@@ -327,22 +266,16 @@ class _Streamed:
         return out
 
     def finish(self, key: str, deps: Sequence[list[Any]], ds: Dataset) -> None:
-        """Store the postings and the description, once the data is read whole."""
-        offsets = self.offsets()
-        weights = sorted({weight for tables in self.tables for weight in tables}, reverse=True)
-        vocab = sorted(set().union(*(table for tables in self.tables for table in tables.values())))
-
-        def lists(word: str) -> Iterator[tuple[float, array[int] | None]]:
-            for weight in weights:
-                for tables, offset in zip(self.tables, offsets, strict=True):
-                    rids = tables[weight].get(word) if weight in tables else None
-                    if rids and offset:
-                        rids = array("I", [rid + offset for rid in rids])
-                    yield weight, rids
-
+        """Store the description, once every record is placed."""
         if self.progress is not None:
             self.progress("saving", 0, 0)
-        _insert_postings(self.con, vocab, lists)
+        self.con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, words, row)")
+        vocab, docs = [], array("I")
+        for term, count in self.con.execute("SELECT term, doc FROM temp.vocab ORDER BY term"):
+            vocab.append(term)
+            docs.append(count)
+        self.con.execute("DROP TABLE temp.vocab")
+        offsets = self.offsets()
         types = b"".join(bytes([code]) * count for code, count in enumerate(self.counts))
         quotes = [(n, root, rec_id) for root, members in self.renderings.items() for n, rec_id in members]
         for root in self.renderings:
@@ -356,7 +289,7 @@ class _Streamed:
             for actor, numbers in by_type.items():
                 mentions.setdefault(actor, array("I")).extend(n + offset for n in numbers)
         _finish_store(
-            self.con, key, deps, vocab, types, renderings, sources, lengths, ds.infos, mentions, self.actor_counts
+            self.con, key, deps, vocab, docs, types, renderings, sources, lengths, ds.infos, mentions, self.actor_counts
         )
 
     def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
@@ -409,7 +342,7 @@ def _stream(
         con = _new_store(tmp)
         try:
             with paused_gc():
-                sink = _Streamed(con, progress)
+                sink = _Writer(con, progress)
                 read = (lambda done, total: progress("streaming", done, total)) if progress else None
                 ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
                 key, deps = _key_and_deps(paths, bundled_fp, ds)
@@ -579,12 +512,9 @@ def _save(
     debug(f"building the search index {target}")
     bundled_fp = _bundled_fingerprint() if bundled else None
     ds = _load(paths, bundled, progress)
-    index = SearchIndex(
-        ds.records(), ds.passage, (lambda done, total: progress("indexing", done, total)) if progress else None
-    )
     key, deps = _key_and_deps(paths, bundled_fp, ds)
     try:
-        write(index, target, key, deps, list(ds.sources.values()), ds.infos, progress)
+        write(ds, target, key, deps, progress)
     except UnicodeEncodeError:  # a record names the file it came from, and that name is not text
         warn("cannot save the search index: a dataset file's name is not valid UTF-8; answering without it")
     except (OSError, OutputFileError, sqlite3.Error) as exc:

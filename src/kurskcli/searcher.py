@@ -29,7 +29,7 @@ from functools import partial
 from typing import NamedTuple
 
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span, paused_gc
-from kurskcli.text import fold, words
+from kurskcli.text import WORD, fold, words
 
 MAX_QUERY_CHARS = 256
 MAX_QUERY_WORDS = 16
@@ -37,7 +37,7 @@ TYPE_ORDER = {"quote": 0, "claim": 1, "event": 2, "actor": 3}
 PREFIX_QUALITY = 0.9
 FUZZY_QUALITY = 0.85
 FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a vocabulary word needs to count as a typo of a query word
-_WORD = re.compile(r"\w+")
+
 MIN_SCORE = 40  # weaker hits are noise: a stray common word, a far-fetched typo
 RESCORE_POOL = 400  # candidates rescored in full, chosen by the cheap word score (more for a larger --limit)
 # A record's rescored score is its word score, or its phrase match (only where it holds every query
@@ -48,6 +48,7 @@ COMMON_FRACTION = 0.05  # a word in more than this share of records is common...
 COMMON_MIN_DF = 1000  # ...once it is in more than this many
 
 
+WEIGHTS = (1.0, 0.95, 0.8, 0.75)  # every field weight fields_of gives, highest first
 FIRST_FIELD = {"quote": "text", "claim": "text", "event": "title", "actor": "name"}  # as fields_of lists them
 
 
@@ -491,7 +492,7 @@ class ScanIndex(IndexBase):
                 if part.isascii():
                     ascii_words.update(part.encode("ascii").translate(_NON_WORD_BYTES).split())
                 else:
-                    every.update(_WORD.findall(part))
+                    every.update(WORD.findall(part))
             done += len(text)
         every.update(word.decode("ascii") for word in ascii_words)
         return every
@@ -536,7 +537,7 @@ def word_set(text: str) -> set[str]:
     """
     if text.isascii():
         return set(text.translate(_NON_WORD_ASCII).split())
-    return set(_WORD.findall(text))
+    return set(WORD.findall(text))
 
 
 def add_postings(tables: Tables, fields: list[tuple[str, str, float]], number: int) -> None:

@@ -3,7 +3,8 @@ every row checked. ``index`` builds it and decides when to.
 
 The first command over a set of dataset files writes it in the user's cache folder
 (``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``), then answers from it; every later
-command reads only the records, words and postings it needs. JSON Lines are written to it as
+command reads only the records and words it needs: the records are rows of JSON, the search
+index is SQLite's FTS5 (the words of each field weight in a column of their own). JSON Lines are written to it as
 they are read, a line at a time, so memory stays flat; a JSON document is read whole first.
 Building a store removes the stores no kurskcli of this version can use.
 
@@ -14,7 +15,9 @@ The cache is a copy, never the truth:
   change times as they were before the file was read, and a checksum of its first and last
   64 KiB; any difference means a rebuild;
 * every row carries a BLAKE2 digest of its content, and the table layout must be exactly the
-  one written; a row or layout that does not match means a rebuild, and so does a query that
+  one written; the search index, which SQLite writes, is checked instead by the number of
+  records each word asked for is in (kept in the description, which has a digest) and by each
+  hit's words against its record; a row or layout that does not match means a rebuild, and so does a query that
   runs longer than a few seconds (a hostile file cannot make a search hang). The digests find
   damage, not intent: whoever can write the cache folder can write a store with digests that
   match, which is why the folder must be this user's alone, and why ``verify`` reads the files;
@@ -31,6 +34,7 @@ Every path runs the same algorithm (``searcher.IndexBase``), so they return the 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import os
@@ -63,15 +67,18 @@ from kurskcli.model import (
 )
 from kurskcli.searcher import (
     TYPE_ORDER,
+    WEIGHTS,
     Hits,
     IndexBase,
     folded_fields,
+    word_set,
 )
+from kurskcli.text import WORD
 
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/9"
+FORMAT = "kurskcli-search-index/10"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -187,11 +194,20 @@ def _digest(*parts: bytes | str | int) -> bytes:
     return bytes(h.digest())
 
 
+def record_digest(rid: int, rec_id: str, data: str) -> bytes:
+    """The digest of a record's row: ``_digest``'s, in one call (a row of every record is
+    written), the parts joined by NUL, which neither an id nor a record's JSON holds."""
+    if _BLAKE2B is None:
+        _digest()
+    return bytes(_BLAKE2B(f"{rid}\0{rec_id}\0{data}".encode("utf-8", "surrogateescape"), digest_size=16).digest())
+
+
 _META_KEYS = (
     "format",
     "key",
     "deps",
     "vocab",
+    "docs",  # in how many records each word of the vocabulary is, in its order: 4 bytes each
     "types",
     "renderings",
     "sources",
@@ -202,13 +218,32 @@ _META_KEYS = (
 )
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
-    "CREATE TABLE postings (word TEXT PRIMARY KEY, rids BLOB, weights BLOB, digest BLOB) WITHOUT ROWID",
+    # The search index: a record's folded words, one column per field weight (``searcher.WEIGHTS``);
+    # the row id is the record's kind and its number within the kind (``fts_rowid``). The words
+    # are given as Python's ``\w+`` finds them, so the tokenizer splits where the searcher does.
+    "CREATE VIRTUAL TABLE words USING fts5(w0, w1, w2, w3, content='', columnsize=0, detail=column,"
+    " tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Pc'\")",
     "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, digest BLOB)",
     "CREATE INDEX records_id ON records (id)",
     "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
     "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
 )
 _LAYOUT: list[tuple[Any, ...]] = []
+
+
+def fts_rowid(code: int, n: int) -> int:
+    """The search index's row of the ``n``-th record of the kind numbered ``code`` (``TYPE_ORDER``)."""
+    return code << 32 | n
+
+
+def indexed_words(fields: Sequence[tuple[str, str, float]]) -> list[str]:
+    """A record's row of the search index from its folded fields: a column per weight
+    (``WEIGHTS``), each holding the words of the fields of that weight. ASCII text is split
+    alike by the tokenizer and ``\\w+``; any other is given as the words ``\\w+`` finds."""
+    columns: list[list[str]] = [[] for _ in WEIGHTS]
+    for _, text, weight in fields:
+        columns[WEIGHTS.index(weight)].append(text if text.isascii() else " ".join(WORD.findall(text)))
+    return ["\n".join(texts) for texts in columns]
 
 
 def _layout(con: sqlite3.Connection) -> list[tuple[Any, ...]]:
@@ -245,24 +280,47 @@ class DiskIndex(IndexBase):
             raise CacheUnusable("the index's description does not match its digest")
         self.meta = meta
         self.vocab = meta["vocab"].split("\n") if meta["vocab"] else []
+        self.docs = array("I")
+        self.docs.frombytes(meta["docs"])
+        if len(self.docs) != len(self.vocab):
+            raise CacheUnusable("the words and their counts differ")
         self.types: bytes = meta["types"]
         self.size = len(self.types)
+        # records are numbered by kind (quotes, claims, events, actors), each kind one run
+        self.counts: list[int] = [self.types.count(bytes([code])) for code in range(len(TYPE_ORDER))]
+        self.firsts: list[int] = [sum(self.counts[:code]) for code in range(len(TYPE_ORDER))]
         self._records: dict[int, Record] = {}
         self._texts: StoredDataset | None = None  # the parts of the texts read so far
 
     def postings_of(self, word: str) -> dict[int, float]:
-        row = self.con.execute("SELECT rids, weights, digest FROM postings WHERE word = ?", (word,)).fetchone()
-        if row is None:
-            raise CacheUnusable(f"no postings for {word!r}")  # only words of the vocabulary are asked for
-        raw, weights, digest = row
-        if digest != _digest(word, raw, weights):
-            raise CacheUnusable(f"the postings of {word!r} do not match their digest")
-        rids = array("I")
-        rids.frombytes(raw)
-        if len(rids) != len(weights) or (rids and max(rids) >= self.size):
-            raise CacheUnusable("postings out of range")
-        share = {w: w / 100 for w in set(weights)}  # a handful of weights: one number each, not one a record
-        return dict(zip(rids, map(share.__getitem__, weights), strict=True))
+        post: dict[int, float] = {}
+        for column, weight in enumerate(WEIGHTS):  # a record counts at the highest weight it holds the word at
+            rows = self.con.execute("SELECT rowid FROM words WHERE words MATCH ?", (f'w{column} : "{word}"',))
+            for (row,) in rows:
+                post.setdefault(self._rid(row), weight)
+        # The search index has no digests of its own: each word's records are counted against
+        # the count the description (which has one) gives.
+        i = bisect.bisect_left(self.vocab, word)
+        if i == len(self.vocab) or self.vocab[i] != word or self.docs[i] != len(post):
+            raise CacheUnusable(f"the search index does not hold {word!r} as written")
+        return post
+
+    def _rid(self, row: int) -> int:
+        """The record number of the search index's row ``row`` (``fts_rowid``)."""
+        code, n = row >> 32, row & 0xFFFFFFFF
+        if code >= len(self.firsts) or n >= self.counts[code]:
+            raise CacheUnusable("a search index row out of range")
+        return self.firsts[code] + n
+
+    def search(self, query: str, *, types: Sequence[str] | None = None, limit: int | None = 20) -> Hits:
+        """``IndexBase.search``, each hit's words checked against its record: the search index
+        has no digests of its own, so a hit its record does not bear out means damage."""
+        hits = super().search(query, types=types, limit=limit)
+        for hit in hits:
+            held = set().union(*(word_set(text) for _, text, _ in self._folded(hit.record)))
+            if not hit.matched <= held:
+                raise CacheUnusable(f"the search index finds words {hit.record.id!r} does not hold")
+        return hits
 
     def type_of(self, rid: int) -> str:
         return _TYPE_NAMES[self.types[rid]]
@@ -272,7 +330,7 @@ class DiskIndex(IndexBase):
         if row is None:
             raise CacheUnusable(f"record {rid} missing")
         rec_id, data, digest = row
-        if digest != _digest(rid, rec_id, data):
+        if digest != record_digest(rid, rec_id, data):
             raise CacheUnusable(f"record {rid} does not match its digest")
         rec = unpack(self.type_of(rid), json.loads(data))
         if rec.id != rec_id:
@@ -283,10 +341,13 @@ class DiskIndex(IndexBase):
     def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
         """Folded from the record as the index was (a search reads a few hundred at most), the
         source passages of claims and events from the stored texts."""
+        return self._folded(self.record_at(rid))
+
+    def _folded(self, rec: Record) -> list[tuple[str, str, float]]:
         if self._texts is None:
             self._texts = StoredDataset(json.loads(self.meta["lengths"]))
             self._texts.parts = _OnDemand(self.part_of)
-        return folded_fields(self.record_at(rid), self._texts.passage)
+        return folded_fields(rec, self._texts.passage)
 
     def record_at(self, rid: int) -> Record:
         return self._records.get(rid) or self._row(rid)
@@ -301,7 +362,7 @@ class DiskIndex(IndexBase):
             marks = ",".join("?" * len(chunk))
             rows = self.con.execute(f"SELECT rid, id, data, digest FROM records WHERE rid IN ({marks})", chunk)
             for rid, rec_id, data, digest in rows:
-                if digest != _digest(rid, rec_id, data):
+                if digest != record_digest(rid, rec_id, data):
                     raise CacheUnusable(f"record {rid} does not match its digest")
                 out[rid] = rec_id
         if len(out) != len(wanted):
@@ -409,7 +470,7 @@ class DiskIndex(IndexBase):
             table: dict[str, Any] = getattr(ds, name + "s")
             decode = decoders[code].decode
             for rid, rec_id, data, digest in rows:
-                if rid != expected or digest != _digest(rid, rec_id, data):
+                if rid != expected or digest != record_digest(rid, rec_id, data):
                     raise CacheUnusable(f"record {rid} is missing or does not match its digest")
                 expected += 1
                 rec = decode(data)

@@ -36,7 +36,7 @@ TYPOGRAPHY = str.maketrans(
         "\u00a0": " ",
     }
 )
-_WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+")  # a word, as search, matching and the store split text
 # Hangul syllables decompose under NFKD; they must be recomposed, not stripped.
 _COMBINING_KEEP = re.compile(r"[\u1100-\u11ff]")
 
@@ -75,11 +75,11 @@ def _fold_unicode(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order."""
-    return _WORD.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
 def has_word(text: str) -> bool:
-    return _WORD.search(text) is not None
+    return WORD.search(text) is not None
 
 
 def safe(text: str, *, keep_newlines: bool = False) -> str:
