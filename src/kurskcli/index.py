@@ -39,6 +39,7 @@ from kurskcli.store import (
     _DAMAGE,
     _META_KEYS,
     FORMAT,
+    INDEXES,
     SCHEMA,
     Counts,
     DiskIndex,
@@ -102,12 +103,13 @@ def _new_store(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _insert_records(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Store (record number, id, record JSON) rows, each with its digest. A record's search
-    fields are not stored: they are folded from it again when a search reads it."""
+def _insert_records(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str | None, str]]) -> None:
+    """Store (record number, id, type, place in the timeline, record JSON) rows, each with its
+    digest. A record's search fields are not stored: they are folded from it again when a
+    search reads it."""
     con.executemany(
-        "INSERT INTO records VALUES (?, ?, ?, ?)",
-        ((rid, rec_id, data, record_digest(rid, rec_id, data)) for rid, rec_id, data in rows),
+        "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)",
+        ((rid, rec_id, kind, sort, data, record_digest(rid, rec_id, data)) for rid, rec_id, kind, sort, data in rows),
     )
 
 
@@ -193,21 +195,21 @@ class _Writer:
     def __init__(self, con: sqlite3.Connection, progress: Progress | None) -> None:
         import msgspec
 
-        from kurskcli.query import count_record, involved
+        from kurskcli.query import count_record, involved, order_text
 
         self.con = con
-        self.count_record, self.involved = count_record, involved
+        self.count_record, self.involved, self.order_text = count_record, involved, order_text
         self.encode = msgspec.json.encode
         self.progress = progress
         self.counts = [0] * len(TYPE_ORDER)
-        self.batch: list[tuple[int, int, str, str]] = []
+        self.batch: list[tuple[int, int, str, str | None, str]] = []
         self.words: list[tuple[Any, ...]] = []
         self.renderings: dict[str, list[tuple[int, str]]] = {}  # what a quote renders -> (number, id)
         self.mentions: list[Mentions] = [{} for _ in TYPE_ORDER]  # by type; numbers within the type
         self.actor_counts: Counts = {}
         self.parts: dict[tuple[str, int], str] = {}  # parts of the texts read back lately
         con.execute(
-            "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, data TEXT, "
+            "CREATE TEMP TABLE waiting (type INTEGER, n INTEGER, id TEXT, sort TEXT, data TEXT, "
             "PRIMARY KEY (type, n)) WITHOUT ROWID"
         )
 
@@ -216,7 +218,8 @@ class _Writer:
         n = self.counts[code]
         self.counts[code] = n + 1
         self.words.append((fts_rowid(code, n), *indexed_words(folded_fields(rec, ds.passage))))
-        self.batch.append((code, n, rec.id, self.encode(rec).decode()))
+        sort = self.order_text(rec) if isinstance(rec, (Quote, Claim, Event)) else None
+        self.batch.append((code, n, rec.id, sort, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):
             add_mentions(self.mentions[code], n, self.involved(rec))
             self.count_record(self.actor_counts, rec)
@@ -230,8 +233,11 @@ class _Writer:
             self.add(rec, ds)
 
     def _flush(self) -> None:
-        _insert_records(self.con, ((n, rec_id, data) for code, n, rec_id, data in self.batch if not code))
-        self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?)", (row for row in self.batch if row[0]))
+        kinds = list(TYPE_ORDER)
+        _insert_records(
+            self.con, ((n, rec_id, kinds[code], sort, data) for code, n, rec_id, sort, data in self.batch if not code)
+        )
+        self.con.executemany("INSERT INTO waiting VALUES (?, ?, ?, ?, ?)", (row for row in self.batch if row[0]))
         self.con.executemany("INSERT INTO words (rowid, w0, w1, w2, w3) VALUES (?, ?, ?, ?, ?)", self.words)
         self.batch.clear()
         self.words.clear()
@@ -240,9 +246,14 @@ class _Writer:
         """Number and store the records that waited for the quotes to be counted."""
         self._flush()
         offsets = self.offsets()
-        rows = self.con.execute("SELECT type, n, id, data FROM waiting ORDER BY type, n")
-        _insert_records(self.con, ((offsets[code] + n, rec_id, data) for code, n, rec_id, data in rows))
+        kinds = list(TYPE_ORDER)
+        rows = self.con.execute("SELECT type, n, id, sort, data FROM waiting ORDER BY type, n")
+        _insert_records(
+            self.con, ((offsets[code] + n, rec_id, kinds[code], sort, data) for code, n, rec_id, sort, data in rows)
+        )
         self.con.execute("DROP TABLE waiting")
+        for statement in INDEXES:
+            self.con.execute(statement)
 
     def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
         self.place()
@@ -419,9 +430,12 @@ def stored(
     progress: Progress | None = None,
     warn: Callable[[str], None] = lambda message: None,
     debug: Callable[[str], None] = lambda message: None,
+    keep_open: bool = False,
 ) -> list[_T]:
     """``[on_disk(store)]`` from the store of ``paths`` (and the bundled data), built first if it
-    is not saved and current: the one way user datasets are answered. ``[]`` where there can be
+    is not saved and current: the one way user datasets are answered. With ``keep_open``, the
+    store is left open for the caller to read from and close (``on_disk`` gives it, or what
+    reads it as it is asked). ``[]`` where there can be
     no store (no private cache folder, a lock held too long, a folder that cannot be written:
     ``warn`` says which), and the caller answers from the data loaded whole. Raises what
     ``load_dataset`` raises when the data is invalid or unreadable."""
@@ -431,24 +445,30 @@ def stored(
         return []
     name = _name(paths, bundled)
     target = folder / name
-    answer = _ask(target, paths, bundled, on_disk, debug)
+    answer = _ask(target, paths, bundled, on_disk, debug, keep_open)
     if answer:
         return answer
     with _build_lock(folder, name, warn) as held:
         if not held:
             return []
-        answer = _ask(target, paths, bundled, on_disk, debug)  # built by another kurskcli while this one waited
+        answer = _ask(target, paths, bundled, on_disk, debug, keep_open)  # built by another kurskcli meanwhile
         if answer:
             return answer
         if _save(paths, bundled, target, progress, warn, debug):
-            return _ask(target, paths, bundled, on_disk, debug)
+            return _ask(target, paths, bundled, on_disk, debug, keep_open)
     return []
 
 
 def _ask(
-    target: Path, paths: Sequence[Path], bundled: bool, on_disk: Callable[[DiskIndex], _T], debug: Callable[[str], None]
+    target: Path,
+    paths: Sequence[Path],
+    bundled: bool,
+    on_disk: Callable[[DiskIndex], _T],
+    debug: Callable[[str], None],
+    keep_open: bool = False,
 ) -> list[_T]:
-    """``[on_disk(store)]`` if the store at ``target`` is there, ours, intact and current; else ``[]``."""
+    """``[on_disk(store)]`` if the store at ``target`` is there, ours, intact and current; else
+    ``[]``. With ``keep_open``, the store stays open for what ``on_disk`` gave to read from."""
     if not os.path.lexists(target):
         return []
     import sqlite3
@@ -456,9 +476,13 @@ def _ask(
     try:
         disk = _open(target, _current_key(paths, bundled))
         try:
-            return [on_disk(disk)]
-        finally:
+            answer = [on_disk(disk)]
+        except BaseException:
             disk.con.close()
+            raise
+        if not keep_open:
+            disk.con.close()
+        return answer
     except (sqlite3.Error, *_DAMAGE) as exc:
         debug(f"not using the saved search index: {exc}")
         return []

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from kurskcli.model import Actor, Dataset, Record
+    from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record
     from kurskcli.searcher import Hits
     from kurskcli.store import DiskIndex
 
@@ -72,6 +72,31 @@ class DataSource:
                     self.paths(), bundled=self.bundled, verify_hashes=verify_hashes, progress=progress
                 )
         return self._dataset
+
+    @contextlib.contextmanager
+    def in_date_order(self, kinds: Sequence[str]) -> Iterator[tuple[Dataset, Iterator[Quote | Claim | Event]]]:
+        """Every actor, source and event, and the records of ``kinds`` (quotes, claims, events) in
+        date order (``query.sort_key``): user datasets read from their store as they are asked
+        for, so that a reader who stops early (``| head``) waits for little."""
+        stored = []
+        if self._dataset is None and not self._no_store and self._stored():
+            from kurskcli import index
+
+            with self._store_options() as options:
+                stored = index.stored(self.paths(), self.bundled, lambda disk: disk, keep_open=True, **options)
+            self._no_store = not stored
+        if stored:
+            disk = stored[0]
+            try:
+                yield disk.beside_timeline(kinds), disk.in_order(kinds)
+            finally:
+                disk.con.close()
+            return
+        from kurskcli.query import sort_key
+
+        ds = self.load(kinds=kinds)
+        records: list[Any] = sorted((rec for kind in kinds for rec in getattr(ds, kind + "s").values()), key=sort_key)
+        yield ds, iter(records)
 
     def verified_counts(self) -> dict[str, int]:
         """Every check of the data, against the files themselves (never the store), and how

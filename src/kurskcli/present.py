@@ -152,7 +152,7 @@ class Output:
 
     def emit_list(
         self,
-        records: Sequence[Any],
+        records: Iterable[Any],
         to_obj: Callable[[Any], Any],
         to_plain: Callable[[Any], Sequence[object]],
         to_rich: Callable[[Console], None],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
@@ -154,6 +155,22 @@ def sort_key(rec: Dated) -> tuple[int, dt.date, dt.date, dt.date, str, int, str]
     return (0, known, d.earliest or dt.date.min, d.latest or dt.date.max, where.source, where.start, rec.id)
 
 
+def order_text(rec: Dated) -> str:
+    """``sort_key`` as one string that sorts as the key does (SQLite's own order on text, byte
+    by byte, is Python's on these strings): what the store orders its records by."""
+    d = rec.dates
+    where = spans_of(rec)[0]
+    if not d.known:
+        when = "1" + _iso(dt.date.max) * 3
+    else:
+        known = d.earliest or d.latest or dt.date.max
+        when = "0" + _iso(known) + _iso(d.earliest or dt.date.min) + _iso(d.latest or dt.date.max)
+    return f"{when}{where.source}\0{where.start:012d}\0{rec.id}"
+
+
+_iso = functools.lru_cache(maxsize=4096)(dt.date.isoformat)  # a large dataset has few days, and many records on each
+
+
 def _overlaps(d: DateRange, since: dt.date | None, until: dt.date | None) -> bool:
     if since is None and until is None:
         return True
@@ -216,16 +233,30 @@ def timeline(
     """Events (and quotes, and claims, if asked) in date order: those involving ``actor`` or any of
     ``actors`` (ids), and whose dates may overlap ``since`` .. ``until`` (with ``strict``, lie
     certainly inside it)."""
-    in_window = _within if strict else _overlaps
-    wanted = {*(actors or ()), *((actor,) if actor else ())}
     items: list[Event | Quote | Claim] = list(dataset.events.values())
     if quotes:
         items.extend(dataset.quotes.values())
     if claims:
         items.extend(dataset.claims.values())
-    out = [r for r in items if (not wanted or any(involves(r, a) for a in wanted)) and in_window(r.dates, since, until)]
-    out.sort(key=sort_key)
-    return out
+    items.sort(key=sort_key)
+    return list(timeline_of(items, actor=actor, actors=actors, since=since, until=until, strict=strict))
+
+
+def timeline_of(
+    in_order: Iterable[Dated],
+    *,
+    actor: str | None = None,
+    actors: Iterable[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    strict: bool = False,
+) -> Iterator[Dated]:
+    """What ``timeline`` keeps of records already in date order, as they come."""
+    in_window = _within if strict else _overlaps
+    wanted = {*(actors or ()), *((actor,) if actor else ())}
+    for rec in in_order:
+        if (not wanted or any(involves(rec, a) for a in wanted)) and in_window(rec.dates, since, until):
+            yield rec
 
 
 def claims_of(

@@ -43,13 +43,14 @@ import stat
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurskcli import __version__
 from kurskcli.dates import DateRange
+from kurskcli.exits import EXIT_IOERR
 from kurskcli.model import (
     PART,
     Actor,
@@ -65,6 +66,7 @@ from kurskcli.model import (
     Witness,
     paused_gc,
 )
+from kurskcli.reading import DataFileError
 from kurskcli.searcher import (
     TYPE_ORDER,
     WEIGHTS,
@@ -93,6 +95,12 @@ Counts = dict[str, dict[str, int]]
 
 class CacheUnusable(Exception):
     """The cached index cannot be trusted (stale, corrupt, or another format)."""
+
+
+class StoreDamaged(DataFileError):
+    """A store found damaged once part of an answer read from it was printed (exit 74)."""
+
+    exit_code = EXIT_IOERR
 
 
 # What reading a damaged cache can raise besides sqlite3.Error (imported only when needed).
@@ -223,11 +231,13 @@ SCHEMA = (
     # are given as Python's ``\w+`` finds them, so the tokenizer splits where the searcher does.
     "CREATE VIRTUAL TABLE words USING fts5(w0, w1, w2, w3, content='', columnsize=0, detail=column,"
     " tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Pc'\")",
-    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, data TEXT, digest BLOB)",
-    "CREATE INDEX records_id ON records (id)",
+    # ``sort``: where a quote, claim or event falls in the timeline (``query.order_text``)
+    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, type TEXT, sort TEXT, data TEXT, digest BLOB)",
     "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
     "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
 )
+# made once the records are in: an index kept up row by row slows the writing by a fifth
+INDEXES = ("CREATE INDEX records_id ON records (id)", "CREATE INDEX records_when ON records (type, sort)")
 _LAYOUT: list[tuple[Any, ...]] = []
 
 
@@ -256,7 +266,7 @@ def _expected_layout() -> list[tuple[Any, ...]]:
         import sqlite3
 
         con = sqlite3.connect(":memory:")
-        for statement in SCHEMA:
+        for statement in (*SCHEMA, *INDEXES):
             con.execute(statement)
         _LAYOUT.extend(_layout(con))
         con.close()
@@ -439,6 +449,58 @@ class DiskIndex(IndexBase):
         recs = [self.lookup(rid) for rid in record_ids]
         ids = self.ids() if None in recs else []
         return recs, self.context([r for r in recs if r is not None], texts=True), lambda: ids
+
+    def beside_timeline(self, kinds: Iterable[str]) -> Dataset:
+        """What showing the timeline of ``kinds`` needs beside the records in it: every actor,
+        source (without its text) and event (what later pages report), and with quotes every
+        quote of an utterance given in more renderings than one (most quotes have none)."""
+        ds = self.dataset(["event"])
+        if "quote" in kinds:
+            groups: dict[str, list[str]] = json.loads(self.meta["renderings"])
+            for member in (member for members in groups.values() for member in members):
+                rec = self.record_at(self.rid_of(member))
+                if isinstance(rec, Quote):
+                    ds.quotes[rec.id] = rec
+        return ds
+
+    def in_order(self, kinds: Iterable[str]) -> Iterator[Quote | Claim | Event]:
+        """The records of ``kinds`` (quotes, claims, events) in date order, read as they are
+        asked for, so that a reader who stops early has read little. Each row is checked by
+        its digest, its kind and its place in the order; a kind read to its end, by its count."""
+        import heapq
+
+        import msgspec
+
+        from kurskcli.query import order_text
+
+        def rows(kind: str) -> Iterator[tuple[str, int, Quote | Claim | Event]]:
+            code = TYPE_ORDER[kind]
+            decode = msgspec.json.Decoder(_CLASSES[kind]).decode
+            select = "SELECT rid, id, sort, data, digest FROM records WHERE type = ? ORDER BY sort"
+            seen = 0
+            for rid, rec_id, sort, data, digest in self.con.execute(select, (kind,)):
+                rec = decode(data)
+                if self.type_of(rid) != kind or digest != record_digest(rid, rec_id, data) or rec.id != rec_id:
+                    raise CacheUnusable(f"record {rid} does not match its digest")
+                if sort != order_text(rec):
+                    raise CacheUnusable(f"record {rid} is out of its place in the timeline")
+                seen += 1
+                yield sort, rid, rec
+            if seen != self.counts[code]:
+                raise CacheUnusable(f"{kind}s are missing from the timeline")
+
+        import sqlite3
+
+        try:
+            for _, _, rec in heapq.merge(*(rows(kind) for kind in dict.fromkeys(kinds))):
+                yield rec
+        except (sqlite3.Error, *_DAMAGE) as exc:
+            # Part of the answer may be out already: the store goes, and the next run builds it anew.
+            with suppress(OSError):
+                Path(self.con.execute("PRAGMA database_list").fetchone()[2]).unlink()
+            raise StoreDamaged(
+                f"the saved index of these datasets is damaged ({exc}); it is removed: run the command again"
+            ) from None
 
     def dataset(self, kinds: Iterable[str] | None = None) -> Dataset:
         """Everything the store holds, as a full load would give it: every record in the order

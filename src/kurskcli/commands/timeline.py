@@ -2,7 +2,8 @@
 a picture."""
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -83,25 +84,31 @@ def timeline(
         raise Fail("--since is after --until", EXIT_USAGE)
     if (svg or html) and out.mode in ("json", "jsonl"):
         raise Fail(f"--{out.mode} prints records and --{'svg' if svg else 'html'} draws them; choose one", EXIT_USAGE)
-    ds = inputs.load(kinds=["event", *(["quote"] if quotes else []), *(["claim"] if claims else [])])
-    names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
-    actor_ids = {resolve(ds, n).id for n in names} or None
-    items = query.timeline(ds, actors=actor_ids, since=lo, until=hi, quotes=quotes, claims=claims, strict=strict)
-    items = items[:limit] if limit else items
-    if not items:
-        out.none_found("nothing in the timeline matches")
+    kinds = ["event", *(["quote"] if quotes else []), *(["claim"] if claims else [])]
+    with inputs.in_date_order(kinds) as (ds, in_order):
+        names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
+        actor_ids = {resolve(ds, n).id for n in names} or None
+        found = query.timeline_of(in_order, actors=actor_ids, since=lo, until=hi, strict=strict)
+        found = islice(found, limit) if limit else found
+        first = next(found, None)
+        if first is None:
+            out.none_found("nothing in the timeline matches")
+        # JSON Lines and plain lines go out as the records are read: `| head` stops the reading
+        items: Iterable[Event | Quote | Claim] = (
+            chain([first], found) if out.mode in ("jsonl", "plain") and not (svg or html) else [first, *found]
+        )
 
-    def rich(con: "Console") -> None:
-        from kurskcli.render import render_timeline
+        def rich(con: "Console") -> None:
+            from kurskcli.render import render_timeline
 
-        render_timeline(con, items, ds)
+            render_timeline(con, list(items), ds)
 
-    if svg or html:
-        write_pictures(items, ds, svg, html, force)
-        return
-    out.emit_list(
-        items, lambda r: output.record_dict(r, ds), lambda r: output.plain_item(r, ds), rich, output.ITEM_COLUMNS
-    )
+        if svg or html:
+            write_pictures(list(items), ds, svg, html, force)
+            return
+        out.emit_list(
+            items, lambda r: output.record_dict(r, ds), lambda r: output.plain_item(r, ds), rich, output.ITEM_COLUMNS
+        )
 
 
 def write_pictures(
