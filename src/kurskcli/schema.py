@@ -1,32 +1,19 @@
-"""The dataset format, declared once as msgspec Structs.
+"""The dataset format, declared once as msgspec Structs: msgspec decodes every dataset file into
+them (``decoding``), checking types, required and unknown fields, kinds, statuses and patterns in
+one pass, and the JSON Schema shipped beside the bundled data (``data/schema.json``) is
+generated from them (``python -m kurskcli.schema``).
 
-msgspec checks a whole document against these declarations in one pass in C: types, required
-and unknown fields, the kinds and statuses; the id, date and text patterns are then run over
-every string of a field at once (``holds``). The JSON Schema shipped
-beside the bundled data (``data/schema.json``) is generated from them (``python -m
-kurskcli.schema``), and the field list the loader's own checks walk (``dataset.FIELDS``) is
-tested against them.
-
-What a declaration cannot say stays with the loader, written once there: that a source has
-exactly one of ``text`` and ``file``, that a span is not empty, that references resolve and
-ids are unique, that quoted words match the source text, that dates parse.
-
-Importing msgspec and building these types costs more than checking a small file by hand,
-so the loader uses them only for large files (``dataset.DECLARED_FROM_BYTES``), which it
-decodes with ``DOCUMENT`` and ``LINES``. Fields that may be left out default to ``UNSET``, so that a
-decoded object tells which fields its text gave (``dataset._colons`` counts on it); what
-leaving one out means is documented in the JSON Schema (``meaning_if_absent``).
+What a declaration cannot say stays with the loader (``dataset``), written once there: that a
+source has exactly one of ``text`` and ``file``, that a span is not empty, that references
+resolve and ids are unique, that quoted words match the source text, that dates parse. Fields
+that may be left out default to ``UNSET``; what leaving one out means is documented in the JSON
+Schema (``meaning_if_absent``).
 """
 
 from __future__ import annotations
 
-import functools
 import json
-import re
-from collections.abc import Callable
-from operator import attrgetter
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -55,7 +42,7 @@ Edtf = Annotated[
         "or an interval A/B where either end may be '..' (open)",
     ),
 ]
-Offset = Annotated[int, Meta(ge=0)]
+Offset = Annotated[int, Meta(ge=0, le=10**18 - 1)]  # 18 digits at most: SQLite and JSON readers keep it exact
 WebUrl = Annotated[str, Meta(pattern=WEB_URL_PATTERN, description="an http or https address")]
 FilePath = Annotated[Text, Meta(description="path relative to the dataset file, inside its folder")]
 
@@ -179,6 +166,18 @@ class Event(_Object):
     outcomes: list[Id] | UnsetType = UNSET
 
 
+class DatasetLine(_Object):
+    """The first line of a JSON Lines dataset: what it is, and the format's version."""
+
+    type: Literal["dataset"]
+    schema_version: Annotated[str, Meta(pattern=VERSION_PATTERN)]
+    id: Id
+    version: Text
+    title: Text
+    description: Text | UnsetType | None = UNSET
+    license: Text | UnsetType | None = UNSET
+
+
 class Document(_Object):
     """A kurskcli dataset: sourced quotes, claims, events and actors (schema version 1.x)."""
 
@@ -215,114 +214,6 @@ OBJECTS: dict[str, type[_Object]] = {
     "witness": Witness,
     "span": Span,
 }
-
-
-# msgspec checks a pattern by calling Python's ``re`` for every string it decodes, which took half
-# of decoding a large file. The declarations are decoded by twins without patterns (every other
-# check stays in msgspec), and ``holds`` then runs each pattern over all the strings of its field
-# at once, with the same ``search`` msgspec would have called.
-_CONSTRAINTS = ("gt", "ge", "lt", "le", "multiple_of", "min_length", "max_length", "tz")
-_LOOSE: dict[type[Struct], type[Struct]] = {}
-
-
-def _loose(annotation: Any) -> Any:
-    """``annotation`` with every ``pattern`` left out of its ``Meta`` constraints, Structs included."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        base, *metas = get_args(annotation)
-        kept = []
-        for meta in metas:
-            if isinstance(meta, Meta):
-                constraints = {k: getattr(meta, k) for k in _CONSTRAINTS if getattr(meta, k) is not None}
-                if constraints:
-                    kept.append(Meta(**constraints))
-        return Annotated[(_loose(base), *kept)] if kept else _loose(base)
-    if origin in (Union, UnionType):
-        return Union[tuple(_loose(arg) for arg in get_args(annotation))]  # noqa: UP007 - built from parts
-    if origin is list:
-        return list[_loose(get_args(annotation)[0])]  # type: ignore[misc]
-    if isinstance(annotation, type) and issubclass(annotation, Struct):
-        if annotation not in _LOOSE:
-            config = annotation.__struct_config__
-            _LOOSE[annotation] = msgspec.defstruct(
-                annotation.__name__,
-                [
-                    (f.name, _loose(f.type), msgspec.field(default=f.default, name=f.encode_name))
-                    if not f.required
-                    else (f.name, _loose(f.type), msgspec.field(name=f.encode_name))
-                    for f in msgspec.structs.fields(annotation)
-                ],
-                forbid_unknown_fields=config.forbid_unknown_fields,
-                omit_defaults=config.omit_defaults,
-            )
-        return _LOOSE[annotation]
-    return annotation
-
-
-def holds(values: list[Any], annotation: Any) -> bool:
-    """Whether ``values``, decoded (by ``DOCUMENT`` or ``LINES``) where ``annotation`` is declared,
-    match every pattern it declares: what a decoder of the declaration itself would have found."""
-    check = _checker(annotation)
-    return check is None or check(values)
-
-
-@functools.cache
-def _checker(annotation: Any) -> Callable[[list[Any]], bool] | None:
-    """What checks decoded values against the patterns ``annotation`` declares (None: it declares
-    none), made once for each annotation: every string of a field goes through its pattern at once."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        base, *metas = get_args(annotation)
-        searches = [_search(meta.pattern) for meta in metas if isinstance(meta, Meta) and meta.pattern is not None]
-        if not searches:
-            return _checker(base)
-        return lambda values: all(all(map(search, values)) for search in searches)  # strings, every one
-    if origin in (Union, UnionType):  # each of its types is given the values of that type
-        parts = [(_decoded_as(arg), part) for arg in get_args(annotation) if (part := _checker(arg)) is not None]
-        if not parts:
-            return None
-        return lambda values: all(part([v for v in values if v.__class__ is kind]) for kind, part in parts)
-    if origin is list:
-        each = _checker(get_args(annotation)[0])
-        if each is None:
-            return None
-        return lambda values: each([item for items in values for item in items])
-    if isinstance(annotation, type) and issubclass(annotation, Struct):
-        checks = [
-            (attrgetter(f.name), check)
-            for f in msgspec.structs.fields(annotation)
-            if (check := _checker(f.type)) is not None
-        ]
-        return (lambda values: all(check(list(map(get, values))) for get, check in checks)) if checks else None
-    return None
-
-
-def _decoded_as(annotation: Any) -> type:
-    """The class of what ``DOCUMENT`` or ``LINES`` decode for ``annotation``: a string, a list or a
-    twin Struct."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _decoded_as(get_args(annotation)[0])
-    if origin is list:
-        return list
-    loose: type = _loose(annotation)  # a Struct's twin; str, or the types no pattern applies to, as they are
-    return loose
-
-
-_SEARCHES: dict[str, Any] = {}
-
-
-def _search(pattern: str) -> Any:
-    found = _SEARCHES.get(pattern)
-    if found is None:
-        found = _SEARCHES[pattern] = re.compile(pattern).search
-    return found
-
-
-# Decoders of a document and of a JSON Lines record of each type, every check but the patterns
-# (``holds``) in one pass
-DOCUMENT = msgspec.json.Decoder(_loose(Document))
-LINES = {kind: msgspec.json.Decoder(_loose(struct)) for kind, struct in LINE_RECORDS.items()}
 
 
 def meaning_if_absent(annotation: Any) -> Any:

@@ -25,7 +25,6 @@ from kurskcli.dataset import (
 )
 from kurskcli.model import (
     PART,
-    SHA256,
     Dataset,
     Quote,
     Record,
@@ -91,34 +90,38 @@ class _Streamed(_Build):
         self.events_named: set[str] = set()  # events named as outcomes
         self.event_ids: set[str] = set()  # the events read (few beside the quotes)
 
-    def checker(self, origin: str, declared: bool = False) -> _Checker:
-        ck = super().checker(origin, declared)
+    def checker(self, origin: str) -> _Checker:
+        ck = super().checker(origin)
         ck.streaming = True
         return ck
 
-    def claim_id(self, ck: _Checker, path: str, rid: str | None) -> bool:
-        return rid is not None  # ids are held unique by the sink, at the end
+    def claim_id(self, ck: _Checker, path: str, rid: str) -> bool:
+        return True  # ids are held unique by the sink, at the end
 
-    def source_text(self, ck: _Checker, path: str, d: dict[str, Any], base: Path | None, sid: str | None) -> str | None:
-        """The text goes to the sink as it is read (a text file a block at a time): the source is
-        kept with an empty text, and its length noted."""
-        if sid is None or sid in self.texts.lengths:
-            raise NotStreamed(f"{ck.origin}: {path}: a source without an id, or two with one")
-        if base is None or "file" not in d or "text" in d:
-            text = super().source_text(ck, path, d, base, sid)
+    def taken_text(self, source_id: str, text: str) -> str:
+        """The text goes to the sink; the source is kept with an empty text, and its length noted."""
+        if source_id in self.texts.lengths:
+            raise NotStreamed(f"two sources with the id {source_id!r}")
+        self.texts.lengths[source_id] = self.sink.text(source_id, [text], whole=self.whole)
+        return ""
+
+    def source_text(self, ck: _Checker, path: str, s: Any, base: Path | None) -> str | None:
+        """The text goes to the sink as it is read (a text file a block at a time)."""
+        if base is None or not s.file or s.text:
+            text = super().source_text(ck, path, s, base)
             if text is None:
                 raise NotStreamed(f"{ck.origin}: {path}: no text")
-            self.texts.lengths[sid] = self.sink.text(sid, [text], whole=self.whole)
-            return ""
-        sha, rel = d.get("sha256"), d.get("file")
-        if not isinstance(sha, str) or not isinstance(rel, str) or not SHA256.fullmatch(sha):
+            return self.taken_text(s.id, text)
+        if s.id in self.texts.lengths:
+            raise NotStreamed(f"{ck.origin}: {path}: two sources with one id")
+        if not s.sha256:
             raise NotStreamed(f"{ck.origin}: {path}: a text file without its SHA-256")
-        if not _inside(rel):
+        if not _inside(s.file):
             raise NotStreamed(f"{ck.origin}: {path}.file: not a relative path inside the dataset's folder")
         import codecs
         import hashlib
 
-        where = base / rel
+        where = base / s.file
         digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
 
         def pieces() -> Iterator[str]:
@@ -128,11 +131,11 @@ class _Streamed(_Build):
             yield decoder.decode(b"", final=True)
 
         try:
-            self.texts.lengths[sid] = self.sink.text(sid, pieces())
+            self.texts.lengths[s.id] = self.sink.text(s.id, pieces())
         except (DataFileError, UnicodeDecodeError) as exc:
             raise NotStreamed(f"{ck.origin}: {path}.file: {exc}") from None
         self.spent()
-        if digest.hexdigest() != sha:
+        if digest.hexdigest() != s.sha256:
             raise NotStreamed(f"{ck.origin}: {path}.sha256: does not match the text")
         return ""
 

@@ -42,7 +42,7 @@ def locate(
       kurskcli --no-bundled --data council.json search bridge
       kurskcli locate council.json --check
     """
-    from kurskcli.dataset import DatasetError, check_document, parse_json, utf8_text
+    from kurskcli.dataset import DatasetError, check_document, read_json
     from kurskcli.locate import NotesError, document_of, lines_of
     from kurskcli.locate import locate as find
     from kurskcli.reading import JSONL_SUFFIXES, read_limited, read_lines
@@ -52,14 +52,10 @@ def locate(
     base = path.parent
     try:
         if path.suffix.lower() in JSONL_SUFFIXES:  # read as --data reads JSON Lines: a line at a time
-            rows = [
-                parse_json(utf8_text(raw, f"{notes}: line {n}"), f"{notes}: line {n}")
-                for n, raw in read_lines(path)
-                if raw.strip()
-            ]
+            rows = [read_json(raw, f"{notes}: line {n}") for n, raw in read_lines(path) if raw.strip()]
             doc = document_of(rows)
         else:
-            doc = parse_json(utf8_text(read_limited(path), notes), notes)
+            doc = read_json(read_limited(path), notes)
         located = find(doc, base, lambda file: read_limited(file, inside=base))
     except NotesError as exc:
         raise Fail(f"{safe(notes)}: {exc}", EXIT_DATAERR) from None
