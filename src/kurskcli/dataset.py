@@ -270,7 +270,6 @@ class _Build:
         self.total = self.left = max_total_bytes()  # for all the user's files together
         self.reserved = 0  # the size of a JSON Lines file being read, not yet among ds.files
         self.ranges: dict[str | None, DateRange] = {}  # dates parsed for quotes, by their text
-        self.whole = False  # while a document read whole is added (``whole_document``)
 
     def budget(self, path: Path) -> int:
         """The most ``path`` may hold: the per-file limit, or what is left of the total."""
@@ -308,15 +307,6 @@ class _Build:
 
     def checker(self, origin: str) -> _Checker:
         return _Checker(origin, refused=self.refused)
-
-    @contextlib.contextmanager
-    def whole_document(self) -> Iterator[None]:
-        """While a document read whole is added (its texts are in memory anyway)."""
-        self.whole = True
-        try:
-            yield
-        finally:
-            self.whole = False
 
     def source_text(self, ck: _Checker, path: str, s: Any, base: Path | None) -> str | None:
         """The text of the declared source ``s`` (None, with a problem noted, where there is none)."""
@@ -757,8 +747,7 @@ def read_into(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Bu
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)
-            with build.whole_document():
-                checkers.append(build.add_document(raw, str(path), path.parent))
+            checkers.append(build.add_document(raw, str(path), path.parent))
             del raw
         build.spent()
     build.finish()

@@ -192,12 +192,13 @@ class _Writer:
 
     BATCH = 1000
 
-    def __init__(self, con: sqlite3.Connection, progress: Progress | None) -> None:
+    def __init__(self, con: sqlite3.Connection, progress: Progress | None, *, searched: bool = True) -> None:
         import msgspec
 
         from kurskcli.query import count_record, involved, order_text
 
         self.con = con
+        self.searched = searched  # False: no search index (``verify`` reads its store for nothing else)
         self.count_record, self.involved, self.order_text = count_record, involved, order_text
         self.encode = msgspec.json.encode
         self.progress = progress
@@ -217,7 +218,8 @@ class _Writer:
         code = TYPE_ORDER[rec.type]
         n = self.counts[code]
         self.counts[code] = n + 1
-        self.words.append((fts_rowid(code, n), *indexed_words(folded_fields(rec, ds.passage))))
+        if self.searched:
+            self.words.append((fts_rowid(code, n), *indexed_words(folded_fields(rec, ds.passage))))
         sort = self.order_text(rec) if isinstance(rec, (Quote, Claim, Event)) else None
         self.batch.append((code, n, rec.id, sort, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):
@@ -303,7 +305,7 @@ class _Writer:
             self.con, key, deps, vocab, docs, types, renderings, sources, lengths, ds.infos, mentions, self.actor_counts
         )
 
-    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
+    def text(self, source_id: str, chunks: Iterable[str]) -> int:
         return _insert_texts(self.con, [(source_id, chunks)])[source_id]
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
@@ -362,6 +364,41 @@ def _stream(
             con.close()
 
     write_atomically(target, fill, force=True, mode=0o600)
+
+
+def verified_counts(
+    paths: Sequence[Path], *, bundled: bool = True, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
+    data, read from the files themselves (never a saved store), and how many records of each
+    kind it holds. A set with JSON Lines is checked as it is read, written by the store's writer
+    into a store in a private temporary folder that goes with the check, so that memory stays
+    flat; at the first problem, or anything else a stream cannot take, it is loaded whole, which
+    reports every problem. ``progress`` is told how much of the JSON Lines is read."""
+    from kurskcli.dataset import DatasetError, NotStreamed, load_dataset
+    from kurskcli.reading import JSONL_SUFFIXES, DataFileError
+
+    if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths):
+        import sqlite3
+        import tempfile
+
+        from kurskcli.streaming import stream_dataset
+
+        try:
+            with tempfile.TemporaryDirectory(prefix="kurskcli-verify-") as folder:
+                con = _new_store(Path(folder) / "verify.sqlite")
+                try:
+                    writer = _Writer(con, None, searched=False)
+                    ds = stream_dataset(paths, writer, bundled=bundled, verify_hashes=True, progress=progress)
+                finally:
+                    con.close()
+            return {
+                **ds.counts(),
+                **{kind + "s": writer.counts[TYPE_ORDER[kind]] for kind in ("quote", "claim", "event")},
+            }
+        except (NotStreamed, DataFileError, DatasetError, OSError, sqlite3.Error):
+            pass  # the whole load below reports any problem exactly
+    return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
 
 
 def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Dataset) -> tuple[str, list[list[Any]]]:

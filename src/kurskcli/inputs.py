@@ -101,7 +101,7 @@ class DataSource:
     def verified_counts(self) -> dict[str, int]:
         """Every check of the data, against the files themselves (never the store), and how
         many records of each kind it holds; raises DatasetError as ``load`` does."""
-        from kurskcli.streaming import verified_counts
+        from kurskcli.index import verified_counts
 
         with self._reading("verify") as progress:
             return verified_counts(self.paths(), bundled=self.bundled, progress=progress)

@@ -1,18 +1,16 @@
 """Datasets checked as they are read, without holding their records: each record handed to a
-``Sink`` as soon as it is checked (the store's writer, or ``Counted``, which ``verify`` uses to
-keep only ids and counts), and each source text as it is read. At the first problem, or where a
-record names a source given after it, ``NotStreamed`` sends the caller to a whole load, which
-reports every problem as always."""
+``Sink`` (the store's writer) as soon as it is checked, and each source text as it is read. At
+the first problem, or where a record names a source given after it, ``NotStreamed`` sends the
+caller to a whole load, which reports every problem as always."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any, Protocol
 
 from kurskcli.dataset import (
-    DatasetError,
     NotStreamed,
     _Build,
     _check_span_text,
@@ -20,22 +18,18 @@ from kurskcli.dataset import (
     _check_witnesses,
     _Checker,
     _inside,
-    load_dataset,
     read_into,
 )
 from kurskcli.model import (
-    PART,
     Dataset,
     Quote,
     Record,
     Span,
     TextsElsewhere,
     Witness,
-    from_parts,
-    in_parts,
     paused_gc,
 )
-from kurskcli.reading import JSONL_SUFFIXES, DataFileError, read_blocks
+from kurskcli.reading import DataFileError, read_blocks
 from kurskcli.text import fold_space
 
 
@@ -52,10 +46,8 @@ class Sink(Protocol):
         """Whether no two records taken share an id, none has the id of one of ``sources``, and
         each of ``quotes`` is the id of a quote taken."""
 
-    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
-        """Take the text of a source, given in pieces; return its length in characters. With
-        ``whole``, the one piece is a text of a document held whole in memory anyway: it may be
-        kept as it is."""
+    def text(self, source_id: str, chunks: Iterable[str]) -> int:
+        """Take the text of a source, given in pieces; return its length in characters."""
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
@@ -102,7 +94,7 @@ class _Streamed(_Build):
         """The text goes to the sink; the source is kept with an empty text, and its length noted."""
         if source_id in self.texts.lengths:
             raise NotStreamed(f"two sources with the id {source_id!r}")
-        self.texts.lengths[source_id] = self.sink.text(source_id, [text], whole=self.whole)
+        self.texts.lengths[source_id] = self.sink.text(source_id, [text])
         return ""
 
     def source_text(self, ck: _Checker, path: str, s: Any, base: Path | None) -> str | None:
@@ -227,192 +219,3 @@ def stream_dataset(
     with paused_gc():
         ds = read_into(paths, bundled, build)
     return ds
-
-
-class SpillFile:
-    """A private temporary file (unlinked from the start) that texts are written to, one after
-    another, each at its own offset, and read back from."""
-
-    def __init__(self) -> None:
-        self.file: BinaryIO | None = None
-        self.size = 0
-
-    def create(self) -> bool:
-        """Make the file now (``put`` makes it when first written to); False where it cannot be."""
-        import tempfile
-
-        try:
-            if self.file is None:
-                self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close()
-        except OSError:
-            return False
-        return True
-
-    def put(self, raw: bytes) -> int | None:
-        """Where ``raw`` now starts in the file; None where it cannot be written (a part written
-        before the failure is written over by the next)."""
-        if not self.create():
-            return None
-        try:
-            assert self.file is not None
-            view, at = memoryview(raw), self.size
-            while view:  # a write may take fewer bytes than it is given
-                done = os.pwrite(self.file.fileno(), view, at)
-                if done <= 0:
-                    raise OSError("nothing was written")
-                view, at = view[done:], at + done
-        except OSError:
-            return None
-        start, self.size = self.size, self.size + len(raw)
-        return start
-
-    def get(self, offset: int, size: int) -> bytes:
-        """The ``size`` bytes written at ``offset``; NotStreamed where they cannot be read back."""
-        try:
-            assert self.file is not None
-            raw = os.pread(self.file.fileno(), size, offset)
-            if len(raw) != size:
-                raise OSError("it is shorter than what was written")
-        except OSError as exc:
-            raise NotStreamed(f"a source text could not be read back from a temporary file: {exc}") from None
-        return raw
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-
-
-class _SpilledText:
-    """A text kept in parts of PART characters, the first KEPT_PARTS in memory and the others in
-    a ``SpillFile``, each as ASCII or UTF-32, so that where a character is in the file is known.
-    A large text then costs no memory: a span is read from the file alone, or with its whole
-    part where the spans go through the text in order. A part the file cannot take stays in
-    memory; a file that cannot be read back raises NotStreamed (``load_dataset`` then reads the
-    text again, whole)."""
-
-    KEPT_PARTS = 16  # a text of up to 1 Mi characters stays in memory
-
-    def __init__(self, pieces: Iterable[str], spill: SpillFile) -> None:
-        self.kept: dict[int, str] = {}
-        self.spilled: dict[int, tuple[int, int, int]] = {}  # part -> offset, characters, bytes a character
-        self.spill = spill
-        self.length = 0
-        self.last: tuple[int, str] = (-1, "")  # the part read whole last
-        self.asked = -1  # the part a span was read from alone last
-        for number, part in enumerate(in_parts(pieces)):
-            self.length += len(part)
-            if number < self.KEPT_PARTS or not self._spill(number, part):
-                self.kept[number] = part
-
-    def _spill(self, number: int, part: str) -> bool:
-        wide = 1 if part.isascii() else 4
-        offset = self.spill.put(part.encode("ascii") if wide == 1 else part.encode("utf-32-le", "surrogatepass"))
-        if offset is None:
-            return False
-        self.spilled[number] = (offset, len(part), wide)
-        return True
-
-    def _read(self, number: int, start: int, end: int) -> str:
-        """Characters [start, end) of part ``number``, read from the file."""
-        offset, _, wide = self.spilled[number]
-        raw = self.spill.get(offset + start * wide, (end - start) * wide)
-        return raw.decode("ascii") if wide == 1 else raw.decode("utf-32-le", "surrogatepass")
-
-    def part(self, number: int) -> str:
-        kept = self.kept.get(number)
-        if kept is not None:
-            return kept
-        if self.last[0] != number:
-            self.last = (number, self._read(number, 0, self.spilled[number][1]))
-        return self.last[1]
-
-    def read(self, start: int, end: int) -> str:
-        """Characters ``[start, end)`` of the text (``start < end <= length``)."""
-        first = start // PART
-        if first == (end - 1) // PART and first in self.spilled and first not in (self.last[0], self.asked):
-            self.asked = first  # the first span asked of a part: read alone; the next reads the part
-            return self._read(first, start - first * PART, end - first * PART)
-        return from_parts(self.part, start, end)
-
-
-class _WholeText:
-    """A text of a document read whole, which holds it in memory anyway: kept as it is, and read
-    as ``_SpilledText`` is."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.length = len(text)
-
-    def part(self, number: int) -> str:
-        return self.text[number * PART : (number + 1) * PART]
-
-    def read(self, start: int, end: int) -> str:
-        return self.text[start:end]
-
-
-class Counted:
-    """The sink of ``verified_counts``: each record leaves its id and kind behind, and each
-    source text is kept to check spans against (``_SpilledText``: a large text on disk, in one
-    file for them all)."""
-
-    def __init__(self) -> None:
-        self.counts = dict.fromkeys(("quotes", "claims", "events"), 0)
-        self.quote_ids: set[str] = set()
-        self.other_ids: set[str] = set()
-        self.twice = False
-        self.texts: dict[str, _SpilledText | _WholeText] = {}
-        self.spill = SpillFile()
-
-    def add(self, rec: Record, ds: Dataset) -> None:
-        self.add_all((rec,), ds)
-
-    def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
-        ids = [rec.id for rec in recs]
-        kind = recs[0].type
-        mine, others = (self.quote_ids, self.other_ids) if kind == "quote" else (self.other_ids, self.quote_ids)
-        before = len(mine)
-        mine.update(ids)
-        if len(mine) - before != len(ids) or not others.isdisjoint(ids):
-            self.twice = True
-        if kind != "actor":  # the dataset counts those
-            self.counts[kind + "s"] += len(ids)
-
-    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
-        if self.twice or any(sid in self.quote_ids or sid in self.other_ids for sid in sources):
-            return False
-        return all(qid in self.quote_ids for qid in quotes)
-
-    def text(self, source_id: str, chunks: Iterable[str], *, whole: bool = False) -> int:
-        text = self.texts[source_id] = _WholeText(*chunks) if whole else _SpilledText(chunks, self.spill)
-        return text.length
-
-    def excerpt(self, source_id: str, start: int, end: int) -> str:
-        return self.texts[source_id].read(start, end)
-
-    def close(self) -> None:
-        self.spill.close()
-
-
-def verified_counts(
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    bundled: bool = True,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, int]:
-    """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
-    data, and how many records of each kind it holds. A set with JSON Lines is checked as it is
-    read, keeping the ids and the actors but no other record, and the source texts past their
-    first parts in a temporary file (``_SpilledText``); at the first problem, or anything else a
-    stream cannot take, it is loaded whole, which reports every problem as it always does.
-    ``progress`` is told how much of the JSON Lines is read, as ``stream_dataset`` tells it."""
-    if any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in paths):
-        sink = Counted()
-        try:
-            ds = stream_dataset(paths, sink, bundled=bundled, verify_hashes=True, progress=progress)
-        except (NotStreamed, DataFileError, DatasetError):
-            pass  # the whole load below reports any problem exactly
-        else:
-            return {**ds.counts(), **sink.counts}
-        finally:
-            sink.close()
-    return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
