@@ -30,7 +30,7 @@ from kurskcli.model import (
     in_parts,
     paused_gc,
 )
-from kurskcli.searcher import TYPE_ORDER, Hits, ScanIndex, folded_fields, normalize_query
+from kurskcli.searcher import TYPE_ORDER, Hits, SearchIndex, folded_fields, normalize_query
 
 if TYPE_CHECKING:
     import sqlite3
@@ -547,7 +547,8 @@ def search(
     if answer:
         return answer[0]
     ds = _load(paths, bundled, progress)
-    return ScanIndex(ds.records(), ds.passage, progress).search(query, types=types, limit=limit), ds
+    indexing = (lambda done, total: progress("indexing", done, total)) if progress else None
+    return SearchIndex(ds.records(), ds.passage, indexing).search(query, types=types, limit=limit), ds
 
 
 def _save(

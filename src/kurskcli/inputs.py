@@ -181,11 +181,12 @@ class DataSource:
         stored = self._from_store(lambda disk: disk.shown_hits(query, types, limit))
         if stored:
             return stored[0]
-        from kurskcli.searcher import ScanIndex
+        from kurskcli.searcher import SearchIndex
 
-        ds = self.load()  # one search: scanning for its words is quicker than indexing them all
+        ds = self.load()
         with self.progress_bar("kurskcli") as bar:
-            return ScanIndex(ds.records(), ds.passage, bar).search(query, types=types, limit=limit), ds
+            indexing = (lambda done, total: bar("indexing", done, total)) if bar else None
+            return SearchIndex(ds.records(), ds.passage, indexing).search(query, types=types, limit=limit), ds
 
     def lookup(
         self, record_ids: Sequence[str], on_missing: Callable[[Dataset, list[str]], None] | None = None

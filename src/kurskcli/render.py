@@ -427,9 +427,6 @@ class BuildProgress:
         "streaming": "reading, checking and indexing the data",
         "indexing": "indexing",
         "saving": "saving the index",
-        "scanning": "searching the data",
-        "searching": "reading, checking and searching the data",
-        "words": "listing every word, to match a typo against",
     }
     EVERY = 0.1  # seconds between redraws, as Rich's own refresh thread would redraw
 

@@ -24,7 +24,7 @@ import math
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -362,154 +362,6 @@ class SearchIndex(IndexBase):
         return self.records[rid]
 
 
-class ScanIndex(IndexBase):
-    """The same search as ``SearchIndex``, with no index built: each word asked for is found
-    in the folded text by a scan.
-
-    Building an index reads every word of every record; a scan reads only the words a query
-    asks about, in one string per field weight, at the speed of ``str.find``. Over 100,000
-    quotes that answers one search several times faster than building the index first (see
-    benchmarks/load_scale.py); a second search over the same data is better served by the
-    saved index. A typo needs the whole vocabulary, which is made when first asked for.
-    """
-
-    CHUNK = 64  # texts folded together when all are ASCII
-
-    def __init__(
-        self,
-        records: Iterable[Record],
-        passage: Callable[[Span], str] | None = None,
-        progress: Callable[[str, int, int], None] | None = None,
-    ):
-        """``progress(phase, done, total)`` is told how far the texts are gathered ("scanning",
-        in records) and, for a typo, how far the vocabulary is made ("words", in characters)."""
-        self.records: list[Record] = list(records)
-        self.size = len(self.records)
-        self.passage = passage
-        self.progress = progress
-        by_weight: dict[float, tuple[list[int], list[str]]] = {}
-        for i, rec in enumerate(self.records):
-            if progress is not None and i % 10_000 == 0:
-                progress("scanning", i, self.size)
-            for _, text, weight in fields_of(rec, passage):
-                found = by_weight.get(weight)
-                if found is None:
-                    found = by_weight[weight] = ([], [])
-                found[0].append(i)
-                found[1].append(text)
-        # Per weight, from the highest: the folded texts in one string, a NUL after each (not a
-        # word character, so no word runs from one text into the next), where each text starts,
-        # and whose it is.
-        self.texts: list[tuple[float, str, array[int], list[int]]] = []
-        for weight in sorted(by_weight, reverse=True):
-            rids, texts = by_weight[weight]
-            parts, starts, at = [], array("Q"), 0
-            for k in range(0, len(texts), self.CHUNK):
-                chunk = texts[k : k + self.CHUNK]
-                joined = "\0".join(chunk)
-                if joined.isascii():  # folding ASCII lowers it and spaces it, which changes no word
-                    folded = chunk
-                    joined = joined.lower()
-                else:
-                    folded = [fold(text) for text in chunk]
-                    joined = "\0".join(folded)
-                for text in folded:
-                    starts.append(at)
-                    at += len(text) + 1
-                parts.append(joined)
-            self.texts.append((weight, "\0".join(parts), starts, rids))
-        self._asked: dict[str, dict[int, float]] = {}
-        self._fields: dict[int, list[tuple[str, str, float]]] = {}
-        self._vocab: list[str] | None = None
-        self._longer: dict[str, list[str]] = {}
-
-    def _found(self, pattern: re.Pattern[str], *, once: bool = False) -> Iterator[tuple[str, int, float]]:
-        """Each whole-word match of ``pattern`` (which ends at a word's end) as (word, record
-        number, field weight), the highest weights first; with ``once``, the first in each text."""
-        search = pattern.search
-        for weight, text, starts, rids in self.texts:
-            m = search(text)
-            while m is not None:
-                i = m.start()
-                if i and _is_word(text[i - 1]):  # inside a word, which the match runs to the end of
-                    m = search(text, m.end())
-                    continue
-                k = bisect.bisect_right(starts, i) - 1
-                yield m.group(), rids[k], weight
-                if once:
-                    m = search(text, starts[k + 1]) if k + 1 < len(starts) else None
-                else:
-                    m = search(text, m.end())
-
-    def postings_of(self, word: str) -> dict[int, float]:
-        post = self._asked.get(word)
-        if post is None:
-            post = self._asked[word] = {}
-            for _, rid, weight in self._found(re.compile(re.escape(word) + r"(?!\w)"), once=True):
-                post.setdefault(rid, weight)
-        return post
-
-    def _begin(self, prefix: str) -> list[str]:
-        """The words longer than ``prefix`` that begin with it, in order; the postings of each,
-        and of ``prefix`` itself, are found in the same pass and kept."""
-        longer = self._longer.get(prefix)
-        if longer is None:
-            found: dict[str, dict[int, float]] = {prefix: {}}
-            for word, rid, weight in self._found(re.compile(re.escape(prefix) + r"\w*")):
-                post = found.get(word)
-                if post is None:
-                    post = found[word] = {}
-                post.setdefault(rid, weight)
-            for word, post in found.items():
-                self._asked.setdefault(word, post)
-            longer = self._longer[prefix] = sorted(word for word in found if word != prefix)
-        return longer
-
-    def has_word(self, word: str) -> bool:
-        if len(word) >= 3:  # its longer words are asked for too: one pass finds them all
-            self._begin(word)
-        return bool(self.postings_of(word))
-
-    def longer_words(self, prefix: str) -> list[str]:
-        return self._begin(prefix)
-
-    def every_word(self) -> list[str]:
-        if self._vocab is None:
-            self._vocab = sorted(self.words())
-        return self._vocab
-
-    def words(self) -> set[str]:
-        """Every word of the texts, in no order."""
-        ascii_words: set[bytes] = set()
-        every: set[str] = set()
-        total, done = sum(len(text) for _, text, _, _ in self.texts), 0
-        for _, text, starts, _ in self.texts:
-            step = self.CHUNK  # whole texts at a time, most of them ASCII: split as bytes, faster
-            for k in range(0, len(starts), step):
-                if self.progress is not None and k % (step * 256) == 0:
-                    self.progress("words", done + starts[k], total)
-                part = text[starts[k] : starts[k + step] if k + step < len(starts) else None]
-                if part.isascii():
-                    ascii_words.update(part.encode("ascii").translate(_NON_WORD_BYTES).split())
-                else:
-                    every.update(WORD.findall(part))
-            done += len(text)
-        every.update(word.decode("ascii") for word in ascii_words)
-        return every
-
-    def type_of(self, rid: int) -> str:
-        return self.records[rid].type
-
-    def fields_at(self, rid: int) -> Sequence[tuple[str, str, float]]:
-        fields = self._fields.get(rid)
-        if fields is None:
-            fields = self._fields[rid] = folded_fields(self.records[rid], self.passage)
-        return fields
-
-    def record_at(self, rid: int) -> Record:
-        return self.records[rid]
-
-
 Tables = dict[float, defaultdict[str, "array[int]"]]
 """Postings: per field weight, each word's record numbers in order; a record is listed under the
 highest weight it holds the word at, once."""
@@ -526,7 +378,6 @@ def _is_word(ch: str) -> bool:
 
 
 _NON_WORD_ASCII = str.maketrans({c: " " for c in map(chr, range(128)) if not _is_word(c)})
-_NON_WORD_BYTES = bytes(c if _is_word(chr(c)) else ord(" ") for c in range(128)) + b" " * 128
 
 
 def word_set(text: str) -> set[str]:
