@@ -9,7 +9,7 @@ from importlib import resources
 
 import pytest
 
-from kurskcli.dataset import BUNDLED_NAME
+from kurskcli.bundled import BUNDLED_NAME
 from kurskcli.dates import parse_edtf, precision
 from kurskcli.model import Dataset
 from kurskcli.text import fold_space

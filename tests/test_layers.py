@@ -10,6 +10,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "kurskcli"
 MODEL = {"model", "dates", "text", "exits", "vocab", "schema"}
 CORE = {
+    "bundled",
     "decoding",
     "env",
     "data",

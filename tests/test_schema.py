@@ -239,7 +239,7 @@ def test_a_json_lines_file_with_too_many_problems_stops_being_read() -> None:
 
 def test_the_bundled_data_loads_the_same_as_it_is_and_through_the_declaration_as_a_document_and_as_lines() -> None:
     import kurskcli.data
-    from kurskcli.dataset import BUNDLED_ORIGIN, bundled_bytes
+    from kurskcli.bundled import BUNDLED_ORIGIN, bundled_bytes
 
     raw = bundled_bytes()
     as_is, declared = _Build(False), _Build(False)

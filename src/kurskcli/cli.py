@@ -307,7 +307,7 @@ def root(
     if version:
         import json
 
-        from kurskcli.dataset import bundled_bytes
+        from kurskcli.bundled import bundled_bytes
 
         info = json.loads(bundled_bytes())
         d = info["dataset"]

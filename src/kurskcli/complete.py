@@ -52,7 +52,7 @@ def _data_files(words: Sequence[str]) -> tuple[list[str], bool]:
 def _documents(words: Sequence[str]) -> Iterable[dict[str, object]]:
     paths, bundled = _data_files(words)
     if bundled:
-        from kurskcli.dataset import bundled_bytes
+        from kurskcli.bundled import bundled_bytes
 
         yield json.loads(bundled_bytes())
     for path in paths:

@@ -5,7 +5,6 @@ dates against their witnesses), and merged into one Dataset."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 import kurskcli.data
+from kurskcli.bundled import BUNDLED_ORIGIN, bundled_bytes
 from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
 from kurskcli.env import max_data_bytes, max_total_bytes
 from kurskcli.exits import EXIT_DATAERR
@@ -38,8 +38,6 @@ from kurskcli.reading import (
 )
 from kurskcli.text import fold_space
 
-BUNDLED_NAME = "kursk-2025.json"
-BUNDLED_ORIGIN = "<bundled>/" + BUNDLED_NAME
 SCHEMA_MAJOR = "1"
 SCHEMA_VERSION = "1.0"  # what a dataset this tool writes declares
 MAX_PROBLEMS = 20
@@ -575,47 +573,10 @@ class _Build:
         return out
 
     def add_bundled(self) -> None:
-        """The bundled dataset as it is, without msgspec (whose import would cost a command more
-        than the rest of its start-up): it ships checked, and ``verify`` and the tests read it
-        through the declaration (``add_document``) as any file."""
-        doc = json.loads(kurskcli.data.read(BUNDLED_NAME))
-        o = BUNDLED_ORIGIN
-        info = doc["dataset"]
-        self.ds.infos.append(
-            DatasetInfo(
-                info["id"], info["version"], info["title"], info.get("description") or "", doc["schema_version"], o
-            )._replace(license=info.get("license"))
-        )
+        """The bundled dataset as it ships (``bundled.read_as_is``)."""
+        from kurskcli.bundled import read_as_is
 
-        def span(d: dict[str, Any]) -> Span:
-            return Span(d["id"], d["start"], d["end"])
-
-        for i, d in enumerate(doc.get("sources", [])):
-            text = d.get("text")
-            if text is None:
-                text = kurskcli.data.read(d["file"]).decode("utf-8")
-            text = self.taken_text(d["id"], text)
-            fields = ("author_actor", "date", "publisher", "language", "sha256", "url", "channel", "note")
-            rest = {name: d.get(name) for name in fields}
-            self.owner[d["id"]] = (o, f"$.sources[{i}]")
-            source = Source(
-                d["id"], d["title"], d["author"], text=text, dates=parse_edtf(d.get("date")), origin=o, **rest
-            )
-            self.keep("sources", source._replace(stored=d.get("stored") or "full"))
-        for table, make in (("actors", _bundled_actor), ("quotes", _bundled_quote), ("claims", _bundled_claim)):
-            for i, d in enumerate(doc.get(table, [])):
-                self.owner[d["id"]] = (o, f"$.{table}[{i}]")
-                self.keep(table, make(d, span, o))
-        for i, d in enumerate(doc.get("events", [])):
-            self.owner[d["id"]] = (o, f"$.events[{i}]")
-            witnesses = tuple(
-                Witness(w["date"], parse_edtf(w["date"]), span(w["source"])) for w in d.get("dated_by", [])
-            )
-            said = (d["id"], d.get("date"), parse_edtf(d.get("date")), d["title"], d.get("summary") or "")
-            spans = tuple(map(span, d["sources"]))
-            self.keep(
-                "events", Event(*said, tuple(d.get("actors", [])), spans, o, witnesses, tuple(d.get("outcomes", [])))
-            )
+        read_as_is(self)
 
     def taken_text(self, source_id: str, text: str) -> str:
         """What a source keeps of its text (a streamed load hands it on instead)."""
@@ -637,28 +598,7 @@ class _Build:
             _check_span_text(ck, path + field, span, text, self.ds, self.unverified)
 
 
-def _bundled_actor(d: dict[str, Any], span: Callable[[dict[str, Any]], Span], o: str) -> Actor:
-    return Actor(d["id"], d["name"], d["kind"], d.get("role"), d.get("affiliation"), tuple(d.get("aliases", [])), o)
-
-
-def _bundled_quote(d: dict[str, Any], span: Callable[[dict[str, Any]], Span], o: str) -> Quote:
-    said = (d["id"], d["speaker"], d.get("date"), parse_edtf(d.get("date")), fold_space(d["text"]), d["kind"])
-    rest = (d.get("via"), d.get("context") or "", d.get("language"), span(d["source"]), o)
-    return Quote(*said, *rest, d.get("renders"), d.get("note"), d.get("related"))
-
-
-def _bundled_claim(d: dict[str, Any], span: Callable[[dict[str, Any]], Span], o: str) -> Claim:
-    said = (d["id"], d.get("claimant"), d["kind"], d.get("date"), parse_edtf(d.get("date")), fold_space(d["text"]))
-    rest = (bool(d.get("verbatim")), d.get("status"), tuple(d.get("disputed_by", [])), span(d["source"]), o)
-    more = (tuple(d.get("actors", [])), fold_space(d.get("context") or ""), tuple(d.get("outcomes", [])))
-    return Claim(*said, *rest, *more)
-
-
 # ----------------------------------------------------------------------------- public API
-
-
-def bundled_bytes() -> bytes:
-    return kurskcli.data.read(BUNDLED_NAME)
 
 
 def load_dataset(

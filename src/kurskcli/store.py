@@ -38,7 +38,6 @@ import bisect
 import datetime as dt
 import json
 import os
-import re
 import stat
 import time
 import zlib
@@ -150,7 +149,7 @@ def unpack(kind: str, values: Sequence[Any]) -> Record:
 
 def _bundled_fingerprint() -> list[Any]:
     import kurskcli.data
-    from kurskcli.dataset import BUNDLED_NAME
+    from kurskcli.bundled import BUNDLED_NAME
     from kurskcli.reading import fingerprint
 
     here = getattr(kurskcli.data, "__file__", None)
@@ -665,76 +664,3 @@ def _open(path: Path, key: str) -> DiskIndex:
         con.close()
         raise CacheUnusable(str(exc)) from None
     return index
-
-
-# ----------------------------------------------------------------------------- stores no longer of use
-
-
-_STORE_NAME = re.compile(r"search-[0-9a-f]{8}\.sqlite")
-
-
-def _sweep(target: Path) -> None:
-    """Before the store at ``target`` is built: remove what a killed kurskcli left in its folder,
-    and the other stores no kurskcli of this version can use again (``_usable``), each only
-    while no kurskcli is building it. A store of a large dataset can take more room than the
-    data, and a new version of kurskcli, or a dataset moved or deleted, would leave it there.
-    Two versions of kurskcli sharing the folder remove each other's stores as they build
-    theirs: that costs a rebuild, never an answer."""
-    import fcntl
-
-    from kurskcli.files import sweep_stale
-
-    folder = target.parent
-    sweep_stale(folder)
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name == target.name or not _STORE_NAME.fullmatch(entry.name):
-            continue
-        path = Path(entry.path)
-        try:
-            st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or _usable(path):
-                continue
-            fd = os.open(f"{path}.lock", os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:  # no lock: nobody has built it or is building it
-            _unlink(path)
-            continue
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _unlink(path)
-            _unlink(Path(f"{path}.lock"))
-        except OSError:
-            pass  # being built by another kurskcli
-        finally:
-            os.close(fd)  # which releases the lock
-
-
-def _unlink(path: Path) -> None:
-    with suppress(OSError):
-        path.unlink()
-
-
-def _usable(path: Path) -> bool:
-    """Whether the store at ``path`` may serve a kurskcli of this version again: written by it,
-    readable, and over dataset and text files that are all still there (once they are gone it
-    can never be current again; a file put back in the same place gets a new store)."""
-    import sqlite3
-
-    try:
-        con = connect_bounded(path)
-        try:
-            meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('format', 'key', 'deps')").fetchall())
-        finally:
-            con.close()
-        if meta.get("format") != FORMAT:
-            return False
-        fmt, version, _, fps = json.loads(meta["key"])
-        files = [*fps, *json.loads(meta["deps"])]
-        return (fmt, version) == (FORMAT, __version__) and all(fp and os.path.exists(fp[0]) for fp in files)
-    except (sqlite3.Error, *_DAMAGE):
-        return False
