@@ -38,7 +38,6 @@ from kurskcli.reading import (
 )
 from kurskcli.text import fold_space
 
-SCHEMA_MAJOR = "1"
 SCHEMA_VERSION = "1.0"  # what a dataset this tool writes declares
 MAX_PROBLEMS = 20
 

@@ -20,8 +20,6 @@ from kurskcli.dates import DateError, parse_edtf
 from kurskcli.model import VERSION
 from kurskcli.vocab import ACTOR_KINDS, CLAIM_KINDS, CLAIM_STATUSES, QUOTE_KINDS, SOURCE_CHANNELS, SOURCE_STORED
 
-LISTS = ("sources", "actors", "quotes", "claims", "events")  # a document's arrays of records, in reading order
-
 
 class Problems(Protocol):
     """Where problems go (``dataset._Checker``)."""

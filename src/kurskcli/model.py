@@ -24,8 +24,6 @@ SHA256 = re.compile(r"[0-9a-f]{64}")  # a source text's digest, as the format wr
 WEB_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://\S")  # how the address starts
 VERSION = re.compile(r"1(\.[0-9]+)*")  # the schema versions this tool reads
 
-RECORD_TYPES = ("quote", "claim", "event", "actor", "source")
-
 
 class Span(NamedTuple):
     """A half-open character range ``[start, end)`` in a source's text."""

@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from kurskcli.query import ActorSummary, Comparison
     from kurskcli.searcher import Hit
 
-JSON_SCHEMA_VERSION = "1"
-
 
 def _span(span: Span) -> dict[str, Any]:
     return {"id": span.source, "start": span.start, "end": span.end}
