@@ -1,7 +1,8 @@
 """kurskcli beside the sqlite-utils two-step on the same quotes, side by side in one run.
 
-Generates N quotes as a kurskcli dataset in JSON Lines (as search_scale.py does, then exported),
-and the same quotes as plain JSON Lines rows for sqlite-utils, then, round after round, in an
+Generates N quotes as a kurskcli dataset in JSON Lines (as search_scale.py does, then exported,
+its source text in a file beside it), and the same quotes as plain JSON Lines rows for
+sqlite-utils, then, round after round, in an
 order that alternates:
 
 * kurskcli's first command on the file (in a new cache folder: read, check, build the store,
@@ -73,6 +74,8 @@ def main() -> None:
     args = ap.parse_args()
     su = sqlite_utils()
     env = {**os.environ, "KURSKCLI_MAX_DATA_BYTES": str(2**31), "KURSKCLI_MAX_TOTAL_BYTES": str(2**32)}
+    # an editable install would compile every module on every run: bytecode is kept, as `pip install .` keeps it
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make = [PY, str(HERE / "search_scale.py"), "--make", str(args.quotes), "--into", tmp]
@@ -81,6 +84,9 @@ def main() -> None:
         export = [*KURSKCLI, "--no-bundled", "--data", str(json_file), "export", str(data)]
         subprocess.run(export, env={**env, "KURSKCLI_CACHE": "off"}, check=True, capture_output=True)
         json_file.unlink()
+        # the source text in a file beside the data, as a large dataset keeps it (in a child: a
+        # parent that once held the file would lend its peak memory to every child)
+        subprocess.run([PY, str(HERE / "load_scale.py"), "--text-to-file", str(data)], check=True)
         rows = folder / "rows.jsonl"  # the quotes alone, as rows
         with data.open("rb") as src, rows.open("wb") as out:
             out.writelines(line for line in src if line.startswith(b'{"type": "quote"'))

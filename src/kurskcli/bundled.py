@@ -6,7 +6,6 @@ start-up. Standard library and the model only."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, Protocol
 
 import kurskcli.data
@@ -35,55 +34,54 @@ class Keeper(Protocol):
 
 def read_as_is(build: Keeper) -> None:
     """Hand every record of the bundled dataset to ``build``, each id owned by its place."""
-
     doc = json.loads(kurskcli.data.read(BUNDLED_NAME))
-    o = BUNDLED_ORIGIN
     info = doc["dataset"]
-    build.ds.infos.append(
-        DatasetInfo(
-            info["id"], info["version"], info["title"], info.get("description") or "", doc["schema_version"], o
-        )._replace(license=info.get("license"))
-    )
-
-    def span(d: dict[str, Any]) -> Span:
-        return Span(d["id"], d["start"], d["end"])
-
+    description = info.get("description") or ""
+    said = (info["id"], info["version"], info["title"], description, doc["schema_version"], BUNDLED_ORIGIN)
+    build.ds.infos.append(DatasetInfo(*said, info.get("license")))
     for i, d in enumerate(doc.get("sources", [])):
         text = d.get("text")
         if text is None:
             text = kurskcli.data.read(d["file"]).decode("utf-8")
-        text = build.taken_text(d["id"], text)
-        fields = ("author_actor", "date", "publisher", "language", "sha256", "url", "channel", "note")
-        rest = {name: d.get(name) for name in fields}
-        build.owner[d["id"]] = (o, f"$.sources[{i}]")
-        source = Source(d["id"], d["title"], d["author"], text=text, dates=parse_edtf(d.get("date")), origin=o, **rest)
-        build.keep("sources", source._replace(stored=d.get("stored") or "full"))
-    for table, make in (("actors", _bundled_actor), ("quotes", _bundled_quote), ("claims", _bundled_claim)):
+        build.owner[d["id"]] = (BUNDLED_ORIGIN, f"$.sources[{i}]")
+        build.keep("sources", _source(d, build.taken_text(d["id"], text)))
+    for table, make in (("actors", _actor), ("quotes", _quote), ("claims", _claim), ("events", _event)):
         for i, d in enumerate(doc.get(table, [])):
-            build.owner[d["id"]] = (o, f"$.{table}[{i}]")
-            build.keep(table, make(d, span, o))
-    for i, d in enumerate(doc.get("events", [])):
-        build.owner[d["id"]] = (o, f"$.events[{i}]")
-        witnesses = tuple(Witness(w["date"], parse_edtf(w["date"]), span(w["source"])) for w in d.get("dated_by", []))
-        said = (d["id"], d.get("date"), parse_edtf(d.get("date")), d["title"], d.get("summary") or "")
-        spans = tuple(map(span, d["sources"]))
-        build.keep(
-            "events", Event(*said, tuple(d.get("actors", [])), spans, o, witnesses, tuple(d.get("outcomes", [])))
-        )
+            build.owner[d["id"]] = (BUNDLED_ORIGIN, f"$.{table}[{i}]")
+            build.keep(table, make(d))
 
 
-def _bundled_actor(d: dict[str, Any], span: Callable[[dict[str, Any]], Span], o: str) -> Actor:
-    return Actor(d["id"], d["name"], d["kind"], d.get("role"), d.get("affiliation"), tuple(d.get("aliases", [])), o)
+def _span(d: dict[str, Any]) -> Span:
+    return Span(d["id"], d["start"], d["end"])
 
 
-def _bundled_quote(d: dict[str, Any], span: Callable[[dict[str, Any]], Span], o: str) -> Quote:
+def _source(d: dict[str, Any], text: str) -> Source:
+    date = d.get("date")
+    said = (d["id"], d["title"], d["author"], d.get("author_actor"), date, d.get("publisher"), d.get("language"))
+    rest = (d.get("sha256"), text, parse_edtf(date), BUNDLED_ORIGIN, d.get("url"), d.get("stored") or "full")
+    return Source(*said, *rest, d.get("channel"), d.get("note"))
+
+
+def _actor(d: dict[str, Any]) -> Actor:
+    aliases = tuple(d.get("aliases", []))
+    return Actor(d["id"], d["name"], d["kind"], d.get("role"), d.get("affiliation"), aliases, BUNDLED_ORIGIN)
+
+
+def _quote(d: dict[str, Any]) -> Quote:
     said = (d["id"], d["speaker"], d.get("date"), parse_edtf(d.get("date")), fold_space(d["text"]), d["kind"])
-    rest = (d.get("via"), d.get("context") or "", d.get("language"), span(d["source"]), o)
+    rest = (d.get("via"), d.get("context") or "", d.get("language"), _span(d["source"]), BUNDLED_ORIGIN)
     return Quote(*said, *rest, d.get("renders"), d.get("note"), d.get("related"))
 
 
-def _bundled_claim(d: dict[str, Any], span: Callable[[dict[str, Any]], Span], o: str) -> Claim:
+def _claim(d: dict[str, Any]) -> Claim:
     said = (d["id"], d.get("claimant"), d["kind"], d.get("date"), parse_edtf(d.get("date")), fold_space(d["text"]))
-    rest = (bool(d.get("verbatim")), d.get("status"), tuple(d.get("disputed_by", [])), span(d["source"]), o)
+    rest = (bool(d.get("verbatim")), d.get("status"), tuple(d.get("disputed_by", [])), _span(d["source"]))
     more = (tuple(d.get("actors", [])), fold_space(d.get("context") or ""), tuple(d.get("outcomes", [])))
-    return Claim(*said, *rest, *more)
+    return Claim(*said, *rest, BUNDLED_ORIGIN, *more)
+
+
+def _event(d: dict[str, Any]) -> Event:
+    said = (d["id"], d.get("date"), parse_edtf(d.get("date")), d["title"], d.get("summary") or "")
+    spans = tuple(map(_span, d["sources"]))
+    witnesses = tuple(Witness(w["date"], parse_edtf(w["date"]), _span(w["source"])) for w in d.get("dated_by", []))
+    return Event(*said, tuple(d.get("actors", [])), spans, BUNDLED_ORIGIN, witnesses, tuple(d.get("outcomes", [])))

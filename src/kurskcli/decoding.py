@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import msgspec
@@ -83,14 +83,13 @@ def document(raw: bytes, ck: Problems) -> RawDocument | None:
     text = _text(raw, ck)
     if text is None:
         return None
-    raw = text
     try:
-        doc = _DOCUMENT.decode(raw)
+        doc = _DOCUMENT.decode(text)
     except msgspec.ValidationError as exc:
-        ck.add(*refusal(str(exc), "$", raw))
+        ck.add(*refusal(str(exc), "$", text))
         return None
     except (msgspec.DecodeError, RecursionError) as exc:
-        ck.add("$", malformed(raw, exc))
+        ck.add("$", malformed(text, exc))
         return None
     if not VERSION.fullmatch(doc.schema_version):
         ck.add("$.schema_version", f"unsupported schema version {doc.schema_version!r} (this tool reads 1.x)")
@@ -110,24 +109,24 @@ def info(doc: RawDocument, ck: Problems) -> schema.Info | None:
         return None
 
 
-def records(doc: RawDocument, name: str, ck: Problems) -> list[tuple[str, Any]]:
+def records(doc: RawDocument, name: str, ck: Problems) -> Iterator[tuple[str, Any]]:
     """The records of the array ``name`` of ``doc`` that the declaration takes, each with its
-    JSON path; each it refuses is a problem."""
+    JSON path, decoded as they are asked for; each it refuses is a problem."""
     raw: msgspec.Raw = getattr(doc, name)
     try:
         items = _ARRAY.decode(raw)
     except msgspec.ValidationError as exc:
         ck.add(*refusal(str(exc), f"$.{name}", raw))
-        return []
+        return
     decode = _IN_DOCUMENT[name[:-1]].decode
-    out = []
     for i, item in enumerate(items):
         try:
-            out.append((f"$.{name}[{i}]", decode(item)))
+            record = decode(item)
         except msgspec.ValidationError as exc:
             ck.add(*refusal(str(exc), f"$.{name}[{i}]", item, name[:-1]))
             ck.refused(_value_at(item, ".id"))
-    return out
+            continue
+        yield f"$.{name}[{i}]", record
 
 
 def line(raw: bytes, where: str, ck: Problems, *, first: bool) -> Any:

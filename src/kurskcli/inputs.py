@@ -78,13 +78,7 @@ class DataSource:
         """Every actor, source and event, and the records of ``kinds`` (quotes, claims, events) in
         date order (``query.sort_key``): user datasets read from their store as they are asked
         for, so that a reader who stops early (``| head``) waits for little."""
-        stored = []
-        if self._dataset is None and not self._no_store and self._stored():
-            from kurskcli import index
-
-            with self._store_options() as options:
-                stored = index.stored(self.paths(), self.bundled, lambda disk: disk, keep_open=True, **options)
-            self._no_store = not stored
+        stored = self._from_store(lambda disk: disk, keep_open=True)
         if stored:
             disk = stored[0]
             try:
@@ -147,16 +141,17 @@ class DataSource:
         ds = self.load()
         return ds, resolve_actor(ds, name)
 
-    def _from_store(self, on_disk: Callable[[DiskIndex], T]) -> list[T]:
+    def _from_store(self, on_disk: Callable[[DiskIndex], T], *, keep_open: bool = False) -> list[T]:
         """``[on_disk(store)]`` for user datasets, from their store (built first if it is not saved
-        and current); ``[]`` with the cache off, once the data is loaded, or where there can be
-        no store, and the data is then loaded whole (once: the store is not tried again)."""
+        and current; with ``keep_open``, left open for the caller to close); ``[]`` with the cache
+        off, once the data is loaded, or where there can be no store, and the data is then loaded
+        whole (once: the store is not tried again)."""
         if self._dataset is not None or self._no_store or not self._stored():
             return []
         from kurskcli import index
 
         with self._store_options() as options:
-            answer = index.stored(self.paths(), self.bundled, on_disk, **options)
+            answer = index.stored(self.paths(), self.bundled, on_disk, keep_open=keep_open, **options)
         self._no_store = not answer
         return answer
 
