@@ -99,6 +99,26 @@ def test_search_monument_ranks_the_kcna_statement_first(run: Run) -> None:
     assert typo[0]["id"] == "q-cmc-monument"  # type: ignore[index]
 
 
+def test_a_phrase_ranks_first_the_quote_it_is_most_of(run: Run, tmp_path: Path) -> None:
+    """Three quotes hold "never forget" whole and score 100: the one it is most of comes first."""
+    hits = run("search", "never forget", "--json").json()
+    top = [(h["id"], h["score"]) for h in hits[:3]]  # type: ignore[index]
+    assert top == [("q-zakharova-friends", 100), ("q-putin-beijing", 100), ("q-putin-tribute-tass-en", 100)]
+    plain = run("search", "never forget", "--limit", "1").out
+    assert plain.startswith("100\tq-zakharova-friends\t") and "we will never forget our friends." in plain
+    single = run("search", "monument", "--json").json()
+    assert single[0]["id"] == "q-cmc-monument"  # type: ignore[index]  # one word: no text ranks by its length
+    import shutil
+
+    from kurskcli.bundled import BUNDLED_NAME
+
+    data = tmp_path / BUNDLED_NAME  # the same data from a store gives the same order
+    shutil.copy(Path(__file__).parents[1] / "src/kurskcli/data" / BUNDLED_NAME, data)
+    shutil.copy(Path(__file__).parents[1] / "src/kurskcli/data/asmolov-2025-04-30.txt", tmp_path)
+    stored = run("search", "never forget", "--json", "--no-bundled", "--data", str(data)).json()
+    assert [h["id"] for h in stored] == [h["id"] for h in hits]  # type: ignore[index]
+
+
 def test_timeline_lists_the_acknowledgments_in_order(run: Run) -> None:
     items = run("timeline", "--json").json()
     ids = [e["id"] for e in items]  # type: ignore[union-attr]

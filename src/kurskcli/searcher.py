@@ -57,12 +57,16 @@ class QueryError(ValueError):
 
 
 class Hit(NamedTuple):
-    """One search result: the record, its score, and the folded words that matched."""
+    """One search result: the record, its score, the folded words that matched, the field that
+    scored, and how much of that field a query of several words covers where it stands there
+    whole (0 otherwise), which breaks ties within a type: of two quotes that hold the phrase, the
+    one it is more of comes first. (A single word would only put short texts first.)"""
 
     record: Record
     score: int
     matched: frozenset[str]
     field: str
+    cover: float = 0.0
 
 
 def fields_of(rec: Record, passage: Callable[[Span], str] | None = None) -> list[tuple[str, str, float]]:
@@ -248,12 +252,13 @@ class IndexBase:
             chosen = [(score, rid) for score, rid in waiting if score > cut or not keep]
             tied = [rid for score, rid in waiting if score == cut and keep]
             if tied:
-                # Ties at the cut go by type and id: the tied records' ids are read (and checked)
-                # in one go, and only the records that make the cut are read whole.
+                # Ties at the cut go as ``hit_order`` orders them (a record not read covers nothing):
+                # the tied records' ids are read (and checked) in one go, and only the records that
+                # make the cut are read whole.
                 slots = keep - len(chosen) - sum(h.score > cut for h in hits)
                 ids = self.ids_of(tied)
-                group = [((TYPE_ORDER[h.record.type], h.record.id), -1) for h in hits if h.score == cut]
-                group += [((TYPE_ORDER[self.type_of(rid)], ids[rid]), rid) for rid in tied]
+                group = [((TYPE_ORDER[h.record.type], -h.cover, h.record.id), -1) for h in hits if h.score == cut]
+                group += [((TYPE_ORDER[self.type_of(rid)], 0.0, ids[rid]), rid) for rid in tied]
                 group.sort()
                 chosen += [(cut, rid) for _, rid in group[:slots] if rid >= 0]
             hits.extend(
@@ -292,13 +297,15 @@ class IndexBase:
 
     def _rescore(self, rid: int, word_score: float, phrase: str, terms: list[str], matched: set[str]) -> Hit:
         fields = self.fields_at(rid)
-        best_field, score = "", 90.0 * word_score
+        best_field, score, cover = "", 90.0 * word_score, 0.0
         pattern = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(t) for t in phrase.split()) + r"(?!\w)")
         for name, text, weight in fields:
-            if pattern.search(text):
+            found = pattern.search(text)
+            if found:
                 s = 100.0 * weight
                 if s > score or not best_field:
                     best_field, score = name, max(score, s)
+                    cover = round(len(found[0]) / len(text), 6) if len(terms) > 1 else 0.0
         if len(terms) > 1 and score < 100.0:
             from rapidfuzz import fuzz
 
@@ -306,10 +313,10 @@ class IndexBase:
                 pr = fuzz.partial_ratio(phrase, text) * weight
                 blended = 90.0 * (0.7 * word_score + 0.3 * pr / 100.0)
                 if blended > score:
-                    best_field, score = name, blended
+                    best_field, score, cover = name, blended, 0.0
         if not best_field:
             best_field = fields[0][0] if fields else ""
-        return Hit(self.record_at(rid), min(100, round(score)), frozenset(matched), best_field)
+        return Hit(self.record_at(rid), min(100, round(score)), frozenset(matched), best_field, cover)
 
 
 class SearchIndex(IndexBase):
@@ -405,8 +412,8 @@ def add_postings(tables: Tables, fields: list[tuple[str, str, float]], number: i
             table[word].append(number)
 
 
-def hit_order(hit: Hit) -> tuple[int, int, str]:
-    return (-hit.score, TYPE_ORDER.get(hit.record.type, 9), hit.record.id)
+def hit_order(hit: Hit) -> tuple[int, int, float, str]:
+    return (-hit.score, TYPE_ORDER.get(hit.record.type, 9), -hit.cover, hit.record.id)
 
 
 _INDEX_CACHE: dict[int, tuple[Dataset, SearchIndex]] = {}
