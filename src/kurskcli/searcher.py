@@ -13,7 +13,8 @@ only adds to the scores of records that the query's rarer words found, so that a
 stays fast on large data; a query made only of such words still searches every record.
 
 Field weights keep a word in a quote's own text above the same word in its context line.
-Ties break by record type (quote, claim, event, actor) and then by id, so output is stable.
+Ties break by record type (quote, claim, event, actor), then, for a query of several words, by
+how much of the field the phrase covers (the text it is most of first), then by id.
 """
 
 from __future__ import annotations
