@@ -655,7 +655,7 @@ def check_document(doc: Any, origin: str, base: Path | None) -> Dataset:
 
     build = _Build(False)
     ck = build.checker(origin)
-    raw = decoding.plain(doc, origin, ck)
+    raw = decoding.plain(doc, ck)
     if raw is not None:
         ck = build.add_document(raw, origin, base)
     build.finish()

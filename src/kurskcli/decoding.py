@@ -297,7 +297,7 @@ def malformed(raw: bytes, exc: Exception, *, line: bool = False) -> str:
     return f"invalid JSON at line {before.count(chr(10)) + 1}, column {column}: {reason}"
 
 
-def plain(doc: Any, origin: str, ck: Problems) -> bytes | None:
+def plain(doc: Any, ck: Problems) -> bytes | None:
     """A document made in memory (``kurskcli locate`` makes one) as the bytes a file of it holds."""
     try:
         return json.dumps(doc).encode()
