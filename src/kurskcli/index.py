@@ -33,7 +33,7 @@ from kurskcli.model import (
     in_parts,
     paused_gc,
 )
-from kurskcli.searcher import TYPE_ORDER, Hits, SearchIndex, folded_fields, normalize_query
+from kurskcli.searcher import TYPE_ORDER, Hits, SearchIndex, fields_of, normalize_query
 
 if TYPE_CHECKING:
     import sqlite3
@@ -225,7 +225,7 @@ class _Writer:
         n = self.counts[code]
         self.counts[code] = n + 1
         if self.searched:
-            self.words.append((fts_rowid(code, n), *indexed_words(folded_fields(rec, ds.passage))))
+            self.words.append((fts_rowid(code, n), *indexed_words(fields_of(rec, ds.passage))))
         sort = self.order_text(rec) if isinstance(rec, (Quote, Claim, Event)) else None
         self.batch.append((code, n, rec.id, sort, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):

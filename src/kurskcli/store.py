@@ -74,7 +74,7 @@ from kurskcli.searcher import (
     folded_fields,
     word_set,
 )
-from kurskcli.text import WORD
+from kurskcli.text import WORD, fold
 
 if TYPE_CHECKING:
     import sqlite3
@@ -246,12 +246,14 @@ def fts_rowid(code: int, n: int) -> int:
 
 
 def indexed_words(fields: Sequence[tuple[str, str, float]]) -> list[str]:
-    """A record's row of the search index from its folded fields: a column per weight
-    (``WEIGHTS``), each holding the words of the fields of that weight. ASCII text is split
-    alike by the tokenizer and ``\\w+``; any other is given as the words ``\\w+`` finds."""
+    """A record's row of the search index from its fields (``searcher.fields_of``): a column per
+    weight (``WEIGHTS``), each holding the words of the fields of that weight, as the searcher
+    folds them. ASCII text goes as it is: the tokenizer lowers its letters and splits it where
+    ``\\w+`` does, which is all folding does to its words. Any other is folded, and given as the
+    words ``\\w+`` finds."""
     columns: list[list[str]] = [[] for _ in WEIGHTS]
     for _, text, weight in fields:
-        columns[WEIGHTS.index(weight)].append(text if text.isascii() else " ".join(WORD.findall(text)))
+        columns[WEIGHTS.index(weight)].append(text if text.isascii() else " ".join(WORD.findall(fold(text))))
     return ["\n".join(texts) for texts in columns]
 
 
