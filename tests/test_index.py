@@ -233,16 +233,16 @@ def test_a_source_edited_while_the_index_is_saved_is_noticed(
     }
     path = tmp_path / "t.json"
     path.write_text(json.dumps(doc), "utf-8")
-    real_write = index.write
+    real_key = index._key_and_deps
 
-    def edit_then_write(*args: object, **kw: object) -> None:
+    def edit_then_save(*args: Any, **kw: Any) -> Any:
         source.write_bytes(b"the tunnel will open in spring")  # after the load, before the save
-        real_write(*args, **kw)  # type: ignore[arg-type]
+        return real_key(*args, **kw)
 
-    monkeypatch.setattr(index, "write", edit_then_write)
+    monkeypatch.setattr(index, "_key_and_deps", edit_then_save)
     first = run("search", "bridge", "--data", str(path), "--no-bundled")
     assert first.code == 65 and "sha256" in first.err.lower(), "the store answered from a text that has changed"
-    monkeypatch.setattr(index, "write", real_write)
+    monkeypatch.setattr(index, "_key_and_deps", real_key)
     r = run("search", "bridge", "--data", str(path), "--no-bundled")
     assert r.code == 65 and "sha256" in r.err.lower(), "the index answered from a text that has changed"
     assert run("quote", "--data", str(path), "--no-bundled").code == 65

@@ -23,7 +23,7 @@ from kurskcli.searcher import search
 from kurskcli.streaming import stream_dataset
 
 from .conftest import MINI, Result, run_process
-from .test_jsonl import _mini_lines, _write
+from .test_jsonl import _as_document, _mini_lines, _write
 
 Run = Callable[..., Result]
 
@@ -456,6 +456,10 @@ def test_a_first_command_over_large_json_lines_holds_no_record(
     streamed = about(small), about(large)
     assert whole[1] > 10 * whole[0]  # twenty times the records: about twenty times the memory
     assert streamed[1] < 2 * streamed[0]  # the same memory, whatever the number of records
+    # a JSON document: its bytes are held, as they are read whole, but none of its records
+    document = _as_document(tmp_path, [json.loads(line) for line in large.read_text("utf-8").splitlines()])
+    held = _peak(lambda: run("about", "--data", str(document), "--no-bundled", env={"KURSKCLI_CACHE": "off"}))
+    assert about(document) < 0.75 * held  # 0.58 as written: the bytes, and no record
 
 
 def test_verify_checks_a_large_source_text_as_it_is_read(tmp_path: Path) -> None:

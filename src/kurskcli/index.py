@@ -343,8 +343,8 @@ def _streamed(
     debug(f"building the search index {target} as the data is read")
     try:
         _stream(paths, bundled, target, _bundled_fingerprint() if bundled else None, progress)
-    except (NotStreamed, DataFileError, DatasetError, OSError, OutputFileError, sqlite3.Error) as exc:
-        debug(f"loading the data whole: {exc}")
+    except (NotStreamed, DataFileError, DatasetError, OSError, OutputFileError, sqlite3.Error, UnicodeError) as exc:
+        debug(f"loading the data whole: {exc}")  # which reports what is wrong, or why it is not saved
         return False
     return True
 
@@ -639,16 +639,15 @@ def _save(
     debug: Callable[[str], None],
 ) -> bool:
     """Save the store of ``paths`` at ``target``, its lock held, and say whether it was saved
-    (``warn`` says why not). JSON Lines are written as they are read, a line at a time, so
-    memory stays flat; a JSON document is held whole by its parser anyway, and so is data
-    that cannot be written as it is read (a record naming a source given after it)."""
+    (``warn`` says why not). Records are written as they are read and checked (a line of JSON
+    Lines, a record of a document, whose bytes alone stay in memory); data that cannot be
+    written so (a problem, a record naming a source given after it) is loaded whole first."""
     import sqlite3
 
     from kurskcli.files import OutputFileError
-    from kurskcli.reading import JSONL_SUFFIXES
 
     _sweep(target)
-    if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths) and _streamed(paths, bundled, target, progress, debug):
+    if _streamed(paths, bundled, target, progress, debug):
         return True
     debug(f"building the search index {target}")
     bundled_fp = _bundled_fingerprint() if bundled else None

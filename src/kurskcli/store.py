@@ -4,8 +4,8 @@ every row checked. ``index`` builds it and decides when to.
 The first command over a set of dataset files writes it in the user's cache folder
 (``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``), then answers from it; every later
 command reads only the records and words it needs: the records are rows of JSON, the search
-index is SQLite's FTS5 (the words of each field weight in a column of their own). JSON Lines are written to it as
-they are read, a line at a time, so memory stays flat; a JSON document is read whole first.
+index is SQLite's FTS5 (the words of each field weight in a column of their own). Records are
+written to it as they are read and checked (``index``), so that memory stays flat.
 Building a store removes the stores no kurskcli of this version can use.
 
 The cache is a copy, never the truth:
