@@ -362,7 +362,10 @@ def _stream(
         try:
             with paused_gc():
                 sink = _Writer(con, progress)
-                read = (lambda done, total: progress("streaming", done, total)) if progress else None
+                read = None
+                if progress is not None:
+                    progress("streaming", 0, 0)  # under way; JSON Lines then say how much is read
+                    read = lambda done, total: progress("streaming", done, total)  # noqa: E731
                 ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
                 key, deps = _key_and_deps(paths, bundled_fp, ds)
                 sink.finish(key, deps, ds)
