@@ -204,7 +204,7 @@ class _Writer:
         from kurskcli.query import count_record, involved, order_text
 
         self.con = con
-        self.searched = searched  # False: no search index (``verify`` reads its store for nothing else)
+        self.searched = searched  # False: the ids alone (``verify`` asks its store nothing else)
         self.count_record, self.involved, self.order_text = count_record, involved, order_text
         self.encode = msgspec.json.encode
         self.progress = progress
@@ -224,8 +224,12 @@ class _Writer:
         code = TYPE_ORDER[rec.type]
         n = self.counts[code]
         self.counts[code] = n + 1
-        if self.searched:
-            self.words.append((fts_rowid(code, n), *indexed_words(fields_of(rec, ds.passage))))
+        if not self.searched:  # its id alone, for the check that ids are unique (``consistent``)
+            self.batch.append((code, n, rec.id, None, ""))
+            if len(self.batch) >= self.BATCH:
+                self._flush()
+            return
+        self.words.append((fts_rowid(code, n), *indexed_words(fields_of(rec, ds.passage))))
         sort = self.order_text(rec) if isinstance(rec, (Quote, Claim, Event)) else None
         self.batch.append((code, n, rec.id, sort, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):
