@@ -76,6 +76,30 @@ def test_the_timeline_reads_no_more_of_the_store_than_it_prints(
     assert len(read) <= read_whole - (printed - 2 - 3)  # 2 printed, and the next of each of 3 kinds
 
 
+def test_the_timeline_of_an_actor_reads_only_the_records_naming_it(
+    run: Run, data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("search", "bridge", "--data", str(data)).code == 0  # the store is saved
+    read: list[int] = []
+    digest = store.record_digest
+
+    def counted(rid: int, rec_id: str, text: str) -> bytes:
+        read.append(rid)
+        return digest(rid, rec_id, text)
+
+    monkeypatch.setattr(store, "record_digest", counted)
+    args = ["timeline", "--quotes", "--claims", "--jsonl", "--data", str(data)]
+    every = run(*args)
+    read_every = len(read)
+    read.clear()
+    got = run(*args, "--actor", "petrov")
+    expected = run(*args, "--actor", "petrov", env={"KURSKCLI_CACHE": "off"})
+    assert got.code == 0 and got.out == expected.out and 0 < len(got.out.splitlines()) < len(every.out.splitlines())
+    # besides what showing them needs, the records naming him, not every quote and claim
+    printed = len(every.out.splitlines()) - len(got.out.splitlines())
+    assert len(read) <= read_every - printed
+
+
 def test_a_timeline_out_of_order_in_the_store_is_refused_and_the_store_removed(
     run: Run, data: Path, private_cache: Path
 ) -> None:

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from kurskcli.store import DiskIndex
 
 T = TypeVar("T")
+InOrder = Callable[["set[str] | None"], Iterator["Quote | Claim | Event"]]
+"""Given actor ids (or None), records in date order: from a store only those naming one of the
+actors, read through its list for each actor; otherwise every record (``query.timeline_of``
+keeps those that name one)."""
 Progress = Callable[[str, int, int], None]
 """Told (phase, done, total) as long work goes on; ``index.Progress``."""
 ProgressBar = Callable[[str], contextlib.AbstractContextManager["Progress | None"]]
@@ -74,15 +78,16 @@ class DataSource:
         return self._dataset
 
     @contextlib.contextmanager
-    def in_date_order(self, kinds: Sequence[str]) -> Iterator[tuple[Dataset, Iterator[Quote | Claim | Event]]]:
-        """Every actor, source and event, and the records of ``kinds`` (quotes, claims, events) in
-        date order (``query.sort_key``): user datasets read from their store as they are asked
-        for, so that a reader who stops early (``| head``) waits for little."""
+    def in_date_order(self, kinds: Sequence[str]) -> Iterator[tuple[Dataset, InOrder]]:
+        """Every actor, source and event, and what gives the records of ``kinds`` (quotes,
+        claims, events) in date order (``query.sort_key``), all of them or those naming any of
+        the actors it is given: user datasets read from their store as they are asked for, so
+        that a reader who stops early (``| head``) waits for little."""
         stored = self._from_store(lambda disk: disk, keep_open=True)
         if stored:
             disk = stored[0]
             try:
-                yield disk.beside_timeline(kinds), disk.in_order(kinds)
+                yield disk.beside_timeline(kinds), lambda actors: disk.in_order(kinds, actors)
             finally:
                 disk.con.close()
             return
@@ -90,7 +95,7 @@ class DataSource:
 
         ds = self.load(kinds=kinds)
         records: list[Any] = sorted((rec for kind in kinds for rec in getattr(ds, kind + "s").values()), key=sort_key)
-        yield ds, iter(records)
+        yield ds, lambda actors: iter(records)
 
     def verified_counts(self) -> dict[str, int]:
         """Every check of the data, against the files themselves (never the store), and how

@@ -464,10 +464,21 @@ class DiskIndex(IndexBase):
                     ds.quotes[rec.id] = rec
         return ds
 
-    def in_order(self, kinds: Iterable[str]) -> Iterator[Quote | Claim | Event]:
+    def in_order(self, kinds: Iterable[str], actors: Iterable[str] | None = None) -> Iterator[Quote | Claim | Event]:
         """The records of ``kinds`` (quotes, claims, events) in date order, read as they are
         asked for, so that a reader who stops early has read little. Each row is checked by
-        its digest, its kind and its place in the order; a kind read to its end, by its count."""
+        its digest, its kind and its place in the order; a kind read to its end, by its count.
+        With ``actors``, only the records that name one of them, read through the list kept
+        for each actor (``naming``) and put in order here."""
+        from kurskcli.query import order_text
+
+        if actors is not None:
+            named: list[Any] = self.naming(actors, kinds)
+            yield from sorted(named, key=order_text)
+            return
+        yield from self._in_order(kinds)
+
+    def _in_order(self, kinds: Iterable[str]) -> Iterator[Quote | Claim | Event]:
         import heapq
 
         import msgspec

@@ -88,7 +88,7 @@ def timeline(
     with inputs.in_date_order(kinds) as (ds, in_order):
         names = [n.strip() for value in actor or [] for n in value.split(",") if n.strip()]
         actor_ids = {resolve(ds, n).id for n in names} or None
-        found = query.timeline_of(in_order, actors=actor_ids, since=lo, until=hi, strict=strict)
+        found = query.timeline_of(in_order(actor_ids), actors=actor_ids, since=lo, until=hi, strict=strict)
         found = islice(found, limit) if limit else found
         first = next(found, None)
         if first is None:
