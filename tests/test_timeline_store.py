@@ -52,10 +52,10 @@ def test_the_timeline_from_the_store_is_the_timeline_of_the_files(
     assert (first.code, first.out, first.err) == (again.code, again.out, again.err) == (0, expected.out, "")
 
 
-def test_the_timeline_reads_no_more_of_the_store_than_it_prints(
-    run: Run, data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert run("search", "bridge", "--data", str(data)).code == 0  # the store is saved
+@pytest.fixture
+def rows_read(run: Run, data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the store's records read (each checked by its digest), once it is saved."""
+    assert run("search", "bridge", "--data", str(data)).code == 0
     read: list[int] = []
     digest = store.record_digest
 
@@ -64,40 +64,34 @@ def test_the_timeline_reads_no_more_of_the_store_than_it_prints(
         return digest(rid, rec_id, text)
 
     monkeypatch.setattr(store, "record_digest", counted)
-    args = ["timeline", "--quotes", "--claims", "--jsonl", "--data", str(data)]
-    whole = run(*args)
-    read_whole = len(read)
-    read.clear()
-    got = run(*args, "--limit", "2")
+    return read
+
+
+TIMELINE = ["timeline", "--quotes", "--claims", "--jsonl"]
+
+
+def test_the_timeline_reads_no_more_of_the_store_than_it_prints(run: Run, data: Path, rows_read: list[int]) -> None:
+    whole = run(*TIMELINE, "--data", str(data))
+    read_whole = len(rows_read)
+    rows_read.clear()
+    got = run(*TIMELINE, "--data", str(data), "--limit", "2")
     assert got.code == whole.code == 0 and got.out.splitlines() == whole.out.splitlines()[:2]
     # every row printed is read once; beside them, the events and renderings that showing them needs
     printed = len(whole.out.splitlines())
     assert printed > 50
-    assert len(read) <= read_whole - (printed - 2 - 3)  # 2 printed, and the next of each of 3 kinds
+    assert len(rows_read) <= read_whole - (printed - 2 - 3)  # 2 printed, and the next of each of 3 kinds
 
 
-def test_the_timeline_of_an_actor_reads_only_the_records_naming_it(
-    run: Run, data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert run("search", "bridge", "--data", str(data)).code == 0  # the store is saved
-    read: list[int] = []
-    digest = store.record_digest
-
-    def counted(rid: int, rec_id: str, text: str) -> bytes:
-        read.append(rid)
-        return digest(rid, rec_id, text)
-
-    monkeypatch.setattr(store, "record_digest", counted)
-    args = ["timeline", "--quotes", "--claims", "--jsonl", "--data", str(data)]
-    every = run(*args)
-    read_every = len(read)
-    read.clear()
-    got = run(*args, "--actor", "petrov")
-    expected = run(*args, "--actor", "petrov", env={"KURSKCLI_CACHE": "off"})
+def test_the_timeline_of_an_actor_reads_only_the_records_naming_it(run: Run, data: Path, rows_read: list[int]) -> None:
+    every = run(*TIMELINE, "--data", str(data))
+    read_every = len(rows_read)
+    rows_read.clear()
+    got = run(*TIMELINE, "--data", str(data), "--actor", "petrov")
+    expected = run(*TIMELINE, "--data", str(data), "--actor", "petrov", env={"KURSKCLI_CACHE": "off"})
     assert got.code == 0 and got.out == expected.out and 0 < len(got.out.splitlines()) < len(every.out.splitlines())
     # besides what showing them needs, the records naming him, not every quote and claim
     printed = len(every.out.splitlines()) - len(got.out.splitlines())
-    assert len(read) <= read_every - printed
+    assert len(rows_read) <= read_every - printed
 
 
 def test_a_timeline_out_of_order_in_the_store_is_refused_and_the_store_removed(
