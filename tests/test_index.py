@@ -1049,8 +1049,8 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
         # the timeline's quotes and claims are read in date order as they are printed (``in_order``)
         (["timeline", "--quotes"], {"event", "actor"}),
         (["timeline", "--claims", "--color", "always"], {"event", "actor"}),
-        (["claims", "--json"], {"claim", "actor"}),
-        (["claims", "--claimant", "petrov"], {"claim", "actor"}),
+        (["claims", "--json"], {"event", "actor"}),  # the claims too, as the timeline's
+        (["claims", "--claimant", "petrov"], {"event", "actor"}),
         (["export", "-", "--format", "jsonl"], None),
     ],
 )

@@ -52,6 +52,24 @@ def test_the_timeline_from_the_store_is_the_timeline_of_the_files(
     assert (first.code, first.out, first.err) == (again.code, again.out, again.err) == (0, expected.out, "")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--jsonl"],
+        ["--disputed"],
+        ["--kind", "figure", "--json"],
+        ["--claimant", "petrov", "--limit", "1"],
+        ["--color", "always"],
+    ],
+    ids=" ".join,
+)
+def test_the_claims_from_the_store_are_the_claims_of_the_files(run: Run, data: Path, args: list[str]) -> None:
+    expected = run("claims", *args, "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    got = run("claims", *args, "--data", str(data))
+    assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
+    assert expected.code in (0, 1)
+
+
 @pytest.fixture
 def rows_read(run: Run, data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The numbers of the store's records read (each checked by its digest), once it is saved."""

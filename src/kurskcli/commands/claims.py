@@ -1,11 +1,14 @@
 """``kurskcli claims``: the claims, with who makes them and who disputes them."""
 
+from collections.abc import Iterable
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kurskcli.cli import choose, limit_option, with_shared_options
 from kurskcli.inputs import DataSource
+from kurskcli.model import Claim
 from kurskcli.present import Output
 from kurskcli.query import resolve_actor as resolve
 from kurskcli.vocab import CLAIM_KINDS
@@ -43,18 +46,22 @@ def claims(
     from kurskcli import output, query
 
     kind = choose(kind, CLAIM_KINDS, "--kind") if kind is not None else None
-    ds = inputs.load(kinds=["claim"])
-    who = resolve(ds, claimant) if claimant else None
-    found = query.claims_of(ds, claimant=who.id if who else None, disputed=disputed, kind=kind)
-    found = found[:limit] if limit else found
-    if not found:
-        out.none_found("no claims match")
+    with inputs.in_date_order(["claim"]) as (ds, in_order):
+        who = resolve(ds, claimant) if claimant else None
+        claimed = (c for c in in_order({who.id} if who else None) if isinstance(c, Claim))
+        found = query.claims_of(claimed, claimant=who.id if who else None, disputed=disputed, kind=kind)
+        found = islice(found, limit) if limit else found
+        first = next(found, None)
+        if first is None:
+            out.none_found("no claims match")
+        # JSON Lines and plain lines go out as the claims are read: `| head` stops the reading
+        shown: Iterable[Claim] = chain([first], found) if out.mode in ("jsonl", "plain") else [first, *found]
 
-    def rich(con: "Console") -> None:
-        from kurskcli.render import render_claims
+        def rich(con: "Console") -> None:
+            from kurskcli.render import render_claims
 
-        render_claims(con, found, ds)
+            render_claims(con, list(shown), ds)
 
-    out.emit_list(
-        found, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich, output.CLAIM_COLUMNS
-    )
+        out.emit_list(
+            shown, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich, output.CLAIM_COLUMNS
+        )
