@@ -100,8 +100,8 @@ def _new_store(path: Path) -> sqlite3.Connection:
         con.execute("PRAGMA synchronous = OFF")  # the finished file is synced before it is put in place
         for statement in SCHEMA:
             con.execute(statement)
-        # FTS5 merges its segments as rows come in unless told not to: a third of the time of
-        # writing a million quotes' words, with searches as fast over the segments left unmerged
+        # FTS5 merges its segments as rows come in unless told not to, which costs the build far
+        # more than searches over the unmerged segments lose (docs/performance.md)
         con.execute("INSERT INTO words (words, rank) VALUES ('automerge', 0)")
     except BaseException:
         con.close()
