@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kurskcli import schema
-from kurskcli.dataset import MAX_PROBLEMS, DatasetError, _Build, load_dataset
+from kurskcli.dataset import MAX_PROBLEMS, DatasetError, _Loader, load_dataset
 
 from .conftest import FIXTURES, MINI
 
@@ -42,7 +42,7 @@ def _mini_lines() -> list[str]:
     return lines
 
 
-def _result(build: _Build, checker: Any) -> tuple[list[str], list[Any]]:
+def _result(build: _Loader, checker: Any) -> tuple[list[str], list[Any]]:
     """What a finished load gives: its problems and every table it built."""
     build.finish()
     ds = build.ds
@@ -50,7 +50,7 @@ def _result(build: _Build, checker: Any) -> tuple[list[str], list[Any]]:
 
 
 def _lines_outcome(lines: list[str] | list[bytes]) -> tuple[list[str], list[Any]]:
-    build = _Build(False)
+    build = _Loader(False)
     numbered = [(n, line if isinstance(line, bytes) else line.encode()) for n, line in enumerate(lines, 1)]
     return _result(build, build.add_lines(numbered, "mini.jsonl", FIXTURES))
 
@@ -140,7 +140,7 @@ def test_a_document_the_declaration_refuses_gets_problems_in_kurskclis_words(cha
     for place, value in changes:
         with contextlib.suppress(KeyError, IndexError, TypeError):  # the place is gone after an earlier change
             _mutate(doc, place, value)
-    build = _Build(False)
+    build = _Loader(False)
     problems, tables = _result(build, build.add_document(json.dumps(doc).encode(), "mini.json", FIXTURES))
     if not _declared(doc, "document"):
         assert problems, "the loader takes what the declaration refuses"
@@ -242,7 +242,7 @@ def test_the_bundled_data_loads_the_same_as_it_is_and_through_the_declaration_as
     from kurskcli.bundled import BUNDLED_ORIGIN, bundled_bytes
 
     raw = bundled_bytes()
-    as_is, declared = _Build(False), _Build(False)
+    as_is, declared = _Loader(False), _Loader(False)
     as_is.add_bundled()
     full = _result(declared, declared.add_document(raw, BUNDLED_ORIGIN, None))
     assert not full[0] and len(full[1][3]) > 30  # Cyrillic, Hangul, renderings, notes, witnesses: all as declared
@@ -251,7 +251,7 @@ def test_the_bundled_data_loads_the_same_as_it_is_and_through_the_declaration_as
     lines = [json.dumps({"type": "dataset", "schema_version": doc["schema_version"], **doc["dataset"]})]
     for key in ("sources", "actors", "quotes", "claims", "events"):
         lines += [json.dumps({"type": key[:-1], **record}, ensure_ascii=False) for record in doc[key]]
-    build = _Build(False)
+    build = _Loader(False)
     numbered = [(n, line.encode()) for n, line in enumerate(lines, 1)]
     by_line = _result(build, build.add_lines(numbered, BUNDLED_ORIGIN, Path(kurskcli.data.__file__).parent))
     assert not by_line[0] and by_line[1] == full[1]

@@ -22,7 +22,7 @@ def bundled_bytes() -> bytes:
 
 
 class Keeper(Protocol):
-    """What the records go to (``dataset._Build``)."""
+    """What the records go to (``dataset._Loader``)."""
 
     ds: Dataset
     owner: dict[str, tuple[str, str]]

@@ -248,7 +248,7 @@ def _check_witnesses(ck: _Checker, path: str, date: str, witnesses: list[Witness
         ck.add(f"{path}.date", f"{date!r} is not the date its witnesses support best ({best!r})")
 
 
-class _Build:
+class _Loader:
     """Reads dataset files into one Dataset: each record checked for what the declaration does
     not say, and kept (``keep``); the checks that need every file read wait for ``finish``."""
 
@@ -615,7 +615,7 @@ def load_dataset(
     Raises DatasetError (every problem, with file and JSON path) or DataFileError.
     ``progress`` is told as ``stream_dataset`` tells it how much of the JSON Lines is read.
     """
-    build = _Build(verify_hashes)
+    build = _Loader(verify_hashes)
     build.progress = progress
     with paused_gc():
         return read_into(paths, bundled, build)
@@ -653,7 +653,7 @@ def check_document(doc: Any, origin: str, base: Path | None) -> Dataset:
     would be: raises DatasetError with every problem."""
     from kurskcli import decoding
 
-    build = _Build(False)
+    build = _Loader(False)
     ck = build.checker(origin)
     raw = decoding.plain(doc, ck)
     if raw is not None:
@@ -664,7 +664,7 @@ def check_document(doc: Any, origin: str, base: Path | None) -> Dataset:
     return build.ds
 
 
-def read_into(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Build) -> Dataset:
+def read_into(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Loader) -> Dataset:
     """The bundled data (if ``bundled``) and ``paths`` read, checked and added by ``build``; raises
     DatasetError with every problem, or DataFileError."""
     checkers: list[_Checker] = []

@@ -12,12 +12,12 @@ from typing import Any, Protocol
 
 from kurskcli.dataset import (
     NotStreamed,
-    _Build,
     _check_span_text,
     _check_witness_words,
     _check_witnesses,
     _Checker,
     _inside,
+    _Loader,
     read_into,
 )
 from kurskcli.model import (
@@ -66,7 +66,7 @@ class _TextsInSink(TextsElsewhere):
         return self.sink.excerpt(source_id, start, end)
 
 
-class _Streamed(_Build):
+class _StreamLoader(_Loader):
     """A load that hands each record to a sink as it is checked and keeps only the sources, the
     actors and what the later checks need: no record list grows with the data. Anything the
     whole load would report, and a span on a source not read yet, raise NotStreamed."""
@@ -214,7 +214,7 @@ def stream_dataset(
     DataFileError or DatasetError as ``load_dataset`` does. ``progress`` is told, every thousand
     lines, how many bytes of the JSON Lines files have been read and how many they hold.
     """
-    build = _Streamed(verify_hashes, sink)
+    build = _StreamLoader(verify_hashes, sink)
     build.progress = progress
     with paused_gc():
         ds = read_into(paths, bundled, build)
