@@ -216,7 +216,7 @@ def refusal(message: str, base: str, raw: bytes | msgspec.Raw, kind: str | None 
         choices = _CHOICES.get((kind or "", field[-1] if field else ""), ())
         return path, f"{value()!r} is not one of {', '.join(choices)}" if choices else said[0].lower() + said[1:]
     if said.startswith("Expected `int`") or said.startswith("Expected `int | null`"):
-        too_large = "<=" in said or said == "Number out of range"
+        too_large = "<=" in said  # the declared bound on offsets
         return path, "number too large (at most 18 digits)" if too_large else "expected a whole number >= 0"
     if said == "Number out of range":
         return path, "number too large (at most 18 digits)"
