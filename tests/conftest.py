@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,25 @@ def pytest_configure(config: pytest.Config) -> None:
     for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
         if signal.getsignal(sig) is signal.SIG_IGN:
             signal.signal(sig, lambda *_: None)
+
+
+def search_as_asked(
+    paths: Sequence[Path],
+    bundled: bool,
+    query: str,
+    *,
+    limit: int | None = 20,
+    progress: Callable[..., None] | None = None,
+    debug: Callable[[str], None] | None = None,
+) -> Any:
+    """A search as a command asks it (``inputs.DataSource``), its progress and debug lines told
+    to ``progress`` and ``debug``: hits and a dataset that can show them."""
+    from kurskcli.inputs import DataSource
+
+    source = DataSource(
+        list(paths),
+        bundled,
+        progress_bar=lambda label: contextlib.nullcontext(progress),
+        debug=debug or (lambda line: None),
+    )
+    return source.search(query, None, limit)  # type: ignore[arg-type]

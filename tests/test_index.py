@@ -25,7 +25,7 @@ from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
 from kurskcli.searcher import SearchIndex
 
-from .conftest import MINI, Result, record_spawns
+from .conftest import MINI, Result, record_spawns, search_as_asked
 
 QUERIES = ["bridge", "brige", "the bridge is", "Петров", "spring open", "officials", "tunnel", "monument", "putn"]
 
@@ -200,7 +200,7 @@ def test_every_query_on_a_saved_index_is_bounded(
 ) -> None:
     import sqlite3
 
-    index.search([data], True, "bridge")
+    search_as_asked([data], True, "bridge")
     [saved] = caches(private_cache)
     monkeypatch.setattr(store, "QUERY_SECONDS", 0.5)
     con = store.connect_bounded(saved)
@@ -262,7 +262,7 @@ def test_any_bytes_as_the_saved_index_never_change_an_answer(
     folder = tmp_path_factory.mktemp("hyp")
     os.environ["XDG_CACHE_HOME"] = str(folder)
     try:
-        expected = [(h.record, h.score) for h in index.search([MINI], True, "the bridge", limit=None)[0]]
+        expected = [(h.record, h.score) for h in search_as_asked([MINI], True, "the bridge", limit=None)[0]]
         [saved] = [p for p in (folder / "kurskcli").glob("*.sqlite")]
         if isinstance(damage, bytes):
             saved.write_bytes(damage)
@@ -286,7 +286,7 @@ def test_any_bytes_as_the_saved_index_never_change_an_answer(
             assert overview.counts() == full.counts() and overview.actors == full.actors
         for named in index.stored([MINI], True, lambda disk: disk.about_actors(lambda _: {"putin"}, ["quote"])):
             assert quotes_by(named, "putin") == quotes_by(full, "putin")
-        hits, _ = index.search([MINI], True, "the bridge", limit=None)
+        hits, _ = search_as_asked([MINI], True, "the bridge", limit=None)
         assert [(h.record, h.score) for h in hits] == expected
     finally:
         del os.environ["XDG_CACHE_HOME"]
@@ -1103,7 +1103,7 @@ def test_about_and_actors_answer_from_the_store_reading_the_actors_alone(
 
 
 def test_a_store_read_by_kind_gives_those_records_as_the_whole_read_does(data: Path, private_cache: Path) -> None:
-    index.search([data], True, "bridge")
+    search_as_asked([data], True, "bridge")
     [saved] = caches(private_cache)
     disk = store.DiskIndex(store.connect_bounded(saved))
     try:

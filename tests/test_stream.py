@@ -22,7 +22,7 @@ from kurskcli.model import Dataset, Record
 from kurskcli.searcher import search
 from kurskcli.streaming import stream_dataset
 
-from .conftest import MINI, Result, run_process
+from .conftest import MINI, Result, run_process, search_as_asked
 from .test_jsonl import _as_document, _mini_lines, _write
 
 Run = Callable[..., Result]
@@ -163,7 +163,7 @@ def test_data_with_a_problem_is_loaded_whole_and_reported_as_always(
     with pytest.raises(DatasetError) as whole:
         load_dataset([path], bundled=False)
     with pytest.raises(DatasetError) as searched:
-        index.search([path], False, "alpha")
+        search_as_asked([path], False, "alpha")
     assert searched.value.problems == whole.value.problems
     r = run("search", "alpha", "--data", str(path), "--no-bundled")
     assert r.code == 65 and all(str(p) in r.err for p in whole.value.problems), r.err
@@ -183,11 +183,11 @@ def test_a_record_before_its_source_is_loaded_whole_with_the_same_answers(tmp_pa
     with pytest.raises(NotStreamed, match="names source 'mini-src' before it is read"):
         index._stream([path], False, tmp_path / "store.sqlite", None, None)
     said: list[str] = []
-    hits, _ = index.search([path], False, "alpha", debug=said.append)
+    hits, _ = search_as_asked([path], False, "alpha", debug=said.append)
     assert any("loading the data whole" in s for s in said)
     assert [h.record.id for h in hits] == [h.record.id for h in search(load_dataset([path], bundled=False), "alpha")]
     again: list[str] = []
-    index.search([path], False, "alpha", debug=again.append)
+    search_as_asked([path], False, "alpha", debug=again.append)
     assert not any("building" in s for s in again)  # the whole load saved the store
 
 
@@ -275,7 +275,7 @@ def test_verify_holds_no_record_of_json_lines(tmp_path: Path) -> None:
 def test_the_progress_of_a_streamed_build_is_reported(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     path = _many(tmp_path, 2_500)
-    index.search([path], False, "alpha", progress=lambda *a: seen.append(a))
+    search_as_asked([path], False, "alpha", progress=lambda *a: seen.append(a))
     lines = path.read_bytes().splitlines(keepends=True)
     read = [(done, total) for phase, done, total in seen if phase == "streaming"]
     size = path.stat().st_size  # bytes of the file read, out of its size, every thousand lines
@@ -355,7 +355,7 @@ def test_a_source_text_file_that_does_not_hold_is_reported_by_the_whole_load(tmp
     with pytest.raises(DatasetError) as whole:
         load_dataset([path], bundled=False)
     with pytest.raises(DatasetError) as searched:
-        index.search([path], False, "ready")
+        search_as_asked([path], False, "ready")
     assert searched.value.problems == whole.value.problems
     with pytest.raises(NotStreamed):
         stream_dataset([path], _Count(), bundled=False, verify_hashes=True)
@@ -535,8 +535,8 @@ def test_a_first_search_that_reads_json_lines_whole_reports_the_share_read(tmp_p
     lines.append(lines.pop(1))  # the quotes name a source read after them: not streamed, read whole
     path.write_bytes(b"".join(lines))
     seen: list[tuple[str, int, int]] = []
-    hits = index.search([path], False, "alpha", progress=lambda *a: seen.append(a))
+    hits = search_as_asked([path], False, "alpha", progress=lambda *a: seen.append(a))
     size = path.stat().st_size
     read = [(done, total) for phase, done, total in seen if phase == "reading" and total]
     assert read[-2:] == [(len(b"".join(lines[:n])), size) for n in (1000, 2000)]
-    assert hits[0] and hits[0] == index.search([path], False, "alpha")[0]  # now from the store
+    assert hits[0] and hits[0] == search_as_asked([path], False, "alpha")[0]  # now from the store

@@ -33,7 +33,7 @@ from kurskcli.model import (
     in_parts,
     paused_gc,
 )
-from kurskcli.searcher import TYPE_ORDER, Hits, SearchIndex, fields_of, normalize_query
+from kurskcli.searcher import TYPE_ORDER, fields_of
 
 if TYPE_CHECKING:
     import sqlite3
@@ -609,32 +609,6 @@ def _ask(
     except (sqlite3.Error, *_DAMAGE) as exc:
         debug(f"not using the saved search index: {exc}")
         return []
-
-
-def search(
-    paths: Sequence[Path],
-    bundled: bool,
-    query: str,
-    *,
-    types: Sequence[str] | None = None,
-    limit: int | None = 20,
-    progress: Progress | None = None,
-    warn: Callable[[str], None] = lambda message: None,
-    debug: Callable[[str], None] = lambda message: None,
-) -> tuple[Hits, Dataset]:
-    """Search the bundled data (if ``bundled``) and ``paths`` through their store, or with the
-    data loaded whole where there can be none. Returns the hits and a dataset that can name
-    their actors."""
-    normalize_query(query)  # a bad query fails before any work
-
-    answer = stored(
-        paths, bundled, lambda disk: disk.shown_hits(query, types, limit), progress=progress, warn=warn, debug=debug
-    )
-    if answer:
-        return answer[0]
-    ds = _load(paths, bundled, progress)
-    indexing = (lambda done, total: progress("indexing", done, total)) if progress else None
-    return SearchIndex(ds.records(), ds.passage, indexing).search(query, types=types, limit=limit), ds
 
 
 def _save(
