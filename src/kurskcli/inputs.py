@@ -91,10 +91,10 @@ class DataSource:
             finally:
                 disk.con.close()
             return
-        from kurskcli.query import sort_key
+        from kurskcli.query import in_date_order
 
         ds = self.load(kinds=kinds)
-        records: list[Any] = sorted((rec for kind in kinds for rec in getattr(ds, kind + "s").values()), key=sort_key)
+        records = in_date_order(ds, kinds)
         yield ds, lambda actors: iter(records)
 
     def verified_counts(self) -> dict[str, int]:

@@ -233,13 +233,13 @@ def timeline(
     """Events (and quotes, and claims, if asked) in date order: those involving ``actor`` or any of
     ``actors`` (ids), and whose dates may overlap ``since`` .. ``until`` (with ``strict``, lie
     certainly inside it)."""
-    items: list[Event | Quote | Claim] = list(dataset.events.values())
-    if quotes:
-        items.extend(dataset.quotes.values())
-    if claims:
-        items.extend(dataset.claims.values())
-    items.sort(key=sort_key)
+    items = in_date_order(dataset, ["event", *(["quote"] if quotes else []), *(["claim"] if claims else [])])
     return list(timeline_of(items, actor=actor, actors=actors, since=since, until=until, strict=strict))
+
+
+def in_date_order(dataset: Dataset, kinds: Iterable[str]) -> list[Dated]:
+    """The records of ``kinds`` (quote, claim, event) in date order (``sort_key``)."""
+    return sorted((rec for kind in kinds for rec in getattr(dataset, kind + "s").values()), key=sort_key)
 
 
 def timeline_of(
