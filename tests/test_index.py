@@ -570,6 +570,18 @@ def test_the_first_field_of_every_record_is_the_one_the_search_names_without_rea
 # ----------------------------------------------------------------------------- subprocesses
 
 
+def interrupted_while_building(proc: subprocess.Popen[str], cache: Path, *signals: int) -> tuple[str, str]:
+    """Send ``signals`` to ``proc`` once it is writing a store in ``cache``; what it printed."""
+    deadline = time.monotonic() + 120
+    while not list(cache.glob(".kurskcli-*.tmp/part")):
+        assert proc.poll() is None, "the store was saved before the test could interrupt it"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    for sig in signals:
+        proc.send_signal(sig)
+    return proc.communicate(timeout=60)
+
+
 def big_dataset(folder: Path, n: int) -> Path:
     """A valid dataset of ``n`` quotes, large enough that building its index takes a while."""
     words = [f"{a}{b}{c}" for a in ("ka", "lo", "mi", "nu", "pe") for b in ("ra", "se", "ti", "vo") for c in "xyz"]
@@ -631,14 +643,7 @@ def test_a_signal_while_the_index_is_saved_leaves_no_half_written_cache(
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 120
-    while not list(private_cache.glob(".kurskcli-*.tmp/part")):
-        assert proc.poll() is None, "the index was saved before the test could interrupt it"
-        assert time.monotonic() < deadline
-        time.sleep(0.005)
-    for sig in signals:
-        proc.send_signal(sig)
-    out, err = proc.communicate(timeout=60)
+    out, err = interrupted_while_building(proc, private_cache, *signals)
     assert proc.returncode == code
     assert out == "" and err == f"kurskcli: {said}\n"
     assert caches(private_cache) == []
@@ -653,10 +658,7 @@ def test_ctrl_c_while_the_data_is_read_leaves_nothing(tmp_path: Path, private_ca
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.0)
-    assert proc.poll() is None
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    out, err = interrupted_while_building(proc, private_cache, signal.SIGINT)
     assert (proc.returncode, out, err) == (130, "", "kurskcli: interrupted\n")
     assert caches(private_cache) == []
 

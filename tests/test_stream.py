@@ -384,17 +384,13 @@ def test_ctrl_c_while_json_lines_are_streamed_leaves_nothing(tmp_path: Path, pri
     import signal
     import subprocess
     import sys
-    import time
 
-    from .test_index import as_lines, big_dataset, caches
+    from .test_index import as_lines, big_dataset, caches, interrupted_while_building
 
     path = as_lines(big_dataset(tmp_path, 60_000))
     argv = [sys.executable, "-m", "kurskcli", "--data", str(path), "search", "item5", "--debug"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
-    assert proc.poll() is None
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    out, err = interrupted_while_building(proc, private_cache, signal.SIGINT)
     assert (proc.returncode, out) == (130, "") and err.endswith("kurskcli: interrupted\n"), err
     assert "building the search index" in err and "loading the data whole" not in err
     assert caches(private_cache) == []
