@@ -82,6 +82,29 @@ def test_sqlite_export_is_a_real_database_with_full_text_search(run: Run, tmp_pa
     con.close()
 
 
+def test_the_store_shows_the_tables_the_sqlite_export_writes(run: Run, tmp_path: Path, private_cache: Path) -> None:
+    from kurskcli.model import PART
+    from kurskcli.tables import TABLES
+
+    from .test_index import big_dataset
+
+    data = big_dataset(tmp_path, 400)  # beside the bundled data; its source's text is in two parts
+    assert run("search", "item7", "--data", str(data)).code == 0
+    (saved,) = private_cache.glob("*.sqlite")
+    out = tmp_path / "all.sqlite"
+    assert run("export", str(out), "--data", str(data)).code == 0
+    exported, stored = sqlite3.connect(out), sqlite3.connect(saved)
+    for name in TABLES:
+        rows = sorted(exported.execute(f"SELECT * FROM {name}"), key=repr)
+        assert rows and sorted(stored.execute(f"SELECT * FROM {name}"), key=repr) == rows, name
+    (text,) = stored.execute("SELECT text FROM sources WHERE id = 'src'").fetchone()
+    assert len(text) > PART and text == json.loads(data.read_text("utf-8"))["sources"][0]["text"]
+    spoken = "SELECT actors.name FROM quotes JOIN actors ON actors.id = quotes.speaker WHERE quotes.id = 'q7'"
+    assert stored.execute(spoken).fetchall() == [("Speaker",)]
+    exported.close()
+    stored.close()
+
+
 def test_csv_round_trips_and_neutralizes_formulas(run: Run, tmp_path: Path) -> None:
     doc = json.loads(MINI.read_text("utf-8"))
     doc["actors"][0]["role"] = '=HYPERLINK("http://evil","click")'

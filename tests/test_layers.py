@@ -22,6 +22,7 @@ CORE = {
     "searcher",
     "check",
     "store",
+    "tables",
     "index",
     "files",
     "inputs",

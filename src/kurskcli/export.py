@@ -228,152 +228,47 @@ def write_markdown(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None
 
 # ----------------------------------------------------------------------------- SQLite
 
-SCHEMA = """
-CREATE TABLE sources (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL,
-    author_actor TEXT REFERENCES actors(id), date TEXT, date_earliest TEXT, date_latest TEXT,
-    publisher TEXT, language TEXT, url TEXT, sha256 TEXT, text TEXT NOT NULL, stored TEXT NOT NULL, channel TEXT
-);
-CREATE TABLE actors (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, role TEXT,
-    affiliation TEXT REFERENCES actors(id)
-);
-CREATE TABLE actor_aliases (
-    actor_id TEXT NOT NULL REFERENCES actors(id), alias TEXT NOT NULL, PRIMARY KEY (actor_id, alias)
-);
-CREATE TABLE quotes (
-    id TEXT PRIMARY KEY, speaker TEXT NOT NULL REFERENCES actors(id), via TEXT REFERENCES actors(id),
-    date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, kind TEXT NOT NULL,
-    context TEXT, language TEXT, language_note TEXT,
-    source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL,
-    renders TEXT REFERENCES quotes(id), note TEXT, related TEXT REFERENCES quotes(id)
-);
-CREATE TABLE claims (
-    id TEXT PRIMARY KEY, claimant TEXT REFERENCES actors(id), kind TEXT NOT NULL,
-    date TEXT, date_earliest TEXT, date_latest TEXT, text TEXT NOT NULL, verbatim INTEGER NOT NULL,
-    status TEXT, context TEXT,
-    source_id TEXT NOT NULL REFERENCES sources(id), source_start INTEGER NOT NULL, source_end INTEGER NOT NULL
-);
-CREATE TABLE claim_disputed_by (
-    claim_id TEXT NOT NULL REFERENCES claims(id), actor_id TEXT NOT NULL REFERENCES actors(id),
-    PRIMARY KEY (claim_id, actor_id)
-);
-CREATE TABLE claim_actors (
-    claim_id TEXT NOT NULL REFERENCES claims(id), actor_id TEXT NOT NULL REFERENCES actors(id),
-    PRIMARY KEY (claim_id, actor_id)
-);
-CREATE TABLE events (
-    id TEXT PRIMARY KEY, date TEXT, date_earliest TEXT, date_latest TEXT, title TEXT NOT NULL, summary TEXT
-);
-CREATE TABLE event_actors (
-    event_id TEXT NOT NULL REFERENCES events(id), actor_id TEXT NOT NULL REFERENCES actors(id),
-    position INTEGER NOT NULL, PRIMARY KEY (event_id, actor_id)
-);
-CREATE TABLE event_sources (
-    event_id TEXT NOT NULL REFERENCES events(id), source_id TEXT NOT NULL REFERENCES sources(id),
-    source_start INTEGER NOT NULL, source_end INTEGER NOT NULL, position INTEGER NOT NULL,
-    PRIMARY KEY (event_id, position)
-);
-CREATE TABLE outcomes (
-    record_id TEXT NOT NULL, event_id TEXT NOT NULL REFERENCES events(id), position INTEGER NOT NULL,
-    PRIMARY KEY (record_id, event_id)
-);
-CREATE INDEX quotes_speaker ON quotes(speaker);
-CREATE INDEX claims_claimant ON claims(claimant);
-CREATE VIRTUAL TABLE search USING fts5(
-    id UNINDEXED, type UNINDEXED, who, text, tokenize = 'unicode61 remove_diacritics 2'
-);
-"""
-
-
-def _dates(rec: Quote | Claim | Event | Source) -> tuple[str | None, str | None, str | None]:
-    from kurskcli.dates import iso
-
-    return rec.date, iso(rec.dates.earliest), iso(rec.dates.latest)
-
 
 def write_sqlite(records: Sequence[Record], ds: Dataset, path: Path) -> None:
-    """A database with one table per record type, foreign keys, and an FTS5 index ``search``.
-
-    Sources and actors are always included, since the other tables refer to them.
-    """
+    """A database of the dataset's tables (``tables``, the store's views), with keys and foreign
+    keys, and an FTS5 index ``search`` over quotes and claims: a store of ``records`` is written
+    beside ``path``, and its tables copied. Sources and actors are always included, since the
+    other tables refer to them."""
     import sqlite3
 
+    from kurskcli.index import write_records
+
+    store = path.with_name(path.name + ".store")  # in the export's private folder, removed with it
+    kept = [rec for rec in records if isinstance(rec, (Quote, Claim, Event))]
     try:
-        _fill_sqlite(sqlite3.connect(path), records, ds)
+        write_records(ds, [*kept, *ds.actors.values()], store)
+        _copy_tables(sqlite3.connect(path), store)
     except sqlite3.Error as exc:  # a full disk, a file size limit: the file cannot be written
         raise OSError(errno.EIO, f"SQLite: {exc}") from None
+    finally:
+        store.unlink(missing_ok=True)
 
 
-def _fill_sqlite(con: Any, records: Sequence[Record], ds: Dataset) -> None:
+def _copy_tables(con: Any, store: Path) -> None:
+    from kurskcli.tables import EXPORT_EXTRAS, TABLES, tables
+
     try:
         con.execute("PRAGMA foreign_keys = ON")
-        con.executescript(SCHEMA)
+        con.execute("ATTACH DATABASE ? AS store", (str(store),))
+        for statement in tables():
+            con.execute(statement)
         with con:
             con.execute("PRAGMA defer_foreign_keys = ON")  # actors may name an affiliation defined later
-            for src in sorted(ds.sources.values(), key=lambda s: s.id):
-                tail = (src.url, src.sha256, src.text)
-                con.execute(
-                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        *(src.id, src.title, src.author, src.author_actor, *_dates(src), src.publisher, src.language),
-                        *(*tail, src.stored, src.channel),
-                    ),
-                )
-            for actor in sorted(ds.actors.values(), key=lambda a: a.id):
-                con.execute(
-                    "INSERT INTO actors VALUES (?, ?, ?, ?, ?)",
-                    (actor.id, actor.name, actor.kind, actor.role, actor.affiliation),
-                )
-                con.executemany(
-                    "INSERT OR IGNORE INTO actor_aliases VALUES (?, ?)", [(actor.id, a) for a in actor.aliases]
-                )
-            for rec in records:
-                _insert(con, rec, ds)
+            for name in TABLES:
+                con.execute(f"INSERT INTO main.{name} SELECT * FROM store.{name} ORDER BY 1")
+            for statement in EXPORT_EXTRAS:
+                con.execute(statement)
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"the export broke its own foreign keys: {problems[:3]}")
+        con.execute("DETACH DATABASE store")
     finally:
         con.close()
-
-
-def _insert(con: Any, rec: Record, ds: Dataset) -> None:
-    def who(actor_id: str | None) -> str:
-        actor = ds.actors.get(actor_id) if actor_id else None
-        return actor.name if actor else ""
-
-    if isinstance(rec, Quote):
-        con.execute(
-            "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                *(rec.id, rec.speaker, rec.via, *_dates(rec), rec.text, rec.kind, rec.context),
-                # a code, as sources.language has it (the words are in the language of the page
-                # that prints them), and the dataset's own note on the language apart
-                *(_language_code(ds, rec), rec.language),
-                *(*rec.span, rec.renders, rec.note, rec.related),
-            ),
-        )
-        con.execute("INSERT INTO search VALUES (?, 'quote', ?, ?)", (rec.id, who(rec.speaker), rec.text))
-    elif isinstance(rec, Claim):
-        con.execute(
-            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                *(rec.id, rec.claimant, rec.kind, *_dates(rec), rec.text, int(rec.verbatim), rec.status),
-                *(rec.context or None, *rec.span),
-            ),
-        )
-        con.executemany("INSERT INTO claim_disputed_by VALUES (?, ?)", [(rec.id, a) for a in rec.disputed_by])
-        con.executemany("INSERT INTO claim_actors VALUES (?, ?)", [(rec.id, a) for a in rec.actors])
-        con.executemany("INSERT INTO outcomes VALUES (?, ?, ?)", [(rec.id, e, i) for i, e in enumerate(rec.outcomes)])
-        con.execute("INSERT INTO search VALUES (?, 'claim', ?, ?)", (rec.id, who(rec.claimant), rec.text))
-    elif isinstance(rec, Event):
-        con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", (rec.id, *_dates(rec), rec.title, rec.summary))
-        con.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", [(rec.id, a, i) for i, a in enumerate(rec.actors)])
-        con.executemany(
-            "INSERT INTO event_sources VALUES (?, ?, ?, ?, ?)",
-            [(rec.id, s.source, s.start, s.end, i) for i, s in enumerate(rec.spans)],
-        )
-        con.executemany("INSERT INTO outcomes VALUES (?, ?, ?)", [(rec.id, e, i) for i, e in enumerate(rec.outcomes)])
 
 
 def _language_code(ds: Dataset, quote: Quote) -> str | None:

@@ -70,24 +70,35 @@ def write(ds: Dataset, target: Path, key: str, deps: Sequence[list[Any]], progre
     are read, handed every record in turn."""
     from kurskcli.files import write_atomically
 
-    def fill(tmp: Path, _fd: int) -> None:
-        con = _new_store(tmp)
-        try:
-            with paused_gc():
-                writer = _Writer(con, progress)
-                for src in ds.sources.values():
-                    writer.text(src.id, [src.text])
-                records = ds.records()
-                for done, rec in enumerate(records):
-                    if progress is not None and done % 1000 == 0:
-                        progress("indexing", done, len(records))
-                    writer.add(rec, ds)
-                writer.place()
-                writer.finish(key, deps, ds)
-        finally:
-            con.close()
+    write_atomically(
+        target, lambda tmp, _fd: write_records(ds, ds.records(), tmp, key, deps, progress), force=True, mode=0o600
+    )
 
-    write_atomically(target, fill, force=True, mode=0o600)
+
+def write_records(
+    ds: Dataset,
+    records: Sequence[Record],
+    path: Path,
+    key: str = "",
+    deps: Sequence[list[Any]] = (),
+    progress: Progress | None = None,
+) -> None:
+    """Write a store at ``path`` (in place) of ``records`` (quotes, claims, events, actors) and
+    every source of ``ds``; the SQLite export reads its tables (``tables``) from one."""
+    con = _new_store(path)
+    try:
+        with paused_gc():
+            writer = _Writer(con, progress)
+            for src in ds.sources.values():
+                writer.text(src.id, [src.text])
+            for done, rec in enumerate(records):
+                if progress is not None and done % 1000 == 0:
+                    progress("indexing", done, len(records))
+                writer.add(rec, ds)
+            writer.place()
+            writer.finish(key, deps, ds)
+    finally:
+        con.close()
 
 
 def _new_store(path: Path) -> sqlite3.Connection:

@@ -74,12 +74,13 @@ from kurskcli.searcher import (
     folded_fields,
     word_set,
 )
+from kurskcli.tables import views
 from kurskcli.text import WORD, fold
 
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/10"
+FORMAT = "kurskcli-search-index/11"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -234,6 +235,8 @@ SCHEMA = (
     "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, type TEXT, sort TEXT, data TEXT, digest BLOB)",
     "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
     "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
+    # the dataset as the SQLite export has it, for sqlite3 and Datasette; kurskcli reads the rows
+    *views(),
 )
 # made once the records are in: an index kept up row by row slows the writing by a fifth
 INDEXES = ("CREATE INDEX records_id ON records (id)", "CREATE INDEX records_when ON records (type, sort)")
