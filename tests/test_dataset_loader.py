@@ -92,6 +92,30 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     assert any("$.events[0].bogus: unknown field" in m for m in found)
 
 
+def test_every_wrong_field_of_one_record_is_reported(tmp_path: Path) -> None:
+    doc = mini_doc()
+    quote = doc["quotes"][0]
+    quote.update(kind="speech", text=" ", colour="red")
+    quote["source"]["end"] = -1
+    del quote["speaker"]
+    expected = [
+        "$.quotes[0].text: must not be empty",
+        "$.quotes[0].kind: 'speech' is not one of direct, fragment, phrase",
+        "$.quotes[0].source.end: expected a whole number >= 0",
+        "$.quotes[0].colour: unknown field",
+        "$.quotes[0]: missing required field 'speaker'",
+    ]
+    found = problems(write(tmp_path, doc))
+    assert sorted(m.split(": ", 1)[1] for m in found) == sorted(expected)
+    lines = [{"type": "dataset", "schema_version": "1.0", **doc["dataset"]}]
+    lines += [{"type": kind[:-1], **rec} for kind in ("sources", "actors", "quotes") for rec in doc[kind]]
+    jsonl = tmp_path / "data.jsonl"
+    jsonl.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    n = 1 + len(doc["sources"]) + len(doc["actors"]) + 1
+    in_lines = [m.replace("$.quotes[0]", f"line {n}") for m in expected]
+    assert sorted(m.split(": ", 1)[1] for m in problems(jsonl)) == sorted(in_lines)
+
+
 def test_wrong_types(tmp_path: Path) -> None:
     doc = mini_doc()
     doc["quotes"][0]["source"]["start"] = "12"
@@ -102,7 +126,10 @@ def test_wrong_types(tmp_path: Path) -> None:
     assert any(m.endswith("$.actors: expected an array, got an object") for m in found)
 
 
-_BIG_LENGTH = b'{"schema_version": "1.0", "dataset": {"id": "x", "version": "1", "title": "t"}, "sources": [{"length": '
+_BIG_LENGTH = (
+    b'{"schema_version": "1.0", "dataset": {"id": "x", "version": "1", "title": "t"}, '
+    b'"sources": [{"id": "s", "title": "t", "author": "a", "length": '
+)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ format's rules, and what msgspec says of what it refuses put as the loader's pro
 (a JSON path, or a line and a path within it) and what is wrong, in kurskcli's own words.
 
 A document is decoded a record at a time (its arrays first as raw JSON), so that every record
-msgspec refuses is a problem of its own; a JSON Lines file a line at a time.
+msgspec refuses is a problem of its own, and each field it refuses in one too (``refusals``); a
+JSON Lines file a line at a time.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def records(doc: RawDocument, name: str, ck: Problems) -> Iterator[tuple[str, An
         try:
             record = decode(item)
         except msgspec.ValidationError as exc:
-            ck.add(*refusal(str(exc), f"$.{name}[{i}]", item, name[:-1]))
+            for problem in refusals(str(exc), f"$.{name}[{i}]", item, schema.RECORDS[name[:-1]], name[:-1]):
+                ck.add(*problem)
             ck.refused(_value_at(item, ".id"))
             continue
         yield f"$.{name}[{i}]", record
@@ -148,21 +150,23 @@ def line(raw: bytes, where: str, ck: Problems, *, first: bool) -> Any:
             ck.add(where, f"expected an object, got {_a(type(value).__name__)}")
             return None
         kind = value.get("type")
-    decoder: msgspec.json.Decoder[Any] | None
+    struct: type[msgspec.Struct]
+    decoder: msgspec.json.Decoder[Any]
     if first:
         if kind != "dataset":
             ck.add(where, 'the first line must describe the dataset: {"type": "dataset", ...}')
             return None
-        decoder = _DATASET_LINE
+        decoder, struct = _DATASET_LINE, schema.DatasetLine
     else:
-        decoder = _ON_A_LINE.get(kind) if isinstance(kind, str) else None
-        if decoder is None:
+        if not isinstance(kind, str) or kind not in _ON_A_LINE:
             ck.add(f"{where}.type", f"expected one of {', '.join(_ON_A_LINE)}, got {kind!r}")
             return None
+        decoder, struct = _ON_A_LINE[kind], schema.LINE_RECORDS[kind]
     try:
         return decoder.decode(raw)
     except msgspec.ValidationError as exc:
-        ck.add(*refusal(str(exc), where, raw, kind))
+        for problem in refusals(str(exc), where, raw, struct, kind):
+            ck.add(*problem)
         ck.refused(_value_at(raw, ".id"))
     except (msgspec.DecodeError, RecursionError) as exc:
         ck.add(where, malformed(raw, exc, line=True))
@@ -197,6 +201,39 @@ _CHOICES = {
 
 def _a(name: str) -> str:
     return _NAMES.get(name, name)
+
+
+_ALONE: dict[type, msgspec.json.Decoder[Any]] = {}
+
+
+def refusals(
+    message: str, base: str, raw: bytes | msgspec.Raw, struct: type[msgspec.Struct], kind: str | None
+) -> list[tuple[str, str]]:
+    """Each (path, message) for what is wrong with a record msgspec refused as ``struct`` (and
+    said ``message`` of): msgspec stops at the first field it refuses, so each field is decoded
+    again on its own, by the same declaration with every field optional, and each one missing
+    is named."""
+    value = _value_at(raw, "")
+    if not isinstance(value, dict):
+        return [refusal(message, base, raw, kind)]
+    if struct not in _ALONE:
+        info = msgspec.structs.fields(struct)
+        loose = msgspec.defstruct(
+            struct.__name__,
+            [(f.name, f.type, msgspec.UNSET) for f in info],
+            forbid_unknown_fields=True,
+            rename={f.name: f.encode_name for f in info},
+        )
+        _ALONE[struct] = msgspec.json.Decoder(loose)
+    out = []
+    for name, field in value.items():
+        try:
+            _ALONE[struct].decode(msgspec.json.encode({name: field}))
+        except msgspec.ValidationError as exc:
+            out.append(refusal(str(exc), base, raw, kind))
+    required = [f.encode_name for f in msgspec.structs.fields(struct) if f.required]
+    out += [(base, f"missing required field {name!r}") for name in required if name not in value]
+    return out or [refusal(message, base, raw, kind)]
 
 
 def refusal(message: str, base: str, raw: bytes | msgspec.Raw, kind: str | None = None) -> tuple[str, str]:
