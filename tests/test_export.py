@@ -51,6 +51,14 @@ def test_sqlite_export_is_a_real_database_with_full_text_search(run: Run, tmp_pa
     assert set(hits[:3]) == {"q-cmc-monument", "q-cmc-monument-5693", "q-cmc-monument-rt"}  # FTS5's own ranking
     renders = con.execute("SELECT renders FROM quotes WHERE id = 'q-cmc-monument-rt'").fetchone()
     assert renders == ("q-cmc-monument",)
+    in_order = "SELECT id FROM quotes ORDER BY rowid"
+    assert [row[0] for row in con.execute(in_order)] == sorted(bundled.quotes)  # each table in id order
+    names = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'search_%'")}
+    from kurskcli.tables import TABLES
+
+    assert names == {*TABLES, "search", "quotes_speaker", "claims_claimant"} | {
+        row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_autoindex%'")
+    }  # the dataset's tables, not the store they were copied from
     assert con.execute("SELECT count(*) FROM quotes").fetchone() == (len(bundled.quotes),)
     assert con.execute("SELECT count(*) FROM claims").fetchone() == (len(bundled.claims),)
     assert con.execute("SELECT count(*) FROM events").fetchone() == (len(bundled.events),)

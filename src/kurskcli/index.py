@@ -82,13 +82,16 @@ def write_records(
     key: str = "",
     deps: Sequence[list[Any]] = (),
     progress: Progress | None = None,
+    *,
+    words: bool = True,
 ) -> None:
     """Write a store at ``path`` (in place) of ``records`` (quotes, claims, events, actors) and
-    every source of ``ds``; the SQLite export reads its tables (``tables``) from one."""
+    every source of ``ds``, without its search index unless ``words``; the SQLite export reads
+    its tables (``tables``) from one."""
     con = _new_store(path)
     try:
         with paused_gc():
-            writer = _Writer(con, progress)
+            writer = _Writer(con, progress, words=words)
             for src in ds.sources.values():
                 writer.text(src.id, [src.text])
             for done, rec in enumerate(records):
@@ -209,13 +212,16 @@ class _Writer:
 
     BATCH = 1000
 
-    def __init__(self, con: sqlite3.Connection, progress: Progress | None, *, searched: bool = True) -> None:
+    def __init__(
+        self, con: sqlite3.Connection, progress: Progress | None, *, searched: bool = True, words: bool = True
+    ) -> None:
         import msgspec
 
         from kurskcli.query import count_record, involved, order_text
 
         self.con = con
         self.searched = searched  # False: the ids alone (``verify`` asks its store nothing else)
+        self.words_too = words  # False: no search index (the SQLite export reads the tables alone)
         self.count_record, self.involved, self.order_text = count_record, involved, order_text
         self.encode = msgspec.json.encode
         self.progress = progress
@@ -240,7 +246,8 @@ class _Writer:
             if len(self.batch) >= self.BATCH:
                 self._flush()
             return
-        self.words.append((fts_rowid(code, n), *indexed_words(fields_of(rec, ds.passage))))
+        if self.words_too:
+            self.words.append((fts_rowid(code, n), *indexed_words(fields_of(rec, ds.passage))))
         sort = self.order_text(rec) if isinstance(rec, (Quote, Claim, Event)) else None
         self.batch.append((code, n, rec.id, sort, self.encode(rec).decode()))
         if isinstance(rec, (Quote, Claim, Event)):

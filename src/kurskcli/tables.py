@@ -35,7 +35,13 @@ def _listed(cls: type, field: str) -> str:
     return f"FROM records r, json_each(r.data, '$[{cls._fields.index(field)}]') j WHERE r.type = '{kind}'"  # type: ignore[attr-defined]
 
 
-_SOURCE = "json_each((SELECT value FROM meta WHERE key = 'sources')) s"
+_SOURCES = "json_each((SELECT value FROM meta WHERE key = 'sources'))"
+_SOURCE = f"(SELECT value FROM {_SOURCES} ORDER BY json_extract(value, '$[0]')) s"  # sorted before texts are read
+# a quote's source's language: SQLite indexes this for the join, as it does not a sorted subquery
+_LANGUAGE = (
+    f"(SELECT {_at(Source, 'id', row='value')} AS id, {_at(Source, 'language', row='value')} AS language"
+    f" FROM {_SOURCES}) s"
+)
 _TEXT = "(SELECT group_concat(t.text, '') FROM (SELECT text FROM texts WHERE id = {id} ORDER BY part) t)"
 _ACTOR = "REFERENCES actors(id)"
 
@@ -71,9 +77,10 @@ TABLES: dict[str, tuple[list[tuple[str, str, str]], str, str]] = {
         "FROM records r WHERE r.type = 'actor'",
     ),
     "actor_aliases": (
-        [("actor_id", f"TEXT NOT NULL {_ACTOR}", "r.id"), ("alias", "TEXT NOT NULL", "j.value")],
+        # an alias given twice is one row
+        [("actor_id", f"TEXT NOT NULL {_ACTOR}", "DISTINCT r.id"), ("alias", "TEXT NOT NULL", "j.value")],
         "PRIMARY KEY (actor_id, alias)",
-        _listed(Actor, "aliases") + " GROUP BY r.id, j.value",  # an alias given twice is one row
+        _listed(Actor, "aliases"),
     ),
     "quotes": (
         [
@@ -94,7 +101,7 @@ TABLES: dict[str, tuple[list[tuple[str, str, str]], str, str]] = {
             ("related", "TEXT REFERENCES quotes(id)", _at(Quote, "related")),
         ],
         "",
-        f"FROM records r LEFT JOIN sources s ON s.id = {_at(Quote, 'span', '[0]')} WHERE r.type = 'quote'",
+        f"FROM records r LEFT JOIN {_LANGUAGE} ON s.id = {_at(Quote, 'span', '[0]')} WHERE r.type = 'quote'",
     ),
     "claims": (
         [
