@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from kurskcli.model import Claim, Dataset, Event, Quote, Record, Source, spans_of
@@ -66,15 +67,32 @@ def _verdicts(dataset: Dataset, said: str, exact: str, quote: Quote) -> tuple[Re
 _EDGES = "\"'“”‘’«»„‚ \t\n"
 
 
-def check_quote(dataset: Dataset, text: str) -> CheckResult:
-    """Say whether ``text`` is a quote verbatim, apart from typography, printed elsewhere in a
-    source, a near match (with word differences), or not in the data."""
+def checkable(text: str) -> None:
+    """Raise QueryError where ``text`` cannot be checked."""
     if len(text) > MAX_CHECK_CHARS:
         raise QueryError(f"the text is longer than {MAX_CHECK_CHARS} characters; check a shorter passage")
     if not has_word(text):
         raise QueryError("the text has no letters or digits to check")
+
+
+def check_quote(dataset: Dataset, text: str) -> CheckResult:
+    """Say whether ``text`` is a quote verbatim, apart from typography, printed elsewhere in a
+    source, a near match (with word differences), or not in the data."""
+    checkable(text)
+    quotes = folded_quotes(dataset.quotes.values())
+    return in_quotes(dataset, text, quotes) or _elsewhere(dataset, text, quotes)
+
+
+def folded_quotes(quotes: Iterable[Quote]) -> list[tuple[Quote, str]]:
+    """Each quote with its folded words, in id order: what a text is looked for in."""
+    return [(q, " ".join(fold_words(q.text))) for q in sorted(quotes, key=lambda q: q.id)]
+
+
+def in_quotes(dataset: Dataset, text: str, quotes: list[tuple[Quote, str]]) -> CheckResult | None:
+    """``check_quote``'s verdict where ``text`` is the words of one of ``quotes`` (``folded_quotes``),
+    verbatim or apart from typography; None where it is none's. ``dataset`` holds the other
+    renderings of each."""
     said = " ".join(fold_words(text))
-    quotes = [(q, " ".join(fold_words(q.text))) for q in sorted(dataset.quotes.values(), key=lambda q: q.id)]
     exact = fold_space(text).strip(_EDGES)
     matches = []
     for q, actual in quotes:
@@ -105,6 +123,13 @@ def check_quote(dataset: Dataset, text: str) -> CheckResult:
             renderings=_verdicts(dataset, said, exact, q),
             also=tuple(sorted(others.values(), key=sort_key)),
         )
+    return None
+
+
+def _elsewhere(dataset: Dataset, text: str, quotes: list[tuple[Quote, str]]) -> CheckResult:
+    """``check_quote``'s verdict for a text that is no quote's words."""
+    said = " ".join(fold_words(text))
+    exact = fold_space(text).strip(_EDGES)
     found = find_in_sources(dataset, text)
     if found is not None:
         src, start, end = found

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from kurskcli.check import CheckResult
     from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record
     from kurskcli.searcher import Hits
     from kurskcli.store import DiskIndex
@@ -187,6 +188,19 @@ class DataSource:
         with self.progress_bar("kurskcli") as bar:
             indexing = (lambda done, total: bar("indexing", done, total)) if bar else None
             return SearchIndex(ds.records(), ds.passage, indexing).search(query, types=types, limit=limit), ds
+
+    def check(self, text: str) -> tuple[CheckResult, Dataset]:
+        """``check.check_quote`` of ``text``, and a dataset that can show the verdict; user
+        datasets through their store, where a quote's words are found among the quotes holding
+        them all, and any other text is checked against the data read whole."""
+        from kurskcli.check import check_quote, checkable
+
+        checkable(text)  # a text that cannot be checked fails before any work
+        stored = self._from_store(lambda disk: disk.checked(text))
+        if stored and stored[0] is not None:
+            return stored[0]
+        ds = self.load()
+        return check_quote(ds, text), ds
 
     def lookup(
         self, record_ids: Sequence[str], on_missing: Callable[[Dataset, list[str]], None] | None = None

@@ -80,6 +80,8 @@ from kurskcli.text import WORD, fold
 if TYPE_CHECKING:
     import sqlite3
 
+    from kurskcli.check import CheckResult
+
 FORMAT = "kurskcli-search-index/11"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
 _T = TypeVar("_T")
@@ -446,6 +448,34 @@ class DiskIndex(IndexBase):
         """A search's hits and what showing them needs (``context``)."""
         hits = self.search(query, types=types, limit=limit)
         return hits, self.context([h.record for h in hits])
+
+    def checked(self, text: str) -> tuple[CheckResult, Dataset] | None:
+        """``check.check_quote``'s verdict where ``text`` is the words of a quote (verbatim or
+        apart from typography), and what showing it needs; None where it is not. Such a quote
+        holds every word of the text, so only the quotes the search index finds holding them
+        all are read, the rarest word first."""
+        from kurskcli.check import folded_quotes, in_quotes
+
+        quote = TYPE_ORDER["quote"]
+        found: set[int] | None = None
+        for word in sorted(set(WORD.findall(fold(text))), key=self._records_holding):
+            if self._records_holding(word) < 0:
+                return None
+            holding = {rid for rid in self.postings_of(word) if self.types[rid] == quote}
+            found = holding if found is None else found & holding
+            if not found:
+                return None
+        quotes = [self.record_at(rid) for rid in sorted(found or ())]
+        result = in_quotes(self.context(quotes), text, folded_quotes(q for q in quotes if isinstance(q, Quote)))
+        if result is None or result.quote is None:
+            return None
+        shown = [result.quote, *(m.quote for m in result.renderings), *result.also]
+        return result, self.context(shown, texts=True)
+
+    def _records_holding(self, word: str) -> int:
+        """In how many records the search index holds ``word``; -1 where it holds it in none."""
+        i = bisect.bisect_left(self.vocab, word)
+        return self.docs[i] if i < len(self.vocab) and self.vocab[i] == word else -1
 
     def shown_records(self, record_ids: Sequence[str]) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
         """Records by id (None where there is none), what showing them needs (``context`` with

@@ -37,12 +37,10 @@ def check(
       kurskcli check "We will always honor the Korean soldiers" --json | jq .verdict
     """
     from kurskcli import output
-    from kurskcli.check import check_quote
     from kurskcli.searcher import QueryError
 
-    ds = inputs.load()
     try:
-        result = check_quote(ds, text)
+        result, ds = inputs.check(text)
     except QueryError as exc:
         raise Fail(f"cannot check: {exc}", EXIT_USAGE) from None
     if result.source is not None and result.start is not None and result.end is not None:
