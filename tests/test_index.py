@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kurskcli import index, store
+from kurskcli import index, model, store
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
@@ -441,7 +441,7 @@ def test_records_survive_the_trip_through_the_index(bundled: Dataset) -> None:
     import msgspec  # writes each record into the index
 
     for rec in [*bundled.records(), *bundled.sources.values()]:
-        assert store.unpack(rec.type, json.loads(msgspec.json.encode(rec))) == rec
+        assert model.unpack(rec.type, json.loads(msgspec.json.encode(rec))) == rec
 
 
 @pytest.fixture(scope="module")

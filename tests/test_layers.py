@@ -104,3 +104,8 @@ def test_no_two_modules_import_each_other_even_inside_functions() -> None:
 
     cycles = sorted((a, b) for a in graph for b in graph[a] if reaches(b, a))
     assert cycles == []
+
+
+def test_no_module_is_longer_than_700_lines() -> None:
+    lengths = {p.relative_to(SRC).as_posix(): len(p.read_text("utf-8").splitlines()) for p in SRC.rglob("*.py")}
+    assert lengths and {name: n for name, n in lengths.items() if n > 700} == {}

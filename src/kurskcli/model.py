@@ -7,10 +7,11 @@ NamedTuple compiles a ForwardRef for every field.
 """
 
 import contextlib
+import datetime as dt
 import gc
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
@@ -322,3 +323,40 @@ def add_mentions(mentions: Mentions, rid: int, actors: Iterable[str]) -> None:
         if found is None:
             found = mentions[actor] = array("I")
         found.append(rid)
+
+
+RECORD_CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor, "source": Source}
+
+
+def _unpack_dates(value: Sequence[Any]) -> DateRange:
+    earliest, latest, uncertain = value
+    return DateRange(
+        dt.date.fromisoformat(earliest) if earliest else None,
+        dt.date.fromisoformat(latest) if latest else None,
+        bool(uncertain),
+    )
+
+
+def unpack(kind: str, values: Sequence[Any]) -> Record:
+    """The record whose JSON (as msgspec writes a named tuple: an array, dates as ISO strings)
+    gave ``values``; raises ValueError or TypeError on the wrong shape. Search, show and cite
+    read a few rows of the store this way, without paying for msgspec's import; reading the
+    whole store, msgspec decodes each row itself (``store.DiskIndex.dataset``)."""
+    cls = RECORD_CLASSES[kind]
+    args: dict[str, Any] = {}
+    for name, value in zip(cls._fields, values, strict=True):
+        if name == "dates":
+            value = _unpack_dates(value)
+        elif name == "dated_by":
+            value = tuple(Witness(date, _unpack_dates(dates), Span(*span)) for date, dates, span in value)
+        elif name == "spans":
+            value = tuple(Span(*s) for s in value)
+        elif name == "span":
+            value = Span(*value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        args[name] = value
+    rec: Record = cls(**args)
+    if rec.type != kind:
+        raise ValueError(f"record of type {rec.type!r} stored as {kind!r}")
+    return rec

@@ -35,7 +35,6 @@ Every path runs the same algorithm (``searcher.IndexBase``), so they return the 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import json
 import os
 import stat
@@ -48,10 +47,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurskcli import __version__
-from kurskcli.dates import DateRange
 from kurskcli.exits import EXIT_IOERR
 from kurskcli.model import (
     PART,
+    RECORD_CLASSES,
     Actor,
     Claim,
     Dataset,
@@ -60,10 +59,9 @@ from kurskcli.model import (
     Quote,
     Record,
     Source,
-    Span,
     StoredDataset,
-    Witness,
     paused_gc,
+    unpack,
 )
 from kurskcli.reading import DataFileError
 from kurskcli.searcher import (
@@ -107,44 +105,6 @@ class StoreDamaged(DataFileError):
 
 # What reading a damaged cache can raise besides sqlite3.Error (imported only when needed).
 _DAMAGE = (CacheUnusable, EOFError, KeyError, ValueError, TypeError, IndexError, UnicodeError, AttributeError)
-_CLASSES: dict[str, Any] = {"quote": Quote, "claim": Claim, "event": Event, "actor": Actor, "source": Source}
-
-
-# ----------------------------------------------------------------------------- records as plain values
-
-
-def _unpack_dates(value: Sequence[Any]) -> DateRange:
-    earliest, latest, uncertain = value
-    return DateRange(
-        dt.date.fromisoformat(earliest) if earliest else None,
-        dt.date.fromisoformat(latest) if latest else None,
-        bool(uncertain),
-    )
-
-
-def unpack(kind: str, values: Sequence[Any]) -> Record:
-    """The record whose JSON (as msgspec writes a named tuple: an array, dates as ISO strings)
-    gave ``values``; raises ValueError or TypeError on the wrong shape. Search, show and cite
-    read a few rows this way, without paying for msgspec's import; reading the whole store,
-    msgspec decodes each row itself (``DiskIndex.dataset``)."""
-    cls = _CLASSES[kind]
-    args: dict[str, Any] = {}
-    for name, value in zip(cls._fields, values, strict=True):
-        if name == "dates":
-            value = _unpack_dates(value)
-        elif name == "dated_by":
-            value = tuple(Witness(date, _unpack_dates(dates), Span(*span)) for date, dates, span in value)
-        elif name == "spans":
-            value = tuple(Span(*s) for s in value)
-        elif name == "span":
-            value = Span(*value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        args[name] = value
-    rec: Record = cls(**args)
-    if rec.type != kind:
-        raise ValueError(f"record of type {rec.type!r} stored as {kind!r}")
-    return rec
 
 
 # ----------------------------------------------------------------------------- where and what
@@ -520,7 +480,7 @@ class DiskIndex(IndexBase):
 
         def rows(kind: str) -> Iterator[tuple[str, int, Quote | Claim | Event]]:
             code = TYPE_ORDER[kind]
-            decode = msgspec.json.Decoder(_CLASSES[kind]).decode
+            decode = msgspec.json.Decoder(RECORD_CLASSES[kind]).decode
             select = "SELECT rid, id, sort, data, digest FROM records WHERE type = ? ORDER BY sort"
             seen = 0
             for rid, rec_id, sort, data, digest in self.con.execute(select, (kind,)):
@@ -558,7 +518,7 @@ class DiskIndex(IndexBase):
     def _dataset(self, kinds: set[str] | None) -> Dataset:
         import msgspec  # turns each row back into its record in C: a quarter of unpack's time
 
-        decoders = {code: msgspec.json.Decoder(_CLASSES[name]) for code, name in _TYPE_NAMES.items()}
+        decoders = {code: msgspec.json.Decoder(RECORD_CLASSES[name]) for code, name in _TYPE_NAMES.items()}
         lengths: dict[str, int] = json.loads(self.meta["lengths"])
         ds = Dataset() if kinds is None else StoredDataset(lengths)
         ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
