@@ -128,6 +128,10 @@ def records(doc: RawDocument, name: str, ck: Problems) -> Iterator[tuple[str, An
                 ck.add(*problem)
             ck.refused(_value_at(item, ".id"))
             continue
+        except (msgspec.DecodeError, RecursionError) as exc:  # text a record's raw JSON was not checked for
+            ck.add(f"$.{name}[{i}]", malformed(bytes(item), exc, line=True))
+            ck.refused(None)
+            continue
         yield f"$.{name}[{i}]", record
 
 
@@ -231,6 +235,8 @@ def refusals(
             _ALONE[struct].decode(msgspec.json.encode({name: field}))
         except msgspec.ValidationError as exc:
             out.append(refusal(str(exc), base, raw, kind))
+        except (msgspec.DecodeError, RecursionError):  # no longer JSON once written again (half a surrogate pair)
+            return [refusal(message, base, raw, kind)]
     required = [f.encode_name for f in msgspec.structs.fields(struct) if f.required]
     out += [(base, f"missing required field {name!r}") for name in required if name not in value]
     return out or [refusal(message, base, raw, kind)]
