@@ -137,7 +137,23 @@ def _broken(case: str) -> list[Any]:
         lines[quotes[0]]["text"] = "Not what was said"
     elif case == "a line that is not JSON":
         lines.append("{not json")
+    elif case == "several problems, found by checks of every kind":
+        event = next(x for x in lines if isinstance(x, dict) and x["type"] == "event")
+        event["date"] = "2025-13"
+        lines[quotes[1]].update(kind="speech", date="someday")
+        lines[quotes[0]]["text"] = "Not what was said"
+        lines[quotes[2]]["source"] = {"id": "mini-src", "start": 9, "end": 3}
+        lines.insert(quotes[0], "[]")
     return lines
+
+
+# what the stream reports itself, as the whole load would; the others it leaves to the whole load,
+# which knows where an id was first given, or where a record names one that is not there
+REPORTED_AS_READ = {
+    "words not in the source",
+    "a line that is not JSON",
+    "several problems, found by checks of every kind",
+}
 
 
 @pytest.mark.parametrize(
@@ -151,24 +167,30 @@ def _broken(case: str) -> list[Any]:
         "a rendering of a rendering",
         "words not in the source",
         "a line that is not JSON",
+        "several problems, found by checks of every kind",
     ],
 )
-def test_data_with_a_problem_is_loaded_whole_and_reported_as_always(
+def test_data_with_a_problem_is_reported_as_the_whole_load_reports_it(
     run: Run, tmp_path: Path, private_cache: Path, case: str
 ) -> None:
     path = _write(tmp_path, _broken(case))
-    with pytest.raises(NotStreamed):
-        index._stream([path], False, tmp_path / "store.sqlite", None, None)
-    assert not (tmp_path / "store.sqlite").exists()
     with pytest.raises(DatasetError) as whole:
         load_dataset([path], bundled=False)
+    if case in REPORTED_AS_READ:
+        with pytest.raises(DatasetError) as streamed:
+            index._stream([path], False, tmp_path / "store.sqlite", None, None)
+        assert streamed.value.problems == whole.value.problems
+    else:
+        with pytest.raises(NotStreamed):
+            index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    assert not (tmp_path / "store.sqlite").exists()
     with pytest.raises(DatasetError) as searched:
         search_as_asked([path], False, "alpha")
     assert searched.value.problems == whole.value.problems
     r = run("search", "alpha", "--data", str(path), "--no-bundled")
     assert r.code == 65 and all(str(p) in r.err for p in whole.value.problems), r.err
     assert not list(private_cache.glob("*.sqlite"))  # nothing saved
-    # verify's stream stops at the problem too, and the whole load reports it
+    # verify's stream reports the same, itself or through the whole load
     with pytest.raises(DatasetError) as verified:
         verified_counts([path], bundled=False)
     assert verified.value.problems == whole.value.problems

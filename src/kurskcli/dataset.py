@@ -80,22 +80,20 @@ class DatasetError(Exception):
 
 
 class NotStreamed(Exception):
-    """Data that ``stream_dataset`` cannot take one record at a time: a problem (the whole load
-    reports it exactly), or a record that names a source given only after it."""
+    """Data that ``stream_dataset`` cannot take one record at a time, or of whose problems it
+    cannot say exactly where they are: a record that names a source given only after it, an id
+    given twice, a reference to a record that is not there (the whole load reports them)."""
 
 
 class _Checker:
     """Collects the problems of one file, each at its JSON path (or line)."""
 
-    def __init__(self, origin: str, *, streaming: bool = False, refused: set[Any] | None = None):
+    def __init__(self, origin: str, *, refused: set[Any] | None = None):
         self.origin = origin
         self.problems: list[Problem] = []
-        self.streaming = streaming  # the first problem stops a streamed load
         self.refused_ids = set() if refused is None else refused
 
     def add(self, path: str, message: str) -> None:
-        if self.streaming:
-            raise NotStreamed(f"{self.origin}: {path}: {message}")
         self.problems.append(Problem(self.origin, path, message))
 
     def refused(self, rec_id: Any) -> None:
@@ -193,27 +191,13 @@ def _check_span_text(
     words = ds.excerpt(span.source, span.start, span.end)
     if words != text and fold_space(words) != fold_space(text):
         excerpt = fold_space(words)
-        where = _where_it_is(ds.sources[span.source].text, text, span)
+        from kurskcli.locate import where_it_is
+
+        where = where_it_is(ds.excerpt(span.source, 0, size), text, span.start)
         ck.add(
             path,
             f"text does not match the source at [{span.start}, {span.end}): source has {excerpt[:60]!r}{where}",
         )
-
-
-def _where_it_is(source: str, text: str, span: Span) -> str:
-    """Where a misplaced ``text`` is in ``source`` ("; found at [57, 83)", the place nearest the
-    span given, white space and typography aside), or the nearest passage and how alike it is;
-    nothing where the source text is not in memory (a streamed load keeps it elsewhere)."""
-    if not source or not text.strip():
-        return ""
-    from kurskcli.locate import nearest, places
-
-    found = places(source, text)
-    if not found:
-        return f"; {nearest(source, text)}"
-    start, end = min(found, key=lambda f: abs(f[0] - span.start))
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    return f"; found at [{start}, {end}){more}"
 
 
 # A witness's words give a day outright (a number, a month) or relative to the page's own date
@@ -690,7 +674,22 @@ def read_into(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Lo
             del raw
         build.spent()
     build.finish()
-    problems = [prob for ck in checkers for prob in ck.problems]
+    problems = [prob for ck in checkers for prob in sorted(ck.problems, key=_place)]
     if problems:
         raise DatasetError(problems)
     return build.ds
+
+
+_ARRAYS = ("sources", "actors", "quotes", "claims", "events")
+_RECORD = re.compile(r"line (\d+)|\$\.(\w+)\[(\d+)\]")
+
+
+def _place(problem: Problem) -> tuple[int, int, str]:
+    """Where in its file a problem is, for listing a file's problems in its order, whichever
+    check found them when: its line, or its record's array and place in it; then its path."""
+    m = _RECORD.match(problem.path)
+    if m is None:  # the file as a whole, or what it says of itself
+        return 0, 0, problem.path
+    if m[1]:
+        return int(m[1]), 0, problem.path
+    return (_ARRAYS.index(m[2]) + 1 if m[2] in _ARRAYS else 0), int(m[3]), problem.path

@@ -354,18 +354,19 @@ def _streamed(
 ) -> bool:
     """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them, and
     say whether it was written. It is not (and nothing is left behind) where the data has to be
-    loaded whole: a problem, which the whole load reports exactly, or a record naming a source
-    given after it. The caller holds the build lock, and has swept the folder (``_sweep``)."""
+    loaded whole: a problem the stream cannot place exactly, which the whole load reports, or a
+    record naming a source given after it. Raises DatasetError with every problem of data the
+    stream read to the end. The caller holds the build lock, and has swept the folder (``_sweep``)."""
     import sqlite3
 
-    from kurskcli.dataset import DatasetError, NotStreamed
+    from kurskcli.dataset import NotStreamed
     from kurskcli.files import OutputFileError
     from kurskcli.reading import DataFileError
 
     debug(f"building the search index {target} as the data is read")
     try:
         _stream(paths, bundled, target, _bundled_fingerprint() if bundled else None, progress)
-    except (NotStreamed, DataFileError, DatasetError, OSError, OutputFileError, sqlite3.Error, UnicodeError) as exc:
+    except (NotStreamed, DataFileError, OSError, OutputFileError, sqlite3.Error, UnicodeError) as exc:
         debug(f"loading the data whole: {exc}")  # which reports what is wrong, or why it is not saved
         return False
     return True
@@ -404,9 +405,10 @@ def verified_counts(
     data, read from the files themselves (never a saved store), and how many records of each
     kind it holds. A set with JSON Lines is checked as it is read, written by the store's writer
     into a store in a private temporary folder that goes with the check, so that memory stays
-    flat; at the first problem, or anything else a stream cannot take, it is loaded whole, which
-    reports every problem. ``progress`` is told how much of the JSON Lines is read."""
-    from kurskcli.dataset import DatasetError, NotStreamed, load_dataset
+    flat, and its problems are reported as it found them; where it cannot place one exactly, or
+    cannot take the data a record at a time, it is loaded whole, which reports every problem.
+    ``progress`` is told how much of the JSON Lines is read."""
+    from kurskcli.dataset import NotStreamed, load_dataset
     from kurskcli.reading import JSONL_SUFFIXES, DataFileError
 
     if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths):
@@ -427,7 +429,7 @@ def verified_counts(
                 **ds.counts(),
                 **{kind + "s": writer.counts[TYPE_ORDER[kind]] for kind in ("quote", "claim", "event")},
             }
-        except (NotStreamed, DataFileError, DatasetError, OSError, sqlite3.Error):
+        except (NotStreamed, DataFileError, OSError, sqlite3.Error):
             pass  # the whole load below reports any problem exactly
     return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
 

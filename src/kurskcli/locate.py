@@ -90,6 +90,20 @@ def _bare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+def where_it_is(source: str, text: str, near: int) -> str:
+    """Where a misplaced ``text`` is in ``source`` ("; found at [57, 83)", the place nearest
+    offset ``near``, white space and typography aside), or the nearest passage and how alike it
+    is: what the loader says of a span whose words are elsewhere."""
+    if not source or not text.strip():
+        return ""
+    found = places(source, text)
+    if not found:
+        return f"; {nearest(source, text)}"
+    start, end = min(found, key=lambda f: abs(f[0] - near))
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return f"; found at [{start}, {end}){more}"
+
+
 def nearest(source: str, words: str) -> str:
     """The passage of ``source`` nearest ``words``, where it is and how alike, in words."""
     from rapidfuzz import fuzz

@@ -1,7 +1,8 @@
 """Datasets checked as they are read, without holding their records: each record handed to a
-``Sink`` (the store's writer) as soon as it is checked, and each source text as it is read. At
-the first problem, or where a record names a source given after it, ``NotStreamed`` sends the
-caller to a whole load, which reports every problem as always."""
+``Sink`` (the store's writer) as soon as it is checked, and each source text as it is read.
+Problems are collected as a whole load collects them, with the same words; where the stream
+cannot say exactly where one is (an id given twice, a reference to a record that is not there)
+or a record names a source given after it, ``NotStreamed`` sends the caller to a whole load."""
 
 from __future__ import annotations
 
@@ -56,20 +57,25 @@ class Sink(Protocol):
 class _TextsInSink(TextsElsewhere):
     """The dataset of a streamed load: its sources carry no text; their texts are in the sink."""
 
-    __slots__ = ("sink",)
+    __slots__ = ("sink", "whole")
 
     def __init__(self, sink: Sink) -> None:
         super().__init__()
         self.sink = sink
+        self.whole = ("", "")  # the last whole text read
 
     def read(self, source_id: str, start: int, end: int) -> str:
+        if (start, end) == (0, self.lengths[source_id]):  # a whole text, where a span's words are looked for
+            if self.whole[0] != source_id:
+                self.whole = (source_id, self.sink.excerpt(source_id, start, end))
+            return self.whole[1]
         return self.sink.excerpt(source_id, start, end)
 
 
 class _StreamLoader(_Loader):
     """A load that hands each record to a sink as it is checked and keeps only the sources, the
-    actors and what the later checks need: no record list grows with the data. Anything the
-    whole load would report, and a span on a source not read yet, raise NotStreamed."""
+    actors and what the later checks need: no record list grows with the data. A problem the
+    stream cannot place exactly, and a span on a source not read yet, raise NotStreamed."""
 
     def __init__(self, verify_hashes: bool, sink: Sink) -> None:
         super().__init__(verify_hashes)
@@ -81,11 +87,6 @@ class _StreamLoader(_Loader):
         self.renderings: set[str] = set()  # quotes that are renderings themselves
         self.events_named: set[str] = set()  # events named as outcomes
         self.event_ids: set[str] = set()  # the events read (few beside the quotes)
-
-    def checker(self, origin: str) -> _Checker:
-        ck = super().checker(origin)
-        ck.streaming = True
-        return ck
 
     def claim_id(self, ck: _Checker, path: str, rid: str) -> bool:
         return True  # ids are held unique by the sink, at the end
@@ -101,9 +102,7 @@ class _StreamLoader(_Loader):
         """The text goes to the sink as it is read (a text file a block at a time)."""
         if base is None or not s.file or s.text:
             text = super().source_text(ck, path, s, base)
-            if text is None:
-                raise NotStreamed(f"{ck.origin}: {path}: no text")
-            return self.taken_text(s.id, text)
+            return None if text is None else self.taken_text(s.id, text)  # None: a problem noted
         if s.id in self.texts.lengths:
             raise NotStreamed(f"{ck.origin}: {path}: two sources with one id")
         if not s.sha256:
@@ -209,9 +208,10 @@ def stream_dataset(
     whose words ``excerpt`` reads from the sink), the actors (which went to the sink too), what
     each file says of itself and the files read, and no quote, claim or event.
 
-    Raises NotStreamed at the first problem and where a record names a source that comes after it
-    (``load_dataset`` then reports exactly what is wrong, or loads the data whole), and
-    DataFileError or DatasetError as ``load_dataset`` does. ``progress`` is told, every thousand
+    Raises DatasetError with every problem, in the words ``load_dataset`` would use, and
+    DataFileError as it does; NotStreamed where a problem cannot be placed exactly or a record
+    names a source that comes after it (``load_dataset`` then reports exactly what is wrong, or
+    loads the data whole). ``progress`` is told, every thousand
     lines, how many bytes of the JSON Lines files have been read and how many they hold.
     """
     build = _StreamLoader(verify_hashes, sink)
