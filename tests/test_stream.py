@@ -171,15 +171,20 @@ REPORTED_AS_READ = {
     ],
 )
 def test_data_with_a_problem_is_reported_as_the_whole_load_reports_it(
-    run: Run, tmp_path: Path, private_cache: Path, case: str
+    run: Run, tmp_path: Path, private_cache: Path, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _write(tmp_path, _broken(case))
     with pytest.raises(DatasetError) as whole:
         load_dataset([path], bundled=False)
     if case in REPORTED_AS_READ:
-        with pytest.raises(DatasetError) as streamed:
-            index._stream([path], False, tmp_path / "store.sqlite", None, None)
+        spared: list[bool] = []
+        with monkeypatch.context() as m:
+            m.setattr(index._Writer, "spare", lambda self: spared.append(True))
+            with pytest.raises(DatasetError) as streamed:
+                index._stream([path], False, tmp_path / "store.sqlite", None, None)
         assert streamed.value.problems == whole.value.problems
+        # from the first problem on, the writer keeps only the ids (no record follows the last line)
+        assert spared == ([] if case == "a line that is not JSON" else [True])
     else:
         with pytest.raises(NotStreamed):
             index._stream([path], False, tmp_path / "store.sqlite", None, None)

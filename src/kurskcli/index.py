@@ -262,6 +262,9 @@ class _Writer:
         for rec in recs:
             self.add(rec, ds)
 
+    def spare(self) -> None:
+        self.searched = False
+
     def _flush(self) -> None:
         kinds = list(TYPE_ORDER)
         _insert_records(

@@ -53,6 +53,10 @@ class Sink(Protocol):
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
 
+    def spare(self) -> None:
+        """From now on keep of each record only what ``consistent`` asks: the data has a problem,
+        and is checked to the end only to report every one."""
+
 
 class _TextsInSink(TextsElsewhere):
     """The dataset of a streamed load: its sources carry no text; their texts are in the sink."""
@@ -87,6 +91,20 @@ class _StreamLoader(_Loader):
         self.renderings: set[str] = set()  # quotes that are renderings themselves
         self.events_named: set[str] = set()  # events named as outcomes
         self.event_ids: set[str] = set()  # the events read (few beside the quotes)
+        self.checkers: list[_Checker] = []
+        self.spared = False
+
+    def checker(self, origin: str) -> _Checker:
+        ck = super().checker(origin)
+        self.checkers.append(ck)
+        return ck
+
+    def _sink(self) -> Sink:
+        """The sink, told to spare its work once a problem is found (nothing will be saved)."""
+        if not self.spared and any(ck.problems for ck in self.checkers):
+            self.sink.spare()
+            self.spared = True
+        return self.sink
 
     def claim_id(self, ck: _Checker, path: str, rid: str) -> bool:
         return True  # ids are held unique by the sink, at the end
@@ -140,12 +158,12 @@ class _StreamLoader(_Loader):
             self.renderings.add(rec.id)
         elif table == "events":
             self.event_ids.add(rec.id)
-        self.sink.add(rec, self.ds)
+        self._sink().add(rec, self.ds)
 
     def keep_all(self, quotes: list[Quote]) -> None:
         self.renderings.update(rec.id for rec in quotes if rec.renders is not None)
         if quotes:
-            self.sink.add_all(quotes, self.ds)
+            self._sink().add_all(quotes, self.ds)
 
     def spans_hold(self, ck: _Checker, field: str, spans: Iterable[tuple[str, Span, str]]) -> None:
         """Each span's words read from the sink directly; a span whose words differ, or one that
