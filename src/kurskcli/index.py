@@ -645,7 +645,8 @@ def _save(
     """Save the store of ``paths`` at ``target``, its lock held, and say whether it was saved
     (``warn`` says why not). Records are written as they are read and checked (a line of JSON
     Lines, a record of a document, whose bytes alone stay in memory); data that cannot be
-    written so (a problem, a record naming a source given after it) is loaded whole first."""
+    written so (a problem the stream cannot place, a record naming a source given after it) is
+    loaded whole first. Raises DatasetError where the data has a problem."""
     import sqlite3
 
     from kurskcli.files import OutputFileError
