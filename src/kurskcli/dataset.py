@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import kurskcli.data
 from kurskcli.bundled import BUNDLED_ORIGIN, bundled_bytes
-from kurskcli.dates import DateError, DateRange, best_supported, parse_edtf
+from kurskcli.dates import DateError, DateRange, best_supported, gives_a_day, parse_edtf
 from kurskcli.env import max_data_bytes, max_total_bytes
 from kurskcli.exits import EXIT_DATAERR
 from kurskcli.model import (
@@ -200,20 +200,6 @@ def _check_span_text(
         )
 
 
-# A witness's words give a day outright (a number, a month) or relative to the page's own date
-# (a weekday, "yesterday", "that day"), which the page must then give.
-_ABSOLUTE_DAY = re.compile(
-    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\b|$)"
-    r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр",
-    re.IGNORECASE,
-)
-_RELATIVE_DAY = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b"
-    r"|понедельник|вторник|\bсред[ау]\b|четверг|пятниц|суббот|воскресень|вчера|сегодня|어제|오늘|이날|그제",
-    re.IGNORECASE,
-)
-
-
 def _check_witness_words(ck: _Checker, path: str, date: str, span: Span, ds: Dataset) -> None:
     """A witness must give its date in its words, or be the page's own date: what ``verify`` holds
     the data to, so that no witness says more than its page."""
@@ -221,7 +207,7 @@ def _check_witness_words(ck: _Checker, path: str, date: str, span: Span, ds: Dat
     if src is None or (src.date is not None and date == src.date):
         return
     words = ds.passage(span)
-    if _ABSOLUTE_DAY.search(words) or (src.date is not None and _RELATIVE_DAY.search(words)):
+    if gives_a_day(words, page_dated=src.date is not None):
         return
     ck.add(f"{path}.source", f"{words!r} gives no date, and {date!r} is not the date of {span.source!r}")
 
@@ -561,18 +547,28 @@ class _Loader:
 
         read_as_is(self)
 
+    def check_refs(self, known: Callable[[str, str], bool], renders_of: Callable[[str], str | None]) -> None:
+        """Each reference noted (``ref``) to a record that is not there (``known(table, id)``;
+        one the declaration refused is reported already) and each to a quote that is itself a
+        rendering (``renders_of``) is a problem."""
+        for ck, path, field, table, rid in self.refs:
+            if not known(table, rid) and rid not in self.refused:
+                ck.add(path + field, f"unknown {table[:-1]} {rid!r}")
+        for ck, path, field, table, rid in self.refs:
+            rendered = renders_of(rid) if table == "quotes" else None
+            if rendered is not None:
+                ck.add(path + field, f"{rid!r} is itself a rendering of {rendered!r}; name that one")
+
     def taken_text(self, source_id: str, text: str) -> str:
         """What a source keeps of its text (a streamed load hands it on instead)."""
         return text
 
     def finish(self) -> None:
-        for ck, path, field, table, rid in self.refs:
-            if rid not in getattr(self.ds, table) and rid not in self.refused:  # that one is reported
-                ck.add(path + field, f"unknown {table[:-1]} {rid!r}")
-        for ck, path, field, table, rid in self.refs:
-            target = self.ds.quotes.get(rid) if table == "quotes" else None
-            if target is not None and target.renders is not None:
-                ck.add(path + field, f"{rid!r} is itself a rendering of {target.renders!r}; name that one")
+        def renders_of(rid: str) -> str | None:
+            quote = self.ds.quotes.get(rid)
+            return quote.renders if quote else None
+
+        self.check_refs(lambda table, rid: rid in getattr(self.ds, table), renders_of)
         for ck, path, date, witnesses in self.date_checks:
             _check_witnesses(ck, path, date, witnesses)
         for ck, path, date, span in self.witness_checks:

@@ -183,3 +183,28 @@ def precision(text: str | None) -> str:
         if order[p] > order[finest]:
             finest = p
     return finest
+
+
+# A witness's words give a day outright (a number, a month) or relative to the page's own date
+# (a weekday, "yesterday", "that day"), which the page must then give.
+_ABSOLUTE_DAY = (
+    r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\b|$)"
+    r"|январ|феврал|март|апрел|\bма[йя]\b|июн|июл|август|сентябр|октябр|ноябр|декабр"
+)
+_RELATIVE_DAY = (
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)\b"
+    r"|понедельник|вторник|\bсред[ау]\b|четверг|пятниц|суббот|воскресень|вчера|сегодня|어제|오늘|이날|그제"
+)
+
+
+@functools.cache
+def _day_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compiled when first asked: only checking a dataset asks, and every command imports this module."""
+    return re.compile(_ABSOLUTE_DAY, re.IGNORECASE), re.compile(_RELATIVE_DAY, re.IGNORECASE)
+
+
+def gives_a_day(words: str, *, page_dated: bool) -> bool:
+    """Whether a witness's ``words`` give a day: outright, or relative to the page's own date
+    where the page gives one (``page_dated``)."""
+    absolute, relative = _day_patterns()
+    return bool(absolute.search(words) or (page_dated and relative.search(words)))

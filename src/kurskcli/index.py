@@ -288,18 +288,21 @@ class _Writer:
         for statement in INDEXES:
             self.con.execute(statement)
 
-    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
+    def consistent(self, sources: Iterable[str]) -> bool:
         self.place()
         if self.con.execute("SELECT 1 FROM records GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone():
             return False
-        for rec_id in sources:
-            if self.con.execute("SELECT 1 FROM records WHERE id = ?", (rec_id,)).fetchone():
-                return False
-        for rec_id in quotes:
+        return not any(
+            self.con.execute("SELECT 1 FROM records WHERE id = ?", (rec_id,)).fetchone() for rec_id in sources
+        )
+
+    def quotes_among(self, ids: Iterable[str]) -> set[str]:
+        found = set()
+        for rec_id in ids:
             row = self.con.execute("SELECT rid FROM records WHERE id = ?", (rec_id,)).fetchone()
-            if row is None or row[0] >= self.counts[0]:
-                return False
-        return True
+            if row is not None and row[0] < self.counts[0]:  # quotes are numbered first
+                found.add(rec_id)
+        return found
 
     def offsets(self) -> list[int]:
         """The number of each type's first record."""

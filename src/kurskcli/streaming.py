@@ -43,9 +43,11 @@ class Sink(Protocol):
     def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
         """Take ``recs``, one or more records of one type, as ``add`` takes each in turn."""
 
-    def consistent(self, sources: Iterable[str], quotes: Iterable[str]) -> bool:
-        """Whether no two records taken share an id, none has the id of one of ``sources``, and
-        each of ``quotes`` is the id of a quote taken."""
+    def consistent(self, sources: Iterable[str]) -> bool:
+        """Whether no two records taken share an id, and none has the id of one of ``sources``."""
+
+    def quotes_among(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are ids of quotes taken (once ``consistent`` has been asked)."""
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
         """Take the text of a source, given in pieces; return its length in characters."""
@@ -86,10 +88,7 @@ class _StreamLoader(_Loader):
         self.sink = sink
         self.texts = _TextsInSink(sink)
         self.ds = self.texts  # what the build fills is this dataset, whose texts are in the sink
-        self.actors_named: set[str] = set()  # actors named before they were read
-        self.quotes_named: set[str] = set()  # quotes named as what a rendering renders
-        self.renderings: set[str] = set()  # quotes that are renderings themselves
-        self.events_named: set[str] = set()  # events named as outcomes
+        self.renders: dict[str, str] = {}  # each quote that is a rendering -> what it renders
         self.event_ids: set[str] = set()  # the events read (few beside the quotes)
         self.checkers: list[_Checker] = []
         self.spared = False
@@ -155,13 +154,13 @@ class _StreamLoader(_Loader):
         if table == "actors":
             self.ds.actors[rec.id] = rec  # type: ignore[assignment]  # an Actor
         elif isinstance(rec, Quote) and rec.renders is not None:
-            self.renderings.add(rec.id)
+            self.renders[rec.id] = rec.renders
         elif table == "events":
             self.event_ids.add(rec.id)
         self._sink().add(rec, self.ds)
 
     def keep_all(self, quotes: list[Quote]) -> None:
-        self.renderings.update(rec.id for rec in quotes if rec.renders is not None)
+        self.renders.update((rec.id, rec.renders) for rec in quotes if rec.renders is not None)
         if quotes:
             self._sink().add_all(quotes, self.ds)
 
@@ -178,18 +177,11 @@ class _StreamLoader(_Loader):
             _check_span_text(ck, path + field, span, text, self.ds)
 
     def ref(self, ck: _Checker, path: str, field: str, table: str, rid: str | None) -> None:
-        if rid is None:
-            return
-        if table == "actors":
-            if rid not in self.ds.actors:
-                self.actors_named.add(rid)
-        elif table == "sources":
-            if rid not in self.ds.sources:
-                raise NotStreamed(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
-        elif table == "events":
-            self.events_named.add(rid)
-        else:
-            self.quotes_named.add(rid)
+        """As the whole load notes a reference; one to a source not read yet cannot be taken,
+        since the spans on it are checked as they are read."""
+        if table == "sources" and rid is not None and rid not in self.ds.sources:
+            raise NotStreamed(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
+        super().ref(ck, path, field, table, rid)
 
     def span_check(self, ck: _Checker, path: str, field: str, span: Span, text: str | None) -> None:
         _check_span_text(ck, path + field, span, text, self.ds)  # its source is read: see ref
@@ -202,14 +194,14 @@ class _StreamLoader(_Loader):
             _check_witness_words(ck, path, date, span, self.ds)  # its source is read: see ref
 
     def finish(self) -> None:
-        if not self.actors_named <= self.ds.actors.keys():
-            raise NotStreamed("a record names an unknown actor")
-        if self.quotes_named & self.renderings:
-            raise NotStreamed("a rendering names another rendering")
-        if not self.events_named <= self.event_ids:
-            raise NotStreamed("a record names an unknown event")
-        if not self.sink.consistent(self.ds.sources, self.quotes_named):
-            raise NotStreamed("an id is used twice, or a rendering names an unknown quote")
+        """The references checked as the whole load checks them, the quotes and events named
+        looked for among those taken; an id given twice is left to the whole load, which knows
+        where it was first given."""
+        if not self.sink.consistent(self.ds.sources):
+            raise NotStreamed("an id is used twice")
+        quotes = self.sink.quotes_among({rid for *_, table, rid in self.refs if table == "quotes"})
+        known = {"quotes": quotes, "events": self.event_ids, "actors": self.ds.actors, "sources": self.ds.sources}
+        self.check_refs(lambda table, rid: rid in known[table], self.renders.get)
 
 
 def stream_dataset(
