@@ -80,9 +80,9 @@ class DatasetError(Exception):
 
 
 class NotStreamed(Exception):
-    """Data that ``stream_dataset`` cannot take one record at a time, or of whose problems it
-    cannot say exactly where they are: a record that names a source given only after it, an id
-    given twice, a reference to a record that is not there (the whole load reports them)."""
+    """Data that ``stream_dataset`` cannot take one record at a time, or a problem it cannot
+    place exactly: a record that names a source given only after it, an id given twice (the
+    whole load says where it was first given)."""
 
 
 class _Checker:

@@ -1,8 +1,8 @@
 """Datasets checked as they are read, without holding their records: each record handed to a
 ``Sink`` (the store's writer) as soon as it is checked, and each source text as it is read.
-Problems are collected as a whole load collects them, with the same words; where the stream
-cannot say exactly where one is (an id given twice, a reference to a record that is not there)
-or a record names a source given after it, ``NotStreamed`` sends the caller to a whole load."""
+Problems are collected as a whole load collects them, with the same words; where an id is
+given twice (the stream does not keep where each was first given) or a record names a source
+given after it, ``NotStreamed`` sends the caller to a whole load."""
 
 from __future__ import annotations
 
