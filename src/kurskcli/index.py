@@ -213,14 +213,14 @@ class _Writer:
     BATCH = 1000
 
     def __init__(
-        self, con: sqlite3.Connection, progress: Progress | None, *, searched: bool = True, words: bool = True
+        self, con: sqlite3.Connection, progress: Progress | None, *, ids_only: bool = False, words: bool = True
     ) -> None:
         import msgspec
 
         from kurskcli.query import count_record, involved, order_text
 
         self.con = con
-        self.searched = searched  # False: the ids alone (``verify`` asks its store nothing else)
+        self.ids_only = ids_only  # ``verify`` asks its store nothing else
         self.words_too = words  # False: no search index (the SQLite export reads the tables alone)
         self.count_record, self.involved, self.order_text = count_record, involved, order_text
         self.encode = msgspec.json.encode
@@ -241,7 +241,7 @@ class _Writer:
         code = TYPE_ORDER[rec.type]
         n = self.counts[code]
         self.counts[code] = n + 1
-        if not self.searched:  # its id alone, for the check that ids are unique (``consistent``)
+        if self.ids_only:  # for the check that ids are unique (``consistent``)
             self.batch.append((code, n, rec.id, None, ""))
             if len(self.batch) >= self.BATCH:
                 self._flush()
@@ -263,7 +263,7 @@ class _Writer:
             self.add(rec, ds)
 
     def spare(self) -> None:
-        self.searched = False
+        self.ids_only = True
 
     def _flush(self) -> None:
         kinds = list(TYPE_ORDER)
@@ -427,7 +427,7 @@ def verified_counts(
             with tempfile.TemporaryDirectory(prefix="kurskcli-verify-") as folder:
                 con = _new_store(Path(folder) / "verify.sqlite")
                 try:
-                    writer = _Writer(con, None, searched=False)
+                    writer = _Writer(con, None, ids_only=True)
                     ds = stream_dataset(paths, writer, bundled=bundled, verify_hashes=True, progress=progress)
                 finally:
                     con.close()
