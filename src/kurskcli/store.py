@@ -35,6 +35,7 @@ Every path runs the same algorithm (``searcher.IndexBase``), so they return the 
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import os
 import stat
@@ -255,11 +256,8 @@ class DiskIndex(IndexBase):
         if meta.get("digest") != _digest(*(meta[k] for k in _META_KEYS)):
             raise CacheUnusable("the index's description does not match its digest")
         self.meta = meta
-        self.vocab = meta["vocab"].split("\n") if meta["vocab"] else []
         self.docs = array("I")
         self.docs.frombytes(meta["docs"])
-        if len(self.docs) != len(self.vocab):
-            raise CacheUnusable("the words and their counts differ")
         self.types: bytes = meta["types"]
         self.size = len(self.types)
         # records are numbered by kind (quotes, claims, events, actors), each kind one run
@@ -267,6 +265,15 @@ class DiskIndex(IndexBase):
         self.firsts: list[int] = [sum(self.counts[:code]) for code in range(len(TYPE_ORDER))]
         self._records: dict[int, Record] = {}
         self._texts: StoredDataset | None = None  # the parts of the texts read so far
+
+    @functools.cached_property
+    def vocab(self) -> list[str]:  # type: ignore[override]
+        """Every word the search index holds, sorted: split when first asked for, by a search
+        (a large store's words take longer to split than the rest of a command takes)."""
+        words = self.meta["vocab"].split("\n") if self.meta["vocab"] else []
+        if len(words) != len(self.docs):
+            raise CacheUnusable("the words and their counts differ")
+        return words
 
     def postings_of(self, word: str) -> dict[int, float]:
         post: dict[int, float] = {}
