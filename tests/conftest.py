@@ -183,3 +183,18 @@ def search_as_asked(
         debug=debug or (lambda line: None),
     )
     return source.search(query, None, limit)  # type: ignore[arg-type]
+
+
+def count_rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the store's records read from here on (each is checked by its digest)."""
+    from kurskcli import store
+
+    read: list[int] = []
+    digest = store.record_digest
+
+    def counted(rid: int, rec_id: str, text: str) -> bytes:
+        read.append(rid)
+        return digest(rid, rec_id, text)
+
+    monkeypatch.setattr(store, "record_digest", counted)
+    return read

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kurskcli import store
 from kurskcli.text import has_word
 
-from .conftest import Result
+from .conftest import Result, count_rows_read
 
 Run = Callable[..., Result]
 OFF = {"KURSKCLI_CACHE": "off"}
@@ -62,14 +61,7 @@ def test_a_quote_is_checked_without_reading_every_record(
     run: Run, data: list[str], monkeypatch: pytest.MonkeyPatch, bundled_lines: list[object]
 ) -> None:
     assert run("search", "monument", *data).code == 0
-    read: list[int] = []
-    digest = store.record_digest
-
-    def counted(rid: int, rec_id: str, text: str) -> bytes:
-        read.append(rid)
-        return digest(rid, rec_id, text)
-
-    monkeypatch.setattr(store, "record_digest", counted)
+    read = count_rows_read(monkeypatch)
     records = sum(1 for line in bundled_lines if isinstance(line, dict) and line.get("type") != "dataset")
     assert run("check", "we will never forget our friends", *data).code == 0
     # the few quotes holding every word, the actors, and what showing the verdict needs

@@ -12,12 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kurskcli import store
 from kurskcli.dates import DateRange
 from kurskcli.model import Dataset, Span
 from kurskcli.query import order_text, sort_key
 
-from .conftest import MINI, Result
+from .conftest import MINI, Result, count_rows_read
 from .test_index import caches
 
 Run = Callable[..., Result]
@@ -74,15 +73,7 @@ def test_the_claims_from_the_store_are_the_claims_of_the_files(run: Run, data: P
 def rows_read(run: Run, data: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The numbers of the store's records read (each checked by its digest), once it is saved."""
     assert run("search", "bridge", "--data", str(data)).code == 0
-    read: list[int] = []
-    digest = store.record_digest
-
-    def counted(rid: int, rec_id: str, text: str) -> bytes:
-        read.append(rid)
-        return digest(rid, rec_id, text)
-
-    monkeypatch.setattr(store, "record_digest", counted)
-    return read
+    return count_rows_read(monkeypatch)
 
 
 TIMELINE = ["timeline", "--quotes", "--claims", "--jsonl"]
