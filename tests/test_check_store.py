@@ -55,6 +55,9 @@ def test_every_verdict_from_the_store_is_the_verdict_of_the_files(
         text = "we will never forget our friends"
         got, expected = run("check", text, *data, *args, tty=True), run("check", text, *data, *args, env=OFF, tty=True)
         assert got.out == expected.out and "Verbatim" in got.out
+    plain = run("check", "we will never forget our friends", *data)  # piped: tab-separated lines
+    assert plain.out == run("check", "we will never forget our friends", *data, env=OFF).out
+    assert plain.out.startswith("verbatim\t100\t")
 
 
 def test_a_quote_is_checked_without_reading_every_record(
