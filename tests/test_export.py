@@ -90,6 +90,22 @@ def test_sqlite_export_is_a_real_database_with_full_text_search(run: Run, tmp_pa
     con.close()
 
 
+def test_a_sqlite_export_of_claims_holds_the_events_they_name_as_outcomes(
+    run: Run, tmp_path: Path, bundled: Dataset
+) -> None:
+    out = tmp_path / "claims.sqlite"
+    assert run("export", str(out), "--type", "claim").code == 0
+    con = sqlite3.connect(out)
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    named = {e for claim in bundled.claims.values() for e in claim.outcomes}
+    assert named and {row[0] for row in con.execute("SELECT event_id FROM outcomes")} >= named
+    events = [row[0] for row in con.execute("SELECT id FROM events ORDER BY rowid")]
+    assert set(events) >= named and events == sorted(events)
+    assert con.execute("SELECT count(*) FROM claims").fetchone() == (len(bundled.claims),)
+    assert con.execute("SELECT count(*) FROM quotes").fetchone() == (0,)
+    con.close()
+
+
 def test_the_store_shows_the_tables_the_sqlite_export_writes(run: Run, tmp_path: Path, private_cache: Path) -> None:
     from kurskcli.model import PART
     from kurskcli.tables import TABLES

@@ -232,16 +232,28 @@ def write_markdown(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None
 def write_sqlite(records: Sequence[Record], ds: Dataset, path: Path) -> None:
     """A database of the dataset's tables (``tables``, the store's views), with keys and foreign
     keys, and an FTS5 index ``search`` over quotes and claims: a store of ``records`` is written
-    beside ``path``, and its tables copied. Sources and actors are always included, since the
-    other tables refer to them."""
+    beside ``path``, and its tables copied. Sources and actors are always included, and the
+    events a claim or event names as outcomes, since the other tables refer to them."""
     import sqlite3
 
     from kurskcli.index import write_records
 
     store = path.with_name(path.name + ".store")  # in the export's private folder, removed with it
     kept = [rec for rec in records if isinstance(rec, (Quote, Claim, Event))]
+    ids = {rec.id for rec in kept}
+    named: list[Event] = []  # events not chosen, but named as outcomes
+    todo = list(kept)
+    while todo:  # an event named may name others
+        rec = todo.pop()
+        for eid in rec.outcomes if isinstance(rec, (Claim, Event)) else ():
+            if eid not in ids and eid in ds.events:
+                ids.add(eid)
+                named.append(ds.events[eid])
+                todo.append(ds.events[eid])
+    named.sort(key=lambda e: e.id)
     try:
-        write_records(ds, [*kept, *sorted(ds.actors.values(), key=lambda a: a.id)], store, words=False)
+        actors = sorted(ds.actors.values(), key=lambda a: a.id)
+        write_records(ds, [*kept, *named, *actors], store, words=False)
         _copy_tables(sqlite3.connect(path), store)
     except sqlite3.Error as exc:  # a full disk, a file size limit: the file cannot be written
         raise OSError(errno.EIO, f"SQLite: {exc}") from None
