@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kurskcli import index, model, store
+from kurskcli import cache, index, model, store
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
@@ -869,15 +869,13 @@ def test_a_lock_held_for_ever_is_waited_for_a_while_then_done_without(
 ) -> None:
     import fcntl
 
-    from kurskcli import index
-
     expected = run(*command, "--data", str(data))
     [saved] = caches(private_cache)
     saved.unlink()
     [lock] = private_cache.glob("*.lock")
     fd = os.open(lock, os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)  # as a kurskcli stopped with Ctrl-Z while it builds would, for ever
-    monkeypatch.setattr(index, "LOCK_WAIT", 0.2)
+    monkeypatch.setattr(cache, "LOCK_WAIT", 0.2)
     try:
         r = run(*command, "--data", str(data))
     finally:

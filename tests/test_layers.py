@@ -23,6 +23,7 @@ CORE = {
     "check",
     "store",
     "tables",
+    "cache",
     "index",
     "files",
     "inputs",

@@ -152,8 +152,8 @@ def _broken(case: str) -> list[Any]:
     return lines
 
 
-# what the stream reports itself, as the whole load would; the others (an id given twice) it
-# leaves to the whole load, which knows where each id was first given
+# what the stream reports itself, as the whole load would (an id given twice on a second read,
+# which notes where it was first given); two sources with one id it leaves to the whole load
 REPORTED_AS_READ = {
     "words not in the source",
     "a line that is not JSON",
@@ -162,8 +162,15 @@ REPORTED_AS_READ = {
     "a rendering of an unknown quote",
     "a rendering of a rendering",
     "an unknown event, and an actor given after the quotes naming him",
+    "an id used by a quote and a claim",
+    "a quote with the id of a source",
 }
-SPARED = {"words not in the source", "several problems, found by checks of every kind"}
+SPARED = {
+    "words not in the source",
+    "several problems, found by checks of every kind",
+    "an id used by a quote and a claim",  # on the second read, from the second record given it
+    "a quote with the id of a source",
+}
 
 
 @pytest.mark.parametrize(
@@ -243,8 +250,8 @@ class _Count:
     def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
         self.seen += len(recs)
 
-    def consistent(self, sources: object) -> bool:
-        return True
+    def repeated(self, sources: object) -> set[str]:
+        return set()
 
     def quotes_among(self, ids: Iterable[str]) -> set[str]:
         return set(ids)
@@ -258,6 +265,20 @@ class _Count:
 
     def excerpt(self, source_id: str, start: int, end: int) -> str:
         return self.texts[source_id][start:end]
+
+
+def test_an_id_of_the_bundled_data_given_again_is_placed_as_the_whole_load_places_it(tmp_path: Path) -> None:
+    lines = _mini_lines()
+    quote = next(x for x in lines if isinstance(x, dict) and x["type"] == "quote")
+    quote["id"] = "q-putin-tribute"  # a bundled quote's
+    path = _write(tmp_path, lines)
+    with pytest.raises(DatasetError) as whole:
+        load_dataset([path])
+    with pytest.raises(DatasetError) as streamed:
+        index._stream([path], True, tmp_path / "store.sqlite", store._bundled_fingerprint(), None)
+    assert streamed.value.problems == whole.value.problems
+    assert any("duplicate id 'q-putin-tribute' (first defined at <bundled>" in str(p) for p in whole.value.problems)
+    assert not (tmp_path / "store.sqlite").exists()
 
 
 def _many(tmp_path: Path, n: int) -> Path:

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import stat
-import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from kurskcli import __version__
+from kurskcli.cache import build_lock, sweep
 from kurskcli.env import private_cache_dir
 from kurskcli.model import (
     Claim,
@@ -53,7 +49,6 @@ from kurskcli.store import (
     _key,
     _name,
     _open,
-    connect_bounded,
     fts_rowid,
     indexed_words,
     record_digest,
@@ -241,7 +236,7 @@ class _Writer:
         code = TYPE_ORDER[rec.type]
         n = self.counts[code]
         self.counts[code] = n + 1
-        if self.ids_only:  # for the check that ids are unique (``consistent``)
+        if self.ids_only:  # for the check that ids are unique (``repeated``)
             self.batch.append((code, n, rec.id, None, ""))
             if len(self.batch) >= self.BATCH:
                 self._flush()
@@ -288,13 +283,13 @@ class _Writer:
         for statement in INDEXES:
             self.con.execute(statement)
 
-    def consistent(self, sources: Iterable[str]) -> bool:
+    def repeated(self, sources: Iterable[str]) -> set[str]:
         self.place()
-        if self.con.execute("SELECT 1 FROM records GROUP BY id HAVING count(*) > 1 LIMIT 1").fetchone():
-            return False
-        return not any(
-            self.con.execute("SELECT 1 FROM records WHERE id = ?", (rec_id,)).fetchone() for rec_id in sources
-        )
+        found = {row[0] for row in self.con.execute("SELECT id FROM records GROUP BY id HAVING count(*) > 1")}
+        given = self.con.execute
+        return found | {
+            rec_id for rec_id in sources if given("SELECT 1 FROM records WHERE id = ?", (rec_id,)).fetchone()
+        }
 
     def quotes_among(self, ids: Iterable[str]) -> set[str]:
         found = set()
@@ -362,7 +357,7 @@ def _streamed(
     say whether it was written. It is not (and nothing is left behind) where the data has to be
     loaded whole: a problem the stream cannot place exactly, which the whole load reports, or a
     record naming a source given after it. Raises DatasetError with every problem of data the
-    stream read to the end. The caller holds the build lock, and has swept the folder (``_sweep``)."""
+    stream read to the end. The caller holds the build lock, and has swept the folder (``cache.sweep``)."""
     import sqlite3
 
     from kurskcli.dataset import NotStreamed
@@ -384,7 +379,7 @@ def _stream(
     """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them; raise
     ``dataset.NotStreamed`` (and leave nothing behind) where the data has to be loaded whole."""
     from kurskcli.files import write_atomically
-    from kurskcli.streaming import stream_dataset
+    from kurskcli.streaming import Repeated, stream_dataset
 
     def fill(tmp: Path, _fd: int) -> None:
         con = _new_store(tmp)
@@ -395,7 +390,10 @@ def _stream(
                 if progress is not None:
                     progress("streaming", 0, 0)  # under way; JSON Lines then say how much is read
                     read = lambda done, total: progress("streaming", done, total)  # noqa: E731
-                ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
+                try:
+                    ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
+                except Repeated as exc:
+                    _checked_again(paths, bundled, False, exc.ids)
                 key, deps = _key_and_deps(paths, bundled_fp, ds)
                 sink.finish(key, deps, ds)
         finally:
@@ -409,35 +407,62 @@ def verified_counts(
 ) -> dict[str, int]:
     """``load_dataset(paths, bundled=bundled, verify_hashes=True).counts()``: every check of the
     data, read from the files themselves (never a saved store), and how many records of each
-    kind it holds. A set with JSON Lines is checked as it is read, written by the store's writer
-    into a store in a private temporary folder that goes with the check, so that memory stays
-    flat, and its problems are reported as it found them; where it cannot place one exactly, or
-    cannot take the data a record at a time, it is loaded whole, which reports every problem.
+    kind it holds. A set with JSON Lines is checked as it is read, into a throwaway store, so
+    that memory stays flat, and its problems are reported as it found them; where it cannot
+    take the data a record at a time, it is loaded whole, which reports every problem.
     ``progress`` is told how much of the JSON Lines is read."""
     from kurskcli.dataset import NotStreamed, load_dataset
     from kurskcli.reading import JSONL_SUFFIXES, DataFileError
 
     if any(p.suffix.lower() in JSONL_SUFFIXES for p in paths):
         import sqlite3
-        import tempfile
 
-        from kurskcli.streaming import stream_dataset
+        from kurskcli.streaming import Repeated
 
         try:
-            with tempfile.TemporaryDirectory(prefix="kurskcli-verify-") as folder:
-                con = _new_store(Path(folder) / "verify.sqlite")
-                try:
-                    writer = _Writer(con, None, ids_only=True)
-                    ds = stream_dataset(paths, writer, bundled=bundled, verify_hashes=True, progress=progress)
-                finally:
-                    con.close()
-            return {
-                **ds.counts(),
-                **{kind + "s": writer.counts[TYPE_ORDER[kind]] for kind in ("quote", "claim", "event")},
-            }
+            try:
+                ds, counts = _throwaway_stream(paths, bundled, True, progress)
+            except Repeated as exc:
+                _checked_again(paths, bundled, True, exc.ids)
+            return {**ds.counts(), **{kind + "s": counts[TYPE_ORDER[kind]] for kind in ("quote", "claim", "event")}}
         except (NotStreamed, DataFileError, OSError, sqlite3.Error):
             pass  # the whole load below reports any problem exactly
     return load_dataset(paths, bundled=bundled, verify_hashes=True, progress=progress).counts()
+
+
+def _throwaway_stream(
+    paths: Sequence[Path],
+    bundled: bool,
+    verify_hashes: bool,
+    progress: Callable[[int, int], None] | None = None,
+    repeated: set[str] | None = None,
+) -> tuple[Dataset, list[int]]:
+    """``stream_dataset`` into a store of ids and texts alone, in a private temporary folder that
+    goes with it: the dataset read, and how many records of each kind (``TYPE_ORDER``)."""
+    import tempfile
+
+    from kurskcli.streaming import stream_dataset
+
+    with tempfile.TemporaryDirectory(prefix="kurskcli-check-") as folder:
+        con = _new_store(Path(folder) / "check.sqlite")
+        try:
+            writer = _Writer(con, None, ids_only=True)
+            ds = stream_dataset(
+                paths, writer, bundled=bundled, verify_hashes=verify_hashes, progress=progress, repeated=repeated
+            )
+        finally:
+            con.close()
+    return ds, writer.counts
+
+
+def _checked_again(paths: Sequence[Path], bundled: bool, verify_hashes: bool, repeated: set[str]) -> NoReturn:
+    """Read the data again, noting where each of the ``repeated`` ids is first given, and raise
+    DatasetError with every problem as the whole load words them (NotStreamed if none is found:
+    the files changed between the reads)."""
+    from kurskcli.dataset import NotStreamed
+
+    _throwaway_stream(paths, bundled, verify_hashes, repeated=repeated)
+    raise NotStreamed("the ids given more than once were not found again")
 
 
 def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Dataset) -> tuple[str, list[list[Any]]]:
@@ -446,126 +471,6 @@ def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Datas
     mains = {os.path.realpath(p) for p in paths}
     deps = [fp for real, fp in read.items() if real not in mains]
     return _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths]), deps
-
-
-def _open_lock(folder: Path, name: str) -> int:
-    """The lock file of the store ``name`` in ``folder``, made if missing (flocked while it is built)."""
-    return os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-
-
-# How long a command waits for another kurskcli building the same store before it answers from
-# the files without it: a builder stopped with Ctrl-Z, or a lock held by anything else, must not
-# leave every later command waiting for ever.
-LOCK_WAIT = 10.0
-
-
-@contextmanager
-def _build_lock(folder: Path, name: str, warn: Callable[[str], None]) -> Iterator[bool]:
-    """Hold ``name``'s lock in ``folder`` while its index is built, so that it is built once:
-    True once it is held (or where no lock can be had at all), False if another process held
-    it for LOCK_WAIT seconds (``warn`` says so), and the caller is to do without the store."""
-    import fcntl
-
-    try:
-        fd = _open_lock(folder, name)
-    except OSError:
-        yield True  # no lock to be had: build without one
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            warn("waiting for another kurskcli that is building this search index")
-            deadline = time.monotonic() + LOCK_WAIT
-            while True:
-                time.sleep(0.05)
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        warn(
-                            f"another kurskcli has held this search index's lock for {LOCK_WAIT:g} s"
-                            " (stopped, or still building); answering from the files without it"
-                        )
-                        yield False
-                        return
-        yield True
-    finally:
-        os.close(fd)
-
-
-# ----------------------------------------------------------------------------- stores no longer of use
-
-
-_STORE_NAME = re.compile(r"search-[0-9a-f]{8}\.sqlite")
-
-
-def _sweep(target: Path) -> None:
-    """Before the store at ``target`` is built: remove what a killed kurskcli left in its folder,
-    and the other stores no kurskcli of this version can use again (``_usable``), each only
-    while no kurskcli is building it. A store of a large dataset can take more room than the
-    data, and a new version of kurskcli, or a dataset moved or deleted, would leave it there.
-    Two versions of kurskcli sharing the folder remove each other's stores as they build
-    theirs: that costs a rebuild, never an answer."""
-    import fcntl
-
-    from kurskcli.files import sweep_stale
-
-    folder = target.parent
-    sweep_stale(folder)
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name == target.name or not _STORE_NAME.fullmatch(entry.name):
-            continue
-        path = Path(entry.path)
-        try:
-            st = entry.stat(follow_symlinks=False)
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or _usable(path):
-                continue
-            fd = os.open(f"{path}.lock", os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
-        except FileNotFoundError:  # no lock: nobody has built it or is building it
-            _unlink(path)
-            continue
-        except OSError:
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _unlink(path)
-            _unlink(Path(f"{path}.lock"))
-        except OSError:
-            pass  # being built by another kurskcli
-        finally:
-            os.close(fd)  # which releases the lock
-
-
-def _unlink(path: Path) -> None:
-    with suppress(OSError):
-        path.unlink()
-
-
-def _usable(path: Path) -> bool:
-    """Whether the store at ``path`` may serve a kurskcli of this version again: written by it,
-    readable, and over dataset and text files that are all still there (once they are gone it
-    can never be current again; a file put back in the same place gets a new store)."""
-    import sqlite3
-
-    try:
-        con = connect_bounded(path)
-        try:
-            meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('format', 'key', 'deps')").fetchall())
-        finally:
-            con.close()
-        if meta.get("format") != FORMAT:
-            return False
-        fmt, version, _, fps = json.loads(meta["key"])
-        files = [*fps, *json.loads(meta["deps"])]
-        return (fmt, version) == (FORMAT, __version__) and all(fp and os.path.exists(fp[0]) for fp in files)
-    except (sqlite3.Error, *_DAMAGE):
-        return False
 
 
 # ----------------------------------------------------------------------------- the entry point
@@ -597,7 +502,7 @@ def stored(
     answer = _ask(target, paths, bundled, on_disk, debug, keep_open)
     if answer:
         return answer
-    with _build_lock(folder, name, warn) as held:
+    with build_lock(folder, name, warn) as held:
         if not held:
             return []
         answer = _ask(target, paths, bundled, on_disk, debug, keep_open)  # built by another kurskcli meanwhile
@@ -654,7 +559,7 @@ def _save(
 
     from kurskcli.files import OutputFileError
 
-    _sweep(target)
+    sweep(target)
     if _streamed(paths, bundled, target, progress, debug):
         return True
     debug(f"building the search index {target}")

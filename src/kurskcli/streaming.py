@@ -43,11 +43,11 @@ class Sink(Protocol):
     def add_all(self, recs: Sequence[Record], ds: Dataset) -> None:
         """Take ``recs``, one or more records of one type, as ``add`` takes each in turn."""
 
-    def consistent(self, sources: Iterable[str]) -> bool:
-        """Whether no two records taken share an id, and none has the id of one of ``sources``."""
+    def repeated(self, sources: Iterable[str]) -> set[str]:
+        """The ids two records taken share, or a record taken shares with one of ``sources``."""
 
     def quotes_among(self, ids: Iterable[str]) -> set[str]:
-        """Which of ``ids`` are ids of quotes taken (once ``consistent`` has been asked)."""
+        """Which of ``ids`` are ids of quotes taken (once ``repeated`` has been asked)."""
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:
         """Take the text of a source, given in pieces; return its length in characters."""
@@ -56,8 +56,17 @@ class Sink(Protocol):
         """Characters ``[start, end)`` of a text taken, ``0 <= start <= end <= length``."""
 
     def spare(self) -> None:
-        """From now on keep of each record only what ``consistent`` asks: the data has a problem,
+        """From now on keep of each record only what ``repeated`` asks: the data has a problem,
         and is checked to the end only to report every one."""
+
+
+class Repeated(NotStreamed):
+    """Ids given more than once, found once every record was read: a second read, told them
+    (``stream_dataset``'s ``repeated``), finds where each was first given."""
+
+    def __init__(self, ids: set[str]) -> None:
+        super().__init__(f"ids given more than once: {', '.join(sorted(ids)[:3])}")
+        self.ids = ids
 
 
 class _TextsInSink(TextsElsewhere):
@@ -83,9 +92,10 @@ class _StreamLoader(_Loader):
     actors and what the later checks need: no record list grows with the data. A problem the
     stream cannot place exactly, and a span on a source not read yet, raise NotStreamed."""
 
-    def __init__(self, verify_hashes: bool, sink: Sink) -> None:
+    def __init__(self, verify_hashes: bool, sink: Sink, repeated: set[str] | None = None) -> None:
         super().__init__(verify_hashes)
         self.sink = sink
+        self.repeated = repeated  # ids known to be given more than once: where first, is noted
         self.texts = _TextsInSink(sink)
         self.ds = self.texts  # what the build fills is this dataset, whose texts are in the sink
         self.renders: dict[str, str] = {}  # each quote that is a rendering -> what it renders
@@ -106,7 +116,9 @@ class _StreamLoader(_Loader):
         return self.sink
 
     def claim_id(self, ck: _Checker, path: str, rid: str) -> bool:
-        return True  # ids are held unique by the sink, at the end
+        """Ids are held unique by the sink, at the end; one known to be given more than once is
+        claimed as the whole load claims it, so that a later record giving it is reported."""
+        return self.repeated is None or rid not in self.repeated or super().claim_id(ck, path, rid)
 
     def taken_text(self, source_id: str, text: str) -> str:
         """The text goes to the sink; the source is kept with an empty text, and its length noted."""
@@ -195,10 +207,13 @@ class _StreamLoader(_Loader):
 
     def finish(self) -> None:
         """The references checked as the whole load checks them, the quotes and events named
-        looked for among those taken; an id given twice is left to the whole load, which knows
-        where it was first given."""
-        if not self.sink.consistent(self.ds.sources):
-            raise NotStreamed("an id is used twice")
+        looked for among those taken. Ids given twice raise Repeated, for a second read to say
+        where each was first given (the first read keeps no place)."""
+        repeated = self.sink.repeated(self.ds.sources)
+        if repeated and self.repeated is None:
+            raise Repeated(repeated)
+        if repeated:  # a second read that finds others: the files changed meanwhile
+            raise NotStreamed("ids given more than once, found again")
         quotes = self.sink.quotes_among({rid for *_, table, rid in self.refs if table == "quotes"})
         known = {"quotes": quotes, "events": self.event_ids, "actors": self.ds.actors, "sources": self.ds.sources}
         self.check_refs(lambda table, rid: rid in known[table], self.renders.get)
@@ -211,6 +226,7 @@ def stream_dataset(
     bundled: bool = True,
     verify_hashes: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    repeated: set[str] | None = None,
 ) -> Dataset:
     """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
     it is checked instead of keeping it, and each source text too, as it is read: the dataset
@@ -219,12 +235,13 @@ def stream_dataset(
     each file says of itself and the files read, and no quote, claim or event.
 
     Raises DatasetError with every problem, in the words ``load_dataset`` would use, and
-    DataFileError as it does; NotStreamed where a problem cannot be placed exactly or a record
-    names a source that comes after it (``load_dataset`` then reports exactly what is wrong, or
-    loads the data whole). ``progress`` is told, every thousand
-    lines, how many bytes of the JSON Lines files have been read and how many they hold.
+    DataFileError as it does; Repeated where ids are given more than once (read again, told
+    them as ``repeated``, to say where each was first given); NotStreamed where a record names
+    a source that comes after it (``load_dataset`` then reads the data whole). ``progress`` is
+    told, every thousand lines, how many bytes of the JSON Lines files have been read and how
+    many they hold.
     """
-    build = _StreamLoader(verify_hashes, sink)
+    build = _StreamLoader(verify_hashes, sink, repeated)
     build.progress = progress
     with paused_gc():
         ds = read_into(paths, bundled, build)
