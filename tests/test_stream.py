@@ -267,6 +267,17 @@ class _Count:
         return self.texts[source_id][start:end]
 
 
+@pytest.mark.parametrize("case", sorted(c for c in REPORTED_AS_READ if "JSON" not in c and "several" not in c))
+def test_a_document_with_a_problem_is_reported_as_the_whole_load_reports_it(tmp_path: Path, case: str) -> None:
+    path = _as_document(tmp_path, _broken(case))
+    with pytest.raises(DatasetError) as whole:
+        load_dataset([path], bundled=False)
+    with pytest.raises(DatasetError) as streamed:
+        index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    assert streamed.value.problems == whole.value.problems
+    assert not (tmp_path / "store.sqlite").exists()
+
+
 def test_an_id_of_the_bundled_data_given_again_is_placed_as_the_whole_load_places_it(tmp_path: Path) -> None:
     lines = _mini_lines()
     quote = next(x for x in lines if isinstance(x, dict) and x["type"] == "quote")
