@@ -196,8 +196,16 @@ class DataSource:
         from kurskcli.check import check_quote, checkable
 
         checkable(text)  # a text that cannot be checked fails before any work
-        stored = self._from_store(lambda disk: disk.checked(text))
-        if stored and stored[0] is not None:
+
+        def from_store(disk: DiskIndex) -> tuple[CheckResult, Dataset]:
+            found = disk.checked(text)
+            if found is not None:
+                return found
+            ds = disk.dataset()  # no quote's words: every quote and source, from the same store
+            return check_quote(ds, text), ds
+
+        stored = self._from_store(from_store)
+        if stored:
             return stored[0]
         ds = self.load()
         return check_quote(ds, text), ds
