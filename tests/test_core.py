@@ -133,6 +133,15 @@ def test_ascii_text_folds_as_the_full_unicode_folding_does(text: str) -> None:
     assert fold(text) == _fold_unicode(text.translate(TYPOGRAPHY))
 
 
+@given(st.text(alphabet=st.sampled_from("ab_1١²½ -.,'\"«»!é\u0301\u00a0"), max_size=40) | st.text(max_size=40))
+def test_folded_words_lose_the_punctuation_at_their_ends_as_the_regular_expression_says(text: str) -> None:
+    import re
+
+    from kurskcli.text import fold, fold_words
+
+    assert fold_words(text) == [re.sub(r"^\W+|\W+$", "", w) or w for w in fold(text).split()]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.text(alphabet="ab\u00e9\U0001f600 \n", max_size=30), max_size=40),
@@ -173,3 +182,67 @@ def test_a_search_for_words_every_record_holds_takes_a_number_a_record_not_a_col
         tracemalloc.stop()
     assert hits.total == 20_000 and len(hits) == 20  # every record counted, none kept but the 20 shown
     assert peak < 20_000 * 250  # a dictionary and a set a record took 630 bytes a record
+
+
+def _found_the_slow_way(source: str, text: str) -> tuple[int, int] | None:
+    """Where ``check`` finds ``text`` in ``source``: each character folded on its own, with
+    the offset it came from, and the needle searched as whole words."""
+    import re
+
+    from kurskcli.text import fold
+
+    chars: list[str] = []
+    where: list[int] = []
+    space = False
+    for i, ch in enumerate(source):
+        if ch.isspace():
+            space = bool(chars)
+            continue
+        if space:
+            chars.append(" ")
+            where.append(i)
+            space = False
+        for f in fold(ch) or ch:
+            chars.append(f)
+            where.append(i)
+    needle = fold(text).strip("\"'“”‘’«»„‚ \t\n.,;:!?")
+    m = re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", "".join(chars)) if needle else None
+    return (where[m.start()], where[m.end() - 1] + 1) if m else None
+
+
+_SOURCE_CHARS = "ab A\u00df\ufb01\u00bd\u2460\u0301\u00e9 \u00a0\n\t_.,\u201c\u2019-\u2014\ufdfa\u0439"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(_SOURCE_CHARS), max_size=40), st.data())
+def test_words_found_in_a_source_are_where_folding_each_character_puts_them(source: str, data: st.DataObject) -> None:
+    from kurskcli.check import find_in_sources
+    from kurskcli.model import Source
+
+    if data.draw(st.booleans()) and source:
+        start = data.draw(st.integers(0, len(source) - 1))
+        text = source[start : data.draw(st.integers(start + 1, len(source)))]
+    else:
+        text = data.draw(st.text(alphabet=st.sampled_from(_SOURCE_CHARS), min_size=1, max_size=6))
+    src = Source("s", "t", "a", None, None, None, None, None, source, (None, None), "f")
+    found = find_in_sources([src], text)
+    assert (found[1:] if found else None) == _found_the_slow_way(source, text)
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "where"),
+    [
+        ("x said a \n\t b.", "a b", (7, 13)),  # any run of white space is one space
+        ("ab a b", "a b", (3, 6)),  # as whole words: not inside "ab"
+        ("Stra\u00dfe \ufb01ne \u201cok\u201d", "strasse fine", (0, 10)),  # characters folded into two
+        ("caf\u00e9 e\u0301t\u00e9", "cafe", (0, 4)),
+        ("\u00bd of \u00bd", "of", (2, 4)),
+    ],
+)
+def test_words_found_in_a_source_come_with_their_offsets_in_it(source: str, text: str, where: tuple[int, int]) -> None:
+    from kurskcli.check import find_in_sources
+    from kurskcli.model import Source
+
+    src = Source("s", "t", "a", None, None, None, None, None, source, (None, None), "f")
+    found = find_in_sources([src], text)
+    assert found is not None and found[1:] == where == _found_the_slow_way(source, text)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from kurskcli.model import Claim, Dataset, Event, Quote, Record, Source, spans_of
+from kurskcli.model import Dataset, Quote, Record, Source, spans_of
 from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
 from kurskcli.text import Change, diff_words, fold, fold_space, fold_words, has_word
 
@@ -40,11 +40,12 @@ class RenderingMatch(NamedTuple):
     verdict: str  # "verbatim", "typographic" or "differs"
 
 
-def _in_quote(q: Quote, said: str, exact: str) -> tuple[Change, ...] | None:
-    """Whether the text's folded words ``said`` stand in ``q`` as whole words: None if they do not,
-    else how ``exact`` (the text as typed) differs in typography (nothing for a verbatim match)."""
-    folded = " ".join(fold_words(q.text))
-    if re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", folded) is None:
+def _in_quote(q: Quote, said: str, exact: str, folded: str | None = None) -> tuple[Change, ...] | None:
+    """Whether the text's folded words ``said`` stand in ``q`` (whose folded words are ``folded``)
+    as whole words: None if they do not, else how ``exact`` (the text as typed) differs in
+    typography (nothing for a verbatim match)."""
+    folded = " ".join(fold_words(q.text)) if folded is None else folded
+    if said not in folded or re.search(r"(?<!\S)" + re.escape(said) + r"(?!\S)", folded) is None:
         return None
     return tuple(typographic_changes(exact, q.text))
 
@@ -96,7 +97,7 @@ def in_quotes(dataset: Dataset, text: str, quotes: list[tuple[Quote, str]]) -> C
     exact = fold_space(text).strip(_EDGES)
     matches = []
     for q, actual in quotes:
-        typography = _in_quote(q, said, exact)
+        typography = _in_quote(q, said, exact, actual)
         if typography is not None:
             # an exact match beats a typographic one; the rendered quote beats its renderings
             matches.append(((bool(typography), q.renders is not None, q.id), q, typography, said != actual))
@@ -128,34 +129,58 @@ def in_quotes(dataset: Dataset, text: str, quotes: list[tuple[Quote, str]]) -> C
 
 def _elsewhere(dataset: Dataset, text: str, quotes: list[tuple[Quote, str]]) -> CheckResult:
     """``check_quote``'s verdict for a text that is no quote's words."""
-    said = " ".join(fold_words(text))
-    exact = fold_space(text).strip(_EDGES)
-    found = find_in_sources(dataset, text)
+    found = find_in_sources(sorted(dataset.sources.values(), key=lambda s: s.id), text)
     if found is not None:
-        src, start, end = found
-        return CheckResult(
-            "in_source", text, score=100, source=src, start=start, end=end, record=_holder(dataset, src, start, end)
-        )
+        return in_source(text, *found, [*dataset.quotes.values(), *dataset.claims.values(), *dataset.events.values()])
+    return near(dataset, text, nearest(text, quotes))
+
+
+def nearest(text: str, quotes: Iterable[tuple[Quote, str]]) -> tuple[float, Quote] | None:
+    """The quote of ``quotes`` (each with its folded words) most like ``text`` (rapidfuzz's
+    ``partial_ratio``) and its score, the first in id order of those most like it; None if
+    there is none."""
     from rapidfuzz import fuzz
 
+    said = " ".join(fold_words(text))
     best: tuple[float, Quote] | None = None
     for q, actual in quotes:
-        score = fuzz.partial_ratio(said, actual)
-        if best is None or score > best[0]:
+        # a quote scoring under the best so far scores 0, sooner
+        score = fuzz.partial_ratio(said, actual, score_cutoff=best[0] if best else 0)
+        if best is None or score > best[0] or (score == best[0] and q.id < best[1].id):
             best = (score, q)
-    if best is not None and best[0] >= NEAR_CUTOFF:
-        score, q = best
-        changes, partial = diff_words(text, q.text)
-        return CheckResult(
-            "near",
-            text,
-            q,
-            round(score),
-            partial=partial,
-            changes=tuple(changes),
-            renderings=_verdicts(dataset, said, exact, q),
-        )
-    return CheckResult("not_found", text, score=round(best[0]) if best else 0)
+    return best
+
+
+def near(dataset: Dataset, text: str, best: tuple[float, Quote] | None) -> CheckResult:
+    """``check_quote``'s verdict for a text whose nearest quote is ``best`` (``nearest``): a near
+    match if it is near enough, with the other renderings ``dataset`` holds, else not found."""
+    if best is None or best[0] < NEAR_CUTOFF:
+        return CheckResult("not_found", text, score=round(best[0]) if best else 0)
+    score, q = best
+    changes, partial = diff_words(text, q.text)
+    said, exact = " ".join(fold_words(text)), fold_space(text).strip(_EDGES)
+    return CheckResult(
+        "near",
+        text,
+        q,
+        round(score),
+        partial=partial,
+        changes=tuple(changes),
+        renderings=_verdicts(dataset, said, exact, q),
+    )
+
+
+def in_source(text: str, src: Source, start: int, end: int, records: Iterable[Record]) -> CheckResult:
+    """``check_quote``'s verdict for a text ``src`` prints at [start, end), not inside a quote:
+    with the record of ``records`` whose span holds those words most tightly, if any."""
+    best: tuple[int, str, Record] | None = None
+    for rec in records:
+        for sp in spans_of(rec):
+            if sp.source == src.id and sp.start <= start and end <= sp.end:
+                size = sp.end - sp.start
+                if best is None or (size, rec.id) < (best[0], best[1]):
+                    best = (size, rec.id, rec)
+    return CheckResult("in_source", text, score=100, source=src, start=start, end=end, record=best[2] if best else None)
 
 
 def typographic_changes(said: str, quote: str) -> list[Change]:
@@ -184,51 +209,60 @@ def _char_runs(said: str, actual: str) -> list[Change]:
     return out
 
 
-def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``text`` folded as search folds it, and for each folded character the offset it came from."""
-    chars: list[str] = []
-    where: list[int] = []
-    space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            space = bool(chars)
-            continue
-        if space:
-            chars.append(" ")
-            where.append(i)
-            space = False
-        for f in fold(ch) or ch:
-            chars.append(f)
-            where.append(i)
-    return "".join(chars), where
+class _FoldedChars(dict[int, str]):
+    """A ``str.translate`` table folding each character on its own, as ``fold`` folds it (one
+    that folds to nothing is kept), and white space to a space; filled as characters come."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = self[code] = " " if ch.isspace() else fold(ch) or ch
+        return folded
 
 
-def find_in_sources(dataset: Dataset, text: str) -> tuple[Source, int, int] | None:
-    """Where a source prints ``text`` (folded, as whole words), as (source, start, end); None if none does."""
+_FOLDED_CHARS = _FoldedChars()
+
+
+def find_in_sources(sources: Iterable[Source], text: str) -> tuple[Source, int, int] | None:
+    """Where the first of ``sources`` to print ``text`` (folded, as whole words) prints it, as
+    (source, start, end); None if none does."""
     needle = fold(text).strip(_EDGES + ".,;:!?")
     if not needle:
         return None
-    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
-    for src in sorted(dataset.sources.values(), key=lambda s: s.id):
-        folded, where = _fold_with_offsets(src.text)
+    # The source is folded a character at a time, so that each folded character knows where it
+    # came from, with its white space as it stands: a space of the needle matches any run of it.
+    # The word boundary before is tested by hand: a pattern that starts with its words lets the
+    # regular expression engine skip ahead to them.
+    pattern = re.compile(" +".join(map(re.escape, needle.split(" "))) + r"(?!\w)")
+    for src in sources:
+        folded = src.text.translate(_FOLDED_CHARS)
         m = pattern.search(folded)
-        if m:
-            return src, where[m.start()], where[m.end() - 1] + 1
+        while m is not None and m.start() > 0 and _is_word(folded[m.start() - 1]):
+            m = pattern.search(folded, m.start() + 1)
+        if m is not None:
+            grown = _grown(src.text)
+            return src, _origin(m.start(), grown), _origin(m.end() - 1, grown) + 1
     return None
 
 
-def _holder(dataset: Dataset, src: Source, start: int, end: int) -> Record | None:
-    """The record whose span holds [start, end) of ``src`` most tightly: what the words belong to."""
-    best: tuple[int, str, Record] | None = None
-    records: list[Quote | Claim | Event] = [
-        *dataset.quotes.values(),
-        *dataset.claims.values(),
-        *dataset.events.values(),
-    ]
-    for rec in records:
-        for sp in spans_of(rec):
-            if sp.source == src.id and sp.start <= start and end <= sp.end:
-                size = sp.end - sp.start
-                if best is None or (size, rec.id) < (best[0], best[1]):
-                    best = (size, rec.id, rec)
-    return best[2] if best else None
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches
+
+
+def _grown(text: str) -> list[tuple[int, int]]:
+    """Each character of ``text`` that folds to more than one, as (its offset, how many more)."""
+    longer = "".join(chr(code) for code, folded in list(_FOLDED_CHARS.items()) if len(folded) > 1)
+    if not longer:
+        return []
+    return [(m.start(), len(_FOLDED_CHARS[ord(m.group())]) - 1) for m in re.finditer(f"[{re.escape(longer)}]", text)]
+
+
+def _origin(at: int, grown: list[tuple[int, int]]) -> int:
+    """The offset in a text of the character whose folding gave its folded character ``at``."""
+    shift = 0
+    for offset, more in grown:
+        if offset + shift > at:
+            break
+        if at <= offset + shift + more:
+            return offset
+        shift += more
+    return at - shift

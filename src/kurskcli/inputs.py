@@ -191,20 +191,12 @@ class DataSource:
 
     def check(self, text: str) -> tuple[CheckResult, Dataset]:
         """``check.check_quote`` of ``text``, and a dataset that can show the verdict; user
-        datasets through their store, where a quote's words are found among the quotes holding
-        them all, and any other text is checked against the data read whole."""
+        datasets through their store (``DiskIndex.checked``), which reads only what the
+        verdict needs."""
         from kurskcli.check import check_quote, checkable
 
         checkable(text)  # a text that cannot be checked fails before any work
-
-        def from_store(disk: DiskIndex) -> tuple[CheckResult, Dataset]:
-            found = disk.checked(text)
-            if found is not None:
-                return found
-            ds = disk.dataset()  # no quote's words: every quote and source, from the same store
-            return check_quote(ds, text), ds
-
-        stored = self._from_store(from_store)
+        stored = self._from_store(lambda disk: disk.checked(text))
         if stored:
             return stored[0]
         ds = self.load()

@@ -74,7 +74,7 @@ from kurskcli.searcher import (
     word_set,
 )
 from kurskcli.tables import views
-from kurskcli.text import WORD, fold
+from kurskcli.text import WORD, fold, fold_words
 
 if TYPE_CHECKING:
     import sqlite3
@@ -416,11 +416,28 @@ class DiskIndex(IndexBase):
         hits = self.search(query, types=types, limit=limit)
         return hits, self.context([h.record for h in hits])
 
-    def checked(self, text: str) -> tuple[CheckResult, Dataset] | None:
-        """``check.check_quote``'s verdict where ``text`` is the words of a quote (verbatim or
-        apart from typography), and what showing it needs; None where it is not. Such a quote
-        holds every word of the text, so only the quotes the search index finds holding them
-        all are read, the rarest word first."""
+    def checked(self, text: str) -> tuple[CheckResult, Dataset]:
+        """``check.check_quote``'s verdict on ``text``, and what showing it needs."""
+        from kurskcli.check import NEAR_CUTOFF, find_in_sources, in_source, near, nearest
+
+        found = self._quoted(text)
+        if found is not None:
+            return found
+        # no quote's words: read one at a time, each source's text, then every quote
+        sources = sorted(self._sources().values(), key=lambda src: src.id)
+        where = find_in_sources((src._replace(text=self._text(src.id)) for src in sources), text)
+        if where is not None:
+            records = (rec for kind in ("quote", "claim", "event") for rec in self._each(kind))
+            result = in_source(text, *where, records)
+            return result, self.context([result.record] if result.record else [])
+        best = nearest(text, ((q, " ".join(fold_words(q.text))) for q in self._each("quote") if isinstance(q, Quote)))
+        shown = self.context([best[1]] if best and best[0] >= NEAR_CUTOFF else [], texts=True)
+        return near(shown, text, best), shown
+
+    def _quoted(self, text: str) -> tuple[CheckResult, Dataset] | None:
+        """``checked`` where ``text`` is the words of a quote (verbatim or apart from
+        typography); None where it is not. Such a quote holds every word of the text, so only
+        the quotes the search index finds holding them all are read, the rarest word first."""
         from kurskcli.check import folded_quotes, in_quotes
 
         quote = TYPE_ORDER["quote"]
@@ -523,47 +540,49 @@ class DiskIndex(IndexBase):
             return self._dataset(None if kinds is None else {*kinds, "actor"})
 
     def _dataset(self, kinds: set[str] | None) -> Dataset:
-        import msgspec  # turns each row back into its record in C: a quarter of unpack's time
-
-        decoders = {code: msgspec.json.Decoder(RECORD_CLASSES[name]) for code, name in _TYPE_NAMES.items()}
         lengths: dict[str, int] = json.loads(self.meta["lengths"])
         ds = Dataset() if kinds is None else StoredDataset(lengths)
         ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
-        for code, name in sorted(_TYPE_NAMES.items()):
-            if kinds is not None and name not in kinds:
-                continue
-            # records are numbered by kind (quotes, claims, events, actors): each kind is one run
-            first, last = self.types.find(bytes([code])), self.types.rfind(bytes([code]))
-            if first < 0:
-                continue
-            if self.types.count(bytes([code])) != last - first + 1:
-                raise CacheUnusable(f"the {name}s are not numbered in one run")
-            select = "SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid"
-            rows = self.con.execute(select, (first, last))
-            expected = first
-            table: dict[str, Any] = getattr(ds, name + "s")
-            decode = decoders[code].decode
-            for rid, rec_id, data, digest in rows:
-                if rid != expected or digest != record_digest(rid, rec_id, data):
-                    raise CacheUnusable(f"record {rid} is missing or does not match its digest")
-                expected += 1
-                rec = decode(data)
-                if rec.id != rec_id:
-                    raise CacheUnusable(f"record {rid} holds another id")
-                table[rec.id] = rec
-            if expected != last + 1:
-                raise CacheUnusable("records are missing")
-        if kinds is None and sum(len(getattr(ds, name + "s")) for name in _TYPE_NAMES.values()) != self.size:
+        for name in TYPE_ORDER:
+            if kinds is None or name in kinds:
+                table: dict[str, Any] = getattr(ds, name + "s")
+                table.update((rec.id, rec) for rec in self._each(name))
+        if kinds is None and sum(len(getattr(ds, name + "s")) for name in TYPE_ORDER) != self.size:
             raise CacheUnusable("records of an unknown kind")
-        if kinds is not None:
-            ds.sources.update(self._sources())
-            return ds
-        for src in self._sources().values():
-            text = "".join(self.part_of(src.id, part) for part in range(-(-lengths[src.id] // PART)))
-            if len(text) != lengths[src.id]:
-                raise CacheUnusable(f"the text of {src.id!r} has the wrong length")
-            ds.sources[src.id] = src._replace(text=text)
+        for src in self._sources().values():  # with every record, every text
+            ds.sources[src.id] = src if kinds is not None else src._replace(text=self._text(src.id))
         return ds
+
+    def _each(self, name: str) -> Iterator[Record]:
+        """Every record of a kind, in the order it was read."""
+        import msgspec  # turns each row back into its record in C: a quarter of unpack's time
+
+        code = TYPE_ORDER[name]
+        first, count = self.firsts[code], self.counts[code]
+        # records are numbered by kind (quotes, claims, events, actors): each kind is one run
+        if self.types[first : first + count] != bytes([code]) * count:
+            raise CacheUnusable(f"the {name}s are not numbered in one run")
+        decode = msgspec.json.Decoder(RECORD_CLASSES[name]).decode
+        select = "SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid"
+        expected = first
+        for rid, rec_id, data, digest in self.con.execute(select, (first, first + count - 1)):
+            if rid != expected or digest != record_digest(rid, rec_id, data):
+                raise CacheUnusable(f"record {rid} is missing or does not match its digest")
+            expected += 1
+            rec = decode(data)
+            if rec.id != rec_id:
+                raise CacheUnusable(f"record {rid} holds another id")
+            yield rec
+        if expected != first + count:
+            raise CacheUnusable("records are missing")
+
+    def _text(self, source_id: str) -> str:
+        """A source's whole text."""
+        length: int = json.loads(self.meta["lengths"])[source_id]
+        text = "".join(self.part_of(source_id, part) for part in range(-(-length // PART)))
+        if len(text) != length:
+            raise CacheUnusable(f"the text of {source_id!r} has the wrong length")
+        return text
 
     def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset:
         """Every actor and source, and the records of ``kinds`` that name the actors ``choose``
