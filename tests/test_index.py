@@ -341,7 +341,7 @@ def test_building_a_store_removes_the_stores_no_kurskcli_of_this_version_can_use
         shutil.copy(MINI, path)
     expected = search_json(run, "bridge", "--data", str(kept))
     search_json(run, "bridge", "--data", str(gone))
-    kept_store, gone_store = (private_cache / store._name([p], True) for p in (kept, gone))
+    kept_store, gone_store = (private_cache / cache.store_name([p], True) for p in (kept, gone))
     older = private_cache / "search-0000abcd.sqlite"  # as an earlier version of kurskcli named its stores
     shutil.copy(kept_store, older)
     _sql(older, "UPDATE meta SET value = 'kurskcli-search-index/1' WHERE key = 'format'")
@@ -364,7 +364,7 @@ def test_building_a_store_removes_the_stores_no_kurskcli_of_this_version_can_use
     assert not older.exists() and not damaged.exists()
     assert not gone_store.exists() and gone_store.name + ".lock" not in left
     assert kept_store.exists() and busy.exists() and link.is_symlink() and unrelated.exists(), left
-    assert (private_cache / store._name([other], True)).exists()
+    assert (private_cache / cache.store_name([other], True)).exists()
 
     def no_loading(*args: object, **kw: object) -> Dataset:
         raise AssertionError("the dataset was read again")

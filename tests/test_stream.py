@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from kurskcli import index, store
+from kurskcli import cache, index, store
 from kurskcli.dataset import DatasetError, NotStreamed, load_dataset
 from kurskcli.index import verified_counts
 from kurskcli.model import Dataset, Record
@@ -54,7 +54,7 @@ def _tables(path: Path) -> dict[str, Any]:
 def _both_stores(paths: list[Path], bundled: bool, folder: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The store written while streaming ``paths``, and the one written from a whole load."""
     streamed, whole = folder / "streamed.sqlite", folder / "whole.sqlite"
-    fp = store._bundled_fingerprint() if bundled else None
+    fp = cache.bundled_fingerprint() if bundled else None
     index._stream(paths, bundled, streamed, fp, None)  # raises NotStreamed if it fell short
     ds = load_dataset(paths, bundled=bundled)
     key, deps = index._key_and_deps(paths, fp, ds)
@@ -286,7 +286,7 @@ def test_an_id_of_the_bundled_data_given_again_is_placed_as_the_whole_load_place
     with pytest.raises(DatasetError) as whole:
         load_dataset([path])
     with pytest.raises(DatasetError) as streamed:
-        index._stream([path], True, tmp_path / "store.sqlite", store._bundled_fingerprint(), None)
+        index._stream([path], True, tmp_path / "store.sqlite", cache.bundled_fingerprint(), None)
     assert streamed.value.problems == whole.value.problems
     assert any("duplicate id 'q-putin-tribute' (first defined at <bundled>" in str(p) for p in whole.value.problems)
     assert not (tmp_path / "store.sqlite").exists()

@@ -1,6 +1,7 @@
-"""The cache folder's housekeeping: the lock under which a store is built once, however many
-commands ask for it at a time, and the clearing of stores no kurskcli of this version can use
-again (``index`` builds and reads the stores; ``store`` says what one holds)."""
+"""The cache folder's housekeeping: what a store is named and keyed by, the lock under which a
+store is built once, however many commands ask for it at a time, and the clearing of stores no
+kurskcli of this version can use again (``index`` builds and reads the stores; ``store`` says
+what one holds)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,41 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from kurskcli import __version__
 from kurskcli.store import _DAMAGE, FORMAT, connect_bounded
+
+
+def bundled_fingerprint() -> list[Any]:
+    import kurskcli.data
+    from kurskcli.bundled import BUNDLED_NAME
+    from kurskcli.reading import fingerprint
+
+    here = getattr(kurskcli.data, "__file__", None)
+    fp = fingerprint(Path(here).parent / BUNDLED_NAME) if here else None
+    return ["bundled", __version__, fp]
+
+
+def store_name(paths: Sequence[Path], bundled: bool) -> str:
+    """The cache file's name, from where the data lives."""
+    where = json.dumps([FORMAT, __version__, bundled, [os.path.realpath(p) for p in paths]])
+    return f"search-{zlib.crc32(where.encode('utf-8', 'surrogateescape')):08x}.sqlite"
+
+
+def store_key(bundled_fp: list[Any] | None, dataset_fps: Sequence[list[Any] | None]) -> str:
+    """The content key: what the data files were when they were read."""
+    return json.dumps([FORMAT, __version__, bundled_fp, list(dataset_fps)])
+
+
+def current_key(paths: Sequence[Path], bundled: bool) -> str:
+    from kurskcli.reading import fingerprint
+
+    return store_key(bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
 
 
 def _open_lock(folder: Path, name: str) -> int:

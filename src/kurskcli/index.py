@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from kurskcli.cache import build_lock, sweep
+from kurskcli.cache import build_lock, bundled_fingerprint, current_key, store_key, store_name, sweep
 from kurskcli.env import private_cache_dir
 from kurskcli.model import (
     Claim,
@@ -43,11 +43,7 @@ from kurskcli.store import (
     Counts,
     DiskIndex,
     Progress,
-    _bundled_fingerprint,
-    _current_key,
     _digest,
-    _key,
-    _name,
     _open,
     fts_rowid,
     indexed_words,
@@ -366,7 +362,7 @@ def _streamed(
 
     debug(f"building the search index {target} as the data is read")
     try:
-        _stream(paths, bundled, target, _bundled_fingerprint() if bundled else None, progress)
+        _stream(paths, bundled, target, bundled_fingerprint() if bundled else None, progress)
     except (NotStreamed, DataFileError, OSError, OutputFileError, sqlite3.Error, UnicodeError) as exc:
         debug(f"loading the data whole: {exc}")  # which reports what is wrong, or why it is not saved
         return False
@@ -470,7 +466,7 @@ def _key_and_deps(paths: Sequence[Path], bundled_fp: list[Any] | None, ds: Datas
     read = {fp[0]: fp for fp in ds.files}
     mains = {os.path.realpath(p) for p in paths}
     deps = [fp for real, fp in read.items() if real not in mains]
-    return _key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths]), deps
+    return store_key(bundled_fp, [read.get(os.path.realpath(p)) for p in paths]), deps
 
 
 # ----------------------------------------------------------------------------- the entry point
@@ -497,7 +493,7 @@ def stored(
     if folder is None:
         warn(f"{why}; answering without a saved index")
         return []
-    name = _name(paths, bundled)
+    name = store_name(paths, bundled)
     target = folder / name
     answer = _ask(target, paths, bundled, on_disk, debug, keep_open)
     if answer:
@@ -528,7 +524,7 @@ def _ask(
     import sqlite3
 
     try:
-        disk = _open(target, _current_key(paths, bundled))
+        disk = _open(target, current_key(paths, bundled))
         try:
             answer = [on_disk(disk)]
         except BaseException:
@@ -563,7 +559,7 @@ def _save(
     if _streamed(paths, bundled, target, progress, debug):
         return True
     debug(f"building the search index {target}")
-    bundled_fp = _bundled_fingerprint() if bundled else None
+    bundled_fp = bundled_fingerprint() if bundled else None
     ds = _load(paths, bundled, progress)
     key, deps = _key_and_deps(paths, bundled_fp, ds)
     try:

@@ -1,4 +1,4 @@
-"""The store of user datasets on disk: its layout, its key, and reading it back (``DiskIndex``),
+"""The store of user datasets on disk: its layout and reading it back (``DiskIndex``),
 every row checked. ``index`` builds it and decides when to.
 
 The first command over a set of dataset files writes it in the user's cache folder
@@ -40,14 +40,12 @@ import json
 import os
 import stat
 import time
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kurskcli import __version__
 from kurskcli.exits import EXIT_IOERR
 from kurskcli.model import (
     PART,
@@ -109,33 +107,6 @@ _DAMAGE = (CacheUnusable, EOFError, KeyError, ValueError, TypeError, IndexError,
 
 
 # ----------------------------------------------------------------------------- where and what
-
-
-def _bundled_fingerprint() -> list[Any]:
-    import kurskcli.data
-    from kurskcli.bundled import BUNDLED_NAME
-    from kurskcli.reading import fingerprint
-
-    here = getattr(kurskcli.data, "__file__", None)
-    fp = fingerprint(Path(here).parent / BUNDLED_NAME) if here else None
-    return ["bundled", __version__, fp]
-
-
-def _name(paths: Sequence[Path], bundled: bool) -> str:
-    """The cache file's name, from where the data lives."""
-    where = json.dumps([FORMAT, __version__, bundled, [os.path.realpath(p) for p in paths]])
-    return f"search-{zlib.crc32(where.encode('utf-8', 'surrogateescape')):08x}.sqlite"
-
-
-def _key(bundled_fp: list[Any] | None, dataset_fps: Sequence[list[Any] | None]) -> str:
-    """The content key: what the data files were when they were read."""
-    return json.dumps([FORMAT, __version__, bundled_fp, list(dataset_fps)])
-
-
-def _current_key(paths: Sequence[Path], bundled: bool) -> str:
-    from kurskcli.reading import fingerprint
-
-    return _key(_bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
 
 
 _BLAKE2B: Any = None
