@@ -541,6 +541,21 @@ def test_a_long_json_list_is_written_byte_for_byte_as_the_standard_library_write
     assert raw16.getvalue().decode("utf-16") == expected
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_JSON_VALUES, max_size=5))
+def test_a_json_list_written_an_item_at_a_time_is_the_standard_librarys(items: list[Any]) -> None:
+    import io
+
+    from kurskcli.output import write_json_list
+
+    for encoding in ("utf-8", "ascii"):
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        write_json_list(iter(items), stream)
+        stream.flush()
+        assert raw.getvalue().decode(encoding) == json.dumps(items, ensure_ascii=encoding == "ascii", indent=2) + "\n"
+
+
 def test_annotations_are_w3c_web_annotations_that_find_each_quote_in_its_source(
     run: Run, bundled: Dataset, tmp_path: Path
 ) -> None:

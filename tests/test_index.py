@@ -211,6 +211,24 @@ def test_every_query_on_a_saved_index_is_bounded(
     con.close()
 
 
+def test_a_reader_that_takes_its_time_over_each_record_is_not_cut_off(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search_as_asked([big_dataset(tmp_path, 600)], False, "item7")
+    [saved] = caches(private_cache)
+    monkeypatch.setattr(store, "QUERY_SECONDS", 1.0)
+    disk = store.DiskIndex(store.connect_bounded(saved))
+    records, _ = disk.exported(["quote"])
+    # each read as a pager or a slow pipe would: longer in all than the store is given for a row
+    for streamed in (disk.in_order(["quote"]), iter(records)):
+        started, read = time.monotonic(), 0
+        for _ in streamed:
+            time.sleep(0.004)
+            read += 1
+        assert read == 600 and time.monotonic() - started > 2.0
+    disk.con.close()
+
+
 def test_a_source_edited_while_the_index_is_saved_is_noticed(
     run: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1051,7 +1069,13 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
         (["timeline", "--claims", "--color", "always"], {"event", "actor"}),
         (["claims", "--json"], {"event", "actor"}),  # the claims too, as the timeline's
         (["claims", "--claimant", "petrov"], {"event", "actor"}),
-        (["export", "-", "--format", "jsonl"], None),
+        # an export reads the records as it writes them, in id order (``exported``), except
+        # annotations, which want every source text at hand
+        (["export", "-", "--format", "jsonl"], {"event", "actor"}),
+        (["export", "-", "--format", "csv", "--type", "quote", "--type", "source"], {"event", "actor"}),
+        (["export", "-", "--format", "json"], {"event", "actor"}),
+        (["export", "-", "--format", "markdown"], {"event", "actor"}),
+        (["export", "-", "--format", "annotations"], None),
     ],
 )
 def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(
@@ -1076,6 +1100,54 @@ def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(
     got = run(*args, "--data", str(data))
     assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
     assert asked == [kinds]
+
+
+def _damage(saved: Path, where: str) -> None:
+    """Change a record's row of the store at ``saved`` (``where`` picks it) without its digest."""
+    import sqlite3
+
+    con = sqlite3.connect(saved)
+    assert con.execute(f"UPDATE records SET data = replace(data, 'e', 'x') WHERE rid = ({where})").rowcount == 1
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("args", [["timeline", "--quotes"], ["export", "-", "--format", "jsonl"]], ids=" ".join)
+def test_damage_in_what_a_streamed_answer_reads_first_means_a_rebuild(
+    run: Callable[..., Result], data: Path, private_cache: Path, args: list[str]
+) -> None:
+    expected = run(*args, "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    [saved] = caches(private_cache)
+    _damage(saved, "SELECT min(rid) FROM records WHERE type = 'event'")  # read before any record is printed
+    got = run(*args, "--data", str(data))
+    assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err)
+
+
+def test_an_export_that_finds_damage_as_it_writes_leaves_no_file_and_no_store(
+    run: Callable[..., Result], data: Path, private_cache: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    expected = run("export", "-", "--format", "jsonl", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    assert run("search", "bridge", "--data", str(data)).code == 0
+    [saved] = caches(private_cache)
+    con = sqlite3.connect(saved)
+    renderings = json.loads(con.execute("SELECT value FROM meta WHERE key = 'renderings'").fetchone()[0])
+    con.close()
+    grouped = "', '".join(member for members in renderings.values() for member in members)
+    # the last quote in id order, read once the first records are written
+    last = f"SELECT rid FROM records WHERE type = 'quote' AND id NOT IN ('{grouped}') ORDER BY id DESC LIMIT 1"
+    for target in ["-", str(tmp_path / "out.csv")]:
+        _damage(saved, last)
+        got = run("export", target, "--format", "csv", "--data", str(data))
+        assert got.code == 74 and got.err.count("\n") == 1
+        assert "damaged" in got.err and "run the command again" in got.err
+        assert caches(private_cache) == []
+        assert run("search", "bridge", "--data", str(data)).code == 0  # built anew
+        [saved] = caches(private_cache)
+    assert not (tmp_path / "out.csv").exists()
+    assert run("export", "-", "--format", "jsonl", "--data", str(data)).out == expected.out
 
 
 @pytest.mark.parametrize(

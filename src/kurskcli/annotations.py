@@ -5,7 +5,7 @@ from its start), so that annotation tools can show a dataset's quotes on the pag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import IO, Any
 
 from kurskcli.dates import human_date
@@ -46,7 +46,7 @@ def annotation(q: Quote, ds: Dataset, collection: str) -> dict[str, Any]:
     }
 
 
-def write_annotations(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+def write_annotations(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None:
     """The quotes among ``records`` as one AnnotationCollection, its items on its first page."""
     from kurskcli import output
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -12,7 +12,7 @@ from kurskcli import output
 from kurskcli.dates import human_date
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Source
 from kurskcli.output import record_dict
-from kurskcli.vocab import EXPORT_FORMATS, EXPORT_TYPES
+from kurskcli.vocab import EXPORT_FORMATS
 
 FORMATS = EXPORT_FORMATS
 SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".md": "markdown"}
@@ -25,27 +25,14 @@ def format_for(path: str) -> str | None:
     return SUFFIXES.get(Path(path).suffix.lower())
 
 
-def selected(ds: Dataset, types: Sequence[str] | None) -> list[Record]:
-    """The records to export, by type (sources, actors, quotes, claims, events), each table in id order."""
-    tables: dict[str, Iterable[Record]] = {
-        "source": ds.sources.values(),
-        "actor": ds.actors.values(),
-        "quote": ds.quotes.values(),
-        "claim": ds.claims.values(),
-        "event": ds.events.values(),
-    }
-    chosen = [t for t in EXPORT_TYPES if not types or t in types]
-    return [rec for t in chosen for rec in sorted(tables[t], key=lambda r: r.id)]
-
-
 # ----------------------------------------------------------------------------- JSON, JSON Lines
 
 
-def write_json(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
-    output.write_json([record_dict(r, ds) for r in records], out)
+def write_json(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None:
+    output.write_json_list((record_dict(r, ds) for r in records), out)
 
 
-def write_jsonl(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+def write_jsonl(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None:
     """A JSON Lines dataset: a line describing it, then one record a line in the dataset format
     (source texts inline), so that the file loads with ``--data`` as it is."""
     for obj in dataset_lines(records, ds):
@@ -53,7 +40,7 @@ def write_jsonl(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
         out.write("\n")
 
 
-def dataset_lines(records: Sequence[Record], ds: Dataset) -> Iterable[dict[str, Any]]:
+def dataset_lines(records: Iterable[Record], ds: Dataset) -> Iterable[dict[str, Any]]:
     from kurskcli.dataset import SCHEMA_VERSION
 
     infos = ds.infos
@@ -145,17 +132,17 @@ def _flat(obj: dict[str, Any]) -> dict[str, str]:
     return {key: neutralize(cell) for key, cell in row.items()}  # list cells too: "=x; y" is a formula
 
 
-def write_csv(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
-    """One table with a ``type`` column; its columns are those the chosen record types have."""
+def write_csv(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None:
+    """One table with a ``type`` column; its columns are those the chosen record types have.
+    ``records`` is read twice, for the columns and then for the rows, so that no row is held."""
     import csv
 
-    rows = [_flat(_csv_fields(r, ds)) for r in records]
     header: dict[str, None] = {"type": None, "id": None}
-    for row in rows:
-        header.update(dict.fromkeys(row))
+    for rec in records:
+        header.update(dict.fromkeys(_flat(_csv_fields(rec, ds))))
     writer = csv.DictWriter(out, fieldnames=list(header), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_flat(_csv_fields(rec, ds)) for rec in records)
 
 
 def _csv_fields(rec: Record, ds: Dataset) -> dict[str, Any]:
@@ -189,7 +176,7 @@ def _when(date: str | None) -> str:
     return human_date(date) if date else "undated"
 
 
-def write_markdown(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None:
+def write_markdown(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None:
     def name(actor_id: str | None) -> str:
         if actor_id is None:
             return "unattributed"
@@ -229,7 +216,7 @@ def write_markdown(records: Sequence[Record], ds: Dataset, out: IO[str]) -> None
 # ----------------------------------------------------------------------------- SQLite
 
 
-def write_sqlite(records: Sequence[Record], ds: Dataset, path: Path) -> None:
+def write_sqlite(records: Iterable[Record], ds: Dataset, path: Path) -> None:
     """A database of the dataset's tables (``tables``, the store's views), with keys and foreign
     keys, and an FTS5 index ``search`` over quotes and claims: a store of ``records`` is written
     beside ``path``, and its tables copied. Sources and actors are always included, and the

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from kurskcli.check import CheckResult
-    from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record
+    from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Reread
     from kurskcli.searcher import Hits
     from kurskcli.store import DiskIndex
 
@@ -84,11 +84,12 @@ class DataSource:
         claims, events) in date order (``query.sort_key``), all of them or those naming any of
         the actors it is given: user datasets read from their store as they are asked for, so
         that a reader who stops early (``| head``) waits for little."""
-        stored = self._from_store(lambda disk: disk, keep_open=True)
+        # what is read before the first record is printed is read here, where damage means a rebuild
+        stored = self._from_store(lambda disk: (disk, disk.beside_timeline(kinds)), keep_open=True)
         if stored:
-            disk = stored[0]
+            disk, ds = stored[0]
             try:
-                yield disk.beside_timeline(kinds), lambda actors: disk.in_order(kinds, actors)
+                yield ds, lambda actors: disk.in_order(kinds, actors)
             finally:
                 disk.con.close()
             return
@@ -97,6 +98,25 @@ class DataSource:
         ds = self.load(kinds=kinds)
         records = in_date_order(ds, kinds)
         yield ds, lambda actors: iter(records)
+
+    @contextlib.contextmanager
+    def exported(
+        self, kinds: Sequence[str], *, at_once: bool = False
+    ) -> Iterator[tuple[Sequence[Record] | Reread, Dataset]]:
+        """The records an export of ``kinds`` writes (each kind in id order) and what writing
+        them needs: user datasets read from their store as they are written (``Reread``), each
+        source with its text, unless every record and text is needed ``at_once``."""
+        stored = [] if at_once else self._from_store(lambda disk: (disk, disk.exported(kinds)), keep_open=True)
+        if stored:
+            disk, exported = stored[0]
+            try:
+                yield exported
+            finally:
+                disk.con.close()
+            return
+        ds = self.load()
+        tables: list[dict[str, Record]] = [getattr(ds, kind + "s") for kind in kinds]
+        yield [rec for table in tables for rec in sorted(table.values(), key=lambda r: r.id)], ds
 
     def verified_counts(self) -> dict[str, int]:
         """Every check of the data, against the files themselves (never the store), and how

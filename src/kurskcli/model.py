@@ -282,6 +282,18 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+class PartsOnDemand(dict[tuple[str, int], str]):
+    """Parts of the stored texts, each read (and checked) the first time it is asked for."""
+
+    def __init__(self, part_of: Callable[[str, int], str]) -> None:
+        super().__init__()
+        self.part_of = part_of
+
+    def __missing__(self, key: tuple[str, int]) -> str:
+        value = self[key] = self.part_of(*key)
+        return value
+
+
 class StoredDataset(TextsElsewhere):
     """Records read from a saved index, with only the parts of the source texts that were read;
     with ``tallies``, the number of records of each kind the store holds, which ``counts`` gives."""
@@ -309,6 +321,20 @@ class StoredDataset(TextsElsewhere):
                     for part in range(first, min(last, (self.lengths[sp.source] - 1) // PART) + 1):
                         if (sp.source, part) not in self.parts:
                             self.parts[sp.source, part] = part_of(sp.source, part)
+
+
+class Reread(Iterable["Record"]):
+    """Records read again from the start each time they are iterated (``read()``), and how many
+    there are: what an export of a store writes, holding one record at a time."""
+
+    def __init__(self, read: Callable[[], Iterator[Record]], size: int) -> None:
+        self.read, self.size = read, size
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.read()
+
+    def __len__(self) -> int:
+        return self.size
 
 
 Mentions = dict[str, "array[int]"]

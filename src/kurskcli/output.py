@@ -251,6 +251,28 @@ def write_json(obj: Any, out: IO[str]) -> None:
     out.write("\n")
 
 
+def write_json_list(items: Iterable[Any], out: IO[str]) -> None:
+    """``write_json`` of a list, written an item at a time: the same characters, without the
+    list held (an export of a large store)."""
+    if carries_unicode(out):
+        import msgspec
+
+        def encode(obj: Any) -> str:
+            return msgspec.json.format(msgspec.json.encode(obj), indent=2).decode("utf-8")
+    else:
+        import json
+
+        def encode(obj: Any) -> str:
+            return json.dumps(obj, indent=2)
+
+    before = "[\n  "
+    for obj in items:
+        out.write(before)
+        out.write(encode(obj).replace("\n", "\n  "))  # a string in JSON holds no line break
+        before = ",\n  "
+    out.write("[]\n" if before == "[\n  " else "\n]\n")
+
+
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:
     import json
 

@@ -55,8 +55,10 @@ from kurskcli.model import (
     Dataset,
     DatasetInfo,
     Event,
+    PartsOnDemand,
     Quote,
     Record,
+    Reread,
     Source,
     StoredDataset,
     paused_gc,
@@ -80,7 +82,7 @@ if TYPE_CHECKING:
     from kurskcli.check import CheckResult
 
 FORMAT = "kurskcli-search-index/11"
-QUERY_SECONDS = 10.0  # a saved index that takes longer than this to answer is not used
+QUERY_SECONDS = 10.0  # a saved index that takes longer than this for a row is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
 
@@ -219,6 +221,8 @@ class DiskIndex(IndexBase):
 
     def __init__(self, con: sqlite3.Connection):
         self.con = con
+        self.more_time()
+        con.set_progress_handler(lambda: time.monotonic() > self._deadline, 1000)
         if _layout(con) != _expected_layout():
             raise CacheUnusable("not the layout this version writes")
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
@@ -236,6 +240,11 @@ class DiskIndex(IndexBase):
         self.firsts: list[int] = [sum(self.counts[:code]) for code in range(len(TYPE_ORDER))]
         self._records: dict[int, Record] = {}
         self._texts: StoredDataset | None = None  # the parts of the texts read so far
+
+    def more_time(self) -> None:
+        """Give the store QUERY_SECONDS more to answer: a row handed out is an answer, and the
+        time its reader takes over it (a pager, a slow pipe) is not the store's."""
+        self._deadline = time.monotonic() + QUERY_SECONDS
 
     @functools.cached_property
     def vocab(self) -> list[str]:  # type: ignore[override]
@@ -300,7 +309,7 @@ class DiskIndex(IndexBase):
     def _folded(self, rec: Record) -> list[tuple[str, str, float]]:
         if self._texts is None:
             self._texts = StoredDataset(json.loads(self.meta["lengths"]))
-            self._texts.parts = _OnDemand(self.part_of)
+            self._texts.parts = PartsOnDemand(self.part_of)
         return folded_fields(rec, self._texts.passage)
 
     def record_at(self, rid: int) -> Record:
@@ -485,17 +494,23 @@ class DiskIndex(IndexBase):
                 if sort != order_text(rec):
                     raise CacheUnusable(f"record {rid} is out of its place in the timeline")
                 seen += 1
+                self.more_time()
                 yield sort, rid, rec
             if seen != self.counts[code]:
                 raise CacheUnusable(f"{kind}s are missing from the timeline")
 
+        merged = heapq.merge(*(rows(kind) for kind in dict.fromkeys(kinds)))
+        yield from self._as_printed(rec for _, _, rec in merged)
+
+    def _as_printed(self, records: Iterator[_T]) -> Iterator[_T]:
+        """``records`` as part of an answer printed as they come: where one is damaged, part of
+        the answer may be out already, so the store goes (the next run builds it anew) and the
+        command ends (StoreDamaged)."""
         import sqlite3
 
         try:
-            for _, _, rec in heapq.merge(*(rows(kind) for kind in dict.fromkeys(kinds))):
-                yield rec
+            yield from records
         except (sqlite3.Error, *_DAMAGE) as exc:
-            # Part of the answer may be out already: the store goes, and the next run builds it anew.
             with suppress(OSError):
                 Path(self.con.execute("PRAGMA database_list").fetchone()[2]).unlink()
             raise StoreDamaged(
@@ -524,8 +539,8 @@ class DiskIndex(IndexBase):
             ds.sources[src.id] = src if kinds is not None else src._replace(text=self._text(src.id))
         return ds
 
-    def _each(self, name: str) -> Iterator[Record]:
-        """Every record of a kind, in the order it was read."""
+    def _each(self, name: str, *, by_id: bool = False) -> Iterator[Record]:
+        """Every record of a kind, in the order it was read (or ``by_id``, in id order)."""
         import msgspec  # turns each row back into its record in C: a quarter of unpack's time
 
         code = TYPE_ORDER[name]
@@ -534,18 +549,40 @@ class DiskIndex(IndexBase):
         if self.types[first : first + count] != bytes([code]) * count:
             raise CacheUnusable(f"the {name}s are not numbered in one run")
         decode = msgspec.json.Decoder(RECORD_CLASSES[name]).decode
-        select = "SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid"
-        expected = first
+        select = (
+            f"SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY {'id' if by_id else 'rid'}"
+        )
+        seen, previous = 0, ""
         for rid, rec_id, data, digest in self.con.execute(select, (first, first + count - 1)):
-            if rid != expected or digest != record_digest(rid, rec_id, data):
+            # in id order each id comes after the one before (no row twice); else each number in turn
+            in_turn = (seen == 0 or rec_id > previous) if by_id else rid == first + seen
+            if not in_turn or digest != record_digest(rid, rec_id, data):
                 raise CacheUnusable(f"record {rid} is missing or does not match its digest")
-            expected += 1
+            seen, previous = seen + 1, rec_id
+            self.more_time()
             rec = decode(data)
             if rec.id != rec_id:
                 raise CacheUnusable(f"record {rid} holds another id")
             yield rec
-        if expected != first + count:
+        if seen != count:
             raise CacheUnusable("records are missing")
+
+    def exported(self, kinds: Sequence[str]) -> tuple[Reread, Dataset]:
+        """The records of ``kinds`` (sources, actors, quotes, claims, events), each kind in id
+        order, read as they are written out (each source with its text), and what writing them
+        needs (``beside_timeline``): an export holds one record at a time."""
+        ds = self.beside_timeline(kinds)
+        sources = sorted(ds.sources.values(), key=lambda src: src.id)
+
+        def records() -> Iterator[Record]:
+            for kind in kinds:
+                if kind == "source":
+                    yield from (src._replace(text=self._text(src.id)) for src in sources)
+                else:
+                    yield from self._each(kind, by_id=True)
+
+        size = sum(len(sources) if kind == "source" else self.counts[TYPE_ORDER[kind]] for kind in kinds)
+        return Reread(lambda: self._as_printed(records()), size), ds
 
     def _text(self, source_id: str) -> str:
         """A source's whole text."""
@@ -619,20 +656,9 @@ class DiskIndex(IndexBase):
         return ds
 
 
-class _OnDemand(dict[tuple[str, int], str]):
-    """Parts of the stored texts, each read (and checked) the first time it is asked for."""
-
-    def __init__(self, part_of: Callable[[str, int], str]) -> None:
-        super().__init__()
-        self.part_of = part_of
-
-    def __missing__(self, key: tuple[str, int]) -> str:
-        value = self[key] = self.part_of(*key)
-        return value
-
-
 def connect_bounded(path: Path) -> sqlite3.Connection:
-    """A read-only connection on which every statement is interrupted after QUERY_SECONDS in all."""
+    """A read-only connection on which every statement is interrupted after QUERY_SECONDS in all
+    (``DiskIndex`` gives it that much more for each row it hands out)."""
     import sqlite3
 
     con = sqlite3.connect(path, check_same_thread=False)

@@ -64,19 +64,19 @@ def export(
     types = parse_types(type, allowed=EXPORT_TYPES)
     if chosen == "sqlite" and target == "-":
         raise Fail("a SQLite database cannot go to standard output; name a file", EXIT_USAGE)
-    ds = inputs.load()
-    records = ex.selected(ds, types)
     from kurskcli.annotations import write_annotations
 
     writers = {"csv": ex.write_csv, "jsonl": ex.write_jsonl, "json": ex.write_json, "markdown": ex.write_markdown}
     writers["annotations"] = write_annotations
-    if target == "-":
-        writers[chosen](records, ds, sys.stdout)
-        return
-
-    if chosen == "sqlite":
-        write_file(Path(target), lambda path, _fd: ex.write_sqlite(records, ds, path), force, binary=True)
-    else:
-        write = functools.partial(writers[chosen], records, ds)
-        write_file(Path(target), write, force, newline="" if chosen == "csv" else "\n")
+    kinds = [kind for kind in EXPORT_TYPES if not types or kind in types]
+    # SQLite and annotations want every source's text at hand; the rest take a record at a time
+    with inputs.exported(kinds, at_once=chosen in ("sqlite", "annotations")) as (records, ds):
+        if target == "-":
+            writers[chosen](records, ds, sys.stdout)
+            return
+        if chosen == "sqlite":
+            write_file(Path(target), lambda path, _fd: ex.write_sqlite(records, ds, path), force, binary=True)
+        else:
+            write = functools.partial(writers[chosen], records, ds)
+            write_file(Path(target), write, force, newline="" if chosen == "csv" else "\n")
     stderr_line(f"kurskcli: wrote {len(records)} records to {safe(target)} ({chosen})")
