@@ -106,6 +106,41 @@ def test_a_sqlite_export_of_claims_holds_the_events_they_name_as_outcomes(
     con.close()
 
 
+@pytest.mark.parametrize("types", [[], ["--type", "claim"], ["--type", "quote", "--type", "event"]], ids=str)
+def test_a_sqlite_export_read_from_the_store_is_the_export_of_the_files(
+    run: Run, tmp_path: Path, private_cache: Path, types: list[str]
+) -> None:
+    from kurskcli.tables import TABLES
+
+    data = tmp_path / "kursk.jsonl"  # the bundled data as a dataset of one's own
+    assert run("export", str(data), env={"KURSKCLI_CACHE": "off"}).code == 0
+    lines = [json.loads(line) for line in data.read_text("utf-8").splitlines()]
+    events = sorted(line["id"] for line in lines if line["type"] == "event")
+    for line in lines:  # a claim names two events out of order, and one of them a third
+        if line["type"] == "claim" and not line.get("outcomes"):
+            line["outcomes"] = [events[-1], events[0]]
+            break
+    next(line for line in lines if line.get("id") == events[0])["outcomes"] = [events[1]]
+    data.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    args = ["--no-bundled", "--data", str(data)]
+    assert run("search", "monument", *args).code == 0  # the store is built
+    whole, streamed = tmp_path / "whole.sqlite", tmp_path / "streamed.sqlite"
+    expected = run("export", str(whole), *types, *args, env={"KURSKCLI_CACHE": "off"})
+    got = run("export", str(streamed), *types, *args)
+    assert (got.code, got.err.replace("streamed", "whole")) == (expected.code, expected.err) == (0, expected.err)
+    a, b = sqlite3.connect(whole), sqlite3.connect(streamed)
+    names = [row[0] for row in a.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    assert "quotes" in names and "search" in names
+    for name in names:  # each row, in the order stored (the search index's own tables too)
+        assert list(a.execute(f"SELECT * FROM {name}")) == list(b.execute(f"SELECT * FROM {name}")), name
+    for name in TABLES:
+        assert list(a.execute(f"SELECT rowid FROM {name}")) == list(b.execute(f"SELECT rowid FROM {name}")), name
+    exported = [row[0] for row in b.execute("SELECT id FROM events ORDER BY rowid")]
+    assert exported == sorted(exported) and {events[-1], events[0], events[1]} <= set(exported)
+    a.close()
+    b.close()
+
+
 def test_the_store_shows_the_tables_the_sqlite_export_writes(run: Run, tmp_path: Path, private_cache: Path) -> None:
     from kurskcli.model import PART
     from kurskcli.tables import TABLES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -219,28 +219,34 @@ def write_markdown(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None
 def write_sqlite(records: Iterable[Record], ds: Dataset, path: Path) -> None:
     """A database of the dataset's tables (``tables``, the store's views), with keys and foreign
     keys, and an FTS5 index ``search`` over quotes and claims: a store of ``records`` is written
-    beside ``path``, and its tables copied. Sources and actors are always included, and the
-    events a claim or event names as outcomes, since the other tables refer to them."""
+    beside ``path``, as they are read, and its tables copied. Sources and actors are always
+    included, and the events a claim or event names as outcomes, since the other tables refer
+    to them."""
     import sqlite3
 
     from kurskcli.index import write_records
 
+    def stored() -> Iterator[Record]:
+        given: set[str] = set()  # the events written
+        named: set[str] = set()  # and those named as outcomes
+        for rec in records:
+            if isinstance(rec, (Quote, Claim, Event)):
+                yield rec
+                given.update([rec.id] if isinstance(rec, Event) else [])
+                named.update(rec.outcomes if isinstance(rec, (Claim, Event)) else [])
+        more: dict[str, Event] = {}
+        todo = list(named - given)
+        while todo:  # an event named may name others
+            eid = todo.pop()
+            if eid in ds.events and eid not in given and eid not in more:
+                more[eid] = ds.events[eid]
+                todo.extend(more[eid].outcomes)
+        yield from sorted(more.values(), key=lambda e: e.id)
+        yield from sorted(ds.actors.values(), key=lambda a: a.id)
+
     store = path.with_name(path.name + ".store")  # in the export's private folder, removed with it
-    kept = [rec for rec in records if isinstance(rec, (Quote, Claim, Event))]
-    ids = {rec.id for rec in kept}
-    named: list[Event] = []  # events not chosen, but named as outcomes
-    todo = list(kept)
-    while todo:  # an event named may name others
-        rec = todo.pop()
-        for eid in rec.outcomes if isinstance(rec, (Claim, Event)) else ():
-            if eid not in ids and eid in ds.events:
-                ids.add(eid)
-                named.append(ds.events[eid])
-                todo.append(ds.events[eid])
-    named.sort(key=lambda e: e.id)
     try:
-        actors = sorted(ds.actors.values(), key=lambda a: a.id)
-        write_records(ds, [*kept, *named, *actors], store, words=False)
+        write_records(ds, stored(), store, words=False)
         _copy_tables(sqlite3.connect(path), store)
     except sqlite3.Error as exc:  # a full disk, a file size limit: the file cannot be written
         raise OSError(errno.EIO, f"SQLite: {exc}") from None

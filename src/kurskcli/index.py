@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -68,7 +68,7 @@ def write(ds: Dataset, target: Path, key: str, deps: Sequence[list[Any]], progre
 
 def write_records(
     ds: Dataset,
-    records: Sequence[Record],
+    records: Collection[Record] | Iterator[Record],
     path: Path,
     key: str = "",
     deps: Sequence[list[Any]] = (),
@@ -78,16 +78,17 @@ def write_records(
 ) -> None:
     """Write a store at ``path`` (in place) of ``records`` (quotes, claims, events, actors) and
     every source of ``ds``, without its search index unless ``words``; the SQLite export reads
-    its tables (``tables``) from one."""
+    its tables (``tables``) from one, of records it hands over as it reads them."""
     con = _new_store(path)
+    total = len(records) if isinstance(records, Collection) else 0
     try:
         with paused_gc():
             writer = _Writer(con, progress, words=words)
             for src in ds.sources.values():
-                writer.text(src.id, [src.text])
+                writer.text(src.id, ds.pieces(src.id))
             for done, rec in enumerate(records):
                 if progress is not None and done % 1000 == 0:
-                    progress("indexing", done, len(records))
+                    progress("indexing", done, total)
                 writer.add(rec, ds)
             writer.place()
             writer.finish(key, deps, ds)

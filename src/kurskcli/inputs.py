@@ -95,9 +95,9 @@ class DataSource:
             return
         from kurskcli.query import in_date_order
 
-        ds = self.load(kinds=kinds)
-        records = in_date_order(ds, kinds)
-        yield ds, lambda actors: iter(records)
+        loaded = self.load(kinds=kinds)
+        records = in_date_order(loaded, kinds)
+        yield loaded, lambda actors: iter(records)
 
     @contextlib.contextmanager
     def exported(

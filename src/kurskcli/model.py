@@ -192,6 +192,10 @@ class Dataset:
     def text_length(self, source_id: str) -> int:
         return len(self.sources[source_id].text)
 
+    def pieces(self, source_id: str) -> Iterator[str]:
+        """A source's text, a piece at a time (a text kept elsewhere is read a part at a time)."""
+        yield self.sources[source_id].text
+
     def records(self) -> list[Record]:
         out: list[Record] = []
         out.extend(self.quotes.values())
@@ -260,6 +264,11 @@ class TextsElsewhere(Dataset):
     def text_length(self, source_id: str) -> int:
         return self.lengths[source_id]
 
+    def pieces(self, source_id: str) -> Iterator[str]:
+        length = self.lengths[source_id]
+        for start in range(0, length, PART):
+            yield self.read(source_id, start, min(length, start + PART))
+
     def read(self, source_id: str, start: int, end: int) -> str:
         """Characters ``[start, end)`` of a text, ``0 <= start < end <= its length``."""
         raise NotImplementedError
@@ -283,14 +292,17 @@ def paused_gc() -> Iterator[None]:
 
 
 class PartsOnDemand(dict[tuple[str, int], str]):
-    """Parts of the stored texts, each read (and checked) the first time it is asked for."""
+    """Parts of the stored texts, each read (and checked) the first time it is asked for, and
+    kept unless a text is read through once (``keep`` false)."""
 
-    def __init__(self, part_of: Callable[[str, int], str]) -> None:
+    def __init__(self, part_of: Callable[[str, int], str], *, keep: bool = True) -> None:
         super().__init__()
-        self.part_of = part_of
+        self.part_of, self.keep = part_of, keep
 
     def __missing__(self, key: tuple[str, int]) -> str:
-        value = self[key] = self.part_of(*key)
+        value = self.part_of(*key)
+        if self.keep:
+            self[key] = value
         return value
 
 

@@ -448,11 +448,12 @@ class DiskIndex(IndexBase):
         ids = self.ids() if None in recs else []
         return recs, self.context([r for r in recs if r is not None], texts=True), lambda: ids
 
-    def beside_timeline(self, kinds: Iterable[str]) -> Dataset:
+    def beside_timeline(self, kinds: Iterable[str]) -> StoredDataset:
         """What showing the timeline of ``kinds`` needs beside the records in it: every actor,
         source (without its text) and event (what later pages report), and with quotes every
         quote of an utterance given in more renderings than one (most quotes have none)."""
         ds = self.dataset(["event"])
+        assert isinstance(ds, StoredDataset)  # as ``dataset`` gives some kinds
         if "quote" in kinds:
             groups: dict[str, list[str]] = json.loads(self.meta["renderings"])
             for member in (member for members in groups.values() for member in members):
@@ -572,6 +573,7 @@ class DiskIndex(IndexBase):
         order, read as they are written out (each source with its text), and what writing them
         needs (``beside_timeline``): an export holds one record at a time."""
         ds = self.beside_timeline(kinds)
+        ds.parts = PartsOnDemand(self.part_of, keep=False)  # each text read through once, if at all
         sources = sorted(ds.sources.values(), key=lambda src: src.id)
 
         def records() -> Iterator[Record]:
