@@ -162,6 +162,9 @@ def test_the_store_shows_the_tables_the_sqlite_export_writes(run: Run, tmp_path:
     assert stored.execute(spoken).fetchall() == [("Speaker",)]
     exported.close()
     stored.close()
+    lines = run("export", "-", "--format", "jsonl", "--data", str(data))  # the text read a part at a time
+    assert lines.out == run("export", "-", "--format", "jsonl", "--data", str(data), env={"KURSKCLI_CACHE": "off"}).out
+    assert json.dumps(text, ensure_ascii=False) in lines.out
 
 
 def test_csv_round_trips_and_neutralizes_formulas(run: Run, tmp_path: Path) -> None:

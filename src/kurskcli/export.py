@@ -56,6 +56,8 @@ def dataset_lines(records: Iterable[Record], ds: Dataset) -> Iterable[dict[str, 
     }
     yield {k: v for k, v in head.items() if v}
     for rec in records:
+        if isinstance(rec, Source):  # its text, which a store keeps apart
+            rec = rec._replace(text="".join(ds.pieces(rec.id)))
         yield {"type": rec.type, **dataset_fields(rec)}
 
 

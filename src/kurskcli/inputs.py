@@ -105,7 +105,7 @@ class DataSource:
     ) -> Iterator[tuple[Sequence[Record] | Reread, Dataset]]:
         """The records an export of ``kinds`` writes (each kind in id order) and what writing
         them needs: user datasets read from their store as they are written (``Reread``), each
-        source with its text, unless every record and text is needed ``at_once``."""
+        source's text from ``Dataset.pieces``, unless every record and text is needed ``at_once``."""
         stored = [] if at_once else self._from_store(lambda disk: (disk, disk.exported(kinds)), keep_open=True)
         if stored:
             disk, exported = stored[0]

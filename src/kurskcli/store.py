@@ -570,8 +570,9 @@ class DiskIndex(IndexBase):
 
     def exported(self, kinds: Sequence[str]) -> tuple[Reread, Dataset]:
         """The records of ``kinds`` (sources, actors, quotes, claims, events), each kind in id
-        order, read as they are written out (each source with its text), and what writing them
-        needs (``beside_timeline``): an export holds one record at a time."""
+        order, read as they are written out (sources without their texts, which the dataset
+        reads a part at a time: ``Dataset.pieces``), and what writing them needs
+        (``beside_timeline``): an export holds one record at a time."""
         ds = self.beside_timeline(kinds)
         ds.parts = PartsOnDemand(self.part_of, keep=False)  # each text read through once, if at all
         sources = sorted(ds.sources.values(), key=lambda src: src.id)
@@ -579,7 +580,7 @@ class DiskIndex(IndexBase):
         def records() -> Iterator[Record]:
             for kind in kinds:
                 if kind == "source":
-                    yield from (src._replace(text=self._text(src.id)) for src in sources)
+                    yield from sources
                 else:
                     yield from self._each(kind, by_id=True)
 
