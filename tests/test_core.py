@@ -246,3 +246,23 @@ def test_words_found_in_a_source_come_with_their_offsets_in_it(source: str, text
     src = Source("s", "t", "a", None, None, None, None, None, source, (None, None), "f")
     found = find_in_sources([src], text)
     assert found is not None and found[1:] == where == _found_the_slow_way(source, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abc d", min_size=1, max_size=12), st.lists(st.text(alphabet="abc d", max_size=20), max_size=8))
+def test_the_nearest_quote_is_the_first_in_id_order_of_those_most_alike(text: str, texts: list[str]) -> None:
+    from rapidfuzz import fuzz
+
+    from kurskcli.check import nearest
+    from kurskcli.dates import DateRange
+    from kurskcli.model import Quote, Span
+    from kurskcli.text import fold_words
+
+    span, undated = Span("s", 0, 1), DateRange(None, None)
+    quotes = [Quote(f"q{i}", "s", None, undated, t, "direct", None, "", None, span, "f") for i, t in enumerate(texts)]
+    folded = [(q, " ".join(fold_words(q.text))) for q in quotes]
+    said = " ".join(fold_words(text))
+    scored = sorted(((-fuzz.partial_ratio(said, actual), q.id), q) for q, actual in folded)
+    expected = (-scored[0][0][0], scored[0][1]) if scored else None
+    for order in (folded, folded[::-1]):  # in whatever order the quotes come
+        assert nearest(text, order) == expected
