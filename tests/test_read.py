@@ -118,3 +118,27 @@ def test_a_missing_pager_is_a_note_and_the_output_still_shows(
     present.page("line\n" * 500, [str(tmp_path / "no-such-pager")])
     out, err = capfd.readouterr()
     assert out.count("line\n") == 500 and "cannot run the pager" in err
+
+
+def test_a_source_read_from_the_store_is_the_source_read_from_the_files(
+    run: Run, bundled: Dataset, tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskcli import store
+
+    data = tmp_path / "kursk.jsonl"  # the bundled data as a dataset of one's own
+    assert run("export", str(data), env={"KURSKCLI_CACHE": "off"}).code == 0
+    args = ["--no-bundled", "--data", str(data)]
+    assert run("search", "monument", *args).code == 0  # the store is built
+    whole = store.DiskIndex._dataset
+    monkeypatch.setattr(store.DiskIndex, "_dataset", lambda *a: pytest.fail(f"every record read: {a[1:]}"))
+    sources = ["", "asmolov-2025-04-30", "naenara-kcna-en", "no-such-source"]
+    assert set(sources[1:3]) <= set(bundled.sources)
+    for source in sources:
+        for mode in (["--json"], [], ["--color", "always"]):
+            read = ["read", *([source] if source else []), *mode, *args]
+            got = run(*read, tty=mode == ["--color", "always"])
+            monkeypatch.setattr(store.DiskIndex, "_dataset", whole)
+            expected = run(*read, env={"KURSKCLI_CACHE": "off"}, tty=mode == ["--color", "always"])
+            monkeypatch.setattr(store.DiskIndex, "_dataset", lambda *a: pytest.fail(f"every record read: {a[1:]}"))
+            assert (got.code, got.out, got.err) == (expected.code, expected.out, expected.err), read
+            assert got.code == (1 if source == "no-such-source" else 0)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kurskcli import __version__
-from kurskcli.store import _DAMAGE, FORMAT, connect_bounded
+from kurskcli.store import _DAMAGE, FORMAT, CacheUnusable, DiskIndex, connect_bounded
 
 
 def bundled_fingerprint() -> list[Any]:
@@ -45,6 +45,32 @@ def current_key(paths: Sequence[Path], bundled: bool) -> str:
     from kurskcli.reading import fingerprint
 
     return store_key(bundled_fingerprint() if bundled else None, [fingerprint(p) for p in paths])
+
+
+def open_store(path: Path, key: str) -> DiskIndex:
+    """The saved index at ``path`` if it is ours, intact and current; else CacheUnusable."""
+    import sqlite3
+
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            raise CacheUnusable("not a regular file of this user's")
+        con = connect_bounded(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise CacheUnusable(str(exc)) from None
+    try:
+        index = DiskIndex(con)
+        if index.meta.get("key") != key:
+            raise CacheUnusable("stale")
+        from kurskcli.reading import fingerprint
+
+        for fp in json.loads(index.meta["deps"]):
+            if fingerprint(fp[0]) != fp:
+                raise CacheUnusable(f"{fp[0]} changed")
+    except (sqlite3.Error, *_DAMAGE) as exc:
+        con.close()
+        raise CacheUnusable(str(exc)) from None
+    return index
 
 
 def _open_lock(folder: Path, name: str) -> int:

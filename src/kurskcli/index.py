@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from kurskcli.cache import build_lock, bundled_fingerprint, current_key, store_key, store_name, sweep
+from kurskcli.cache import build_lock, bundled_fingerprint, current_key, open_store, store_key, store_name, sweep
 from kurskcli.env import private_cache_dir
 from kurskcli.model import (
     Claim,
@@ -44,7 +44,6 @@ from kurskcli.store import (
     DiskIndex,
     Progress,
     _digest,
-    _open,
     fts_rowid,
     indexed_words,
     record_digest,
@@ -525,7 +524,7 @@ def _ask(
     import sqlite3
 
     try:
-        disk = _open(target, current_key(paths, bundled))
+        disk = open_store(target, current_key(paths, bundled))
         try:
             answer = [on_disk(disk)]
         except BaseException:

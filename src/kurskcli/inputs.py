@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from kurskcli.check import CheckResult
-    from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Reread
+    from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Reread, Source
     from kurskcli.searcher import Hits
     from kurskcli.store import DiskIndex
 
@@ -148,6 +148,16 @@ class DataSource:
 
         ds = self.load()
         return ds, actor_counts(ds)
+
+    def on_source(self, choose: Callable[[Dataset], Source]) -> tuple[Dataset, Source]:
+        """The source ``choose`` picks among every source, with its text, and a dataset holding
+        it and every record with a span on it; user datasets from their store, where only those
+        records are kept."""
+        stored = self._from_store(lambda disk: disk.on_source(choose))
+        if stored:
+            return stored[0]
+        ds = self.load()
+        return ds, choose(ds)
 
     def naming(self, name: str, kinds: Sequence[str], *, members: bool = False) -> tuple[Dataset, Actor]:
         """The actor ``name`` resolves to, and a dataset with every actor and source and the

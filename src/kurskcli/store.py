@@ -37,8 +37,6 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-import os
-import stat
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -62,6 +60,7 @@ from kurskcli.model import (
     Source,
     StoredDataset,
     paused_gc,
+    spans_of,
     unpack,
 )
 from kurskcli.reading import DataFileError
@@ -595,6 +594,18 @@ class DiskIndex(IndexBase):
             raise CacheUnusable(f"the text of {source_id!r} has the wrong length")
         return text
 
+    def on_source(self, choose: Callable[[Dataset], Source]) -> tuple[StoredDataset, Source]:
+        """The source ``choose`` picks among every source, with its text, and a dataset holding
+        every actor and source and the quotes, claims and events with a span on it: each record
+        is read in turn, and kept only if it has one."""
+        ds = self.context([])
+        src = choose(ds)
+        src = ds.sources[src.id] = src._replace(text=self._text(src.id))
+        for kind in ("quote", "claim", "event"):
+            table: dict[str, Any] = getattr(ds, kind + "s")
+            table.update((r.id, r) for r in self._each(kind) if any(sp.source == src.id for sp in spans_of(r)))
+        return ds, src
+
     def about_actors(self, choose: Callable[[Dataset], Iterable[str]], kinds: Iterable[str]) -> StoredDataset:
         """Every actor and source, and the records of ``kinds`` that name the actors ``choose``
         picks given the actors (quotes with their other renderings)."""
@@ -670,29 +681,3 @@ def connect_bounded(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA query_only = 1")
     con.execute("PRAGMA trusted_schema = 0")
     return con
-
-
-def _open(path: Path, key: str) -> DiskIndex:
-    """The saved index at ``path`` if it is ours, intact and current; else CacheUnusable."""
-    import sqlite3
-
-    try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
-            raise CacheUnusable("not a regular file of this user's")
-        con = connect_bounded(path)
-    except (OSError, sqlite3.Error) as exc:
-        raise CacheUnusable(str(exc)) from None
-    try:
-        index = DiskIndex(con)
-        if index.meta.get("key") != key:
-            raise CacheUnusable("stale")
-        from kurskcli.reading import fingerprint
-
-        for fp in json.loads(index.meta["deps"]):
-            if fingerprint(fp[0]) != fp:
-                raise CacheUnusable(f"{fp[0]} changed")
-    except (sqlite3.Error, *_DAMAGE) as exc:
-        con.close()
-        raise CacheUnusable(str(exc)) from None
-    return index

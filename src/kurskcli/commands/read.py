@@ -41,8 +41,7 @@ def read(
     """
     from kurskcli import output, query
 
-    ds = inputs.load()
-    src = _source(ds, source)
+    ds, src = inputs.on_source(lambda ds: _source(ds, source))
     found = query.marks(ds, src.id)
     obj = {
         "type": "reading",
