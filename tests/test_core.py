@@ -266,3 +266,12 @@ def test_the_nearest_quote_is_the_first_in_id_order_of_those_most_alike(text: st
     expected = (-scored[0][0][0], scored[0][1]) if scored else None
     for order in (folded, folded[::-1]):  # in whatever order the quotes come
         assert nearest(text, order) == expected
+
+
+@given(st.characters())
+def test_a_word_character_is_what_the_regular_expression_calls_one(ch: str) -> None:
+    import re
+
+    from kurskcli.text import is_word_char
+
+    assert is_word_char(ch) == (re.fullmatch(r"\w", ch) is not None)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from kurskcli.model import Dataset, Quote, Record, Source, spans_of
 from kurskcli.searcher import MAX_QUERY_CHARS, QueryError
-from kurskcli.text import Change, diff_words, fold, fold_space, fold_words, has_word
+from kurskcli.text import Change, diff_words, fold, fold_space, fold_words, has_word, is_word_char
 
 NEAR_CUTOFF = 75.0  # partial_ratio (0-100) a passage needs to count as a near match
 MAX_CHECK_CHARS = MAX_QUERY_CHARS * 8
@@ -236,16 +236,12 @@ def find_in_sources(sources: Iterable[Source], text: str) -> tuple[Source, int, 
     for src in sources:
         folded = src.text.translate(_FOLDED_CHARS)
         m = pattern.search(folded)
-        while m is not None and m.start() > 0 and _is_word(folded[m.start() - 1]):
+        while m is not None and m.start() > 0 and is_word_char(folded[m.start() - 1]):
             m = pattern.search(folded, m.start() + 1)
         if m is not None:
             grown = _grown(src.text)
             return src, _origin(m.start(), grown), _origin(m.end() - 1, grown) + 1
     return None
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"  # what ``\w`` matches
 
 
 def _grown(text: str) -> list[tuple[int, int]]:

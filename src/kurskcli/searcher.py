@@ -30,7 +30,7 @@ from functools import partial
 from typing import NamedTuple
 
 from kurskcli.model import Actor, Claim, Dataset, Event, Quote, Record, Span, paused_gc
-from kurskcli.text import WORD, fold, words
+from kurskcli.text import WORD, fold, is_word_char, words
 
 MAX_QUERY_CHARS = 256
 MAX_QUERY_WORDS = 16
@@ -380,12 +380,7 @@ def folded_fields(rec: Record, passage: Callable[[Span], str] | None) -> list[tu
     return [(name, fold(text), w) for name, text, w in fields_of(rec, passage)]
 
 
-def _is_word(ch: str) -> bool:
-    """Whether ``ch`` is a word character (``\\w``), as the regular expression module decides."""
-    return ch.isalnum() or ch == "_"
-
-
-_NON_WORD_ASCII = str.maketrans({c: " " for c in map(chr, range(128)) if not _is_word(c)})
+_NON_WORD_ASCII = str.maketrans({c: " " for c in map(chr, range(128)) if not is_word_char(c)})
 
 
 def word_set(text: str) -> set[str]:
