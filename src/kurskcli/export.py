@@ -232,10 +232,12 @@ def write_sqlite(records: Iterable[Record], ds: Dataset, path: Path) -> None:
         given: set[str] = set()  # the events written
         named: set[str] = set()  # and those named as outcomes
         for rec in records:
-            if isinstance(rec, (Quote, Claim, Event)):
+            if isinstance(rec, Quote):
+                yield rec
+            elif isinstance(rec, (Claim, Event)):
                 yield rec
                 given.update([rec.id] if isinstance(rec, Event) else [])
-                named.update(rec.outcomes if isinstance(rec, (Claim, Event)) else [])
+                named.update(rec.outcomes)
         more: dict[str, Event] = {}
         todo = list(named - given)
         while todo:  # an event named may name others
