@@ -1,7 +1,7 @@
-"""The cache folder's housekeeping: what a store is named and keyed by, the lock under which a
-store is built once, however many commands ask for it at a time, and the clearing of stores no
-kurskcli of this version can use again (``index`` builds and reads the stores; ``store`` says
-what one holds)."""
+"""The cache folder's housekeeping: what a store is named and keyed by, opening one only where
+it is ours, intact and current, the lock under which a store is built once, however many
+commands ask for it at a time, and the clearing of stores no kurskcli of this version can use
+again (``index`` builds and reads the stores; ``store`` says what one holds)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from kurskcli.store import _DAMAGE, FORMAT, CacheUnusable, DiskIndex, connect_bo
 
 
 def bundled_fingerprint() -> list[Any]:
+    """What the bundled dataset file is, for the key of a store that holds its records."""
     import kurskcli.data
     from kurskcli.bundled import BUNDLED_NAME
     from kurskcli.reading import fingerprint
