@@ -586,12 +586,18 @@ def test_a_json_list_written_an_item_at_a_time_is_the_standard_librarys(items: l
 
     from kurskcli.output import write_json_list
 
-    for encoding in ("utf-8", "ascii"):
+    for encoding, level in [("utf-8", 0), ("ascii", 0), ("utf-8", 1), ("ascii", 2), ("utf-8", 3)]:
+        # a list ``level`` deep in a document, written around it: {"k": {"k": [...]}}
+        doc: Any = items
+        for _ in range(level):
+            doc = {"k": doc}
         raw = io.BytesIO()
         stream = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        write_json_list(iter(items), stream)
+        stream.write("".join("{\n" + "  " * (i + 1) + '"k": ' for i in range(level)))
+        write_json_list(iter(items), stream, level=level)
+        stream.write("".join("\n" + "  " * i + "}" for i in reversed(range(level))) + ("\n" if level else ""))
         stream.flush()
-        assert raw.getvalue().decode(encoding) == json.dumps(items, ensure_ascii=encoding == "ascii", indent=2) + "\n"
+        assert raw.getvalue().decode(encoding) == json.dumps(doc, ensure_ascii=encoding == "ascii", indent=2) + "\n"
 
 
 def test_annotations_are_w3c_web_annotations_that_find_each_quote_in_its_source(
@@ -599,6 +605,7 @@ def test_annotations_are_w3c_web_annotations_that_find_each_quote_in_its_source(
 ) -> None:
     r = run("export", "-", "--format", "annotations")
     collection = json.loads(r.out)
+    assert r.out == json.dumps(collection, ensure_ascii=False, indent=2) + "\n"  # as every JSON export is laid out
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert collection["type"] == "AnnotationCollection" and collection["id"].startswith("urn:")
     page = collection["first"]

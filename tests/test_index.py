@@ -1069,13 +1069,13 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
         (["timeline", "--claims", "--color", "always"], {"event", "actor"}),
         (["claims", "--json"], {"event", "actor"}),  # the claims too, as the timeline's
         (["claims", "--claimant", "petrov"], {"event", "actor"}),
-        # an export reads the records as it writes them, in id order (``exported``), except
-        # annotations, which want every source text at hand
+        # an export reads the records as it writes them, in id order (``exported``)
         (["export", "-", "--format", "jsonl"], {"event", "actor"}),
         (["export", "-", "--format", "csv", "--type", "quote", "--type", "source"], {"event", "actor"}),
         (["export", "-", "--format", "json"], {"event", "actor"}),
         (["export", "-", "--format", "markdown"], {"event", "actor"}),
-        (["export", "-", "--format", "annotations"], None),
+        (["export", "-", "--format", "annotations"], {"event", "actor"}),
+        (["export", "-", "--format", "annotations", "--type", "claim"], {"event", "actor"}),
     ],
 )
 def test_commands_over_some_kinds_of_record_read_only_those_from_the_store(

@@ -47,18 +47,23 @@ def annotation(q: Quote, ds: Dataset, collection: str) -> dict[str, Any]:
 
 
 def write_annotations(records: Iterable[Record], ds: Dataset, out: IO[str]) -> None:
-    """The quotes among ``records`` as one AnnotationCollection, its items on its first page."""
+    """The quotes among ``records`` as one AnnotationCollection, its items on its first page.
+    ``records`` is read twice, to count the quotes and then to write them, so that no item is
+    held."""
     from kurskcli import output
 
     name = ".".join(info.id for info in ds.infos) or "export"
-    items = [annotation(rec, ds, name) for rec in records if isinstance(rec, Quote)]
     label = "; ".join(info.title for info in ds.infos) or "kurskcli export"
     collection = {
         "@context": CONTEXT,
         "id": _urn(name),
         "type": "AnnotationCollection",
         "label": label,
-        "total": len(items),
-        "first": {"id": _urn(name, "page", "1"), "type": "AnnotationPage", "startIndex": 0, "items": items},
+        "total": sum(1 for rec in records if isinstance(rec, Quote)),
+        "first": {"id": _urn(name, "page", "1"), "type": "AnnotationPage", "startIndex": 0, "items": []},
     }
-    output.write_json(collection, out)
+    # the items are the last value of the document: what comes before them, then each in turn
+    head = output.json_encoder(out)(collection).removesuffix("[]\n  }\n}")
+    out.write(head)
+    output.write_json_list((annotation(rec, ds, name) for rec in records if isinstance(rec, Quote)), out, level=2)
+    out.write("\n  }\n}\n")

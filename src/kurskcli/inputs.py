@@ -100,13 +100,11 @@ class DataSource:
         yield loaded, lambda actors: iter(records)
 
     @contextlib.contextmanager
-    def exported(
-        self, kinds: Sequence[str], *, at_once: bool = False
-    ) -> Iterator[tuple[Sequence[Record] | Reread, Dataset]]:
+    def exported(self, kinds: Sequence[str]) -> Iterator[tuple[Sequence[Record] | Reread, Dataset]]:
         """The records an export of ``kinds`` writes (each kind in id order) and what writing
-        them needs: user datasets read from their store as they are written (``Reread``), each
-        source's text from ``Dataset.pieces``, unless every record and text is needed ``at_once``."""
-        stored = [] if at_once else self._from_store(lambda disk: (disk, disk.exported(kinds)), keep_open=True)
+        them needs: user datasets read from their store as they are written (``Reread``), the
+        source texts a part at a time, as they are asked for."""
+        stored = self._from_store(lambda disk: (disk, disk.exported(kinds)), keep_open=True)
         if stored:
             disk, exported = stored[0]
             try:

@@ -292,17 +292,14 @@ def paused_gc() -> Iterator[None]:
 
 
 class PartsOnDemand(dict[tuple[str, int], str]):
-    """Parts of the stored texts, each read (and checked) the first time it is asked for, and
-    kept unless a text is read through once (``keep`` false)."""
+    """Parts of the stored texts, each read (and checked) the first time it is asked for."""
 
-    def __init__(self, part_of: Callable[[str, int], str], *, keep: bool = True) -> None:
+    def __init__(self, part_of: Callable[[str, int], str]) -> None:
         super().__init__()
-        self.part_of, self.keep = part_of, keep
+        self.part_of = part_of
 
     def __missing__(self, key: tuple[str, int]) -> str:
-        value = self.part_of(*key)
-        if self.keep:
-            self[key] = value
+        value = self[key] = self.part_of(*key)
         return value
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from kurskcli.dates import iso
@@ -251,26 +251,31 @@ def write_json(obj: Any, out: IO[str]) -> None:
     out.write("\n")
 
 
-def write_json_list(items: Iterable[Any], out: IO[str]) -> None:
-    """``write_json`` of a list, written an item at a time: the same characters, without the
-    list held (an export of a large store)."""
+def json_encoder(out: IO[str]) -> Callable[[Any], str]:
+    """What writes one value as ``write_json`` writes it to ``out`` (without the line break)."""
     if carries_unicode(out):
         import msgspec
 
-        def encode(obj: Any) -> str:
-            return msgspec.json.format(msgspec.json.encode(obj), indent=2).decode("utf-8")
-    else:
-        import json
+        return lambda obj: msgspec.json.format(msgspec.json.encode(obj), indent=2).decode("utf-8")
+    import json
 
-        def encode(obj: Any) -> str:
-            return json.dumps(obj, indent=2)
+    return lambda obj: json.dumps(obj, indent=2)
 
-    before = "[\n  "
+
+def write_json_list(items: Iterable[Any], out: IO[str], *, level: int = 0) -> None:
+    """``write_json`` of a list, written an item at a time: the same characters, without the
+    list held (an export of a large store). At ``level`` above 0, the list is a value that deep
+    in a document the caller writes around it, and no line break follows it."""
+    encode = json_encoder(out)
+    indent = "\n" + "  " * (level + 1)
+    before = "[" + indent
     for obj in items:
         out.write(before)
-        out.write(encode(obj).replace("\n", "\n  "))  # a string in JSON holds no line break
-        before = ",\n  "
-    out.write("[]\n" if before == "[\n  " else "\n]\n")
+        out.write(encode(obj).replace("\n", indent))  # a string in JSON holds no line break
+        before = "," + indent
+    out.write("[]" if before == "[" + indent else "\n" + "  " * level + "]")
+    if level == 0:
+        out.write("\n")
 
 
 def write_jsonl(items: Iterable[Any], out: IO[str]) -> None:

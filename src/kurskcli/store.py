@@ -569,11 +569,11 @@ class DiskIndex(IndexBase):
 
     def exported(self, kinds: Sequence[str]) -> tuple[Reread, Dataset]:
         """The records of ``kinds`` (sources, actors, quotes, claims, events), each kind in id
-        order, read as they are written out (sources without their texts, which the dataset
-        reads a part at a time: ``Dataset.pieces``), and what writing them needs
-        (``beside_timeline``): an export holds one record at a time."""
+        order, read as they are written out (sources without their texts, whose parts the
+        dataset reads as they are asked for), and what writing them needs (``beside_timeline``):
+        an export holds one record at a time, and the parts of the texts it has read."""
         ds = self.beside_timeline(kinds)
-        ds.parts = PartsOnDemand(self.part_of, keep=False)  # each text read through once, if at all
+        ds.parts = PartsOnDemand(self.part_of)
         sources = sorted(ds.sources.values(), key=lambda src: src.id)
 
         def records() -> Iterator[Record]:

@@ -69,8 +69,7 @@ def export(
     writers = {"csv": ex.write_csv, "jsonl": ex.write_jsonl, "json": ex.write_json, "markdown": ex.write_markdown}
     writers["annotations"] = write_annotations
     kinds = [kind for kind in EXPORT_TYPES if not types or kind in types]
-    # annotations want every source's text at hand; the rest take a record at a time
-    with inputs.exported(kinds, at_once=chosen == "annotations") as (records, ds):
+    with inputs.exported(kinds) as (records, ds):
         if target == "-":
             writers[chosen](records, ds, sys.stdout)
             return
