@@ -586,9 +586,15 @@ class DiskIndex(IndexBase):
         size = sum(len(sources) if kind == "source" else self.counts[TYPE_ORDER[kind]] for kind in kinds)
         return Reread(lambda: self._as_printed(records()), size), ds
 
+    @functools.cached_property
+    def _lengths(self) -> dict[str, int]:
+        """Each source text's length, read once however many texts are read whole."""
+        lengths: dict[str, int] = json.loads(self.meta["lengths"])
+        return lengths
+
     def _text(self, source_id: str) -> str:
         """A source's whole text."""
-        length: int = json.loads(self.meta["lengths"])[source_id]
+        length = self._lengths[source_id]
         text = "".join(self.part_of(source_id, part) for part in range(-(-length // PART)))
         if len(text) != length:
             raise CacheUnusable(f"the text of {source_id!r} has the wrong length")
