@@ -236,7 +236,8 @@ def write_sqlite(records: Iterable[Record], ds: Dataset, path: Path) -> None:
                 yield rec
             elif isinstance(rec, (Claim, Event)):
                 yield rec
-                given.update([rec.id] if isinstance(rec, Event) else [])
+                if isinstance(rec, Event):
+                    given.add(rec.id)
                 named.update(rec.outcomes)
         more: dict[str, Event] = {}
         todo = list(named - given)
