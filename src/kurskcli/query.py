@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any, NamedTuple
 
 from kurskcli.dates import DateRange
@@ -287,12 +288,26 @@ def members_of(dataset: Dataset, actor_id: str) -> set[str]:
     return found
 
 
-def quotes_by(dataset: Dataset, actor_id: str | None = None, *, members: bool = False) -> list[Quote]:
-    """Quotes by one speaker and those the actor relayed (``via``), or all quotes; in date order.
-    With ``members``, also the quotes of every actor affiliated with it, and those they relayed."""
-    who = members_of(dataset, actor_id) if actor_id is not None and members else {actor_id}
-    out = [q for q in dataset.quotes.values() if actor_id is None or q.speaker in who or q.via in who]
+def quotes_by(dataset: Dataset, actor_id: str, *, members: bool = False) -> list[Quote]:
+    """Quotes by one speaker and those the actor relayed (``via``), in date order. With
+    ``members``, also the quotes of every actor affiliated with it, and those they relayed."""
+    who = members_of(dataset, actor_id) if members else {actor_id}
+    out = [q for q in dataset.quotes.values() if q.speaker in who or q.via in who]
     return sorted(out, key=lambda q: grouped_key(dataset, q))
+
+
+def grouped(in_order: Iterable[Record], dataset: Dataset) -> Iterator[Quote]:
+    """Quotes already in date order (``sort_key``), as they come, in ``grouped_key``'s order:
+    each utterance's other renderings right after the quote they render, which ``dataset``
+    holds (a rendering is never rendered in turn)."""
+    renderings: dict[str, list[Quote]] = {}
+    for q in dataset.quotes.values():
+        if q.renders:
+            renderings.setdefault(q.renders, []).append(q)
+    for rec in in_order:
+        if isinstance(rec, Quote) and not rec.renders:
+            yield rec
+            yield from sorted(renderings.get(rec.id, ()), key=sort_key)
 
 
 def grouped_key(dataset: Dataset, q: Quote) -> tuple[Any, ...]:
@@ -511,12 +526,15 @@ def own_channel_rendering(dataset: Dataset, quote: Quote) -> Quote | None:
     return min(own, key=lambda q: language_of(dataset, q) != mine, default=None)
 
 
-def pick_random(quotes: list[Quote], seed: int | None = None) -> list[Quote]:
-    if not quotes:
+def pick_random(quotes: Iterable[Quote], count: int, seed: int | None = None) -> list[Quote]:
+    """One of the ``count`` quotes, read only as far as it: the one ``random.choice`` picks
+    from them as a list, with the same seed."""
+    if not count:
         return []
     import random  # only --random needs it
 
-    return [random.Random(seed).choice(quotes)]
+    picked = next(islice(quotes, random.Random(seed).randrange(count), None), None)
+    return [picked] if picked is not None else []
 
 
 class ActorSummary(NamedTuple):

@@ -450,9 +450,9 @@ class DiskIndex(IndexBase):
     def beside_timeline(self, kinds: Iterable[str]) -> StoredDataset:
         """What showing the timeline of ``kinds`` needs beside the records in it: every actor,
         source (without its text) and event (what later pages report), and with quotes every
-        quote of an utterance given in more renderings than one (most quotes have none)."""
-        ds = self.dataset(["event"])
-        assert isinstance(ds, StoredDataset)  # as ``dataset`` gives some kinds
+        quote of an utterance given in more renderings than one (most quotes have none); its
+        ``counts`` are the store's."""
+        ds = self._tallied(self.dataset(["event"]))
         if "quote" in kinds:
             groups: dict[str, list[str]] = json.loads(self.meta["renderings"])
             for member in (member for members in groups.values() for member in members):
@@ -633,13 +633,17 @@ class DiskIndex(IndexBase):
         """What ``about`` shows, without reading a quote, claim or event: every actor and source
         (without its text), what each dataset file says of itself, and how many records of each
         kind the store holds."""
-        ds = self.context([])
+        ds = self._tallied(self.context([]))
         ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
-        kinds = {name: self.types.count(bytes([code])) for code, name in _TYPE_NAMES.items()}
-        if len(ds.actors) != kinds["actor"]:
+        return ds
+
+    def _tallied(self, ds: Dataset) -> StoredDataset:
+        """``ds``, holding every actor and source, counting (``counts``) every record the store holds."""
+        assert isinstance(ds, StoredDataset)  # as ``context`` and ``dataset`` of some kinds give it
+        if len(ds.actors) != self.counts[TYPE_ORDER["actor"]]:
             raise CacheUnusable("actors are missing")
         ds.tallies = {"sources": len(ds.sources), "actors": len(ds.actors)}
-        ds.tallies.update((name + "s", kinds[name]) for name in ("quote", "claim", "event"))
+        ds.tallies.update((name + "s", self.counts[TYPE_ORDER[name]]) for name in ("quote", "claim", "event"))
         return ds
 
     def context(self, records: Sequence[Record], *, texts: bool = False) -> StoredDataset:

@@ -1,5 +1,6 @@
 """``kurskcli quote``: quotes by a speaker, verbatim."""
 
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,7 +12,11 @@ from kurskcli.inputs import DataSource
 from kurskcli.present import Output
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from rich.console import Console
+
+    from kurskcli.model import Dataset, Quote
 
 
 @with_shared_options(header=True)
@@ -45,27 +50,52 @@ def quote(
       kurskcli quote pyongyang --only
       kurskcli quote --random
     """
-    from kurskcli import output, query
+    from kurskcli import query
 
     if seed is not None and not random:
         raise Fail("--seed only applies with --random", EXIT_USAGE)
-    ds, who = inputs.naming(speaker, ["quote"], members=True) if speaker else (inputs.load(), None)
-    quotes = query.quotes_by(ds, who.id if who else None, members=not only)
+    if speaker is None:
+        # every quote, read in date order as it is printed: `--limit` or `| head` reads few
+        with inputs.in_date_order(["quote"]) as (ds, in_order):
+            quotes = query.grouped(in_order(None), ds)
+            _emit(out, ds, quotes, ds.counts()["quotes"], random, seed, limit, "no quotes in the data")
+        return
+    ds, who = inputs.naming(speaker, ["quote"], members=True)
+    chosen = query.quotes_by(ds, who.id, members=not only)
+    none = f"no quotes by {who.name} ({who.id}) in the data"
+    if only and not chosen and not random:
+        wider = len(query.quotes_by(ds, who.id, members=True))
+        none += f"; {wider} by its members and officials without --only" if wider else ""
+    _emit(out, ds, iter(chosen), len(chosen), random, seed, limit, none)
+
+
+def _emit(
+    out: Output,
+    ds: "Dataset",
+    quotes: "Iterator[Quote]",
+    count: int,
+    random: bool,
+    seed: int | None,
+    limit: int | None,
+    none: str,
+) -> None:
+    """The quotes (one at random, or the first ``limit``) in the chosen output; JSON Lines and
+    plain lines as they are read."""
+    from kurskcli import output, query
+
     if random:
-        quotes = query.pick_random(quotes, seed)
-    quotes = quotes[:limit] if limit else quotes
-    if not quotes:
-        hint = ""
-        if who and only and not random:
-            wider = len(query.quotes_by(ds, who.id, members=True))
-            hint = f"; {wider} by its members and officials without --only" if wider else ""
-        out.none_found(f"no quotes by {who.name} ({who.id}) in the data{hint}" if who else "no quotes in the data")
+        quotes = iter(query.pick_random(quotes, count, seed))
+    quotes = islice(quotes, limit) if limit else quotes
+    first = next(quotes, None)
+    if first is None:
+        out.none_found(none)
+    shown: Iterable[Quote] = chain([first], quotes) if out.mode in ("jsonl", "plain") else [first, *quotes]
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_quotes
 
-        render_quotes(con, quotes, ds)
+        render_quotes(con, list(shown), ds)
 
     out.emit_list(
-        quotes, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich, output.QUOTE_COLUMNS
+        shown, lambda r: output.record_dict(r, ds), lambda r: output.plain_record(r, ds), rich, output.QUOTE_COLUMNS
     )
