@@ -146,7 +146,7 @@ def _finish_store(
     deps: Sequence[list[Any]],
     vocab: Sequence[str],
     docs: array[int],
-    types: bytes,
+    sizes: Sequence[int],
     groups: dict[str, list[str]],
     sources: Sequence[Source],
     lengths: dict[str, int],
@@ -167,7 +167,7 @@ def _finish_store(
         "deps": json.dumps(list(deps)),
         "vocab": "\n".join(vocab),
         "docs": docs.tobytes(),
-        "types": types,
+        "sizes": json.dumps(list(sizes)),
         "renderings": json.dumps(groups),
         "sources": msgspec.json.encode([src._replace(text="") for src in sources]).decode(),
         "lengths": json.dumps(lengths),
@@ -314,7 +314,6 @@ class _Writer:
             docs.append(count)
         self.con.execute("DROP TABLE temp.vocab")
         offsets = self.offsets()
-        types = b"".join(bytes([code]) * count for code, count in enumerate(self.counts))
         quotes = [(n, root, rec_id) for root, members in self.renderings.items() for n, rec_id in members]
         for root in self.renderings:
             (rid,) = self.con.execute("SELECT rid FROM records WHERE id = ?", (root,)).fetchone()
@@ -327,7 +326,18 @@ class _Writer:
             for actor, numbers in by_type.items():
                 mentions.setdefault(actor, array("I")).extend(n + offset for n in numbers)
         _finish_store(
-            self.con, key, deps, vocab, docs, types, renderings, sources, lengths, ds.infos, mentions, self.actor_counts
+            self.con,
+            key,
+            deps,
+            vocab,
+            docs,
+            self.counts,
+            renderings,
+            sources,
+            lengths,
+            ds.infos,
+            mentions,
+            self.actor_counts,
         )
 
     def text(self, source_id: str, chunks: Iterable[str]) -> int:

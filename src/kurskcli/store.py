@@ -80,7 +80,7 @@ if TYPE_CHECKING:
 
     from kurskcli.check import CheckResult
 
-FORMAT = "kurskcli-search-index/11"
+FORMAT = "kurskcli-search-index/12"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this for a row is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -151,7 +151,7 @@ _META_KEYS = (
     "deps",
     "vocab",
     "docs",  # in how many records each word of the vocabulary is, in its order: 4 bytes each
-    "types",
+    "sizes",  # how many records of each kind (``TYPE_ORDER``): each kind is numbered in one run
     "renderings",
     "sources",
     "lengths",
@@ -232,10 +232,9 @@ class DiskIndex(IndexBase):
         self.meta = meta
         self.docs = array("I")
         self.docs.frombytes(meta["docs"])
-        self.types: bytes = meta["types"]
-        self.size = len(self.types)
         # records are numbered by kind (quotes, claims, events, actors), each kind one run
-        self.counts: list[int] = [self.types.count(bytes([code])) for code in range(len(TYPE_ORDER))]
+        self.counts: list[int] = json.loads(meta["sizes"])
+        self.size = sum(self.counts)
         self.firsts: list[int] = [sum(self.counts[:code]) for code in range(len(TYPE_ORDER))]
         self._records: dict[int, Record] = {}
         self._texts: StoredDataset | None = None  # the parts of the texts read so far
@@ -284,8 +283,13 @@ class DiskIndex(IndexBase):
                 raise CacheUnusable(f"the search index finds words {hit.record.id!r} does not hold")
         return hits
 
+    def _numbers(self, kind: str) -> range:
+        """The record numbers of a kind."""
+        code = TYPE_ORDER[kind]
+        return range(self.firsts[code], self.firsts[code] + self.counts[code])
+
     def type_of(self, rid: int) -> str:
-        return _TYPE_NAMES[self.types[rid]]
+        return _TYPE_NAMES[bisect.bisect_right(self.firsts, rid) - 1]
 
     def _row(self, rid: int) -> Record:
         row = self.con.execute("SELECT id, data, digest FROM records WHERE rid = ?", (rid,)).fetchone()
@@ -338,7 +342,7 @@ class DiskIndex(IndexBase):
         from kurskcli.query import involved
 
         counts: dict[str, int] = json.loads(self.meta["mentions"])
-        codes = {TYPE_ORDER[kind] for kind in kinds}
+        named_kinds = set(kinds)
         wanted = set(actor_ids)
         rids: set[int] = set()
         for actor in sorted(wanted):
@@ -351,7 +355,7 @@ class DiskIndex(IndexBase):
             found.frombytes(row[0])
             if len(found) != counts[actor] or (found and max(found) >= self.size):
                 raise CacheUnusable(f"the records naming {actor!r} are out of range")
-            rids.update(rid for rid in found if self.types[rid] in codes)
+            rids.update(rid for rid in found if self.type_of(rid) in named_kinds)
         out: list[Record] = []
         for rid in sorted(rids):
             rec = self.record_at(rid)
@@ -419,12 +423,11 @@ class DiskIndex(IndexBase):
         the quotes the search index finds holding them all are read, the rarest word first."""
         from kurskcli.check import folded_quotes, in_quotes
 
-        quote = TYPE_ORDER["quote"]
         found: set[int] | None = None
         for word in sorted(set(WORD.findall(fold(text))), key=self._records_holding):
             if self._records_holding(word) < 0:
                 return None
-            holding = {rid for rid in self.postings_of(word) if self.types[rid] == quote}
+            holding = {rid for rid in self.postings_of(word) if self.type_of(rid) == "quote"}
             found = holding if found is None else found & holding
             if not found:
                 return None
@@ -545,9 +548,6 @@ class DiskIndex(IndexBase):
 
         code = TYPE_ORDER[name]
         first, count = self.firsts[code], self.counts[code]
-        # records are numbered by kind (quotes, claims, events, actors): each kind is one run
-        if self.types[first : first + count] != bytes([code]) * count:
-            raise CacheUnusable(f"the {name}s are not numbered in one run")
         decode = msgspec.json.Decoder(RECORD_CLASSES[name]).decode
         select = (
             f"SELECT rid, id, data, digest FROM records WHERE rid BETWEEN ? AND ? ORDER BY {'id' if by_id else 'rid'}"
@@ -622,8 +622,7 @@ class DiskIndex(IndexBase):
         from kurskcli.query import COUNTS
 
         stored: Counts = json.loads(self.meta["counts"])
-        first = self.types.find(bytes([TYPE_ORDER["actor"]]))
-        actors = [self.record_at(rid).id for rid in range(first, self.size)] if first >= 0 else []
+        actors = [self.record_at(rid).id for rid in self._numbers("actor")]
         counts = {aid: {name: stored.get(aid, {}).get(name, 0) for name in COUNTS} for aid in actors}
         if any(aid not in counts or set(got) - set(COUNTS) for aid, got in stored.items()):
             raise CacheUnusable("counts of unknown actors")
@@ -653,8 +652,7 @@ class DiskIndex(IndexBase):
         ``texts``, the parts of the source
         texts around each span of those records and renderings (no source comes with its text)."""
         ds = StoredDataset(json.loads(self.meta["lengths"]))
-        first = self.types.find(bytes([TYPE_ORDER["actor"]]))
-        for rid in range(first, self.size) if first >= 0 else ():
+        for rid in self._numbers("actor"):
             rec = self.record_at(rid)
             if isinstance(rec, Actor):
                 ds.actors[rec.id] = rec
