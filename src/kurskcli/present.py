@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from kurskcli.errors import Fail, ignoring, stderr_line
 from kurskcli.exits import EXIT_NOTHING
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+_T = TypeVar("_T")
 
 
 def is_terminal(stream: Any) -> bool:
@@ -217,3 +220,13 @@ class Output:
         if self.mode == "json":
             sys.stdout.write("[]\n")
         raise Fail(message, EXIT_NOTHING)
+
+    def some(self, records: Iterator[_T], none: str, *, as_read: bool = True) -> Iterable[_T]:
+        """``records``, ending the command with ``none_found(none)`` where there is none: read as
+        they are printed where the output goes a line at a time (and ``as_read``), so that `|
+        head` stops the reading; else as a list."""
+        first = next(records, None)
+        if first is None:
+            self.none_found(none)
+        every = itertools.chain([first], records)
+        return every if as_read and self.mode in ("jsonl", "plain") else list(every)

@@ -1,6 +1,6 @@
 """``kurskcli quote``: quotes by a speaker, verbatim."""
 
-from itertools import chain, islice
+from itertools import islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,7 +12,7 @@ from kurskcli.inputs import DataSource
 from kurskcli.present import Output
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
 
     from rich.console import Console
 
@@ -85,11 +85,7 @@ def _emit(
 
     if random:
         quotes = iter(query.pick_random(quotes, count, seed))
-    quotes = islice(quotes, limit) if limit else quotes
-    first = next(quotes, None)
-    if first is None:
-        out.none_found(none)
-    shown: Iterable[Quote] = chain([first], quotes) if out.mode in ("jsonl", "plain") else [first, *quotes]
+    shown = out.some(islice(quotes, limit) if limit else quotes, none)
 
     def rich(con: "Console") -> None:
         from kurskcli.render import render_quotes

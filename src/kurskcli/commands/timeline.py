@@ -2,8 +2,8 @@
 a picture."""
 
 import sys
-from collections.abc import Iterable, Sequence
-from itertools import chain, islice
+from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -90,13 +90,7 @@ def timeline(
         actor_ids = {resolve(ds, n).id for n in names} or None
         found = query.timeline_of(in_order(actor_ids), actors=actor_ids, since=lo, until=hi, strict=strict)
         found = islice(found, limit) if limit else found
-        first = next(found, None)
-        if first is None:
-            out.none_found("nothing in the timeline matches")
-        # JSON Lines and plain lines go out as the records are read: `| head` stops the reading
-        items: Iterable[Event | Quote | Claim] = (
-            chain([first], found) if out.mode in ("jsonl", "plain") and not (svg or html) else [first, *found]
-        )
+        items = out.some(found, "nothing in the timeline matches", as_read=not (svg or html))
 
         def rich(con: "Console") -> None:
             from kurskcli.render import render_timeline
