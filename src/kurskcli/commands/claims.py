@@ -1,7 +1,6 @@
 """``kurskcli claims``: the claims, with who makes them and who disputes them."""
 
-from collections.abc import Iterable
-from itertools import chain, islice
+from itertools import islice
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -51,11 +50,7 @@ def claims(
         claimed = (c for c in in_order({who.id} if who else None) if isinstance(c, Claim))
         found = query.claims_of(claimed, claimant=who.id if who else None, disputed=disputed, kind=kind)
         found = islice(found, limit) if limit else found
-        first = next(found, None)
-        if first is None:
-            out.none_found("no claims match")
-        # JSON Lines and plain lines go out as the claims are read: `| head` stops the reading
-        shown: Iterable[Claim] = chain([first], found) if out.mode in ("jsonl", "plain") else [first, *found]
+        shown = out.some(found, "no claims match")
 
         def rich(con: "Console") -> None:
             from kurskcli.render import render_claims
