@@ -245,13 +245,36 @@ class DiskIndex(IndexBase):
         self._deadline = time.monotonic() + QUERY_SECONDS
 
     @functools.cached_property
-    def vocab(self) -> list[str]:  # type: ignore[override]
-        """Every word the search index holds, sorted: split when first asked for, by a search
-        (a large store's words take longer to split than the rest of a command takes)."""
-        words = self.meta["vocab"].split("\n") if self.meta["vocab"] else []
-        if len(words) != len(self.docs):
+    def _words(self) -> str:
+        """Every word the search index holds, sorted, each between newlines, as stored: a word
+        and a prefix are found in it as it is, since splitting a large store's words takes
+        longer than the rest of a search (a typo's match splits them: ``vocab``)."""
+        words = f"\n{self.meta['vocab']}\n" if self.meta["vocab"] else "\n"
+        if words.count("\n") - 1 != len(self.docs):
             raise CacheUnusable("the words and their counts differ")
         return words
+
+    @functools.cached_property
+    def vocab(self) -> list[str]:  # type: ignore[override]
+        return self._words[1:-1].split("\n") if self.docs else []
+
+    def _records_holding(self, word: str) -> int:
+        """In how many records the search index holds ``word``; -1 where it holds it in none."""
+        at = self._words.find(f"\n{word}\n")
+        return -1 if at < 0 else self.docs[self._words.count("\n", 0, at)]
+
+    def has_word(self, word: str) -> bool:
+        return self._records_holding(word) >= 0
+
+    def longer_words(self, prefix: str) -> list[str]:
+        words, out = self._words, []
+        at = words.find("\n" + prefix)  # the first of the words it begins, which follow in order
+        while at >= 0 and words.startswith(prefix, at + 1):
+            end = words.index("\n", at + 1)
+            if end - at - 1 > len(prefix):
+                out.append(words[at + 1 : end])
+            at = end
+        return out
 
     def postings_of(self, word: str) -> dict[int, float]:
         post: dict[int, float] = {}
@@ -261,8 +284,7 @@ class DiskIndex(IndexBase):
                 post.setdefault(self._rid(row), weight)
         # The search index has no digests of its own: each word's records are counted against
         # the count the description (which has one) gives.
-        i = bisect.bisect_left(self.vocab, word)
-        if i == len(self.vocab) or self.vocab[i] != word or self.docs[i] != len(post):
+        if self._records_holding(word) != len(post):
             raise CacheUnusable(f"the search index does not hold {word!r} as written")
         return post
 
@@ -437,11 +459,6 @@ class DiskIndex(IndexBase):
             return None
         shown = [result.quote, *(m.quote for m in result.renderings), *result.also]
         return result, self.context(shown, texts=True)
-
-    def _records_holding(self, word: str) -> int:
-        """In how many records the search index holds ``word``; -1 where it holds it in none."""
-        i = bisect.bisect_left(self.vocab, word)
-        return self.docs[i] if i < len(self.vocab) and self.vocab[i] == word else -1
 
     def shown_records(self, record_ids: Sequence[str]) -> tuple[list[Record | None], Dataset, Callable[[], list[str]]]:
         """Records by id (None where there is none), what showing them needs (``context`` with
