@@ -8,9 +8,11 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kurskcli import cache, index, model, store
+from kurskcli import cache, index, layout, model, store
 from kurskcli.dataset import load_dataset
 from kurskcli.model import Dataset
 from kurskcli.query import actor_counts, quotes_by
@@ -163,6 +165,7 @@ def _sql(path: Path, *statements: str) -> None:
         "DELETE FROM words_data WHERE id > 10",
         "UPDATE words_data SET block = zeroblob(length(block))",
         "UPDATE meta SET value = value || char(10) || 'zzz' WHERE key = 'vocab'",
+        "UPDATE meta SET value = zeroblob(length(value)) WHERE key = 'docs'",
         "UPDATE records SET rid = rid + 1000 WHERE rid = 0",
     ],
 )
@@ -176,6 +179,27 @@ def test_an_edited_index_never_changes_an_answer(
     r = run("search", "the bridge", "--data", str(data), "--json", "--limit", "50")
     assert (r.code, r.err) == (0, "") and r.json() == expected
     assert search_json(run, "the bridge", "--data", str(data)) == expected
+
+
+def test_a_word_taken_out_of_the_index_with_its_count_never_changes_an_answer(
+    run: Callable[..., Result], data: Path, private_cache: Path
+) -> None:
+    """The words and their counts agree with each other, and no search reads the word: only
+    their digest finds that they are not as written."""
+    expected = search_json(run, "the bridge", "--data", str(data), env={"KURSKCLI_CACHE": "off"})
+    assert search_json(run, "the bridge", "--data", str(data)) == expected
+    [saved] = caches(private_cache)
+    con = sqlite3.connect(saved)
+    words = con.execute("SELECT value FROM meta WHERE key = 'vocab'").fetchone()[0].split("\n")
+    counts = array("I", con.execute("SELECT value FROM meta WHERE key = 'docs'").fetchone()[0])
+    at = words.index("bridge")
+    del words[at], counts[at]
+    con.execute("UPDATE meta SET value = ? WHERE key = 'vocab'", ("\n".join(words),))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'docs'", (counts.tobytes(),))
+    con.commit()
+    con.close()
+    r = run("search", "the bridge", "--data", str(data), "--json", "--limit", "50")
+    assert (r.code, r.err) == (0, "") and r.json() == expected
 
 
 def test_a_hostile_view_in_the_index_cannot_make_search_hang(
@@ -1053,7 +1077,7 @@ def test_a_forged_list_of_the_records_naming_an_actor_is_caught_by_its_count(
     import sqlite3
 
     con = sqlite3.connect(saved)
-    con.execute("UPDATE mentions SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", store._digest("putin", b"")))
+    con.execute("UPDATE mentions SET rids = ?, digest = ? WHERE actor = 'putin'", (b"", layout.digest_of("putin", b"")))
     con.commit()
     con.close()
     got = run("quote", "putin", "--data", str(data), "--json")
@@ -1079,7 +1103,7 @@ def test_a_forged_count_of_each_kind_never_changes_an_answer(
     assert con.execute("SELECT value FROM meta WHERE key = 'sizes'").fetchone() == ("[43, 38, 32, 43]",)
     con.execute("UPDATE meta SET value = ? WHERE key = 'sizes'", (sizes,))
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    digest = store._digest(*(meta[k] for k in store._META_KEYS))
+    digest = layout.digest_of(*(meta[k] for k in layout.META_KEYS))
     con.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
     con.commit()
     con.close()

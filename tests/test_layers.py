@@ -22,6 +22,7 @@ CORE = {
     "searcher",
     "check",
     "store",
+    "layout",
     "tables",
     "cache",
     "index",

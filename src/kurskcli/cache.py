@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kurskcli import __version__
-from kurskcli.store import _DAMAGE, FORMAT, CacheUnusable, DiskIndex, connect_bounded
+from kurskcli.layout import FORMAT
+from kurskcli.store import _DAMAGE, CacheUnusable, DiskIndex, connect_bounded
 
 
 def bundled_fingerprint() -> list[Any]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from kurskcli.cache import build_lock, bundled_fingerprint, current_key, open_store, store_key, store_name, sweep
 from kurskcli.env import private_cache_dir
+from kurskcli.layout import FORMAT, INDEXES, META_KEYS, SCHEMA, digest_of, fts_rowid, indexed_words, record_digest
 from kurskcli.model import (
     Claim,
     Dataset,
@@ -30,24 +31,10 @@ from kurskcli.model import (
     paused_gc,
 )
 from kurskcli.searcher import TYPE_ORDER, fields_of
+from kurskcli.store import _DAMAGE, Counts, DiskIndex, Progress
 
 if TYPE_CHECKING:
     import sqlite3
-
-from kurskcli.store import (
-    _DAMAGE,
-    _META_KEYS,
-    FORMAT,
-    INDEXES,
-    SCHEMA,
-    Counts,
-    DiskIndex,
-    Progress,
-    _digest,
-    fts_rowid,
-    indexed_words,
-    record_digest,
-)
 
 _T = TypeVar("_T")
 
@@ -133,7 +120,7 @@ def _insert_texts(con: sqlite3.Connection, texts: Iterable[tuple[str, Iterable[s
             length = 0
             for part, text in enumerate(in_parts(pieces)):
                 length += len(text)
-                yield source_id, part, text, _digest(source_id, part, text)
+                yield source_id, part, text, digest_of(source_id, part, text)
             lengths[source_id] = length
 
     con.executemany("INSERT INTO texts VALUES (?, ?, ?, ?)", parts())
@@ -159,7 +146,7 @@ def _finish_store(
     import msgspec
 
     rows = ((actor, rids.tobytes()) for actor, rids in mentions.items())
-    con.executemany("INSERT INTO mentions VALUES (?, ?, ?)", ((a, raw, _digest(a, raw)) for a, raw in rows))
+    con.executemany("INSERT INTO mentions VALUES (?, ?, ?)", ((a, raw, digest_of(a, raw)) for a, raw in rows))
 
     meta: dict[str, Any] = {
         "format": FORMAT,
@@ -175,7 +162,8 @@ def _finish_store(
         "mentions": json.dumps({actor: len(rids) for actor, rids in mentions.items()}, sort_keys=True),
         "counts": json.dumps(counts, sort_keys=True),
     }
-    meta["digest"] = _digest(*(meta[k] for k in _META_KEYS))
+    meta["lexicon"] = digest_of(meta["vocab"], meta["docs"])
+    meta["digest"] = digest_of(*(meta[k] for k in META_KEYS))
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     con.commit()
 

@@ -1,5 +1,5 @@
-"""The store of user datasets on disk: its layout and reading it back (``DiskIndex``),
-every row checked. ``index`` builds it and decides when to.
+"""The store of user datasets on disk, read back (``DiskIndex``) with every row checked. What it
+holds is declared in ``layout``; ``index`` builds it and decides when to.
 
 The first command over a set of dataset files writes it in the user's cache folder
 (``$XDG_CACHE_HOME/kurskcli``, else ``~/.cache/kurskcli``), then answers from it; every later
@@ -16,7 +16,7 @@ The cache is a copy, never the truth:
   64 KiB; any difference means a rebuild;
 * every row carries a BLAKE2 digest of its content, and the table layout must be exactly the
   one written; the search index, which SQLite writes, is checked instead by the number of
-  records each word asked for is in (kept in the description, which has a digest) and by each
+  records each word asked for is in (kept with the vocabulary, under a digest) and by each
   hit's words against its record; a row or layout that does not match means a rebuild, and so does a query that
   runs longer than a few seconds (a hostile file cannot make a search hang). The digests find
   damage, not intent: whoever can write the cache folder can write a store with digests that
@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kurskcli.exits import EXIT_IOERR
+from kurskcli.layout import FORMAT, META_KEYS, digest_of, expected_layout, layout_of, record_digest
 from kurskcli.model import (
     PART,
     RECORD_CLASSES,
@@ -72,7 +73,6 @@ from kurskcli.searcher import (
     folded_fields,
     word_set,
 )
-from kurskcli.tables import views
 from kurskcli.text import WORD, fold, fold_words
 
 if TYPE_CHECKING:
@@ -80,7 +80,6 @@ if TYPE_CHECKING:
 
     from kurskcli.check import CheckResult
 
-FORMAT = "kurskcli-search-index/12"
 QUERY_SECONDS = 10.0  # a saved index that takes longer than this for a row is not used
 _T = TypeVar("_T")
 _TYPE_NAMES = {code: name for name, code in TYPE_ORDER.items()}
@@ -107,111 +106,6 @@ class StoreDamaged(DataFileError):
 _DAMAGE = (CacheUnusable, EOFError, KeyError, ValueError, TypeError, IndexError, UnicodeError, AttributeError)
 
 
-# ----------------------------------------------------------------------------- where and what
-
-
-_BLAKE2B: Any = None
-
-
-def _digest(*parts: bytes | str | int) -> bytes:
-    """A 16-byte BLAKE2b of ``parts``, each as its length and its bytes (str as UTF-8, int as
-    decimal): every row of the store carries one, and is checked by it when read."""
-    global _BLAKE2B
-    if _BLAKE2B is None:  # imported once, on first use
-        try:
-            from _blake2 import blake2b  # what hashlib.blake2b is, without hashlib's OpenSSL (3-4 ms)
-        except ImportError:  # a Python without the module
-            from hashlib import blake2b
-        _BLAKE2B = blake2b
-    h = _BLAKE2B(digest_size=16)
-    update = h.update
-    for part in parts:
-        if isinstance(part, str):
-            raw = part.encode("utf-8", "surrogateescape")
-        elif isinstance(part, int):
-            raw = str(part).encode()
-        else:
-            raw = part
-        update(len(raw).to_bytes(8, "little"))
-        update(raw)
-    return bytes(h.digest())
-
-
-def record_digest(rid: int, rec_id: str, data: str) -> bytes:
-    """The digest of a record's row: ``_digest``'s, in one call (a row of every record is
-    written), the parts joined by NUL, which neither an id nor a record's JSON holds."""
-    if _BLAKE2B is None:
-        _digest()
-    return bytes(_BLAKE2B(f"{rid}\0{rec_id}\0{data}".encode("utf-8", "surrogateescape"), digest_size=16).digest())
-
-
-_META_KEYS = (
-    "format",
-    "key",
-    "deps",
-    "vocab",
-    "docs",  # in how many records each word of the vocabulary is, in its order: 4 bytes each
-    "sizes",  # how many records of each kind (``TYPE_ORDER``): each kind is numbered in one run
-    "renderings",
-    "sources",
-    "lengths",
-    "infos",
-    "mentions",  # how many records name each actor (the records are in the mentions table)
-    "counts",  # in what roles they name it (query.actor_counts)
-)
-SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
-    # The search index: a record's folded words, one column per field weight (``searcher.WEIGHTS``);
-    # the row id is the record's kind and its number within the kind (``fts_rowid``). The words
-    # are given as Python's ``\w+`` finds them, so the tokenizer splits where the searcher does.
-    "CREATE VIRTUAL TABLE words USING fts5(w0, w1, w2, w3, content='', columnsize=0, detail=column,"
-    " tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Pc'\")",
-    # ``sort``: where a quote, claim or event falls in the timeline (``query.order_text``)
-    "CREATE TABLE records (rid INTEGER PRIMARY KEY, id TEXT, type TEXT, sort TEXT, data TEXT, digest BLOB)",
-    "CREATE TABLE texts (id TEXT, part INTEGER, text TEXT, digest BLOB, PRIMARY KEY (id, part)) WITHOUT ROWID",
-    "CREATE TABLE mentions (actor TEXT PRIMARY KEY, rids BLOB, digest BLOB) WITHOUT ROWID",
-    # the dataset as the SQLite export has it, for sqlite3 and Datasette; kurskcli reads the rows
-    *views(),
-)
-# made once the records are in: an index kept up row by row slows the writing by a fifth
-INDEXES = ("CREATE INDEX records_id ON records (id)", "CREATE INDEX records_when ON records (type, sort)")
-_LAYOUT: list[tuple[Any, ...]] = []
-
-
-def fts_rowid(code: int, n: int) -> int:
-    """The search index's row of the ``n``-th record of the kind numbered ``code`` (``TYPE_ORDER``)."""
-    return code << 32 | n
-
-
-def indexed_words(fields: Sequence[tuple[str, str, float]]) -> list[str]:
-    """A record's row of the search index from its fields (``searcher.fields_of``): a column per
-    weight (``WEIGHTS``), each holding the words of the fields of that weight, as the searcher
-    folds them. ASCII text goes as it is: the tokenizer lowers its letters and splits it where
-    ``\\w+`` does, which is all folding does to its words. Any other is folded, and given as the
-    words ``\\w+`` finds."""
-    columns: list[list[str]] = [[] for _ in WEIGHTS]
-    for _, text, weight in fields:
-        columns[WEIGHTS.index(weight)].append(text if text.isascii() else " ".join(WORD.findall(fold(text))))
-    return ["\n".join(texts) for texts in columns]
-
-
-def _layout(con: sqlite3.Connection) -> list[tuple[Any, ...]]:
-    return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-
-
-def _expected_layout() -> list[tuple[Any, ...]]:
-    """What sqlite_master holds in an index that ``write`` made: nothing more, nothing less."""
-    if not _LAYOUT:
-        import sqlite3
-
-        con = sqlite3.connect(":memory:")
-        for statement in (*SCHEMA, *INDEXES):
-            con.execute(statement)
-        _LAYOUT.extend(_layout(con))
-        con.close()
-    return _LAYOUT
-
-
 # ----------------------------------------------------------------------------- reading
 
 
@@ -222,16 +116,14 @@ class DiskIndex(IndexBase):
         self.con = con
         self.more_time()
         con.set_progress_handler(lambda: time.monotonic() > self._deadline, 1000)
-        if _layout(con) != _expected_layout():
+        if layout_of(con) != expected_layout():
             raise CacheUnusable("not the layout this version writes")
-        meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(con.execute("SELECT key, value FROM meta WHERE key NOT IN ('vocab', 'docs')").fetchall())
         if meta.get("format") != FORMAT:
             raise CacheUnusable("another format")
-        if meta.get("digest") != _digest(*(meta[k] for k in _META_KEYS)):
+        if meta.get("digest") != digest_of(*(meta[k] for k in META_KEYS)):
             raise CacheUnusable("the index's description does not match its digest")
         self.meta = meta
-        self.docs = array("I")
-        self.docs.frombytes(meta["docs"])
         # records are numbered by kind (quotes, claims, events, actors), each kind one run
         self.counts: list[int] = json.loads(meta["sizes"])
         self.size = sum(self.counts)
@@ -245,29 +137,39 @@ class DiskIndex(IndexBase):
         self._deadline = time.monotonic() + QUERY_SECONDS
 
     @functools.cached_property
-    def _words(self) -> str:
-        """Every word the search index holds, sorted, each between newlines, as stored: a word
-        and a prefix are found in it as it is, since splitting a large store's words takes
-        longer than the rest of a search (a typo's match splits them: ``vocab``)."""
-        words = f"\n{self.meta['vocab']}\n" if self.meta["vocab"] else "\n"
-        if words.count("\n") - 1 != len(self.docs):
+    def _lexicon(self) -> tuple[str, array[int]]:
+        """Every word the search index holds, sorted, each between newlines, as stored, and in
+        how many records each is: read and checked by their own digest when a search first asks,
+        since a large store's words take longer to read, check and split than the rest of a
+        command. A word and a prefix are found in the words as stored; a typo's match splits
+        them (``vocab``)."""
+        stored = dict(self.con.execute("SELECT key, value FROM meta WHERE key IN ('vocab', 'docs')").fetchall())
+        words: str = stored["vocab"]
+        counts: bytes = stored["docs"]
+        if digest_of(words, counts) != self.meta["lexicon"]:
+            raise CacheUnusable("the search index's words do not match their digest")
+        docs = array("I")
+        docs.frombytes(counts)
+        if words.count("\n") + bool(words) != len(docs):
             raise CacheUnusable("the words and their counts differ")
-        return words
+        return f"\n{words}\n" if words else "\n", docs
 
     @functools.cached_property
     def vocab(self) -> list[str]:  # type: ignore[override]
-        return self._words[1:-1].split("\n") if self.docs else []
+        words, docs = self._lexicon
+        return words[1:-1].split("\n") if docs else []
 
     def _records_holding(self, word: str) -> int:
         """In how many records the search index holds ``word``; -1 where it holds it in none."""
-        at = self._words.find(f"\n{word}\n")
-        return -1 if at < 0 else self.docs[self._words.count("\n", 0, at)]
+        words, docs = self._lexicon
+        at = words.find(f"\n{word}\n")
+        return -1 if at < 0 else docs[words.count("\n", 0, at)]
 
     def has_word(self, word: str) -> bool:
         return self._records_holding(word) >= 0
 
     def longer_words(self, prefix: str) -> list[str]:
-        words, out = self._words, []
+        words, out = self._lexicon[0], []
         at = words.find("\n" + prefix)  # the first of the words it begins, which follow in order
         while at >= 0 and words.startswith(prefix, at + 1):
             end = words.index("\n", at + 1)
@@ -371,7 +273,7 @@ class DiskIndex(IndexBase):
             if actor not in counts:
                 continue  # an actor no record names
             row = self.con.execute("SELECT rids, digest FROM mentions WHERE actor = ?", (actor,)).fetchone()
-            if row is None or row[1] != _digest(actor, row[0]):
+            if row is None or row[1] != digest_of(actor, row[0]):
                 raise CacheUnusable(f"the records naming {actor!r} are missing or do not match their digest")
             found = array("I")
             found.frombytes(row[0])
@@ -405,7 +307,7 @@ class DiskIndex(IndexBase):
 
     def part_of(self, source_id: str, part: int) -> str:
         row = self.con.execute("SELECT text, digest FROM texts WHERE id = ? AND part = ?", (source_id, part)).fetchone()
-        if row is None or row[1] != _digest(source_id, part, row[0]):
+        if row is None or row[1] != digest_of(source_id, part, row[0]):
             raise CacheUnusable(f"part {part} of the text of {source_id!r} is missing or does not match its digest")
         return str(row[0])
 
