@@ -190,11 +190,10 @@ def test_a_word_taken_out_of_the_index_with_its_count_never_changes_an_answer(
     assert search_json(run, "the bridge", "--data", str(data)) == expected
     [saved] = caches(private_cache)
     con = sqlite3.connect(saved)
-    words = con.execute("SELECT value FROM meta WHERE key = 'vocab'").fetchone()[0].split("\n")
+    words = con.execute("SELECT value FROM meta WHERE key = 'vocab'").fetchone()[0]  # each word between newlines
     counts = array("I", con.execute("SELECT value FROM meta WHERE key = 'docs'").fetchone()[0])
-    at = words.index("bridge")
-    del words[at], counts[at]
-    con.execute("UPDATE meta SET value = ? WHERE key = 'vocab'", ("\n".join(words),))
+    del counts[words[1:-1].split("\n").index("bridge")]
+    con.execute("UPDATE meta SET value = ? WHERE key = 'vocab'", (words.replace("\nbridge\n", "\n"),))
     con.execute("UPDATE meta SET value = ? WHERE key = 'docs'", (counts.tobytes(),))
     con.commit()
     con.close()

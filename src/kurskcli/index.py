@@ -152,7 +152,7 @@ def _finish_store(
         "format": FORMAT,
         "key": key,
         "deps": json.dumps(list(deps)),
-        "vocab": "\n".join(vocab),
+        "vocab": "\n" + "".join(word + "\n" for word in vocab),  # each word between newlines
         "docs": docs.tobytes(),
         "sizes": json.dumps(list(sizes)),
         "renderings": json.dumps(groups),

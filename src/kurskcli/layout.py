@@ -14,7 +14,7 @@ from kurskcli.text import WORD, fold
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = "kurskcli-search-index/13"
+FORMAT = "kurskcli-search-index/14"
 _BLAKE2B: Any = None
 
 

@@ -138,11 +138,11 @@ class DiskIndex(IndexBase):
 
     @functools.cached_property
     def _lexicon(self) -> tuple[str, array[int]]:
-        """Every word the search index holds, sorted, each between newlines, as stored, and in
-        how many records each is: read and checked by their own digest when a search first asks,
-        since a large store's words take longer to read, check and split than the rest of a
-        command. A word and a prefix are found in the words as stored; a typo's match splits
-        them (``vocab``)."""
+        """Every word the search index holds, sorted, each after a newline and the last before
+        one, as stored, and in how many records each is: read and checked by their own digest
+        when a search first asks, since a large store's words take longer to read, check and
+        split than the rest of a command. A word and a prefix are found in the words as stored;
+        a typo's match splits them (``vocab``)."""
         stored = dict(self.con.execute("SELECT key, value FROM meta WHERE key IN ('vocab', 'docs')").fetchall())
         words: str = stored["vocab"]
         counts: bytes = stored["docs"]
@@ -150,9 +150,7 @@ class DiskIndex(IndexBase):
             raise CacheUnusable("the search index's words do not match their digest")
         docs = array("I")
         docs.frombytes(counts)
-        if words.count("\n") + bool(words) != len(docs):
-            raise CacheUnusable("the words and their counts differ")
-        return f"\n{words}\n" if words else "\n", docs
+        return words, docs
 
     @functools.cached_property
     def vocab(self) -> list[str]:  # type: ignore[override]
@@ -166,7 +164,7 @@ class DiskIndex(IndexBase):
         return -1 if at < 0 else docs[words.count("\n", 0, at)]
 
     def has_word(self, word: str) -> bool:
-        return self._records_holding(word) >= 0
+        return f"\n{word}\n" in self._lexicon[0]
 
     def longer_words(self, prefix: str) -> list[str]:
         words, out = self._lexicon[0], []
