@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -102,3 +103,21 @@ def test_a_dataset_without_quotes_has_none_to_show(run: Run, tmp_path: Path, bun
             got = run("quote", *args, "--data", str(path), "--no-bundled", env=env)
             assert (got.code, got.err) == (1, "kurskcli: no quotes in the data\n"), (env, args)
             assert got.out == ("[]\n" if args == ["--json"] else "")
+
+
+def test_a_store_found_damaged_once_quotes_are_printed_is_removed_and_the_next_run_answers(
+    run: Run, data: list[str], private_cache: Path, bundled_lines: list[object]
+) -> None:
+    expected = run("quote", "--jsonl", *data, env=OFF)
+    assert run("quote", "--jsonl", *data).out == expected.out
+    [saved] = [p for p in private_cache.glob("*") if p.suffix != ".lock"]
+    last = [line["id"] for line in bundled_lines if isinstance(line, dict) and line["type"] == "quote"][-1]
+    con = sqlite3.connect(saved)
+    con.execute("UPDATE records SET sort = '0' || sort WHERE id = ?", (last,))  # out of its place
+    con.commit()
+    con.close()
+    got = run("quote", "--jsonl", *data)
+    assert got.code == 74 and got.err.count("\n") == 1 and "run the command again" in got.err
+    assert not [p for p in private_cache.glob("*") if p.suffix != ".lock"]
+    again = run("quote", "--jsonl", *data)
+    assert (again.code, again.out) == (0, expected.out)
