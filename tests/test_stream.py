@@ -222,19 +222,79 @@ def test_data_with_a_problem_is_reported_as_the_whole_load_reports_it(
     assert r.code == 65 and r.json()["problems"] == [str(p) for p in whole.value.problems]  # type: ignore[index, call-overload]
 
 
-def test_a_record_before_its_source_is_loaded_whole_with_the_same_answers(tmp_path: Path, run: Run) -> None:
-    lines = _mini_lines()
-    lines.append(lines.pop(1))  # the source last
+def _source_last(lines: list[Any]) -> list[Any]:
+    """The lines with the sources moved to the end, after the records naming them."""
+    return [x for x in lines if not _is_source(x)] + [x for x in lines if _is_source(x)]
+
+
+def _is_source(line: Any) -> bool:
+    return isinstance(line, dict) and line["type"] == "source"
+
+
+@pytest.mark.parametrize("case", ["the source last", "shuffled, the source last", "the source in the middle"])
+def test_records_before_their_source_are_streamed_reading_the_file_twice(
+    tmp_path: Path, bundled_lines: list[object], case: str
+) -> None:
+    lines: list[Any] = list(bundled_lines)
+    if case == "shuffled, the source last":
+        lines = _shuffled(lines, 4)
+    lines = _source_last(lines)
+    if case == "the source in the middle":
+        sources = [x for x in lines if _is_source(x)]
+        rest = [x for x in lines if not _is_source(x)]
+        lines = rest[: len(rest) // 2] + sources + rest[len(rest) // 2 :]
     path = _write(tmp_path, lines)
-    with pytest.raises(NotStreamed, match="names source 'mini-src' before it is read"):
-        index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    streamed, whole = _both_stores([path], False, tmp_path)  # raises NotStreamed if it fell short
+    assert streamed == whole
+
+
+def test_a_record_before_its_source_is_streamed_with_the_same_answers(tmp_path: Path, run: Run) -> None:
+    path = _write(tmp_path, _source_last(_mini_lines()))
     said: list[str] = []
     hits, _ = search_as_asked([path], False, "alpha", debug=said.append)
-    assert any("loading the data whole" in s for s in said)
+    assert any("as the data is read" in s for s in said) and not any("whole" in s for s in said)
     assert [h.record.id for h in hits] == [h.record.id for h in search(load_dataset([path], bundled=False), "alpha")]
-    again: list[str] = []
-    search_as_asked([path], False, "alpha", debug=again.append)
-    assert not any("building" in s for s in again)  # the whole load saved the store
+    verified = verified_counts([path], bundled=False)
+    assert verified == load_dataset([path], bundled=False, verify_hashes=True).counts()
+
+
+def test_a_record_naming_a_source_of_a_later_file_is_loaded_whole_with_the_same_answers(tmp_path: Path) -> None:
+    lines = _mini_lines()
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    later = _write(sources, [lines[0], *[x for x in lines if _is_source(x)]])
+    path = _write(tmp_path, [x for x in lines if not _is_source(x)])
+    with pytest.raises(NotStreamed, match="names source 'mini-src' before it is read"):
+        index._stream([path, later], False, tmp_path / "store.sqlite", None, None)
+    said: list[str] = []
+    hits, _ = search_as_asked([path, later], False, "alpha", debug=said.append)
+    assert any("loading the data whole" in s for s in said)
+    expected = search(load_dataset([path, later], bundled=False), "alpha")
+    assert hits and [h.record.id for h in hits] == [h.record.id for h in expected]
+
+
+@pytest.mark.parametrize("case", sorted(REPORTED_AS_READ))
+def test_data_with_a_problem_and_its_source_last_is_reported_as_the_whole_load_reports_it(
+    tmp_path: Path, case: str
+) -> None:
+    lines = _source_last(_broken(case))
+    if case == "several problems, found by checks of every kind":
+        lines[-1] = {**lines[-1], "date": "2025-02-30"}  # and one in the source, read first
+    path = _write(tmp_path, lines)
+    with pytest.raises(DatasetError) as whole:
+        load_dataset([path], bundled=False)
+    if case in ("an id used by a quote and a claim", "a quote with the id of a source"):
+        # an id given twice, read the sources first: which record gave it first is the whole load's to say
+        with pytest.raises(NotStreamed):
+            index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    else:
+        with pytest.raises(DatasetError) as streamed:
+            index._stream([path], False, tmp_path / "store.sqlite", None, None)
+        assert streamed.value.problems == whole.value.problems
+    with pytest.raises(DatasetError) as verified:
+        verified_counts([path], bundled=False)
+    assert verified.value.problems == whole.value.problems
+    assert not (tmp_path / "store.sqlite").exists()
 
 
 class _Count:
@@ -605,11 +665,33 @@ def test_a_first_search_that_reads_json_lines_whole_reports_the_share_read(tmp_p
     path = _many(tmp_path, 2_500)
     lines = path.read_bytes().splitlines(keepends=True)
     assert b'"type": "source"' in lines[1]
-    lines.append(lines.pop(1))  # the quotes name a source read after them: not streamed, read whole
+    later = tmp_path / "sources.jsonl"
+    later.write_bytes(lines[0] + lines.pop(1))  # the quotes name a source in a file read after them: read whole
     path.write_bytes(b"".join(lines))
     seen: list[tuple[str, int, int]] = []
-    hits = search_as_asked([path], False, "alpha", progress=lambda *a: seen.append(a))
-    size = path.stat().st_size
+    hits = search_as_asked([path, later], False, "alpha", progress=lambda *a: seen.append(a))
+    size = path.stat().st_size + later.stat().st_size
     read = [(done, total) for phase, done, total in seen if phase == "reading" and total]
     assert read[-2:] == [(len(b"".join(lines[:n])), size) for n in (1000, 2000)]
-    assert hits[0] and hits[0] == search_as_asked([path], False, "alpha")[0]  # now from the store
+    assert hits[0] and hits[0] == search_as_asked([path, later], False, "alpha")[0]  # now from the store
+
+
+def test_a_file_changed_between_its_two_readings_is_not_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kurskcli import dataset
+
+    path = _write(tmp_path, _source_last(_mini_lines()))
+    read_lines, calls = dataset.read_lines, []
+
+    def changing(where: Path, *args: Any, **kw: Any) -> Any:
+        calls.append(where)
+        if len(calls) == 3:  # the sources' pass of the second read, done: the file changes
+            with where.open("a") as fh:
+                fh.write("\n")
+        return read_lines(where, *args, **kw)
+
+    monkeypatch.setattr(dataset, "read_lines", changing)
+    with pytest.raises(NotStreamed, match="changed between its two readings"):
+        index._stream([path], False, tmp_path / "store.sqlite", None, None)
+    assert calls == [path, path, path] and not (tmp_path / "store.sqlite").exists()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -33,6 +33,7 @@ from kurskcli.model import (
 from kurskcli.reading import (
     JSONL_SUFFIXES,
     DataFileError,
+    progress_reporter,
     read_limited,
     read_lines,
 )
@@ -396,14 +397,24 @@ class _Loader:
             )
         )
 
-    def add_lines(self, lines: Iterable[tuple[int, bytes]], origin: str, base: Path) -> _Checker:
+    def add_lines(
+        self,
+        lines: Iterable[tuple[int, bytes]],
+        origin: str,
+        base: Path,
+        *,
+        sources: bool | None = None,
+        ck: _Checker | None = None,
+    ) -> _Checker:
         """A JSON Lines dataset: a first line ``{"type": "dataset", "schema_version", "id",
         "version", "title", ...}``, then one record a line, each with its ``type``. Each line is
         decoded, checked and dropped as it is read: only the records built from it are kept;
-        quotes go on a run at a time, as a document's do."""
+        quotes go on a run at a time, as a document's do. Read in two passes, the first takes
+        (``sources`` True) the first line and the sources, the second (False) the rest, given
+        the checker the first returned: a line's problems are noted once."""
         from kurskcli import decoding, schema
 
-        ck = self.checker(origin)
+        ck = ck or self.checker(origin)
         kinds = {struct: kind for kind, struct in schema.LINE_RECORDS.items()}
         quotes: list[tuple[str, Any]] = []
         first, seen = True, False
@@ -415,14 +426,19 @@ class _Loader:
             if len(ck.problems) > 100 * MAX_PROBLEMS:
                 ck.add(where, "too many problems; stopped reading")
                 break
-            rec = decoding.line(raw, where, ck, first=first)
+            # of two passes, the first notes the problems of the first line, the second the others'
+            noted = ck if sources is None or first == sources else _Checker(origin)
+            rec = decoding.line(raw, where, noted, first=first)
             if first:
                 if rec is None:
                     return ck
-                self._info(ck, rec, rec.schema_version)
+                if sources is not False:
+                    self._info(ck, rec, rec.schema_version)
                 first = False
                 continue
             kind = kinds.get(type(rec))
+            if sources is not None and (kind == "source") != sources:
+                continue
             if kind == "quote":
                 quotes.append((where, rec))
                 if len(quotes) < self.LINE_RUN:
@@ -439,7 +455,7 @@ class _Loader:
             elif kind == "event":
                 self._event(ck, where, rec)
         self._quotes(ck, quotes)
-        if not seen:
+        if not seen and sources is not False:
             ck.add("$", "the file is empty")
         return ck
 
@@ -601,33 +617,6 @@ def load_dataset(
         return read_into(paths, bundled, build)
 
 
-def jsonl_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
-    """How many bytes the JSON Lines files among ``paths`` hold; OSError where one cannot be asked."""
-    return sum(os.stat(p).st_size for p in paths if Path(p).suffix.lower() in JSONL_SUFFIXES)
-
-
-def _reporter(
-    paths: Sequence[str | os.PathLike[str]], progress: Callable[[int, int], None]
-) -> Callable[[Iterable[tuple[int, bytes]]], Iterator[tuple[int, bytes]]]:
-    """Wraps the lines of each JSON Lines file of ``paths`` in turn, telling ``progress`` every
-    thousand lines how many bytes of all of them have been read, and out of how many."""
-    try:
-        total = jsonl_bytes(paths)
-    except OSError:
-        total = 0  # reading the file fails, and says why
-    done = 0
-
-    def report(lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
-        nonlocal done
-        for number, raw in lines:
-            done += len(raw)
-            if number % 1000 == 0:
-                progress(done, max(total, done))
-            yield number, raw
-
-    return report
-
-
 def check_document(doc: Any, origin: str, base: Path | None) -> Dataset:
     """A dataset document made in memory (``kurskcli locate`` makes one), checked as a file of it
     would be: raises DatasetError with every problem."""
@@ -644,25 +633,35 @@ def check_document(doc: Any, origin: str, base: Path | None) -> Dataset:
     return build.ds
 
 
-def read_into(paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Loader) -> Dataset:
-    """The bundled data (if ``bundled``) and ``paths`` read, checked and added by ``build``; raises
-    DatasetError with every problem, or DataFileError."""
+def read_into(
+    paths: Sequence[str | os.PathLike[str]], bundled: bool, build: _Loader, *, sources_first: bool = False
+) -> Dataset:
+    """The bundled data (if ``bundled``) and ``paths`` read, checked and added by ``build``, with
+    ``sources_first`` each JSON Lines file twice, its sources first; raises DatasetError with
+    every problem, or DataFileError."""
     checkers: list[_Checker] = []
     if bundled and build.verify_hashes:
         checkers.append(build.add_document(bundled_bytes(), BUNDLED_ORIGIN, None))
     elif bundled:
         build.add_bundled()
-    report = _reporter(paths, build.progress) if build.progress is not None else None
+    report = progress_reporter(paths, build.progress) if build.progress is not None else None
     for p in paths:
         path = Path(p)
         if path.suffix.lower() in JSONL_SUFFIXES:
-            lines = read_lines(path, build.budget(path), seen=build.ds.files)
-            if report is not None:
-                lines = report(lines)
+            limit = build.budget(path)
             with contextlib.suppress(OSError):
                 build.reserved = os.stat(path).st_size  # its source texts count against what is left
             build.spent()
-            checkers.append(build.add_lines(lines, str(path), path.parent))
+            ck: _Checker | None = None
+            before: list[list[Any]] = []
+            if sources_first:  # a first pass for the sources, which the records after it name
+                ck = build.add_lines(read_lines(path, limit, seen=before), str(path), path.parent, sources=True)
+            lines = read_lines(path, limit, seen=build.ds.files)
+            if report is not None:
+                lines = report(lines)
+            checkers.append(build.add_lines(lines, str(path), path.parent, sources=False if ck else None, ck=ck))
+            if before and before[-1] != build.ds.files[-1]:
+                raise NotStreamed(f"{path} changed between its two readings")
             build.reserved = 0
         else:
             raw = read_limited(path, build.budget(path), seen=build.ds.files)

@@ -350,7 +350,7 @@ def _streamed(
     """Write the store of ``paths`` (and the bundled data) at ``target`` while reading them, and
     say whether it was written. It is not (and nothing is left behind) where the data has to be
     loaded whole: a problem the stream cannot place exactly, which the whole load reports, or a
-    record naming a source given after it. Raises DatasetError with every problem of data the
+    record naming a source in a later file. Raises DatasetError with every problem of data the
     stream read to the end. The caller holds the build lock, and has swept the folder (``cache.sweep``)."""
     import sqlite3
 
@@ -375,7 +375,8 @@ def _stream(
     from kurskcli.files import write_atomically
     from kurskcli.streaming import Repeated, stream_dataset
 
-    def fill(tmp: Path, _fd: int) -> None:
+    def fill(tmp: Path, fd: int, sources_first: bool) -> None:
+        os.ftruncate(fd, 0)  # what a read that stopped wrote goes
         con = _new_store(tmp)
         try:
             with paused_gc():
@@ -385,15 +386,29 @@ def _stream(
                     progress("streaming", 0, 0)  # under way; JSON Lines then say how much is read
                     read = lambda done, total: progress("streaming", done, total)  # noqa: E731
                 try:
-                    ds = stream_dataset(paths, sink, bundled=bundled, progress=read)
+                    ds = stream_dataset(paths, sink, bundled=bundled, progress=read, sources_first=sources_first)
                 except Repeated as exc:
-                    _checked_again(paths, bundled, False, exc.ids)
+                    _checked_again(paths, bundled, False, exc.ids, sources_first)
                 key, deps = _key_and_deps(paths, bundled_fp, ds)
                 sink.finish(key, deps, ds)
         finally:
             con.close()
 
-    write_atomically(target, fill, force=True, mode=0o600)
+    def filled(tmp: Path, fd: int) -> None:
+        _sources_first_if_asked(lambda sources_first: fill(tmp, fd, sources_first))
+
+    write_atomically(target, filled, force=True, mode=0o600)
+
+
+def _sources_first_if_asked(read: Callable[[bool], _T]) -> _T:
+    """``read(False)``; where a record names a source given after it, ``read(True)``, which reads
+    each JSON Lines file twice, its sources first."""
+    from kurskcli.streaming import SourcesLater
+
+    try:
+        return read(False)
+    except SourcesLater:
+        return read(True)
 
 
 def verified_counts(
@@ -413,11 +428,14 @@ def verified_counts(
 
         from kurskcli.streaming import Repeated
 
-        try:
+        def read(sources_first: bool) -> tuple[Dataset, list[int]]:
             try:
-                ds, counts = _throwaway_stream(paths, bundled, True, progress)
+                return _throwaway_stream(paths, bundled, True, progress, sources_first=sources_first)
             except Repeated as exc:
-                _checked_again(paths, bundled, True, exc.ids)
+                _checked_again(paths, bundled, True, exc.ids, sources_first)
+
+        try:
+            ds, counts = _sources_first_if_asked(read)
             return {**ds.counts(), **{kind + "s": counts[TYPE_ORDER[kind]] for kind in ("quote", "claim", "event")}}
         except (NotStreamed, DataFileError, OSError, sqlite3.Error):
             pass  # the whole load below reports any problem exactly
@@ -430,6 +448,8 @@ def _throwaway_stream(
     verify_hashes: bool,
     progress: Callable[[int, int], None] | None = None,
     repeated: set[str] | None = None,
+    *,
+    sources_first: bool = False,
 ) -> tuple[Dataset, list[int]]:
     """``stream_dataset`` into a store of ids and texts alone, in a private temporary folder that
     goes with it: the dataset read, and how many records of each kind (``TYPE_ORDER``)."""
@@ -442,20 +462,30 @@ def _throwaway_stream(
         try:
             writer = _Writer(con, None, ids_only=True)
             ds = stream_dataset(
-                paths, writer, bundled=bundled, verify_hashes=verify_hashes, progress=progress, repeated=repeated
+                paths,
+                writer,
+                bundled=bundled,
+                verify_hashes=verify_hashes,
+                progress=progress,
+                repeated=repeated,
+                sources_first=sources_first,
             )
         finally:
             con.close()
     return ds, writer.counts
 
 
-def _checked_again(paths: Sequence[Path], bundled: bool, verify_hashes: bool, repeated: set[str]) -> NoReturn:
+def _checked_again(
+    paths: Sequence[Path], bundled: bool, verify_hashes: bool, repeated: set[str], sources_first: bool
+) -> NoReturn:
     """Read the data again, noting where each of the ``repeated`` ids is first given, and raise
     DatasetError with every problem as the whole load words them (NotStreamed if none is found:
-    the files changed between the reads)."""
+    the files changed between the reads). Data read with its sources first is left to the whole
+    load, which finds which record gave an id first in the files' order."""
     from kurskcli.dataset import NotStreamed
 
-    _throwaway_stream(paths, bundled, verify_hashes, repeated=repeated)
+    if not sources_first:
+        _throwaway_stream(paths, bundled, verify_hashes, repeated=repeated)
     raise NotStreamed("the ids given more than once were not found again")
 
 
@@ -547,7 +577,7 @@ def _save(
     """Save the store of ``paths`` at ``target``, its lock held, and say whether it was saved
     (``warn`` says why not). Records are written as they are read and checked (a line of JSON
     Lines, a record of a document, whose bytes alone stay in memory); data that cannot be
-    written so (a problem the stream cannot place, a record naming a source given after it) is
+    written so (a problem the stream cannot place, a record naming a source in a later file) is
     loaded whole first. Raises DatasetError where the data has a problem."""
     import sqlite3
 

@@ -1,6 +1,7 @@
 """Reading dataset files and the source texts they name, safely: only regular files within the
 byte limits, a source's text only inside its dataset's folder and without following a link, and
-each file's fingerprint (what the store is keyed by). Standard library only."""
+each file's fingerprint (what the store is keyed by), and how much of the JSON Lines is read.
+Standard library only."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import errno
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -212,3 +213,30 @@ def read_limited(
 
 
 # ----------------------------------------------------------------------------- checking
+
+
+def _jsonl_bytes(paths: Sequence[str | os.PathLike[str]]) -> int:
+    """How many bytes the JSON Lines files among ``paths`` hold; OSError where one cannot be asked."""
+    return sum(os.stat(p).st_size for p in paths if Path(p).suffix.lower() in JSONL_SUFFIXES)
+
+
+def progress_reporter(
+    paths: Sequence[str | os.PathLike[str]], progress: Callable[[int, int], None]
+) -> Callable[[Iterable[tuple[int, bytes]]], Iterator[tuple[int, bytes]]]:
+    """Wraps the lines of each JSON Lines file of ``paths`` in turn, telling ``progress`` every
+    thousand lines how many bytes of all of them have been read, and out of how many."""
+    try:
+        total = _jsonl_bytes(paths)
+    except OSError:
+        total = 0  # reading the file fails, and says why
+    done = 0
+
+    def report(lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+        nonlocal done
+        for number, raw in lines:
+            done += len(raw)
+            if number % 1000 == 0:
+                progress(done, max(total, done))
+            yield number, raw
+
+    return report

@@ -1,8 +1,10 @@
 """Datasets checked as they are read, without holding their records: each record handed to a
 ``Sink`` (the store's writer) as soon as it is checked, and each source text as it is read.
 Problems are collected as a whole load collects them, with the same words; where an id is
-given twice (the stream does not keep where each was first given) or a record names a source
-given after it, ``NotStreamed`` sends the caller to a whole load."""
+given twice (the stream does not keep where each was first given), ``Repeated`` sends the
+caller to a second read, which says where; where a record names a source given after it,
+``SourcesLater`` to a read that takes each file's sources first; where that source is in a later
+file, or the stream cannot go on, ``NotStreamed`` to a whole load."""
 
 from __future__ import annotations
 
@@ -67,6 +69,10 @@ class Repeated(NotStreamed):
     def __init__(self, ids: set[str]) -> None:
         super().__init__(f"ids given more than once: {', '.join(sorted(ids)[:3])}")
         self.ids = ids
+
+
+class SourcesLater(NotStreamed):
+    """A record names a source given after it: read each JSON Lines file again, its sources first."""
 
 
 class _TextsInSink(TextsElsewhere):
@@ -192,7 +198,7 @@ class _StreamLoader(_Loader):
         """As the whole load notes a reference; one to a source not read yet cannot be taken,
         since the spans on it are checked as they are read."""
         if table == "sources" and rid is not None and rid not in self.ds.sources:
-            raise NotStreamed(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
+            raise SourcesLater(f"{ck.origin}: {path}{field} names source {rid!r} before it is read")
         super().ref(ck, path, field, table, rid)
 
     def span_check(self, ck: _Checker, path: str, field: str, span: Span, text: str | None) -> None:
@@ -227,6 +233,7 @@ def stream_dataset(
     verify_hashes: bool = False,
     progress: Callable[[int, int], None] | None = None,
     repeated: set[str] | None = None,
+    sources_first: bool = False,
 ) -> Dataset:
     """Load as ``load_dataset`` does, but hand every quote, claim, event and actor to ``sink`` as
     it is checked instead of keeping it, and each source text too, as it is read: the dataset
@@ -236,13 +243,15 @@ def stream_dataset(
 
     Raises DatasetError with every problem, in the words ``load_dataset`` would use, and
     DataFileError as it does; Repeated where ids are given more than once (read again, told
-    them as ``repeated``, to say where each was first given); NotStreamed where a record names
-    a source that comes after it (``load_dataset`` then reads the data whole). ``progress`` is
+    them as ``repeated``, to say where each was first given); SourcesLater where a record names
+    a source that comes after it, for a read with ``sources_first`` (each JSON Lines file read
+    twice, its sources first), which raises it where that source is in a later file
+    (``load_dataset`` then reads the data whole). ``progress`` is
     told, every thousand lines, how many bytes of the JSON Lines files have been read and how
     many they hold.
     """
     build = _StreamLoader(verify_hashes, sink, repeated)
     build.progress = progress
     with paused_gc():
-        ds = read_into(paths, bundled, build)
+        ds = read_into(paths, bundled, build, sources_first=sources_first)
     return ds
