@@ -395,12 +395,12 @@ def _stream(
             con.close()
 
     def filled(tmp: Path, fd: int) -> None:
-        _sources_first_if_asked(lambda sources_first: fill(tmp, fd, sources_first))
+        _sources_first_if_needed(lambda sources_first: fill(tmp, fd, sources_first))
 
     write_atomically(target, filled, force=True, mode=0o600)
 
 
-def _sources_first_if_asked(read: Callable[[bool], _T]) -> _T:
+def _sources_first_if_needed(read: Callable[[bool], _T]) -> _T:
     """``read(False)``; where a record names a source given after it, ``read(True)``, which reads
     each JSON Lines file twice, its sources first."""
     from kurskcli.streaming import SourcesLater
@@ -435,7 +435,7 @@ def verified_counts(
                 _checked_again(paths, bundled, True, exc.ids, sources_first)
 
         try:
-            ds, counts = _sources_first_if_asked(read)
+            ds, counts = _sources_first_if_needed(read)
             return {**ds.counts(), **{kind + "s": counts[TYPE_ORDER[kind]] for kind in ("quote", "claim", "event")}}
         except (NotStreamed, DataFileError, OSError, sqlite3.Error):
             pass  # the whole load below reports any problem exactly
