@@ -129,6 +129,7 @@ class DiskIndex(IndexBase):
         self.size = sum(self.counts)
         self.firsts: list[int] = [sum(self.counts[:code]) for code in range(len(TYPE_ORDER))]
         self._records: dict[int, Record] = {}
+        self._held: dict[str, int] = {}  # words' record counts found so far (``_records_holding``)
         self._texts: StoredDataset | None = None  # the parts of the texts read so far
 
     def more_time(self) -> None:
@@ -158,22 +159,31 @@ class DiskIndex(IndexBase):
         return words[1:-1].split("\n") if docs else []
 
     def _records_holding(self, word: str) -> int:
-        """In how many records the search index holds ``word``; -1 where it holds it in none."""
-        words, docs = self._lexicon
-        at = words.find(f"\n{word}\n")
-        return -1 if at < 0 else docs[words.count("\n", 0, at)]
+        """In how many records the search index holds ``word``; -1 where it holds it in none.
+        A word's place is counted in the words once (``_held``): a search asks again for each."""
+        held = self._held.get(word)
+        if held is None:
+            words, docs = self._lexicon
+            at = words.find(f"\n{word}\n")
+            held = self._held[word] = -1 if at < 0 else docs[words.count("\n", 0, at)]
+        return held
 
     def has_word(self, word: str) -> bool:
         return f"\n{word}\n" in self._lexicon[0]
 
     def longer_words(self, prefix: str) -> list[str]:
-        words, out = self._lexicon[0], []
+        """``IndexBase.longer_words``, each word's record count noted as the run is walked, so
+        that a prefix standing for thousands of words counts their places once, not each."""
+        (words, docs), out = self._lexicon, []
         at = words.find("\n" + prefix)  # the first of the words it begins, which follow in order
+        place = words.count("\n", 0, at) if at >= 0 else 0
         while at >= 0 and words.startswith(prefix, at + 1):
             end = words.index("\n", at + 1)
-            if end - at - 1 > len(prefix):
-                out.append(words[at + 1 : end])
-            at = end
+            word = words[at + 1 : end]
+            self._held[word] = docs[place]
+            if len(word) > len(prefix):
+                out.append(word)
+            at, place = end, place + 1
         return out
 
     def postings_of(self, word: str) -> dict[int, float]:
