@@ -243,7 +243,7 @@ class DiskIndex(IndexBase):
 
     def _folded(self, rec: Record) -> list[tuple[str, str, float]]:
         if self._texts is None:
-            self._texts = StoredDataset(json.loads(self.meta["lengths"]))
+            self._texts = StoredDataset(self._lengths)
             self._texts.parts = PartsOnDemand(self.part_of)
         return folded_fields(rec, self._texts.passage)
 
@@ -456,8 +456,7 @@ class DiskIndex(IndexBase):
             return self._dataset(None if kinds is None else {*kinds, "actor"})
 
     def _dataset(self, kinds: set[str] | None) -> Dataset:
-        lengths: dict[str, int] = json.loads(self.meta["lengths"])
-        ds = Dataset() if kinds is None else StoredDataset(lengths)
+        ds = Dataset() if kinds is None else StoredDataset(self._lengths)
         ds.infos = [DatasetInfo(*values) for values in json.loads(self.meta["infos"])]
         for name in TYPE_ORDER:
             if kinds is None or name in kinds:
@@ -515,7 +514,8 @@ class DiskIndex(IndexBase):
 
     @functools.cached_property
     def _lengths(self) -> dict[str, int]:
-        """Each source text's length, read once however many texts are read whole."""
+        """Each source text's length, read once however many texts and datasets are made (no
+        dataset made here changes it)."""
         lengths: dict[str, int] = json.loads(self.meta["lengths"])
         return lengths
 
@@ -578,7 +578,7 @@ class DiskIndex(IndexBase):
         (those naming it are not looked for), the events a record names as ``outcomes``; with
         ``texts``, the parts of the source
         texts around each span of those records and renderings (no source comes with its text)."""
-        ds = StoredDataset(json.loads(self.meta["lengths"]))
+        ds = StoredDataset(self._lengths)
         for rid in self._numbers("actor"):
             rec = self.record_at(rid)
             if isinstance(rec, Actor):
