@@ -82,8 +82,8 @@ class DatasetError(Exception):
 
 class NotStreamed(Exception):
     """Data that ``stream_dataset`` cannot take one record at a time, or a problem it cannot
-    place exactly: a record that names a source given only after it, an id given twice (the
-    whole load says where it was first given)."""
+    place exactly: a record that names a source given after it (``streaming.SourcesLater``), an
+    id given twice (the whole load says where it was first given)."""
 
 
 class _Checker:

@@ -85,14 +85,12 @@ class DataSource:
         the actors it is given: user datasets read from their store as they are asked for, so
         that a reader who stops early (``| head``) waits for little."""
         # what is read before the first record is printed is read here, where damage means a rebuild
-        stored = self._from_store(lambda disk: (disk, disk.beside_timeline(kinds)), keep_open=True)
-        if stored:
-            disk, ds = stored[0]
-            try:
-                yield ds, lambda actors: disk.in_order(kinds, actors)
-            finally:
-                disk.con.close()
-            return
+        with self._kept_open(
+            lambda disk: (disk.beside_timeline(kinds), lambda actors: disk.in_order(kinds, actors))
+        ) as stored:
+            if stored is not None:
+                yield stored
+                return
         from kurskcli.query import in_date_order
 
         loaded = self.load(kinds=kinds)
@@ -104,14 +102,10 @@ class DataSource:
         """The records an export of ``kinds`` writes (each kind in id order) and what writing
         them needs: user datasets read from their store as they are written (``Reread``), the
         source texts a part at a time, as they are asked for."""
-        stored = self._from_store(lambda disk: (disk, disk.exported(kinds)), keep_open=True)
-        if stored:
-            disk, exported = stored[0]
-            try:
-                yield exported
-            finally:
-                disk.con.close()
-            return
+        with self._kept_open(lambda disk: disk.exported(kinds)) as stored:
+            if stored is not None:
+                yield stored
+                return
         ds = self.load()
         tables: list[dict[str, Record]] = [getattr(ds, kind + "s") for kind in kinds]
         yield [rec for table in tables for rec in sorted(table.values(), key=lambda r: r.id)], ds
@@ -188,6 +182,20 @@ class DataSource:
             answer = index.stored(self.paths(), self.bundled, on_disk, keep_open=keep_open, **options)
         self._no_store = not answer
         return answer
+
+    @contextlib.contextmanager
+    def _kept_open(self, on_disk: Callable[[DiskIndex], T]) -> Iterator[T | None]:
+        """``on_disk(store)`` for user datasets, their store left open until the block ends, for
+        what it gave to read from; None where there is no store and the data is loaded whole."""
+        stored = self._from_store(lambda disk: (disk, on_disk(disk)), keep_open=True)
+        if not stored:
+            yield None
+            return
+        disk, answer = stored[0]
+        try:
+            yield answer
+        finally:
+            disk.con.close()
 
     def _stored(self) -> bool:
         """Whether to go through the store: for user datasets, unless the cache is off."""
